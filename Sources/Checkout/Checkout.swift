@@ -1,0 +1,2 @@
+import CheckoutKit
+@main struct Checkout { static func main() {} }

@@ -1,0 +1,226 @@
+/// A niche (category) of the shop, e.g. "Kids Bible".
+public struct Niche: Hashable, Sendable, Codable {
+    public var slug: String
+    public var title: String
+    public var summary: String
+    public var position: Int
+
+    public init(slug: String, title: String, summary: String = "", position: Int = 0) {
+        self.slug = slug
+        self.title = title
+        self.summary = summary
+        self.position = position
+    }
+}
+
+/// Whether a product can be bought.
+public enum ProductStatus: String, Hashable, Sendable, Codable, CaseIterable {
+    /// Listed and for sale.
+    case active
+    /// Not listed yet; the checkout refuses it.
+    case draft
+    /// No longer sold; past buyers keep their downloads.
+    case archived
+}
+
+/// A product as sold: one page, one or more variants (formats such as US Letter / A4).
+public struct Product: Hashable, Sendable, Codable {
+    /// The identifier carts accept, shown as `sku` in the page's JSON-LD.
+    public var sku: String
+    /// The URL slug: the page lives at `/products/<slug>/`.
+    public var slug: String
+    public var title: String
+    /// The niche slug the product is listed under.
+    public var niche: String
+    /// One line for cards and meta descriptions.
+    public var summary: String
+    /// Longer Markdown description, used when the site has no content file for the product.
+    public var description: String
+    /// The price of the product, and of each variant that names no price of its own.
+    public var price: Money
+    public var status: ProductStatus
+    public var tags: [String]
+    /// A site path (`/images/x.svg`) or an absolute URL.
+    public var image: String
+    /// ISO date `YYYY-MM-DD` the product went on sale; orders the feed and "new" lists.
+    public var released: String
+    public var featured: Bool
+    /// Downloadable file names (relative to the shop's files folder) every buyer receives.
+    public var files: [String]
+
+    public init(
+        sku: String, slug: String, title: String, niche: String, summary: String = "", description: String = "",
+        price: Money, status: ProductStatus = .active, tags: [String] = [], image: String = "",
+        released: String = "", featured: Bool = false, files: [String] = []
+    ) {
+        self.sku = sku
+        self.slug = slug
+        self.title = title
+        self.niche = niche
+        self.summary = summary
+        self.description = description
+        self.price = price
+        self.status = status
+        self.tags = tags
+        self.image = image
+        self.released = released
+        self.featured = featured
+        self.files = files
+    }
+}
+
+/// One purchasable form of a product, e.g. the A4 edition.
+public struct Variant: Hashable, Sendable, Codable {
+    public var sku: String
+    /// The SKU of the product this is a variant of.
+    public var product: String
+    /// The option shown to shoppers, e.g. "US Letter".
+    public var title: String
+    /// The variant's own price, or nil to use the product's.
+    public var price: Money?
+    /// Files that come with this variant in addition to the product's.
+    public var files: [String]
+    public var position: Int
+
+    public init(sku: String, product: String, title: String, price: Money? = nil, files: [String] = [], position: Int = 0) {
+        self.sku = sku
+        self.product = product
+        self.title = title
+        self.price = price
+        self.files = files
+        self.position = position
+    }
+}
+
+/// Which products a bundle holds: never a hand-kept list of everything, but rules over the catalog.
+public struct BundleRule: Hashable, Sendable, Codable {
+    /// Products in any of these niches (empty: any niche)...
+    public var niches: [String]
+    /// ...carrying any of these tags (empty: any tags)...
+    public var tags: [String]
+    /// ...plus these SKUs, listed explicitly.
+    public var skus: [String]
+
+    public init(niches: [String] = [], tags: [String] = [], skus: [String] = []) {
+        self.niches = niches
+        self.tags = tags
+        self.skus = skus
+    }
+
+    /// True when the rule selects by niche or tag, not only by explicit SKUs.
+    public var selectsByAttributes: Bool { !niches.isEmpty || !tags.isEmpty }
+}
+
+/// A bundle of products sold together at a discount.
+public struct ProductBundle: Hashable, Sendable, Codable {
+    public var slug: String
+    public var sku: String
+    public var title: String
+    public var summary: String
+    /// Percent off the sum of the contained products' prices, 0–100.
+    public var discountPercent: Int
+    public var rule: BundleRule
+    public var image: String
+
+    public init(slug: String, sku: String, title: String, summary: String = "", discountPercent: Int, rule: BundleRule, image: String = "") {
+        self.slug = slug
+        self.sku = sku
+        self.title = title
+        self.summary = summary
+        self.discountPercent = discountPercent
+        self.rule = rule
+        self.image = image
+    }
+}
+
+/// How often a plan bills.
+public enum BillingInterval: String, Hashable, Sendable, Codable, CaseIterable {
+    case month, year
+}
+
+/// A membership plan: while its subscription is active it grants every product in its niches.
+public struct Plan: Hashable, Sendable, Codable {
+    public var slug: String
+    public var sku: String
+    public var title: String
+    public var summary: String
+    public var price: Money
+    public var interval: BillingInterval
+    /// Niche slugs the plan grants; ignored when `grantsAll` is set.
+    public var niches: [String]
+    /// The top plan: every niche, including niches added later.
+    public var grantsAll: Bool
+    public var trialDays: Int
+    public var features: [String]
+    public var position: Int
+
+    public init(
+        slug: String, sku: String, title: String, summary: String = "", price: Money, interval: BillingInterval = .month,
+        niches: [String] = [], grantsAll: Bool = false, trialDays: Int = 0, features: [String] = [], position: Int = 0
+    ) {
+        self.slug = slug
+        self.sku = sku
+        self.title = title
+        self.summary = summary
+        self.price = price
+        self.interval = interval
+        self.niches = niches
+        self.grantsAll = grantsAll
+        self.trialDays = trialDays
+        self.features = features
+        self.position = position
+    }
+
+    /// Whether an active subscription to this plan grants products of `niche`.
+    public func grants(niche: String) -> Bool { grantsAll || niches.contains(niche) }
+}
+
+/// A free file given in exchange for a confirmed email address.
+public struct LeadMagnet: Hashable, Sendable, Codable {
+    public var slug: String
+    public var title: String
+    public var summary: String
+    public var file: String
+    /// The niche the magnet belongs to, for related products on its page (may be empty).
+    public var niche: String
+    public var image: String
+
+    public init(slug: String, title: String, summary: String = "", file: String, niche: String = "", image: String = "") {
+        self.slug = slug
+        self.title = title
+        self.summary = summary
+        self.file = file
+        self.niche = niche
+        self.image = image
+    }
+}
+
+/// A discount code.
+public struct Coupon: Hashable, Sendable, Codable {
+    /// The code shoppers type, stored upper-case.
+    public var code: String
+    /// Percent off the discountable subtotal, or nil when the coupon takes a fixed amount off.
+    public var percentOff: Int?
+    public var amountOff: Money?
+    /// ISO dates (`YYYY-MM-DD`), inclusive; empty for no bound.
+    public var startsOn: String
+    public var expiresOn: String
+    /// Niche slugs the discount applies to; empty means the whole cart.
+    public var niches: [String]
+    public var minimumSubtotal: Money?
+    public var active: Bool
+
+    public init(
+        code: String, percentOff: Int? = nil, amountOff: Money? = nil, startsOn: String = "", expiresOn: String = "",
+        niches: [String] = [], minimumSubtotal: Money? = nil, active: Bool = true
+    ) {
+        self.code = code
+        self.percentOff = percentOff
+        self.amountOff = amountOff
+        self.startsOn = startsOn
+        self.expiresOn = expiresOn
+        self.niches = niches
+        self.minimumSubtotal = minimumSubtotal
+        self.active = active
+    }
+}

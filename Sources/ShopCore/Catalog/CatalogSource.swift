@@ -1,0 +1,70 @@
+import Crypto
+import Foundation
+
+/// Where a shop keeps its catalog: a SQLite database, optionally fed from canonical text in the repository.
+///
+/// When the text exists it is the source of truth: loading brings the database in line with it
+/// (skipped when the text is unchanged) and every command that writes the catalog rewrites the text.
+public struct CatalogSource: Sendable {
+    /// The catalog text, e.g. `site/catalog.txt`; nil when the shop keeps only the database.
+    public let textPath: String?
+    public let databasePath: String
+
+    public init(textPath: String?, databasePath: String) {
+        self.textPath = textPath
+        self.databasePath = databasePath
+    }
+
+    /// A catalog read and checked, with the source map that locates its records in the text.
+    public struct Loaded: Sendable {
+        public let catalog: Catalog
+        public let sourceMap: CatalogSourceMap?
+    }
+
+    /// Loads the catalog, refreshing the database from the text first when the text changed.
+    public func load() throws -> Loaded {
+        guard let textPath, FileManager.default.fileExists(atPath: textPath) else {
+            guard FileManager.default.fileExists(atPath: databasePath) else {
+                throw CatalogStoreError(
+                    path: databasePath,
+                    message: "no catalog here; create it with `sitegen catalog init`, `import` or `load`")
+            }
+            return Loaded(catalog: try CatalogStore(path: databasePath).load(), sourceMap: nil)
+        }
+        let text = try Self.readText(textPath)
+        let digest = Self.digest(text)
+        let (parsed, map) = try CatalogText.parse(text, file: textPath)
+        let store = try CatalogStore(path: databasePath)
+        if try store.textDigest() != digest {
+            try store.replace(with: parsed, textDigest: digest)
+        }
+        return Loaded(catalog: parsed, sourceMap: map)
+    }
+
+    /// Stores `catalog` in the database and, when the shop keeps text, rewrites the text canonically.
+    public func save(_ catalog: Catalog) throws {
+        let store = try CatalogStore(path: databasePath)
+        if let textPath, FileManager.default.fileExists(atPath: textPath) {
+            let text = CatalogText.dump(catalog)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: textPath), options: .atomic)
+            try store.replace(with: catalog, textDigest: Self.digest(text))
+        } else {
+            try store.replace(with: catalog)
+        }
+    }
+
+    static func readText(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CatalogStoreError(path: path, message: "cannot read the catalog text")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CatalogStoreError(path: path, message: "the catalog text is not UTF-8")
+        }
+        return text
+    }
+
+    /// A hex SHA-256 of the text, recorded in the database to know when the text changed.
+    public static func digest(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,135 @@
+/// Where each record of a parsed catalog text starts, so later checks can name a line.
+public struct CatalogSourceMap: Sendable, Hashable {
+    public var file: String
+    var lines: [String: Int] = [:]
+
+    public init(file: String) { self.file = file }
+
+    /// The line of the record `kind key` (e.g. `product`, `KB-NOAH`), if the catalog came from text.
+    public func line(of kind: String, _ key: String) -> Int? { lines[kind + " " + key] }
+}
+
+extension CatalogText {
+    /// Reads catalog text. Throws the first problem, with file and line.
+    public static func parse(_ text: String, file: String) throws(CatalogTextError) -> (Catalog, CatalogSourceMap) {
+        let records = try RawRecord.split(text, file: file)
+        var catalog = Catalog()
+        var map = CatalogSourceMap(file: file)
+        var sawShop = false
+        for record in records where record.kind == "shop" {
+            if sawShop { throw record.error("a second `shop` record", hint: "keep one `shop` record") }
+            sawShop = true
+            let reader = FieldReader(record: record, known: ["currency"])
+            let code = try reader.required("currency")
+            guard let currency = Currency(code: code) else {
+                throw reader.error("currency", "'\(code)' is not an ISO 4217 currency code", hint: "e.g. USD, EUR, GBP")
+            }
+            catalog.currency = currency
+            try reader.finish()
+        }
+        for record in records {
+            map.lines[record.kind + " " + record.key] = record.line
+            switch record.kind {
+            case "shop": continue
+            case "niche": catalog.niches.append(try niche(record))
+            case "product": catalog.products.append(try product(record, currency: catalog.currency))
+            case "variant": catalog.variants.append(try variant(record, currency: catalog.currency))
+            case "bundle": catalog.bundles.append(try bundle(record))
+            case "plan": catalog.plans.append(try plan(record, currency: catalog.currency))
+            case "lead-magnet": catalog.leadMagnets.append(try leadMagnet(record))
+            case "coupon": catalog.coupons.append(try coupon(record, currency: catalog.currency))
+            default:
+                throw record.error("unknown record kind '\(record.kind)'", hint: "one of: \(kinds.joined(separator: ", "))")
+            }
+        }
+        return (catalog.sorted(), map)
+    }
+
+    private static func niche(_ record: RawRecord) throws(CatalogTextError) -> Niche {
+        let reader = FieldReader(record: record, known: ["title", "summary", "position"])
+        let niche = Niche(
+            slug: record.key, title: try reader.required("title"), summary: reader.optional("summary"),
+            position: try reader.integer("position") ?? 0)
+        try reader.finish()
+        return niche
+    }
+
+    private static func product(_ record: RawRecord, currency: Currency) throws(CatalogTextError) -> Product {
+        let reader = FieldReader(record: record, known: [
+            "slug", "title", "niche", "price", "status", "released", "featured", "tags", "image", "files", "summary", "description",
+        ])
+        let statusText = reader.optional("status")
+        guard let status = statusText.isEmpty ? .active : ProductStatus(rawValue: statusText) else {
+            throw reader.error("status", "'\(statusText)' is not a status", hint: "active, draft or archived")
+        }
+        let product = Product(
+            sku: record.key, slug: try reader.required("slug"), title: try reader.required("title"),
+            niche: try reader.required("niche"), summary: reader.optional("summary"),
+            description: reader.optional("description"), price: try reader.requiredMoney("price", currency: currency),
+            status: status, tags: reader.list("tags"), image: reader.optional("image"),
+            released: try reader.date("released"), featured: try reader.flag("featured"), files: reader.list("files"))
+        try reader.finish()
+        return product
+    }
+
+    private static func variant(_ record: RawRecord, currency: Currency) throws(CatalogTextError) -> Variant {
+        let reader = FieldReader(record: record, known: ["product", "title", "price", "files", "position"])
+        let variant = Variant(
+            sku: record.key, product: try reader.required("product"), title: try reader.required("title"),
+            price: try reader.money("price", currency: currency), files: reader.list("files"),
+            position: try reader.integer("position") ?? 0)
+        try reader.finish()
+        return variant
+    }
+
+    private static func bundle(_ record: RawRecord) throws(CatalogTextError) -> ProductBundle {
+        let reader = FieldReader(record: record, known: ["sku", "title", "discount", "niches", "tags", "skus", "image", "summary"])
+        let bundle = ProductBundle(
+            slug: record.key, sku: try reader.required("sku"), title: try reader.required("title"),
+            summary: reader.optional("summary"), discountPercent: try reader.requiredPercent("discount"),
+            rule: BundleRule(niches: reader.list("niches"), tags: reader.list("tags"), skus: reader.list("skus")),
+            image: reader.optional("image"))
+        try reader.finish()
+        return bundle
+    }
+
+    private static func plan(_ record: RawRecord, currency: Currency) throws(CatalogTextError) -> Plan {
+        let reader = FieldReader(record: record, known: [
+            "sku", "title", "price", "interval", "grants", "trial-days", "position", "summary", "feature",
+        ])
+        let intervalText = reader.optional("interval")
+        guard let interval = intervalText.isEmpty ? .month : BillingInterval(rawValue: intervalText) else {
+            throw reader.error("interval", "'\(intervalText)' is not a billing interval", hint: "month or year")
+        }
+        let grants = reader.list("grants")
+        let plan = Plan(
+            slug: record.key, sku: try reader.required("sku"), title: try reader.required("title"),
+            summary: reader.optional("summary"), price: try reader.requiredMoney("price", currency: currency),
+            interval: interval, niches: grants == ["all"] ? [] : grants, grantsAll: grants == ["all"],
+            trialDays: try reader.integer("trial-days") ?? 0, features: reader.repeated("feature"),
+            position: try reader.integer("position") ?? 0)
+        try reader.finish()
+        return plan
+    }
+
+    private static func leadMagnet(_ record: RawRecord) throws(CatalogTextError) -> LeadMagnet {
+        let reader = FieldReader(record: record, known: ["title", "file", "niche", "image", "summary"])
+        let magnet = LeadMagnet(
+            slug: record.key, title: try reader.required("title"), summary: reader.optional("summary"),
+            file: try reader.required("file"), niche: reader.optional("niche"), image: reader.optional("image"))
+        try reader.finish()
+        return magnet
+    }
+
+    private static func coupon(_ record: RawRecord, currency: Currency) throws(CatalogTextError) -> Coupon {
+        let reader = FieldReader(record: record, known: ["percent-off", "amount-off", "starts", "expires", "niches", "minimum", "active"])
+        let activeText = reader.optional("active")
+        let coupon = Coupon(
+            code: record.key.uppercased(), percentOff: try reader.percent("percent-off"),
+            amountOff: try reader.money("amount-off", currency: currency), startsOn: try reader.date("starts"),
+            expiresOn: try reader.date("expires"), niches: reader.list("niches"),
+            minimumSubtotal: try reader.money("minimum", currency: currency), active: activeText != "no")
+        try reader.finish()
+        return coupon
+    }
+}

@@ -1,0 +1,101 @@
+import Crypto
+import Foundation
+
+/// The site's assets with content hashes in their names, and the map from plain to hashed URL.
+///
+/// Files in the site's `assets/` replace built-in ones of the same path. `/assets/style.css`
+/// becomes `/assets/style.3f9a0c1be2.css`; CSS `url(/assets/…)` references are rewritten first,
+/// so a changed image changes the stylesheet's name too. Files in `static/` are copied as they are.
+struct AssetPipeline: Sendable {
+    /// `/assets/style.css` → `/assets/style.3f9a0c1be2.css`.
+    let urls: [String: String]
+    /// Files to write, by output path relative to the output folder.
+    let files: [(path: String, bytes: [UInt8])]
+
+    static func build(siteFolder: String) throws(BuildError) -> AssetPipeline {
+        var sources: [String: (origin: String, bytes: [UInt8])] = [:]
+        for (path, bytes) in BuiltInTheme.assets {
+            sources[path] = ("(built-in theme)/" + path, bytes)
+        }
+        for path in filesUnder(siteFolder + "/assets") {
+            guard let data = FileManager.default.contents(atPath: siteFolder + "/assets/" + path) else {
+                throw BuildError(file: "assets/" + path, message: "cannot read the asset")
+            }
+            sources[path] = ("assets/" + path, [UInt8](data))
+        }
+        var urls: [String: String] = [:]
+        var files: [(String, [UInt8])] = []
+        var diagnostics: [Diagnostic] = []
+        let ordered = sources.keys.sorted { ($0.hasSuffix(".css") ? 1 : 0, $0) < ($1.hasSuffix(".css") ? 1 : 0, $1) }
+        for path in ordered {
+            var bytes = sources[path]!.bytes
+            if path.hasSuffix(".css") {
+                let (rewritten, missing) = rewriteCSS(bytes, urls: urls)
+                bytes = rewritten
+                for (url, line) in missing {
+                    diagnostics.append(Diagnostic(
+                        file: sources[path]!.origin, line: line, message: "missing asset \(url)",
+                        hint: "put the file at assets\(url.dropFirst("/assets".count))"))
+                }
+            }
+            let hashed = fingerprinted(path, bytes: bytes)
+            urls["/assets/" + path] = "/assets/" + hashed
+            files.append(("assets/" + hashed, bytes))
+        }
+        for path in filesUnder(siteFolder + "/static") {
+            guard let data = FileManager.default.contents(atPath: siteFolder + "/static/" + path) else {
+                throw BuildError(file: "static/" + path, message: "cannot read the file")
+            }
+            files.append((path, [UInt8](data)))
+        }
+        guard diagnostics.isEmpty else { throw BuildError(diagnostics) }
+        return AssetPipeline(urls: urls, files: files)
+    }
+
+    /// `images/logo.svg` → `images/logo.<10 hex digits of SHA-256>.svg`.
+    static func fingerprinted(_ path: String, bytes: [UInt8]) -> String {
+        let digest = SHA256.hash(data: bytes).prefix(5).map { String(format: "%02x", $0) }.joined()
+        let name = (path as NSString).lastPathComponent
+        let folder = String(path.dropLast(name.count))
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return path + "." + digest }
+        return folder + name[..<dot] + "." + digest + name[dot...]
+    }
+
+    /// Replaces `/assets/…` URLs in CSS with their fingerprinted names; reports the ones with no asset.
+    static func rewriteCSS(_ bytes: [UInt8], urls: [String: String]) -> ([UInt8], [(String, Int)]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var output = ""
+        var missing: [(String, Int)] = []
+        var rest = Substring(text)
+        while let start = rest.range(of: "/assets/") {
+            output += rest[..<start.lowerBound]
+            let end = rest[start.lowerBound...].firstIndex { "\"') \n\t?#".contains($0) } ?? rest.endIndex
+            let url = String(rest[start.lowerBound..<end])
+            if let hashed = urls[url] {
+                output += hashed
+            } else {
+                let line = text[..<start.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+                missing.append((url, line))
+                output += url
+            }
+            rest = rest[end...]
+        }
+        output += rest
+        return (Array(output.utf8), missing)
+    }
+
+    /// Regular files under `folder`, relative to it, sorted; none when it does not exist.
+    static func filesUnder(_ folder: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var files: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            let name = (relative as NSString).lastPathComponent
+            if name.hasPrefix(".") { continue }
+            if FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files.append(relative)
+            }
+        }
+        return files.sorted()
+    }
+}

@@ -1,0 +1,39 @@
+/// One thing wrong with a site, located as precisely as the input allows.
+public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
+    /// The file at fault, relative to the site folder where possible.
+    public var file: String
+    /// 1-based line, when known.
+    public var line: Int?
+    public var message: String
+    public var hint: String?
+
+    public init(file: String, line: Int? = nil, message: String, hint: String? = nil) {
+        self.file = file
+        self.line = line
+        self.message = message
+        self.hint = hint
+    }
+
+    public var description: String {
+        let location = line.map { "\(file):\($0)" } ?? file
+        return "\(location): error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
+    }
+}
+
+/// Why a build failed: every problem found, so an editor can fix them in one go.
+public struct BuildError: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+
+    public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+    public init(_ diagnostic: Diagnostic) { self.diagnostics = [diagnostic] }
+
+    public init(file: String, line: Int? = nil, message: String, hint: String? = nil) {
+        self.diagnostics = [Diagnostic(file: file, line: line, message: message, hint: hint)]
+    }
+
+    public var description: String {
+        let shown = diagnostics.prefix(50).map(\.description).joined(separator: "\n")
+        let more = diagnostics.count > 50 ? "\n… and \(diagnostics.count - 50) more" : ""
+        return shown + more + "\nbuild failed: \(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s")"
+    }
+}

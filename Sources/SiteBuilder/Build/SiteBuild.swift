@@ -1,0 +1,166 @@
+import Foundation
+import ShopCore
+
+/// Renders a whole site: read config, catalog, content, theme and assets; render every page on all
+/// cores; check every internal link; then swap the new output in place of the old.
+public struct SiteBuild {
+    public let siteFolder: String
+    public let outFolder: String
+
+    /// - Parameters:
+    ///   - siteFolder: the folder holding `site.yaml`, `content/`, `templates/`, `assets/` and the catalog.
+    ///   - outFolder: where the site goes; defaults to `siteFolder/public`.
+    public init(siteFolder: String, outFolder: String? = nil) {
+        let site = (siteFolder as NSString).standardizingPath
+        self.siteFolder = site
+        self.outFolder = outFolder.map { ($0 as NSString).standardizingPath } ?? site + "/public"
+    }
+
+    /// What a build did, for its one-line report.
+    public struct Summary: Sendable, CustomStringConvertible {
+        public let pages: Int
+        public let files: Int
+        public let written: Int
+        public let unchanged: Int
+        public let seconds: Double
+        public let outFolder: String
+
+        public var description: String {
+            let time = seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : String(format: "%.2f s", seconds)
+            return "built \(pages) pages and \(files - pages) other files in \(time) (\(written) written, \(unchanged) unchanged) → \(outFolder)"
+        }
+    }
+
+    public func run() throws(BuildError) -> Summary {
+        let started = DispatchTime.now()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: siteFolder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw BuildError(file: siteFolder, message: "the site folder does not exist", hint: "pass --site with the folder holding site.yaml and content/")
+        }
+        let config = try SiteConfig.load(siteFolder: siteFolder)
+        let catalog = try loadCatalog(config: config)
+        let theme = try Theme.load(siteFolder: siteFolder)
+        let assets = try AssetPipeline.build(siteFolder: siteFolder)
+        let content = try SiteContent.load(siteFolder: siteFolder, index: CatalogIndex(catalog.catalog))
+        let model = try SiteModel(
+            siteFolder: siteFolder, config: config, catalog: catalog, content: content, theme: theme, assets: assets)
+        let jobs = model.jobs()
+        let paths = jobs.map { $0.path(in: model) }
+
+        var generated: [(String, [UInt8])] = [
+            ("robots.txt", Array(SiteFiles.robots(config: config).utf8)),
+            ("feed.xml", Array(SiteFiles.atomFeed(index: model.index, config: config, images: model.images).utf8)),
+            ("search-index.json", Array(SiteFiles.searchIndex(model: model).utf8)),
+            ("_headers", Array(SiteFiles.headers().utf8)),
+        ]
+        let sitemapPages = zip(jobs, paths).filter { !$0.0.isPrivate }.map { job, path -> (String, String) in
+            if case let .product(sku) = job { return (path, model.index.productsBySKU[sku]?.released ?? "") }
+            return (path, "")
+        }
+        generated.append(("sitemap.xml", Array(SiteFiles.sitemap(pages: sitemapPages, config: config).utf8)))
+
+        var outputs = Set(paths.map { "/" + SitePaths.file(for: $0) })
+        for file in assets.files { outputs.insert("/" + file.path) }
+        for file in generated { outputs.insert("/" + file.0) }
+
+        let tree = try OutputTree(target: outFolder)
+        let rewriter = LinkRewriter(assetURLs: assets.urls, outputs: outputs, origin: config.baseURL)
+        let renderer = PageRenderer(model: model)
+        let results = parallelMap(Array(zip(jobs, paths))) { job, path -> [Diagnostic] in
+            let draft = renderer.render(job)
+            let (html, problems) = rewriter.process(draft.html, pagePath: path)
+            var diagnostics = draft.diagnostics
+            for problem in problems {
+                diagnostics.append(Self.locate(problem, page: path, draft: draft, theme: theme, template: job.template))
+            }
+            do throws(BuildError) {
+                try tree.write(SitePaths.file(for: path), Array(html.utf8))
+            } catch {
+                diagnostics += error.diagnostics
+            }
+            return diagnostics
+        }
+        var diagnostics = Self.deduplicated(results.flatMap { $0 })
+        for (path, bytes) in assets.files + generated {
+            do { try tree.write(path, bytes) } catch { diagnostics += error.diagnostics }
+        }
+        guard diagnostics.isEmpty else {
+            tree.discard()
+            throw BuildError(diagnostics)
+        }
+        try tree.commit()
+        let counts = tree.counts
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return Summary(
+            pages: jobs.count, files: jobs.count + assets.files.count + generated.count, written: counts.written,
+            unchanged: counts.unchanged, seconds: seconds, outFolder: outFolder)
+    }
+
+    private func loadCatalog(config: SiteConfig) throws(BuildError) -> CatalogSource.Loaded {
+        let paths = config.catalogSource(siteFolder: siteFolder)
+        let loaded: CatalogSource.Loaded
+        do {
+            loaded = try CatalogSource(textPath: paths.text, databasePath: paths.database).load()
+        } catch let error as CatalogTextError {
+            throw BuildError(file: config.catalogText, line: error.line, message: error.message, hint: error.hint)
+        } catch let error as CatalogStoreError {
+            throw BuildError(file: relative(error.path), message: error.message)
+        } catch {
+            throw BuildError(file: config.catalogText, message: "\(error)")
+        }
+        let filesFolder = siteFolder + "/" + config.filesFolder
+        let available = FileManager.default.fileExists(atPath: filesFolder) ? Set(AssetPipeline.filesUnder(filesFolder)) : nil
+        var check = CatalogCheck(
+            catalog: loaded.catalog, source: loaded.sourceMap, fallbackLocation: config.catalogDatabase, availableFiles: available)
+        let issues = check.run()
+        guard issues.isEmpty else {
+            throw BuildError(issues.map { issue in
+                let parts = issue.location.split(separator: ":")
+                let line = parts.count == 2 ? Int(parts[1]) : nil
+                return Diagnostic(
+                    file: line == nil ? issue.location : config.catalogText, line: line,
+                    message: "\(issue.record): '\(issue.field)': \(issue.message)", hint: issue.hint)
+            })
+        }
+        return loaded
+    }
+
+    private func relative(_ path: String) -> String {
+        path.hasPrefix(siteFolder + "/") ? String(path.dropFirst(siteFolder.count + 1)) : path
+    }
+
+    /// Names the file and line a broken link or missing asset came from: Markdown, a template, or the page.
+    static func locate(_ problem: LinkRewriter.Problem, page: String, draft: PageDraft, theme: Theme, template: String) -> Diagnostic {
+        let message: String
+        let hint: String
+        switch problem {
+        case let .missingAsset(url):
+            message = "missing asset \(url)"
+            hint = "put the file at assets\(url.dropFirst("/assets".count)) or fix the path"
+        case let .brokenLink(url):
+            message = "broken link \(url): no page is built at that path"
+            hint = "link to an existing page, e.g. /products/<slug>/ or /shop/<niche>/"
+        }
+        if let source = draft.sourceLinks.first(where: { $0.url == problem.url }) {
+            return Diagnostic(file: source.file, line: source.line, message: message, hint: hint)
+        }
+        if let place = theme.locate(problem.url, startingAt: template) {
+            return Diagnostic(file: place.path, line: place.line, message: message + " (on \(page))", hint: hint)
+        }
+        return Diagnostic(file: "page \(page)", message: message, hint: hint + " (the link comes from catalog data or a template variable)")
+    }
+
+    /// Collapses the same problem reported by many pages (a broken link in a shared template) into one.
+    static func deduplicated(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var seen: [String: Int] = [:]
+        var unique: [Diagnostic] = []
+        for diagnostic in diagnostics {
+            let key = "\(diagnostic.file):\(diagnostic.line ?? 0):\(diagnostic.message.split(separator: "(").first ?? "")"
+            if seen[key] == nil {
+                seen[key] = unique.count
+                unique.append(diagnostic)
+            }
+        }
+        return unique.sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+
+/// A site's settings, read from `site.yaml` in the site folder (every key optional).
+public struct SiteConfig: Sendable, Hashable {
+    public var title = "Shop"
+    public var tagline = ""
+    public var description = ""
+    /// The public origin pages are served from, used for canonical URLs, feeds and the sitemap; no trailing slash.
+    public var baseURL = "http://localhost:8080"
+    public var language = "en"
+    /// Where shoppers' carts and forms go; empty when the checkout serves the site from the same origin.
+    public var checkoutURL = ""
+    public var productsPerPage = 24
+    /// Let raw HTML in Markdown through (still tag-filtered); off by default.
+    public var allowRawHTML = false
+    /// Catalog text relative to the site folder; used when the file exists.
+    public var catalogText = "catalog.txt"
+    public var catalogDatabase = "catalog.sqlite"
+    /// Folder of the files the shop sells, relative to the site folder.
+    public var filesFolder = "files"
+    public var organizationName = ""
+    public var organizationEmail = ""
+    public var organizationLogo = ""
+    public var sameAs: [String] = []
+    public var twitter = ""
+    public var copyright = ""
+
+    public init() {}
+
+    /// The keys `site.yaml` accepts.
+    static let keys = [
+        "title", "tagline", "description", "base_url", "language", "checkout_url", "products_per_page", "markdown",
+        "catalog", "files", "organization", "twitter", "copyright",
+    ]
+
+    /// Reads `site.yaml` from `siteFolder`; a site without one gets the defaults.
+    public static func load(siteFolder: String) throws(BuildError) -> SiteConfig {
+        let path = siteFolder + "/site.yaml"
+        guard let data = FileManager.default.contents(atPath: path) else { return SiteConfig() }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw BuildError(file: "site.yaml", message: "not UTF-8 text")
+        }
+        return try parse(text, file: "site.yaml")
+    }
+
+    static func parse(_ text: String, file: String) throws(BuildError) -> SiteConfig {
+        let fields = try YAMLFields(yaml: text, file: file)
+        try fields.rejectUnknown(keys)
+        var config = SiteConfig()
+        config.title = try fields.string("title", default: config.title)
+        config.tagline = try fields.string("tagline", default: "")
+        config.description = try fields.string("description", default: "")
+        let base = try fields.string("base_url", default: config.baseURL)
+        guard let url = URL(string: base), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw fields.error("base_url", "'\(base)' is not an http(s) URL", hint: "e.g. https://shop.example.com")
+        }
+        config.baseURL = base.hasSuffix("/") ? String(base.dropLast()) : base
+        config.language = try fields.string("language", default: "en")
+        let checkout = try fields.string("checkout_url", default: "")
+        config.checkoutURL = checkout.hasSuffix("/") ? String(checkout.dropLast()) : checkout
+        config.productsPerPage = try fields.int("products_per_page", default: 24, range: 1...1000)
+        if let markdown = try fields.mapping("markdown") {
+            try markdown.rejectUnknown(["raw_html"])
+            config.allowRawHTML = try markdown.bool("raw_html", default: false)
+        }
+        if let catalog = try fields.mapping("catalog") {
+            try catalog.rejectUnknown(["text", "database"])
+            config.catalogText = try catalog.string("text", default: config.catalogText)
+            config.catalogDatabase = try catalog.string("database", default: config.catalogDatabase)
+        }
+        config.filesFolder = try fields.string("files", default: config.filesFolder)
+        if let organization = try fields.mapping("organization") {
+            try organization.rejectUnknown(["name", "email", "logo", "same_as"])
+            config.organizationName = try organization.string("name", default: "")
+            config.organizationEmail = try organization.string("email", default: "")
+            config.organizationLogo = try organization.string("logo", default: "")
+            config.sameAs = try organization.strings("same_as")
+        }
+        config.twitter = try fields.string("twitter", default: "")
+        config.copyright = try fields.string("copyright", default: "")
+        return config
+    }
+
+    /// The absolute URL of a site path such as `/products/x/`.
+    public func absoluteURL(_ path: String) -> String {
+        if path.hasPrefix("http://") || path.hasPrefix("https://") { return path }
+        return baseURL + (path.hasPrefix("/") ? path : "/" + path)
+    }
+
+    /// The catalog source this site reads.
+    public func catalogSource(siteFolder: String) -> CatalogSourcePaths {
+        CatalogSourcePaths(
+            text: siteFolder + "/" + catalogText, database: siteFolder + "/" + catalogDatabase)
+    }
+}
+
+/// The catalog text and database of a site, as absolute-or-site-relative paths.
+public struct CatalogSourcePaths: Sendable {
+    public let text: String
+    public let database: String
+}

@@ -1,0 +1,79 @@
+/// The editor-written copy of one page: front matter fields and the Markdown body.
+struct PageCopy: Sendable {
+    /// The content file, relative to the site folder.
+    let path: String
+    /// What the copy belongs to: a SKU, niche, bundle or magnet slug, or the page's own slug.
+    let key: String
+    /// The line naming `key` in the file (for errors about it).
+    let keyLine: Int
+    let title: String?
+    let description: String?
+    let headline: String?
+    let highlights: [String]
+    /// `header` or `footer` to list a plain page in that menu.
+    let menu: String?
+    let weight: Int
+    let draft: Bool
+    let body: String
+    let bodyLine: Int
+}
+
+/// What each content location is, and which front matter keys it takes.
+enum ContentKind: String, Sendable, CaseIterable {
+    case home, plans, product, niche, bundle, magnet, page, cart, thankYou, account, notFound, search
+
+    /// The front matter key joining the copy to the catalog, if any.
+    var keyField: String? {
+        switch self {
+        case .product: return "sku"
+        case .niche: return "niche"
+        case .bundle: return "bundle"
+        case .magnet: return "magnet"
+        case .page: return "slug"
+        default: return nil
+        }
+    }
+
+    var allowedKeys: [String] {
+        var keys = ["title", "description", "draft"]
+        if let keyField { keys.append(keyField) }
+        switch self {
+        case .product, .magnet: keys += ["highlights"]
+        case .page: keys += ["menu", "weight"]
+        default: break
+        }
+        if [.home, .plans, .magnet, .niche, .bundle].contains(self) { keys.append("headline") }
+        return keys
+    }
+
+    /// The kind of a file from where it sits under `content/`, e.g. `products/noah.md`.
+    static func of(relativePath: String) -> ContentKind? {
+        let parts = relativePath.split(separator: "/")
+        if parts.count == 2 {
+            switch parts[0] {
+            case "products": return .product
+            case "niches": return .niche
+            case "bundles": return .bundle
+            case "free": return .magnet
+            case "pages": return .page
+            default: return nil
+            }
+        }
+        guard parts.count == 1 else { return nil }
+        switch parts[0] {
+        case "home.md": return .home
+        case "plans.md": return .plans
+        case "cart.md": return .cart
+        case "thank-you.md": return .thankYou
+        case "account.md": return .account
+        case "404.md": return .notFound
+        case "search.md": return .search
+        default: return nil
+        }
+    }
+
+    static let locationHint = """
+        content/ holds home.md, plans.md, cart.md, thank-you.md, account.md, search.md, 404.md and the folders \
+        products/, niches/, bundles/, free/ and pages/
+        """
+}

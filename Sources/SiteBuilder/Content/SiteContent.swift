@@ -1,0 +1,137 @@
+import Foundation
+import ShopCore
+
+/// All the copy under `content/`, joined to the catalog.
+struct SiteContent: Sendable {
+    var singles: [ContentKind: PageCopy] = [:]
+    var products: [String: PageCopy] = [:]
+    var niches: [String: PageCopy] = [:]
+    var bundles: [String: PageCopy] = [:]
+    var magnets: [String: PageCopy] = [:]
+    /// Plain pages, by slug order.
+    var pages: [PageCopy] = []
+
+    /// Reads every Markdown file under `siteFolder/content` (in parallel) and checks each against the catalog.
+    static func load(siteFolder: String, index: CatalogIndex) throws(BuildError) -> SiteContent {
+        let root = siteFolder + "/content"
+        let files = markdownFiles(under: root)
+        let parsed = parallelMap(files) { relative -> Result<(ContentKind, PageCopy)?, BuildError> in
+            Result { () throws(BuildError) -> (ContentKind, PageCopy)? in
+                try parse(relative: relative, root: root)
+            }
+        }
+        var content = SiteContent()
+        var diagnostics: [Diagnostic] = []
+        var claimed: [String: String] = [:]
+        for result in parsed {
+            switch result {
+            case let .failure(error): diagnostics += error.diagnostics
+            case let .success(entry):
+                guard let (kind, copy) = entry else { continue }
+                if let problem = content.add(copy, kind: kind, index: index, claimed: &claimed) {
+                    diagnostics.append(problem)
+                }
+            }
+        }
+        guard diagnostics.isEmpty else { throw BuildError(diagnostics) }
+        content.pages.sort { ($0.weight, $0.key) < ($1.weight, $1.key) }
+        return content
+    }
+
+    /// Files ending in `.md` under `root`, relative to it, sorted.
+    static func markdownFiles(under root: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
+        var files: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            if relative.hasSuffix(".md") { files.append(relative) }
+        }
+        return files.sorted()
+    }
+
+    private static func parse(relative: String, root: String) throws(BuildError) -> (ContentKind, PageCopy)? {
+        let path = "content/" + relative
+        guard let kind = ContentKind.of(relativePath: relative) else {
+            throw BuildError(file: path, message: "this is not a place content can go", hint: ContentKind.locationHint)
+        }
+        guard let data = FileManager.default.contents(atPath: root + "/" + relative),
+              let text = String(data: data, encoding: .utf8)
+        else {
+            throw BuildError(file: path, message: "cannot read the file as UTF-8 text")
+        }
+        let file = try ContentFile(path: path, text: text)
+        let fields = file.fields
+        try fields.rejectUnknown(kind.allowedKeys)
+        if try fields.bool("draft", default: false) { return nil }
+        var key = file.stem
+        var keyLine = 1
+        if let keyField = kind.keyField {
+            key = try fields.string(keyField) ?? (kind == .product ? "" : file.stem)
+            keyLine = fields.line(of: keyField)
+            if key.isEmpty {
+                throw BuildError(file: path, line: 1, message: "front matter has no '\(keyField)'", hint: "add `\(keyField): …` naming the catalog entry")
+            }
+        }
+        let menu = try fields.string("menu")
+        if let menu, !["header", "footer"].contains(menu) {
+            throw fields.error("menu", "'\(menu)' is not a menu", hint: "header or footer")
+        }
+        let copy = PageCopy(
+            path: path, key: key, keyLine: keyLine, title: try fields.string("title"),
+            description: try fields.string("description"), headline: try fields.string("headline"),
+            highlights: try fields.strings("highlights"), menu: menu, weight: try fields.int("weight", default: 0, range: -10000...10000),
+            draft: false, body: file.body, bodyLine: file.bodyLine)
+        if kind == .page && copy.title == nil {
+            throw BuildError(file: path, line: 1, message: "a page needs a 'title'", hint: "add `title: …` to the front matter")
+        }
+        return (kind, copy)
+    }
+
+    /// Files the copy under its kind, or returns the diagnostic that says why it can't be.
+    private mutating func add(_ copy: PageCopy, kind: ContentKind, index: CatalogIndex, claimed: inout [String: String]) -> Diagnostic? {
+        func unknown(_ what: String, _ known: [String]) -> Diagnostic {
+            let near = known.sorted { editDistance($0, copy.key) < editDistance($1, copy.key) }.prefix(3)
+            return Diagnostic(
+                file: copy.path, line: copy.keyLine, message: "'\(copy.key)' is not a \(what) in the catalog",
+                hint: near.isEmpty ? "the catalog has none" : "did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?")
+        }
+        let claim = "\(kind.rawValue):\(copy.key)"
+        if let other = claimed[claim] {
+            return Diagnostic(file: copy.path, line: copy.keyLine, message: "'\(copy.key)' already has copy in \(other)", hint: "keep one file per \(kind.rawValue)")
+        }
+        claimed[claim] = copy.path
+        switch kind {
+        case .product:
+            guard index.productsBySKU[copy.key] != nil else { return unknown("product SKU", Array(index.productsBySKU.keys)) }
+            products[copy.key] = copy
+        case .niche:
+            guard index.nichesBySlug[copy.key] != nil else { return unknown("niche", Array(index.nichesBySlug.keys)) }
+            niches[copy.key] = copy
+        case .bundle:
+            guard index.bundlesBySlug[copy.key] != nil else { return unknown("bundle", Array(index.bundlesBySlug.keys)) }
+            bundles[copy.key] = copy
+        case .magnet:
+            guard index.leadMagnetsBySlug[copy.key] != nil else { return unknown("lead magnet", Array(index.leadMagnetsBySlug.keys)) }
+            magnets[copy.key] = copy
+        case .page:
+            pages.append(copy)
+        default:
+            singles[kind] = copy
+        }
+        return nil
+    }
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.utf8), b = Array(b.utf8)
+    if a.isEmpty { return b.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in stride(from: 1, through: b.count, by: 1) {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

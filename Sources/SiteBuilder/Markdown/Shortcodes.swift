@@ -1,0 +1,73 @@
+import Foundation
+
+/// A card embedded in Markdown with `{{< product "SKU" >}}` or `{{< bundle "slug" >}}` on a line of its own.
+struct Embed: Sendable, Hashable {
+    enum Kind: String, Sendable { case product, bundle }
+    let kind: Kind
+    /// The SKU or bundle slug.
+    let key: String
+    /// The line in the Markdown text.
+    let line: Int
+
+    /// The placeholder paragraph standing in for embed `index` until the HTML is rendered.
+    static func marker(_ index: Int) -> String { "SITEGENEMBED\(index)X" }
+
+    /// Markdown with embeds replaced by marker paragraphs.
+    struct Extracted {
+        let markdown: String
+        let embeds: [Embed]
+        /// The original line of each line of `markdown` (1-based, index 0 unused); empty when nothing moved.
+        let originalLines: [Int]
+
+        func originalLine(_ line: Int) -> Int {
+            originalLines.indices.contains(line) ? originalLines[line] : line
+        }
+    }
+
+    /// Replaces embed lines with marker paragraphs, returning the embeds in order.
+    /// Throws for a line that looks like a shortcode but is not one we know, naming the line.
+    static func extract(from markdown: String) throws(ShortcodeError) -> Extracted {
+        guard markdown.contains("{{<") else { return Extracted(markdown: markdown, embeds: [], originalLines: []) }
+        var embeds: [Embed] = []
+        var lines: [Substring] = []
+        var originalLines = [0]
+        var number = 0
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix("{{<") else {
+                lines.append(line)
+                originalLines.append(number)
+                continue
+            }
+            guard trimmed.hasSuffix(">}}") else {
+                throw ShortcodeError(line: number, message: "shortcode is not closed with >}}", hint: "write {{< product \"SKU\" >}} on its own line")
+            }
+            let inner = trimmed.dropFirst(3).dropLast(3).trimmingCharacters(in: .whitespaces)
+            let parts = inner.split(separator: " ", maxSplits: 1)
+            guard let name = parts.first, let kind = Kind(rawValue: String(name)) else {
+                throw ShortcodeError(
+                    line: number, message: "unknown shortcode '\(parts.first ?? "")'", hint: "shortcodes: product, bundle")
+            }
+            var argument = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
+            for prefix in ["sku=", "slug="] where argument.hasPrefix(prefix) { argument.removeFirst(prefix.count) }
+            if argument.count >= 2, argument.first == "\"", argument.last == "\"" { argument = String(argument.dropFirst().dropLast()) }
+            guard !argument.isEmpty, !argument.contains(" ") else {
+                throw ShortcodeError(
+                    line: number, message: "the \(kind.rawValue) shortcode needs one \(kind == .product ? "SKU" : "bundle slug")",
+                    hint: "write {{< \(kind.rawValue) \"\(kind == .product ? "SKU" : "slug")\" >}}")
+            }
+            lines += ["", Substring(marker(embeds.count)), ""]
+            originalLines += [number, number, number]
+            embeds.append(Embed(kind: kind, key: argument, line: number))
+        }
+        return Extracted(markdown: lines.joined(separator: "\n"), embeds: embeds, originalLines: originalLines)
+    }
+}
+
+/// A malformed shortcode, at a line of the Markdown text.
+struct ShortcodeError: Error {
+    let line: Int
+    let message: String
+    let hint: String
+}

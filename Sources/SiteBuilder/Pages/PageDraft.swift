@@ -1,0 +1,59 @@
+import Foundation
+
+/// A link written in Markdown, located in its source file, to name the line when it is broken.
+struct SourceLink: Sendable, Hashable {
+    let url: String
+    let file: String
+    let line: Int
+}
+
+/// What rendering one page produces before its links are checked.
+struct PageDraft {
+    var html = ""
+    var sourceLinks: [SourceLink] = []
+    var diagnostics: [Diagnostic] = []
+
+    /// Renders Markdown copy to HTML, expanding product and bundle embeds into cards, and records
+    /// its links with their lines in `file` (the body starts on `bodyLine`).
+    mutating func markdown(_ body: String, file: String, bodyLine: Int, model: SiteModel) -> String {
+        let extracted: Embed.Extracted
+        do {
+            extracted = try Embed.extract(from: body)
+        } catch {
+            diagnostics.append(Diagnostic(file: file, line: bodyLine - 1 + error.line, message: error.message, hint: error.hint))
+            return ""
+        }
+        let rendered = model.markdown.render(extracted.markdown)
+        for link in rendered.links {
+            sourceLinks.append(SourceLink(url: link.url, file: file, line: bodyLine - 1 + extracted.originalLine(link.line)))
+        }
+        guard !extracted.embeds.isEmpty else { return rendered.html }
+        var html = rendered.html
+        for (position, embed) in extracted.embeds.enumerated() {
+            let card: String
+            switch embed.kind {
+            case .product:
+                guard let context = model.productCards[embed.key] else {
+                    diagnostics.append(unknownEmbed(embed, file: file, bodyLine: bodyLine, known: Array(model.productCards.keys), what: "product SKU"))
+                    continue
+                }
+                card = model.theme.render("product-card", context)
+            case .bundle:
+                guard let context = model.bundleCards[embed.key] else {
+                    diagnostics.append(unknownEmbed(embed, file: file, bodyLine: bodyLine, known: Array(model.bundleCards.keys), what: "bundle"))
+                    continue
+                }
+                card = model.theme.render("bundle-card", context)
+            }
+            html = html.replacingOccurrences(of: "<p>\(Embed.marker(position))</p>", with: card)
+        }
+        return html
+    }
+
+    private func unknownEmbed(_ embed: Embed, file: String, bodyLine: Int, known: [String], what: String) -> Diagnostic {
+        let near = known.sorted { editDistance($0, embed.key) < editDistance($1, embed.key) }.prefix(3)
+        return Diagnostic(
+            file: file, line: bodyLine - 1 + embed.line, message: "unknown \(what) '\(embed.key)' in \(embed.kind.rawValue) shortcode",
+            hint: near.isEmpty ? nil : "did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?")
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import ShopCore
+
+/// Everything a page needs, read and worked out once per build, then shared read-only by the
+/// render workers.
+final class SiteModel: @unchecked Sendable {
+    // Immutable after init; the `[String: Any]` contexts hold only value types, so concurrent reads are safe.
+    let siteFolder: String
+    let config: SiteConfig
+    let index: CatalogIndex
+    let sourceMap: CatalogSourceMap?
+    let content: SiteContent
+    let theme: Theme
+    let assets: AssetPipeline
+    let markdown: MarkdownRenderer
+    /// Template context shared by every page: `site.*`.
+    let siteContext: [String: Any]
+    /// Card contexts by product SKU and by bundle slug.
+    let productCards: [String: [String: Any]]
+    let bundleCards: [String: [String: Any]]
+    let bundlePricing: [String: BundlePricing]
+    /// Bundles holding each product, by SKU.
+    let bundlesByProduct: [String: [ProductBundle]]
+    /// Image URLs (fingerprinted or absolute) by product SKU, bundle slug and magnet slug.
+    let images: [String: String]
+
+    init(
+        siteFolder: String, config: SiteConfig, catalog: CatalogSource.Loaded, content: SiteContent, theme: Theme,
+        assets: AssetPipeline
+    ) throws(BuildError) {
+        self.siteFolder = siteFolder
+        self.config = config
+        let index = CatalogIndex(catalog.catalog)
+        self.index = index
+        self.sourceMap = catalog.sourceMap
+        self.content = content
+        self.theme = theme
+        self.assets = assets
+        self.markdown = MarkdownRenderer(allowRawHTML: config.allowRawHTML)
+
+        var diagnostics: [Diagnostic] = []
+        var images: [String: String] = [:]
+        func image(_ path: String, kind: String, key: String) -> String {
+            if path.isEmpty { return assets.urls["/assets/images/placeholder.svg"] ?? "" }
+            if path.hasPrefix("http://") || path.hasPrefix("https://") { return path }
+            if let hashed = assets.urls[path] { return hashed }
+            let location = Self.catalogLocation(sourceMap: catalog.sourceMap, config: config, kind: kind, key: key)
+            diagnostics.append(Diagnostic(
+                file: location.file, line: location.line, message: "\(kind) \(key): image \(path) is not an asset",
+                hint: path.hasPrefix("/assets/") ? "put the file at assets\(path.dropFirst("/assets".count))" : "image paths start with /assets/"))
+            return path
+        }
+        for product in index.catalog.products { images["product:" + product.sku] = image(product.image, kind: "product", key: product.sku) }
+        for bundle in index.catalog.bundles { images["bundle:" + bundle.slug] = image(bundle.image, kind: "bundle", key: bundle.slug) }
+        for magnet in index.catalog.leadMagnets { images["magnet:" + magnet.slug] = image(magnet.image, kind: "lead-magnet", key: magnet.slug) }
+        self.images = images
+
+        var pricing: [String: BundlePricing] = [:]
+        var bundlesByProduct: [String: [ProductBundle]] = [:]
+        for bundle in index.catalog.bundles {
+            let price = index.pricing(of: bundle)
+            pricing[bundle.slug] = price
+            for product in price.products { bundlesByProduct[product.sku, default: []].append(bundle) }
+        }
+        self.bundlePricing = pricing
+        self.bundlesByProduct = bundlesByProduct
+
+        var cards: [String: [String: Any]] = [:]
+        for product in index.catalog.products {
+            cards[product.sku] = [
+                "sku": product.sku, "title": product.title, "url": SitePaths.product(product.slug),
+                "image": images["product:" + product.sku] ?? "", "summary": product.summary,
+                "niche_title": index.nichesBySlug[product.niche]?.title ?? "", "price_label": Self.priceLabel(product, index: index),
+            ]
+        }
+        self.productCards = cards
+        var bundleCards: [String: [String: Any]] = [:]
+        for bundle in index.catalog.bundles {
+            let price = pricing[bundle.slug]!
+            bundleCards[bundle.slug] = [
+                "sku": bundle.sku, "slug": bundle.slug, "title": bundle.title, "url": SitePaths.bundle(bundle.slug),
+                "image": images["bundle:" + bundle.slug] ?? "", "summary": bundle.summary, "count": price.products.count,
+                "discount": bundle.discountPercent, "total": price.total.formatted, "price": price.price.formatted,
+                "saving": price.saving.formatted,
+            ]
+        }
+        self.bundleCards = bundleCards
+
+        var site: [String: Any] = [
+            "title": config.title, "base_url": config.baseURL, "language": config.language,
+            "checkout_url": config.checkoutURL,
+            "niches": index.catalog.niches.map { ["title": $0.title, "url": SitePaths.niche($0.slug), "slug": $0.slug] },
+            "header_menu": content.pages.filter { $0.menu == "header" }.map { ["title": $0.title ?? $0.key, "url": "/\($0.key)/"] },
+            "footer_menu": content.pages.filter { $0.menu == "footer" }.map { ["title": $0.title ?? $0.key, "url": "/\($0.key)/"] },
+        ]
+        site["tagline"] = config.tagline.nonEmpty
+        site["copyright"] = config.copyright.nonEmpty
+        site["twitter"] = config.twitter.nonEmpty
+        site["organization_email"] = config.organizationEmail.nonEmpty
+        self.siteContext = site
+
+        for page in content.pages where SitePaths.reserved.contains(page.key) {
+            diagnostics.append(Diagnostic(
+                file: page.path, line: page.keyLine, message: "a page cannot take the URL /\(page.key)/, the shop uses it",
+                hint: "set `slug:` to another name"))
+        }
+        guard diagnostics.isEmpty else { throw BuildError(diagnostics) }
+    }
+
+    /// Where a catalog record is defined, for errors about catalog data.
+    static func catalogLocation(sourceMap: CatalogSourceMap?, config: SiteConfig, kind: String, key: String) -> (file: String, line: Int?) {
+        if let sourceMap, let line = sourceMap.line(of: kind, key) { return (config.catalogText, line) }
+        return (config.catalogDatabase, nil)
+    }
+
+    func catalogLocation(kind: String, key: String) -> (file: String, line: Int?) {
+        Self.catalogLocation(sourceMap: sourceMap, config: config, kind: kind, key: key)
+    }
+
+    /// `$4.99`, or `From $5.00` when variants cost different amounts.
+    static func priceLabel(_ product: Product, index: CatalogIndex) -> String {
+        let range = index.priceRange(of: product)
+        return range.low == range.high ? range.low.formatted : "From " + range.low.formatted
+    }
+
+    /// Every page of the site, in a stable order.
+    func jobs() -> [PageJob] {
+        var jobs: [PageJob] = [.home, .shop, .bundles, .plans, .free, .cart, .thankYou, .account, .search, .notFound]
+        for niche in index.catalog.niches {
+            let count = index.productsByNiche[niche.slug]?.count ?? 0
+            let pages = max(1, (count + config.productsPerPage - 1) / config.productsPerPage)
+            for page in 1...pages { jobs.append(.niche(niche.slug, page: page)) }
+        }
+        for product in index.catalog.products where product.status != .draft { jobs.append(.product(product.sku)) }
+        for bundle in index.catalog.bundles { jobs.append(.bundle(bundle.slug)) }
+        for magnet in index.catalog.leadMagnets { jobs.append(.magnet(magnet.slug)) }
+        for page in content.pages { jobs.append(.page(page.key)) }
+        return jobs
+    }
+}
+
+extension String {
+    /// The string, or nil when empty: Mustache treats any string, even an empty one, as true.
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

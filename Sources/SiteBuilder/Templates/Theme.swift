@@ -1,0 +1,124 @@
+import Foundation
+import Mustache
+
+/// The Mustache templates a site renders with: the built-in theme, with any file in the site's
+/// `templates/` folder replacing the built-in one of the same name.
+struct Theme: Sendable {
+    /// Where a template came from, to point errors at the right file and line.
+    struct Source: Sendable {
+        let path: String
+        let text: String
+    }
+
+    let library: MustacheLibrary
+    let sources: [String: Source]
+
+    /// Templates every site must be able to render a page kind with.
+    static let pageTemplates = [
+        "home", "shop", "niche", "product", "bundles", "bundle", "plans", "free", "magnet", "page", "cart", "thank-you",
+        "account", "search", "not-found",
+    ]
+
+    static func load(siteFolder: String) throws(BuildError) -> Theme {
+        var sources: [String: Source] = [:]
+        for (name, bytes) in BuiltInTheme.templates {
+            sources[name] = Source(path: "(built-in theme)/\(name).mustache", text: String(decoding: bytes, as: UTF8.self))
+        }
+        let folder = siteFolder + "/templates"
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where file.hasSuffix(".mustache") {
+            let path = "templates/" + file
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file),
+                  let text = String(data: data, encoding: .utf8)
+            else { throw BuildError(file: path, message: "cannot read the template as UTF-8 text") }
+            sources[String(file.dropLast(".mustache".count))] = Source(path: path, text: text)
+        }
+        var library = MustacheLibrary()
+        var diagnostics: [Diagnostic] = []
+        for name in sources.keys.sorted() {
+            let source = sources[name]!
+            do {
+                library.register(try MustacheTemplate(string: source.text), named: name)
+            } catch let error as MustacheTemplate.ParserError {
+                diagnostics.append(Diagnostic(
+                    file: source.path, line: error.context.lineNumber,
+                    message: "template error: \(Self.explain(error.error)) at column \(error.context.columnNumber)",
+                    hint: "near: \(error.context.line.trimmingCharacters(in: .whitespaces))"))
+            } catch {
+                diagnostics.append(Diagnostic(file: source.path, message: "template error: \(error)"))
+            }
+        }
+        for name in sources.keys.sorted() {
+            let source = sources[name]!
+            for reference in PartialReference.scan(source.text) where sources[reference.name] == nil {
+                diagnostics.append(Diagnostic(
+                    file: source.path, line: reference.line,
+                    message: "template error: partial '\(reference.name)' does not exist",
+                    hint: "templates: \(sources.keys.sorted().joined(separator: ", "))"))
+            }
+        }
+        guard diagnostics.isEmpty else { throw BuildError(diagnostics) }
+        return Theme(library: library, sources: sources)
+    }
+
+    func render(_ name: String, _ context: [String: Any]) -> String {
+        library.render(context, withTemplate: name) ?? ""
+    }
+
+    /// The template file and line holding `literal`, searching `name` and the partials it uses.
+    func locate(_ literal: String, startingAt name: String) -> (path: String, line: Int)? {
+        var queue = [name]
+        var seen = Set<String>()
+        while let current = queue.first {
+            queue.removeFirst()
+            guard seen.insert(current).inserted, let source = sources[current] else { continue }
+            if let range = source.text.range(of: literal) {
+                let line = source.text[..<range.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+                return (source.path, line)
+            }
+            queue += PartialReference.scan(source.text).map(\.name)
+        }
+        return nil
+    }
+
+    private static func explain(_ error: any Error) -> String {
+        guard let error = error as? MustacheTemplate.Error else { return "\(error)" }
+        switch error {
+        case .sectionCloseNameIncorrect: return "a section is closed with a different name than it was opened with"
+        case .unfinishedName: return "a tag is not closed with }}"
+        case .expectedSectionEnd: return "a section is never closed ({{/name}} missing)"
+        case .invalidSetDelimiter: return "badly formed set-delimiter tag"
+        case .transformAppliedToInheritanceSection: return "a transform cannot apply to an inheritance section"
+        case .illegalTokenInsideInheritSection: return "only block overrides may appear inside {{<parent}}"
+        case .textInsideInheritSection: return "text inside {{<parent}} must be inside a {{$block}}"
+        case .invalidConfigVariableSyntax, .unrecognisedConfigVariable: return "unknown configuration tag"
+        }
+    }
+}
+
+/// A `{{>partial}}` or `{{<parent}}` reference in template text.
+struct PartialReference {
+    let name: String
+    let line: Int
+
+    static func scan(_ text: String) -> [PartialReference] {
+        var references: [PartialReference] = []
+        var line = 1
+        var rest = Substring(text)
+        while let open = rest.firstIndex(where: { $0 == "{" || $0 == "\n" }) {
+            if rest[open] == "\n" {
+                line += 1
+                rest = rest[rest.index(after: open)...]
+                continue
+            }
+            let tail = rest[open...]
+            if tail.hasPrefix("{{>") || tail.hasPrefix("{{<"), let close = tail.range(of: "}}") {
+                let name = tail[tail.index(open, offsetBy: 3)..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+                if !name.isEmpty { references.append(PartialReference(name: name, line: line)) }
+                rest = tail[close.upperBound...]
+            } else {
+                rest = rest[rest.index(after: open)...]
+            }
+        }
+        return references
+    }
+}

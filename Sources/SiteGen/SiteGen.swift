@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import SiteBuilder
+
+/// `sitegen`: renders a shop from Markdown and its SQLite catalog into static HTML.
+@main
+struct SiteGen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sitegen",
+        abstract: "Render a digital-goods shop from Markdown and a SQLite catalog into static HTML.",
+        subcommands: [Build.self, CatalogCommand.self],
+        defaultSubcommand: Build.self)
+}
+
+/// Options shared by every command that works on a site.
+struct SiteOptions: ParsableArguments {
+    @Option(name: .long, help: "The site folder (holding site.yaml, content/, templates/ and the catalog).")
+    var site: String = "."
+}
+
+/// Prints an error the way a user needs it and exits non-zero.
+func fail(_ error: any Error) -> ExitCode {
+    var standardError = FileHandle.standardError
+    print(String(describing: error), to: &standardError)
+    return ExitCode.failure
+}
+
+extension FileHandle: @retroactive TextOutputStream {
+    public func write(_ string: String) {
+        write(Data(string.utf8))
+    }
+}
