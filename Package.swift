@@ -28,7 +28,6 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
-        .target(name: "CFileSwap"),
         .target(
             name: "ShopCore",
             dependencies: [
@@ -39,8 +38,7 @@ let package = Package(
         .target(
             name: "SiteBuilder",
             dependencies: [
-                "ShopCore", "CCmarkGFM", "CFileSwap",
-                .product(name: "Mustache", package: "swift-mustache"),
+                "ShopCore", "CCmarkGFM",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "CSV", package: "CSV.swift"),
             ],

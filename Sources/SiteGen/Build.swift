@@ -12,10 +12,18 @@ struct Build: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing on success.")
     var quiet = false
 
+    @Flag(help: "Print how long each step of the build took.")
+    var timings = false
+
     func run() throws {
         do {
             let summary = try SiteBuild(siteFolder: options.site, outFolder: out).run()
             if !quiet { print(summary) }
+            if timings {
+                for phase in summary.phases {
+                    print("  \(phase.name): \(Int((phase.seconds * 1000).rounded())) ms")
+                }
+            }
         } catch {
             throw fail(error)
         }

@@ -25,13 +25,19 @@ public struct CatalogCheckError: Error, Sendable, CustomStringConvertible {
 /// Checks what the text format cannot: references between records, uniqueness, ranges, files.
 public struct CatalogCheck {
     let catalog: Catalog
+    let index: CatalogIndex
     let locate: (String, String) -> String
     /// Names of the files the shop can deliver, or nil to skip the file check.
     let availableFiles: Set<String>?
     private(set) var issues: [CatalogIssue] = []
 
-    public init(catalog: Catalog, source: CatalogSourceMap?, fallbackLocation: String = "catalog", availableFiles: Set<String>? = nil) {
+    /// - Parameter index: the catalog's index, when the caller has one already.
+    public init(
+        catalog: Catalog, source: CatalogSourceMap?, fallbackLocation: String = "catalog", availableFiles: Set<String>? = nil,
+        index: CatalogIndex? = nil
+    ) {
         self.catalog = catalog
+        self.index = index ?? CatalogIndex(catalog)
         self.availableFiles = availableFiles
         self.locate = { kind, key in
             guard let source, let line = source.line(of: kind, key) else { return fallbackLocation }
@@ -76,7 +82,6 @@ public struct CatalogCheck {
             }
             checkFiles(variant.files, kind: "variant", key: variant.sku)
         }
-        let index = CatalogIndex(catalog)
         for bundle in catalog.bundles {
             claim(bundle.sku, by: "bundle \(bundle.slug)", kind: "bundle", key: bundle.slug)
             checkSlug(bundle.slug, kind: "bundle", key: bundle.slug)

@@ -20,49 +20,66 @@ struct RawRecord {
     static func split(_ text: String, file: String) throws(CatalogTextError) -> [RawRecord] {
         var records: [RawRecord] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let line = rawLine.last == "\r" ? rawLine.dropLast() : rawLine
-            let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
-            if trimmed.isEmpty || trimmed.first == "#" { continue }
-            let indented = trimmed.startIndex != line.startIndex
-            if !indented {
-                let words = trimmed.split(separator: " ", omittingEmptySubsequences: true)
-                let kind = String(words[0])
-                if kind == "shop" && words.count == 1 {
-                    records.append(RawRecord(file: file, kind: kind, key: "", line: lineNumber))
+        let bytes = Array(text.utf8)
+        do {
+            var lineStart = 0
+            while lineStart < bytes.count {
+                lineNumber += 1
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != 10 { lineEnd += 1 }
+                let next = lineEnd + 1
+                if lineEnd > lineStart, bytes[lineEnd - 1] == 13 { lineEnd -= 1 }
+                defer { lineStart = next }
+                var start = lineStart
+                while start < lineEnd, bytes[start] == 32 || bytes[start] == 9 { start += 1 }
+                if start == lineEnd || bytes[start] == 35 { continue }
+                func string(_ from: Int, _ to: Int) -> String {
+                    var from = from, to = to
+                    while from < to, bytes[from] == 32 || bytes[from] == 9 { from += 1 }
+                    while to > from, bytes[to - 1] == 32 || bytes[to - 1] == 9 { to -= 1 }
+                    return String(decoding: bytes[from..<to], as: UTF8.self)
+                }
+                if start == lineStart {
+                    var space = start
+                    while space < lineEnd, bytes[space] != 32 { space += 1 }
+                    let kind = string(start, space)
+                    let key = string(space, lineEnd)
+                    if kind == "shop" && key.isEmpty {
+                        records.append(RawRecord(file: file, kind: kind, key: "", line: lineNumber))
+                        continue
+                    }
+                    guard !key.isEmpty, !key.contains(" ") else {
+                        throw CatalogTextError(
+                            file: file, line: lineNumber, message: "expected a record header `KIND KEY`, found '\(string(start, lineEnd))'",
+                            hint: "fields are indented by two spaces; kinds: \(CatalogText.kinds.joined(separator: ", "))")
+                    }
+                    records.append(RawRecord(file: file, kind: kind, key: key, line: lineNumber))
                     continue
                 }
-                guard words.count == 2 else {
+                guard !records.isEmpty else {
+                    throw CatalogTextError(file: file, line: lineNumber, message: "indented line before any record header")
+                }
+                if bytes[start] == 124 {
+                    guard !records[records.count - 1].fields.isEmpty else {
+                        throw CatalogTextError(file: file, line: lineNumber, message: "`|` continuation with no field before it")
+                    }
+                    var restStart = start + 1
+                    if restStart < lineEnd, bytes[restStart] == 32 { restStart += 1 }
+                    let rest = String(decoding: bytes[restStart..<lineEnd], as: UTF8.self)
+                    records[records.count - 1].fields[records[records.count - 1].fields.count - 1].value += "\n" + rest
+                    continue
+                }
+                var colon = start
+                while colon < lineEnd, bytes[colon] != 58 { colon += 1 }
+                guard colon < lineEnd else {
                     throw CatalogTextError(
-                        file: file, line: lineNumber, message: "expected a record header `KIND KEY`, found '\(trimmed)'",
-                        hint: "fields are indented by two spaces; kinds: \(CatalogText.kinds.joined(separator: ", "))")
+                        file: file, line: lineNumber, message: "expected `name: value`, found '\(string(start, lineEnd))'",
+                        hint: "continue a long value on the next line with `| `")
                 }
-                records.append(RawRecord(file: file, kind: kind, key: String(words[1]), line: lineNumber))
-                continue
+                records[records.count - 1].fields.append(Field(name: string(start, colon), value: string(colon + 1, lineEnd), line: lineNumber))
             }
-            guard !records.isEmpty else {
-                throw CatalogTextError(file: file, line: lineNumber, message: "indented line before any record header")
-            }
-            if trimmed.first == "|" {
-                guard !records[records.count - 1].fields.isEmpty else {
-                    throw CatalogTextError(file: file, line: lineNumber, message: "`|` continuation with no field before it")
-                }
-                var rest = trimmed.dropFirst()
-                if rest.first == " " { rest = rest.dropFirst() }
-                records[records.count - 1].fields[records[records.count - 1].fields.count - 1].value += "\n" + rest
-                continue
-            }
-            guard let colon = trimmed.firstIndex(of: ":") else {
-                throw CatalogTextError(
-                    file: file, line: lineNumber, message: "expected `name: value`, found '\(trimmed)'",
-                    hint: "continue a long value on the next line with `| `")
-            }
-            let name = String(trimmed[..<colon]).trimmingSpaces
-            let value = String(trimmed[trimmed.index(after: colon)...]).trimmingSpaces
-            records[records.count - 1].fields.append(Field(name: name, value: value, line: lineNumber))
+            return records
         }
-        return records
     }
 }
 

@@ -8,7 +8,7 @@ public struct CatalogCommands {
     let source: CatalogSource
 
     public init(siteFolder: String) throws(BuildError) {
-        self.siteFolder = (siteFolder as NSString).standardizingPath
+        self.siteFolder = absolutePath(siteFolder)
         config = try SiteConfig.load(siteFolder: self.siteFolder)
         let paths = config.catalogSource(siteFolder: self.siteFolder)
         source = CatalogSource(textPath: paths.text, databasePath: paths.database)

@@ -11,9 +11,9 @@ public struct SiteBuild {
     ///   - siteFolder: the folder holding `site.yaml`, `content/`, `templates/`, `assets/` and the catalog.
     ///   - outFolder: where the site goes; defaults to `siteFolder/public`.
     public init(siteFolder: String, outFolder: String? = nil) {
-        let site = (siteFolder as NSString).standardizingPath
+        let site = absolutePath(siteFolder)
         self.siteFolder = site
-        self.outFolder = outFolder.map { ($0 as NSString).standardizingPath } ?? site + "/public"
+        self.outFolder = outFolder.map(absolutePath) ?? site + "/public"
     }
 
     /// What a build did, for its one-line report.
@@ -24,6 +24,8 @@ public struct SiteBuild {
         public let unchanged: Int
         public let seconds: Double
         public let outFolder: String
+        /// Wall time of each step, in order, for `sitegen build --timings`.
+        public let phases: [(name: String, seconds: Double)]
 
         public var description: String {
             let time = seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : String(format: "%.2f s", seconds)
@@ -33,17 +35,30 @@ public struct SiteBuild {
 
     public func run() throws(BuildError) -> Summary {
         let started = DispatchTime.now()
+        var phases: [(String, Double)] = []
+        var mark = started
+        func phase(_ name: String) {
+            let now = DispatchTime.now()
+            phases.append((name, Double(now.uptimeNanoseconds - mark.uptimeNanoseconds) / 1e9))
+            mark = now
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: siteFolder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw BuildError(file: siteFolder, message: "the site folder does not exist", hint: "pass --site with the folder holding site.yaml and content/")
         }
         let config = try SiteConfig.load(siteFolder: siteFolder)
         let catalog = try loadCatalog(config: config)
+        let index = CatalogIndex(catalog.catalog)
+        try checkCatalog(catalog, index: index, config: config)
+        phase("catalog")
         let theme = try Theme.load(siteFolder: siteFolder)
         let assets = try AssetPipeline.build(siteFolder: siteFolder)
-        let content = try SiteContent.load(siteFolder: siteFolder, index: CatalogIndex(catalog.catalog))
+        phase("theme and assets")
+        let content = try SiteContent.load(siteFolder: siteFolder, index: index)
+        phase("content")
         let model = try SiteModel(
-            siteFolder: siteFolder, config: config, catalog: catalog, content: content, theme: theme, assets: assets)
+            siteFolder: siteFolder, config: config, index: index, sourceMap: catalog.sourceMap, content: content, theme: theme,
+            assets: assets)
         let jobs = model.jobs()
         let paths = jobs.map { $0.path(in: model) }
 
@@ -63,6 +78,7 @@ public struct SiteBuild {
         for file in assets.files { outputs.insert("/" + file.path) }
         for file in generated { outputs.insert("/" + file.0) }
 
+        phase("model")
         let tree = try OutputTree(target: outFolder)
         let rewriter = LinkRewriter(assetURLs: assets.urls, outputs: outputs, origin: config.baseURL)
         let renderer = PageRenderer(model: model)
@@ -74,12 +90,13 @@ public struct SiteBuild {
                 diagnostics.append(Self.locate(problem, page: path, draft: draft, theme: theme, template: job.template))
             }
             do throws(BuildError) {
-                try tree.write(SitePaths.file(for: path), Array(html.utf8))
+                try tree.write(SitePaths.file(for: path), html)
             } catch {
                 diagnostics += error.diagnostics
             }
             return diagnostics
         }
+        phase("render pages")
         var diagnostics = Self.deduplicated(results.flatMap { $0 })
         for (path, bytes) in assets.files + generated {
             do { try tree.write(path, bytes) } catch { diagnostics += error.diagnostics }
@@ -88,12 +105,14 @@ public struct SiteBuild {
             tree.discard()
             throw BuildError(diagnostics)
         }
+        phase("other files")
         try tree.commit()
+        phase("commit")
         let counts = tree.counts
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return Summary(
             pages: jobs.count, files: jobs.count + assets.files.count + generated.count, written: counts.written,
-            unchanged: counts.unchanged, seconds: seconds, outFolder: outFolder)
+            unchanged: counts.unchanged, seconds: seconds, outFolder: outFolder, phases: phases)
     }
 
     private func loadCatalog(config: SiteConfig) throws(BuildError) -> CatalogSource.Loaded {
@@ -108,10 +127,16 @@ public struct SiteBuild {
         } catch {
             throw BuildError(file: config.catalogText, message: "\(error)")
         }
+        return loaded
+    }
+
+    /// Refuses a catalog with bad references, prices or files, naming each problem's line.
+    private func checkCatalog(_ loaded: CatalogSource.Loaded, index: CatalogIndex, config: SiteConfig) throws(BuildError) {
         let filesFolder = siteFolder + "/" + config.filesFolder
         let available = FileManager.default.fileExists(atPath: filesFolder) ? Set(AssetPipeline.filesUnder(filesFolder)) : nil
         var check = CatalogCheck(
-            catalog: loaded.catalog, source: loaded.sourceMap, fallbackLocation: config.catalogDatabase, availableFiles: available)
+            catalog: loaded.catalog, source: loaded.sourceMap, fallbackLocation: config.catalogDatabase, availableFiles: available,
+            index: index)
         let issues = check.run()
         guard issues.isEmpty else {
             throw BuildError(issues.map { issue in
@@ -122,7 +147,6 @@ public struct SiteBuild {
                     message: "\(issue.record): '\(issue.field)': \(issue.message)", hint: issue.hint)
             })
         }
-        return loaded
     }
 
     private func relative(_ path: String) -> String {
@@ -163,4 +187,10 @@ public struct SiteBuild {
         }
         return unique.sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
     }
+}
+
+/// `path` made absolute against the current folder, with `.` and `..` resolved.
+func absolutePath(_ path: String) -> String {
+    let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    return (absolute as NSString).standardizingPath
 }

@@ -12,6 +12,11 @@ struct YAMLFields {
     init(yaml: String, file: String, lineOffset: Int = 0) throws(BuildError) {
         self.file = file
         self.lineOffset = lineOffset
+        if let simple = SimpleYAML.parse(yaml) {
+            entries = simple.map { ($0.key, $0.value, lineOffset + $0.line) }
+            mappingLine = lineOffset + 1
+            return
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)

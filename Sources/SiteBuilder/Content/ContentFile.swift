@@ -16,26 +16,44 @@ struct ContentFile {
         self.path = path
         let name = (path as NSString).lastPathComponent
         stem = name.hasSuffix(".md") ? String(name.dropLast(3)) : name
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.first?.hasPrefix("\u{FEFF}") == true { lines[0] = lines[0].dropFirst() }
-        guard lines.first.map({ $0.trimmingTrailingCR == "---" }) == true else {
+        let bytes = Array(text.utf8)
+        var start = 0
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        guard let firstLineEnd = Self.delimiterLineEnd(bytes, at: start) else {
             fields = try YAMLFields(yaml: "", file: path)
-            body = text
+            body = String(decoding: bytes[start...], as: UTF8.self)
             bodyLine = 1
             return
         }
-        guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingTrailingCR == "---" }) else {
+        // Find the closing `---` line, counting lines on the way.
+        var line = 2
+        var lineStart = firstLineEnd
+        var closing: (yamlEnd: Int, bodyStart: Int)?
+        while lineStart < bytes.count {
+            if let end = Self.delimiterLineEnd(bytes, at: lineStart) {
+                closing = (lineStart, end)
+                break
+            }
+            guard let newline = bytes[lineStart...].firstIndex(of: 10) else { break }
+            lineStart = newline + 1
+            line += 1
+        }
+        guard let closing else {
             throw BuildError(
                 file: path, line: 1, message: "front matter starts with `---` but never ends",
                 hint: "close it with a line holding only `---`")
         }
-        let yaml = lines[1..<end].joined(separator: "\n")
-        fields = try YAMLFields(yaml: yaml, file: path, lineOffset: 1)
-        body = lines[(end + 1)...].joined(separator: "\n")
-        bodyLine = end + 2
+        fields = try YAMLFields(yaml: String(decoding: bytes[firstLineEnd..<closing.yamlEnd], as: UTF8.self), file: path, lineOffset: 1)
+        body = String(decoding: bytes[closing.bodyStart...], as: UTF8.self)
+        bodyLine = line + 1
     }
-}
 
-extension Substring {
-    var trimmingTrailingCR: Substring { last == "\r" ? dropLast() : self }
+    /// When the line starting at `index` is exactly `---`, the index just past its line end.
+    private static func delimiterLineEnd(_ bytes: [UInt8], at index: Int) -> Int? {
+        guard index + 3 <= bytes.count, bytes[index] == 45, bytes[index + 1] == 45, bytes[index + 2] == 45 else { return nil }
+        var end = index + 3
+        if end < bytes.count, bytes[end] == 13 { end += 1 }
+        if end == bytes.count { return end }
+        return bytes[end] == 10 ? end + 1 : nil
+    }
 }

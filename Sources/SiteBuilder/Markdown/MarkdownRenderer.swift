@@ -5,6 +5,11 @@ import Foundation
 public struct MarkdownLink: Hashable, Sendable {
     public let url: String
     public let line: Int
+
+    public init(url: String, line: Int) {
+        self.url = url
+        self.line = line
+    }
 }
 
 /// HTML rendered from Markdown, and the links it contains for the link check.

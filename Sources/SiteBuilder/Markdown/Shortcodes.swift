@@ -27,7 +27,7 @@ struct Embed: Sendable, Hashable {
     /// Replaces embed lines with marker paragraphs, returning the embeds in order.
     /// Throws for a line that looks like a shortcode but is not one we know, naming the line.
     static func extract(from markdown: String) throws(ShortcodeError) -> Extracted {
-        guard markdown.contains("{{<") else { return Extracted(markdown: markdown, embeds: [], originalLines: []) }
+        guard markdown.utf8.containsShortcodeOpening else { return Extracted(markdown: markdown, embeds: [], originalLines: []) }
         var embeds: [Embed] = []
         var lines: [Substring] = []
         var originalLines = [0]
@@ -70,4 +70,20 @@ struct ShortcodeError: Error {
     let line: Int
     let message: String
     let hint: String
+}
+
+extension String.UTF8View {
+    /// Whether the text holds `{{<`, checked without Foundation's slower string search.
+    var containsShortcodeOpening: Bool {
+        var braces = 0
+        for byte in self {
+            if byte == UInt8(ascii: "{") {
+                braces += 1
+            } else {
+                if byte == UInt8(ascii: "<") && braces >= 2 { return true }
+                braces = 0
+            }
+        }
+        return false
+    }
 }

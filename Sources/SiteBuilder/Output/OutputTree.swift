@@ -1,25 +1,33 @@
-import CFileSwap
 import Foundation
 import Glibc
 import Synchronization
 
-/// The output folder, replaced all at once: pages are written into a staging folder beside it,
-/// which takes the output's place only when the whole build succeeded.
+/// The output folder, changed only when a whole build succeeded.
 ///
-/// A file whose bytes are the same as in the previous output is hard-linked rather than rewritten,
-/// so its inode and modification time stay as they were (uploaders and caches see no change).
+/// New and changed files are written into a staging folder beside the output; unchanged files (same
+/// hash, size and modification time as the last build recorded) are not written at all, so their
+/// inodes and times stay as they were. `commit` moves the staged files into place and removes files
+/// the previous build made that this one did not; `discard` leaves the output exactly as it was.
 final class OutputTree: Sendable {
     let target: String
     let staging: String
-    private let createdFolders = Mutex<Set<String>>([])
-    private let unchangedCount = Atomic<Int>(0)
-    private let writtenCount = Atomic<Int>(0)
+    let manifestPath: String
+    private let previous: OutputManifest
+    private let state = Mutex(State())
+
+    private struct State {
+        var written: [String: OutputManifest.Entry] = [:]
+        var unchanged: [String: OutputManifest.Entry] = [:]
+        var stagedFolders: Set<String> = []
+    }
 
     init(target: String) throws(BuildError) {
         self.target = (target as NSString).standardizingPath
         let parent = (self.target as NSString).deletingLastPathComponent
         let name = (self.target as NSString).lastPathComponent
         staging = parent + "/.\(name).staging-\(getpid())"
+        manifestPath = parent + "/.\(name).sitegen-manifest"
+        previous = FileManager.default.fileExists(atPath: self.target) ? OutputManifest(path: manifestPath) : OutputManifest()
         do {
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
             if FileManager.default.fileExists(atPath: staging) { try FileManager.default.removeItem(atPath: staging) }
@@ -29,88 +37,92 @@ final class OutputTree: Sendable {
         }
     }
 
-    /// Files rewritten and files kept from the previous build.
-    var counts: (written: Int, unchanged: Int) { (writtenCount.load(ordering: .relaxed), unchangedCount.load(ordering: .relaxed)) }
+    /// Files written and files kept from the previous build.
+    var counts: (written: Int, unchanged: Int) { state.withLock { ($0.written.count, $0.unchanged.count) } }
 
-    /// Writes `bytes` to `relative` (e.g. `products/x/index.html`) in the staging folder.
+    /// Stages `bytes` as `relative` (e.g. `products/x/index.html`) unless the output already holds them.
     func write(_ relative: String, _ bytes: [UInt8]) throws(BuildError) {
-        let destination = staging + "/" + relative
-        ensureFolder(of: relative)
-        let previous = target + "/" + relative
-        if Self.sameContent(previous, bytes), link(previous, destination) == 0 {
-            unchangedCount.add(1, ordering: .relaxed)
+        let hash = ContentHash.of(bytes)
+        if let old = previous.entries[relative], old.hash == hash, old.size == bytes.count,
+           let current = OutputManifest.stat(target + "/" + relative), current.size == old.size, current.modified == old.modified {
+            state.withLock { $0.unchanged[relative] = old }
             return
         }
-        let descriptor = open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw BuildError(file: relative, message: "cannot write the output file: \(String(cString: strerror(errno)))")
+        if let slash = relative.lastIndex(of: "/") {
+            let folder = String(relative[..<slash])
+            let isNew = state.withLock { $0.stagedFolders.insert(folder).inserted }
+            if isNew { try? FileManager.default.createDirectory(atPath: staging + "/" + folder, withIntermediateDirectories: true) }
         }
-        defer { close(descriptor) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-            guard written > 0 else {
-                throw BuildError(file: relative, message: "cannot write the output file: \(String(cString: strerror(errno)))")
-            }
-            offset += written
-        }
-        writtenCount.add(1, ordering: .relaxed)
+        try Self.writeFile(staging + "/" + relative, bytes, name: relative)
+        state.withLock { $0.written[relative] = OutputManifest.Entry(hash: hash, size: bytes.count, modified: 0) }
     }
 
-    /// Puts the staging folder in place of the output, keeping placeholder files such as `.gitkeep`.
+    /// Moves the staged files into the output, removes what the last build made and this one did not,
+    /// and records the new manifest.
     func commit() throws(BuildError) {
+        let (written, unchanged) = state.withLock { ($0.written, $0.unchanged) }
         let manager = FileManager.default
-        for keep in [".gitkeep", "README.md"] where manager.fileExists(atPath: target + "/" + keep) {
-            if !manager.fileExists(atPath: staging + "/" + keep) { link(target + "/" + keep, staging + "/" + keep) }
-        }
-        guard manager.fileExists(atPath: target) else {
-            guard rename(staging, target) == 0 else { throw commitError() }
-            return
-        }
-        if cfileswap_exchange(staging, target) != 0 {
-            // No atomic exchange on this file system: two renames, with the old tree kept until the new one is in place.
-            let old = staging + ".old"
-            guard rename(target, old) == 0 else { throw commitError() }
-            guard rename(staging, target) == 0 else {
-                rename(old, target)
-                throw commitError()
+        if !manager.fileExists(atPath: target) {
+            guard rename(staging, target) == 0 else { throw commitError(target) }
+        } else {
+            var folders: Set<String> = []
+            for relative in written.keys.sorted() {
+                if let slash = relative.lastIndex(of: "/") {
+                    let folder = String(relative[..<slash])
+                    if folders.insert(folder).inserted {
+                        try? manager.createDirectory(atPath: target + "/" + folder, withIntermediateDirectories: true)
+                    }
+                }
+                guard rename(staging + "/" + relative, target + "/" + relative) == 0 else { throw commitError(relative) }
             }
-            try? manager.removeItem(atPath: old)
-            return
+            for relative in previous.entries.keys where written[relative] == nil && unchanged[relative] == nil {
+                unlink(target + "/" + relative)
+                Self.removeEmptyFolders(of: relative, under: target)
+            }
+            try? manager.removeItem(atPath: staging)
         }
-        try? manager.removeItem(atPath: staging)
+        var manifest = OutputManifest()
+        manifest.entries = unchanged
+        for (relative, entry) in written {
+            let current = OutputManifest.stat(target + "/" + relative)
+            manifest.entries[relative] = OutputManifest.Entry(hash: entry.hash, size: entry.size, modified: current?.modified ?? 0)
+        }
+        do {
+            try manifest.write(to: manifestPath)
+        } catch {
+            throw BuildError(file: manifestPath, message: "cannot record the build manifest: \(error.localizedDescription)")
+        }
     }
 
-    /// Throws the staging folder away; the previous output stays untouched.
+    /// Throws the staged files away; the output stays exactly as it was.
     func discard() {
         try? FileManager.default.removeItem(atPath: staging)
     }
 
-    private func commitError() -> BuildError {
-        BuildError(file: target, message: "cannot replace the output folder: \(String(cString: strerror(errno)))")
+    private func commitError(_ file: String) -> BuildError {
+        BuildError(file: target + "/" + file, message: "cannot move the new file into place: \(String(cString: strerror(errno)))")
     }
 
-    private func ensureFolder(of relative: String) {
-        guard let slash = relative.lastIndex(of: "/") else { return }
-        let folder = String(relative[..<slash])
-        let isNew = createdFolders.withLock { $0.insert(folder).inserted }
-        if isNew { try? FileManager.default.createDirectory(atPath: staging + "/" + folder, withIntermediateDirectories: true) }
+    private static func removeEmptyFolders(of relative: String, under root: String) {
+        var folder = (relative as NSString).deletingLastPathComponent
+        while !folder.isEmpty, rmdir(root + "/" + folder) == 0 {
+            folder = (folder as NSString).deletingLastPathComponent
+        }
     }
 
-    /// Whether the file at `path` holds exactly `bytes`.
-    static func sameContent(_ path: String, _ bytes: [UInt8]) -> Bool {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return false }
+    private static func writeFile(_ path: String, _ bytes: [UInt8], name: String) throws(BuildError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw BuildError(file: name, message: "cannot write the output file: \(String(cString: strerror(errno)))")
+        }
         defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, Int(info.st_size) == bytes.count else { return false }
-        var existing = [UInt8](repeating: 0, count: bytes.count)
         var offset = 0
         while offset < bytes.count {
-            let count = existing.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-            guard count > 0 else { return false }
+            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            guard count > 0 else {
+                throw BuildError(file: name, message: "cannot write the output file: \(String(cString: strerror(errno)))")
+            }
             offset += count
         }
-        return existing == bytes
     }
 }

@@ -9,7 +9,7 @@ struct SourceLink: Sendable, Hashable {
 
 /// What rendering one page produces before its links are checked.
 struct PageDraft {
-    var html = ""
+    var html: [UInt8] = []
     var sourceLinks: [SourceLink] = []
     var diagnostics: [Diagnostic] = []
 
@@ -37,13 +37,13 @@ struct PageDraft {
                     diagnostics.append(unknownEmbed(embed, file: file, bodyLine: bodyLine, known: Array(model.productCards.keys), what: "product SKU"))
                     continue
                 }
-                card = model.theme.render("product-card", context)
+                card = String(decoding: model.theme.render("product-card", context), as: UTF8.self)
             case .bundle:
                 guard let context = model.bundleCards[embed.key] else {
                     diagnostics.append(unknownEmbed(embed, file: file, bodyLine: bodyLine, known: Array(model.bundleCards.keys), what: "bundle"))
                     continue
                 }
-                card = model.theme.render("bundle-card", context)
+                card = String(decoding: model.theme.render("bundle-card", context), as: UTF8.self)
             }
             html = html.replacingOccurrences(of: "<p>\(Embed.marker(position))</p>", with: card)
         }

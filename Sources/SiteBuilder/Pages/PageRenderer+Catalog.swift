@@ -1,7 +1,7 @@
 import ShopCore
 
 extension PageRenderer {
-    func product(_ sku: String, path: String, draft: inout PageDraft) -> (PageMeta, [String: Any]) {
+    func product(_ sku: String, path: String, draft: inout PageDraft) -> (PageMeta, PageContext) {
         let index = model.index
         let product = index.productsBySKU[sku]!
         let copy = model.content.products[sku]
@@ -10,23 +10,24 @@ extension PageRenderer {
         let variants = index.variants(of: product)
         let url = model.config.absoluteURL(path)
         let description = copy?.description ?? product.summary
-        var item: [String: Any] = [
-            "sku": product.sku, "title": product.title, "summary": product.summary, "image": image,
-            "image_alt": "\(product.title) preview", "price_label": SiteModel.priceLabel(product, index: index),
-            "niche_title": niche?.title ?? "", "niche_url": SitePaths.niche(product.niche),
-            "available": product.status == .active, "has_variants": !variants.isEmpty,
-            "variants": variants.map { variant -> [String: Any] in
-                ["sku": variant.sku, "title": variant.title, "price_label": (index.price(of: variant) ?? product.price).formatted]
-            },
-            "highlights": copy?.highlights ?? [],
-            "bundles": (model.bundlesByProduct[sku] ?? []).compactMap { model.bundleCards[$0.slug] },
-            "plans": index.catalog.plans.filter { $0.grants(niche: product.niche) }.map { ["slug": $0.slug, "title": $0.title] },
+        let item: TemplateValue = [
+            "sku": .text(product.sku), "title": .text(copy?.title ?? product.title), "summary": .text(product.summary),
+            "image": .text(image), "image_alt": .text("\(product.title) preview"),
+            "price_label": .text(SiteModel.priceLabel(product, index: index)),
+            "niche_title": .text(niche?.title ?? ""), "niche_url": .text(SitePaths.niche(product.niche)),
+            "available": .bool(product.status == .active), "has_variants": .bool(!variants.isEmpty),
+            "variants": .list(variants.map { variant in
+                ["sku": .text(variant.sku), "title": .text(variant.title), "price_label": .text((index.price(of: variant) ?? product.price).formatted)]
+            }),
+            "highlights": .list((copy?.highlights ?? []).map { .text($0) }),
+            "bundles": bundleCards(model.bundlesByProduct[sku] ?? []),
+            "plans": .list(index.catalog.plans.filter { $0.grants(niche: product.niche) }.map { ["slug": .text($0.slug), "title": .text($0.title)] }),
         ]
-        item["title"] = copy?.title ?? product.title
-        let related = (index.productsByNiche[product.niche] ?? []).filter { $0.sku != sku }.prefix(4)
-        var context: [String: Any] = ["product": item, "related": cards(Array(related))]
-        context["content"] = copyHTML(
-            copy, fallback: product.description, fallbackLocation: model.catalogLocation(kind: "product", key: sku), draft: &draft)
+        let related = (index.productsByNiche[product.niche] ?? []).lazy.filter { $0.sku != sku }.prefix(4)
+        let context: PageContext = [
+            "product": item, "related": cards(related),
+            "content": copyHTML(copy, fallback: product.description, fallbackLocation: model.catalogLocation(kind: "product", key: sku), draft: &draft),
+        ]
         var meta = PageMeta(title: product.title, description: description, image: image, ogType: "product")
         meta.price = index.priceRange(of: product).low
         meta.breadcrumbs = [("Home", "/"), ("Shop", "/shop/")]
@@ -37,16 +38,16 @@ extension PageRenderer {
         return (meta, context)
     }
 
-    func bundle(_ slug: String, path: String, draft: inout PageDraft) -> (PageMeta, [String: Any]) {
+    func bundle(_ slug: String, path: String, draft: inout PageDraft) -> (PageMeta, PageContext) {
         let bundle = model.index.bundlesBySlug[slug]!
         let pricing = model.bundlePricing[slug]!
         let copy = model.content.bundles[slug]
         let image = model.images["bundle:" + slug] ?? ""
-        var context: [String: Any] = [
-            "bundle": model.bundleCards[slug] ?? [:],
+        let context: PageContext = [
+            "bundle": model.bundleCards[slug] ?? .null,
             "products": cards(pricing.products),
+            "content": copyHTML(copy, fallbackLocation: (copy?.path ?? "", nil), draft: &draft),
         ]
-        context["content"] = copyHTML(copy, fallbackLocation: (copy?.path ?? "", nil), draft: &draft)
         var meta = PageMeta(title: bundle.title, description: copy?.description ?? bundle.summary, image: image, ogType: "product")
         meta.price = pricing.price
         meta.breadcrumbs = [("Home", "/"), ("Bundles", "/bundles/"), (bundle.title, path)]
@@ -60,27 +61,27 @@ extension PageRenderer {
         return (meta, context)
     }
 
-    func niche(_ slug: String, page: Int, draft: inout PageDraft) -> (PageMeta, [String: Any]) {
+    func niche(_ slug: String, page: Int, draft: inout PageDraft) -> (PageMeta, PageContext) {
         let niche = model.index.nichesBySlug[slug]!
         let copy = model.content.niches[slug]
         let all = model.index.productsByNiche[slug] ?? []
         let size = model.config.productsPerPage
         let pages = max(1, (all.count + size - 1) / size)
-        let shown = Array(all.dropFirst((page - 1) * size).prefix(size))
-        var nicheContext: [String: Any] = ["title": niche.title, "slug": slug]
-        nicheContext["headline"] = (copy?.headline ?? niche.summary).nonEmpty
-        var context: [String: Any] = [
-            "niche": nicheContext, "products": cards(shown),
-            "bundles": model.index.catalog.bundles.filter { $0.rule.niches.contains(slug) }.compactMap { model.bundleCards[$0.slug] },
+        let shown = all.dropFirst((page - 1) * size).prefix(size)
+        var context: PageContext = [
+            "niche": ["title": .text(niche.title), "slug": .text(slug), "headline": .text(copy?.headline ?? niche.summary)],
+            "products": cards(shown),
+            "bundles": bundleCards(model.index.catalog.bundles.filter { $0.rule.niches.contains(slug) }),
         ]
         if page == 1 {
             context["content"] = copyHTML(copy, fallbackLocation: (copy?.path ?? "", nil), draft: &draft)
         }
         if pages > 1 {
-            var pagination: [String: Any] = ["current": page, "total": pages]
-            if page > 1 { pagination["previous"] = SitePaths.niche(slug, page: page - 1) }
-            if page < pages { pagination["next"] = SitePaths.niche(slug, page: page + 1) }
-            context["pagination"] = pagination
+            context["pagination"] = [
+                "current": .int(page), "total": .int(pages),
+                "previous": page > 1 ? .text(SitePaths.niche(slug, page: page - 1)) : .null,
+                "next": page < pages ? .text(SitePaths.niche(slug, page: page + 1)) : .null,
+            ]
         }
         let title = page == 1 ? niche.title : "\(niche.title), page \(page)"
         var meta = PageMeta(title: title, description: copy?.description ?? niche.summary)
@@ -91,23 +92,23 @@ extension PageRenderer {
         return (meta, context)
     }
 
-    func plans(draft: inout PageDraft) -> (PageMeta, [String: Any]) {
+    func plans(draft: inout PageDraft) -> (PageMeta, PageContext) {
         let copy = model.content.singles[.plans]
         let index = model.index
-        let plans = index.catalog.plans.map { plan -> [String: Any] in
-            var item: [String: Any] = [
-                "slug": plan.slug, "sku": plan.sku, "title": plan.title, "summary": plan.summary, "price": plan.price.formatted,
-                "interval": plan.interval.rawValue, "features": plan.features, "grants_all": plan.grantsAll,
-                "grants_label": plan.grantsAll ? "every niche, including new ones"
-                    : plan.niches.compactMap { index.nichesBySlug[$0]?.title }.joined(separator: ", "),
-                "product_count": index.products(grantedBy: plan).count,
+        let plans = index.catalog.plans.map { plan -> TemplateValue in
+            [
+                "slug": .text(plan.slug), "sku": .text(plan.sku), "title": .text(plan.title), "summary": .text(plan.summary),
+                "price": .text(plan.price.formatted), "interval": .text(plan.interval.rawValue),
+                "features": .list(plan.features.map { .text($0) }), "grants_all": .bool(plan.grantsAll),
+                "grants_label": .text(plan.grantsAll ? "every niche, including new ones"
+                    : plan.niches.compactMap { index.nichesBySlug[$0]?.title }.joined(separator: ", ")),
+                "product_count": .int(index.products(grantedBy: plan).count), "trial_days": .int(plan.trialDays),
             ]
-            if plan.trialDays > 0 { item["trial_days"] = plan.trialDays }
-            return item
         }
-        var context: [String: Any] = ["plans": plans]
-        context["headline"] = copy?.headline
-        context["content"] = copyHTML(copy, fallbackLocation: (copy?.path ?? "", nil), draft: &draft)
+        let context: PageContext = [
+            "plans": .list(plans), "headline": .text(copy?.headline),
+            "content": copyHTML(copy, fallbackLocation: (copy?.path ?? "", nil), draft: &draft),
+        ]
         var meta = PageMeta(
             title: copy?.title ?? "Membership", description: copy?.description ?? "Every printable in your niches, for one monthly price.")
         meta.breadcrumbs = [("Home", "/"), (meta.title, "/plans/")]

@@ -1,55 +1,56 @@
 import ShopCore
 
 extension PageRenderer {
-    func home(draft: inout PageDraft) -> (PageMeta, [String: Any]) {
+    func home(draft: inout PageDraft) -> (PageMeta, PageContext) {
         let index = model.index
         let copy = model.content.singles[.home]
         let active = index.catalog.products.filter { $0.status == .active }
         let featured = active.filter(\.featured).sorted(by: Catalog.listingOrder).prefix(8)
         let newest = active.sorted { ($0.released, $0.sku) > ($1.released, $1.sku) }.prefix(8)
-        var context: [String: Any] = [
-            "headline": copy?.headline ?? model.config.title,
+        let context: PageContext = [
+            "headline": .text(copy?.headline ?? model.config.title),
             "niches": nicheTiles(),
-            "featured": cards(Array(featured.isEmpty ? newest : featured)),
-            "newest": cards(Array(newest)),
-            "bundles": index.catalog.bundles.prefix(4).compactMap { model.bundleCards[$0.slug] },
+            "featured": featured.isEmpty ? cards(newest) : cards(featured),
+            "newest": cards(newest),
+            "bundles": bundleCards(index.catalog.bundles.prefix(4)),
             "magnets": magnetTiles(),
+            "content": copyHTML(copy, fallbackLocation: (copy?.path ?? "", nil), draft: &draft),
         ]
-        context["content"] = copyHTML(copy, fallbackLocation: (copy?.path ?? "", nil), draft: &draft)
+        let logo = model.assets.urls[model.config.organizationLogo]
         var meta = PageMeta(title: copy?.title ?? model.config.title, description: copy?.description ?? model.config.description)
-        meta.image = model.assets.urls[model.config.organizationLogo]
+        meta.image = logo
         meta.jsonld = [
-            StructuredData.organization(config: model.config, logo: model.assets.urls[model.config.organizationLogo] ?? ""),
+            StructuredData.organization(config: model.config, logo: logo ?? ""),
             StructuredData.website(config: model.config),
         ]
         return (meta, context)
     }
 
-    func shop() -> (PageMeta, [String: Any]) {
-        let niches = model.index.catalog.niches.map { niche -> [String: Any] in
+    func shop() -> (PageMeta, PageContext) {
+        let niches = model.index.catalog.niches.map { niche -> TemplateValue in
             let products = model.index.productsByNiche[niche.slug] ?? []
             return [
-                "slug": niche.slug, "title": niche.title, "summary": niche.summary, "url": SitePaths.niche(niche.slug),
-                "count": products.count, "products": cards(Array(products.prefix(4))),
+                "slug": .text(niche.slug), "title": .text(niche.title), "summary": .text(niche.summary),
+                "url": .text(SitePaths.niche(niche.slug)), "count": .int(products.count), "products": cards(products.prefix(4)),
             ]
         }
         var meta = PageMeta(title: "Shop all printables", description: "Browse every printable by niche.")
         meta.breadcrumbs = [("Home", "/"), ("Shop", "/shop/")]
         meta.jsonld = [StructuredData.itemList(
             name: "Niches", items: model.index.catalog.niches.map { ($0.title, model.config.absoluteURL(SitePaths.niche($0.slug))) })]
-        return (meta, ["niches": niches])
+        return (meta, ["niches": .list(niches)])
     }
 
-    func bundles() -> (PageMeta, [String: Any]) {
+    func bundles() -> (PageMeta, PageContext) {
         let bundles = model.index.catalog.bundles
         var meta = PageMeta(title: "Bundles", description: "Printables grouped by theme, priced below buying each one.")
         meta.breadcrumbs = [("Home", "/"), ("Bundles", "/bundles/")]
         meta.jsonld = [StructuredData.itemList(
             name: "Bundles", items: bundles.map { ($0.title, model.config.absoluteURL(SitePaths.bundle($0.slug))) })]
-        return (meta, ["bundles": bundles.compactMap { model.bundleCards[$0.slug] }])
+        return (meta, ["bundles": bundleCards(bundles)])
     }
 
-    func free() -> (PageMeta, [String: Any]) {
+    func free() -> (PageMeta, PageContext) {
         let magnets = model.index.catalog.leadMagnets
         var meta = PageMeta(title: "Free printables", description: "Free printables, sent to your inbox.")
         meta.breadcrumbs = [("Home", "/"), ("Free printables", "/free/")]
@@ -58,15 +59,21 @@ extension PageRenderer {
         return (meta, ["magnets": magnetTiles()])
     }
 
-    func nicheTiles() -> [[String: Any]] {
-        model.index.catalog.niches.map {
-            ["title": $0.title, "summary": $0.summary, "url": SitePaths.niche($0.slug), "count": model.index.productsByNiche[$0.slug]?.count ?? 0]
-        }
+    func nicheTiles() -> TemplateValue {
+        .list(model.index.catalog.niches.map {
+            [
+                "title": .text($0.title), "summary": .text($0.summary), "url": .text(SitePaths.niche($0.slug)),
+                "count": .int(model.index.productsByNiche[$0.slug]?.count ?? 0),
+            ]
+        })
     }
 
-    func magnetTiles() -> [[String: Any]] {
-        model.index.catalog.leadMagnets.map {
-            ["title": $0.title, "summary": $0.summary, "url": SitePaths.magnet($0.slug), "image": model.images["magnet:" + $0.slug] ?? ""]
-        }
+    func magnetTiles() -> TemplateValue {
+        .list(model.index.catalog.leadMagnets.map {
+            [
+                "title": .text($0.title), "summary": .text($0.summary), "url": .text(SitePaths.magnet($0.slug)),
+                "image": .text(model.images["magnet:" + $0.slug] ?? ""),
+            ]
+        })
     }
 }

@@ -11,6 +11,9 @@ struct PageMeta {
     var jsonld: [JSONValue] = []
 }
 
+/// A page's own template variables, next to `site` and `page`.
+typealias PageContext = [String: TemplateValue]
+
 /// Renders one page to HTML through the theme.
 struct PageRenderer: Sendable {
     let model: SiteModel
@@ -19,23 +22,26 @@ struct PageRenderer: Sendable {
         var draft = PageDraft()
         let path = job.path(in: model)
         let (meta, context) = contexts(for: job, path: path, draft: &draft)
-        var page: [String: Any] = [
-            "title": meta.title, "path": path, "kind": job.template, "og_type": meta.ogType,
-            "canonical": model.config.absoluteURL(path),
-            "full_title": job == .home ? (model.config.tagline.isEmpty ? model.config.title : "\(model.config.title) · \(model.config.tagline)")
-                : "\(meta.title) · \(model.config.title)",
-            "description": meta.description.isEmpty ? model.config.description : meta.description,
-            "twitter_card": meta.image == nil ? "summary" : "summary_large_image",
-            "noindex": job.isPrivate,
+        let config = model.config
+        var page: PageContext = [
+            "title": .text(meta.title), "path": .text(path), "kind": .text(job.template), "og_type": .text(meta.ogType),
+            "canonical": .text(config.absoluteURL(path)),
+            "full_title": .text(job == .home ? (config.tagline.isEmpty ? config.title : "\(config.title) · \(config.tagline)")
+                : "\(meta.title) · \(config.title)"),
+            "description": .text(meta.description.isEmpty ? config.description : meta.description),
+            "twitter_card": .text(meta.image == nil ? "summary" : "summary_large_image"),
+            "noindex": .bool(job.isPrivate),
+            "image": .text(meta.image.map { config.absoluteURL($0) }),
         ]
-        page["image"] = meta.image.map { model.config.absoluteURL($0) }
-        page["price"] = meta.price.map { ["amount": $0.decimalString, "currency": $0.currency.code] }
+        if let price = meta.price {
+            page["price"] = ["amount": .text(price.decimalString), "currency": .text(price.currency.code)]
+        }
         var jsonld = meta.jsonld
         if meta.breadcrumbs.count > 1 {
-            page["breadcrumbs"] = meta.breadcrumbs.map { ["name": $0.name, "path": $0.path] }
-            jsonld.append(StructuredData.breadcrumbs(meta.breadcrumbs, config: model.config))
+            page["breadcrumbs"] = .list(meta.breadcrumbs.map { ["name": .text($0.name), "path": .text($0.path)] })
+            jsonld.append(StructuredData.breadcrumbs(meta.breadcrumbs, config: config))
         }
-        page["jsonld"] = jsonld.map(\.text)
+        page["jsonld"] = .list(jsonld.map { .text($0.text) })
         switch job {
         case .shop, .niche, .product: page["section_shop"] = true
         case .bundles, .bundle: page["section_bundles"] = true
@@ -45,12 +51,12 @@ struct PageRenderer: Sendable {
         }
         var full = context
         full["site"] = model.siteContext
-        full["page"] = page
-        draft.html = model.theme.render(job.template, full)
+        full["page"] = .object(page)
+        draft.html = model.theme.render(job.template, .object(full))
         return draft
     }
 
-    private func contexts(for job: PageJob, path: String, draft: inout PageDraft) -> (PageMeta, [String: Any]) {
+    private func contexts(for job: PageJob, path: String, draft: inout PageDraft) -> (PageMeta, PageContext) {
         switch job {
         case .home: return home(draft: &draft)
         case .shop: return shop()
@@ -70,18 +76,20 @@ struct PageRenderer: Sendable {
         }
     }
 
-    /// Renders a copy's body (or `fallback` catalog text when there is no copy) into `context["content"]`.
-    func copyHTML(_ copy: PageCopy?, fallback: String = "", fallbackLocation: (file: String, line: Int?), draft: inout PageDraft) -> String? {
+    /// A copy's body (or `fallback` catalog text when there is no copy) as HTML, or null when there is none.
+    func copyHTML(_ copy: PageCopy?, fallback: String = "", fallbackLocation: (file: String, line: Int?), draft: inout PageDraft) -> TemplateValue {
         if let copy {
-            let html = draft.markdown(copy.body, file: copy.path, bodyLine: copy.bodyLine, model: model)
-            return html.isEmpty ? nil : html
+            return .text(draft.markdown(copy.body, file: copy.path, bodyLine: copy.bodyLine, model: model))
         }
-        guard !fallback.isEmpty else { return nil }
-        let html = draft.markdown(fallback, file: fallbackLocation.file, bodyLine: (fallbackLocation.line ?? 1) + 1, model: model)
-        return html.isEmpty ? nil : html
+        guard !fallback.isEmpty else { return .null }
+        return .text(draft.markdown(fallback, file: fallbackLocation.file, bodyLine: (fallbackLocation.line ?? 1) + 1, model: model))
     }
 
-    func cards(_ products: [Product]) -> [[String: Any]] {
-        products.compactMap { model.productCards[$0.sku] }
+    func cards<S: Sequence<Product>>(_ products: S) -> TemplateValue {
+        .list(products.compactMap { model.productCards[$0.sku] })
+    }
+
+    func bundleCards<S: Sequence<ProductBundle>>(_ bundles: S) -> TemplateValue {
+        .list(bundles.compactMap { model.bundleCards[$0.slug] })
     }
 }

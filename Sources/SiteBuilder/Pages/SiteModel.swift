@@ -3,8 +3,7 @@ import ShopCore
 
 /// Everything a page needs, read and worked out once per build, then shared read-only by the
 /// render workers.
-final class SiteModel: @unchecked Sendable {
-    // Immutable after init; the `[String: Any]` contexts hold only value types, so concurrent reads are safe.
+final class SiteModel: Sendable {
     let siteFolder: String
     let config: SiteConfig
     let index: CatalogIndex
@@ -14,10 +13,10 @@ final class SiteModel: @unchecked Sendable {
     let assets: AssetPipeline
     let markdown: MarkdownRenderer
     /// Template context shared by every page: `site.*`.
-    let siteContext: [String: Any]
+    let siteContext: TemplateValue
     /// Card contexts by product SKU and by bundle slug.
-    let productCards: [String: [String: Any]]
-    let bundleCards: [String: [String: Any]]
+    let productCards: [String: TemplateValue]
+    let bundleCards: [String: TemplateValue]
     let bundlePricing: [String: BundlePricing]
     /// Bundles holding each product, by SKU.
     let bundlesByProduct: [String: [ProductBundle]]
@@ -25,14 +24,13 @@ final class SiteModel: @unchecked Sendable {
     let images: [String: String]
 
     init(
-        siteFolder: String, config: SiteConfig, catalog: CatalogSource.Loaded, content: SiteContent, theme: Theme,
-        assets: AssetPipeline
+        siteFolder: String, config: SiteConfig, index: CatalogIndex, sourceMap: CatalogSourceMap?, content: SiteContent,
+        theme: Theme, assets: AssetPipeline
     ) throws(BuildError) {
         self.siteFolder = siteFolder
         self.config = config
-        let index = CatalogIndex(catalog.catalog)
         self.index = index
-        self.sourceMap = catalog.sourceMap
+        self.sourceMap = sourceMap
         self.content = content
         self.theme = theme
         self.assets = assets
@@ -44,7 +42,7 @@ final class SiteModel: @unchecked Sendable {
             if path.isEmpty { return assets.urls["/assets/images/placeholder.svg"] ?? "" }
             if path.hasPrefix("http://") || path.hasPrefix("https://") { return path }
             if let hashed = assets.urls[path] { return hashed }
-            let location = Self.catalogLocation(sourceMap: catalog.sourceMap, config: config, kind: kind, key: key)
+            let location = Self.catalogLocation(sourceMap: sourceMap, config: config, kind: kind, key: key)
             diagnostics.append(Diagnostic(
                 file: location.file, line: location.line, message: "\(kind) \(key): image \(path) is not an asset",
                 hint: path.hasPrefix("/assets/") ? "put the file at assets\(path.dropFirst("/assets".count))" : "image paths start with /assets/"))
@@ -65,39 +63,40 @@ final class SiteModel: @unchecked Sendable {
         self.bundlePricing = pricing
         self.bundlesByProduct = bundlesByProduct
 
-        var cards: [String: [String: Any]] = [:]
+        var cards: [String: TemplateValue] = [:]
         for product in index.catalog.products {
             cards[product.sku] = [
-                "sku": product.sku, "title": product.title, "url": SitePaths.product(product.slug),
-                "image": images["product:" + product.sku] ?? "", "summary": product.summary,
-                "niche_title": index.nichesBySlug[product.niche]?.title ?? "", "price_label": Self.priceLabel(product, index: index),
+                "sku": .text(product.sku), "title": .text(product.title), "url": .text(SitePaths.product(product.slug)),
+                "image": .text(images["product:" + product.sku] ?? ""), "summary": .text(product.summary),
+                "niche_title": .text(index.nichesBySlug[product.niche]?.title ?? ""),
+                "price_label": .text(Self.priceLabel(product, index: index)),
             ]
         }
         self.productCards = cards
-        var bundleCards: [String: [String: Any]] = [:]
+        var bundleCards: [String: TemplateValue] = [:]
         for bundle in index.catalog.bundles {
             let price = pricing[bundle.slug]!
             bundleCards[bundle.slug] = [
-                "sku": bundle.sku, "slug": bundle.slug, "title": bundle.title, "url": SitePaths.bundle(bundle.slug),
-                "image": images["bundle:" + bundle.slug] ?? "", "summary": bundle.summary, "count": price.products.count,
-                "discount": bundle.discountPercent, "total": price.total.formatted, "price": price.price.formatted,
-                "saving": price.saving.formatted,
+                "sku": .text(bundle.sku), "slug": .text(bundle.slug), "title": .text(bundle.title),
+                "url": .text(SitePaths.bundle(bundle.slug)), "image": .text(images["bundle:" + bundle.slug] ?? ""),
+                "summary": .text(bundle.summary), "count": .int(price.products.count), "discount": .int(bundle.discountPercent),
+                "total": .text(price.total.formatted), "price": .text(price.price.formatted), "saving": .text(price.saving.formatted),
             ]
         }
         self.bundleCards = bundleCards
 
-        var site: [String: Any] = [
-            "title": config.title, "base_url": config.baseURL, "language": config.language,
-            "checkout_url": config.checkoutURL,
-            "niches": index.catalog.niches.map { ["title": $0.title, "url": SitePaths.niche($0.slug), "slug": $0.slug] },
-            "header_menu": content.pages.filter { $0.menu == "header" }.map { ["title": $0.title ?? $0.key, "url": "/\($0.key)/"] },
-            "footer_menu": content.pages.filter { $0.menu == "footer" }.map { ["title": $0.title ?? $0.key, "url": "/\($0.key)/"] },
+        func menu(_ name: String) -> TemplateValue {
+            .list(content.pages.filter { $0.menu == name }.map { ["title": .text($0.title ?? $0.key), "url": .text("/\($0.key)/")] })
+        }
+        self.siteContext = [
+            "title": .text(config.title), "base_url": .text(config.baseURL), "language": .text(config.language),
+            "checkout_url": .text(config.checkoutURL), "tagline": .text(config.tagline), "copyright": .text(config.copyright),
+            "twitter": .text(config.twitter), "organization_email": .text(config.organizationEmail),
+            "niches": .list(index.catalog.niches.map {
+                ["title": .text($0.title), "url": .text(SitePaths.niche($0.slug)), "slug": .text($0.slug)]
+            }),
+            "header_menu": menu("header"), "footer_menu": menu("footer"),
         ]
-        site["tagline"] = config.tagline.nonEmpty
-        site["copyright"] = config.copyright.nonEmpty
-        site["twitter"] = config.twitter.nonEmpty
-        site["organization_email"] = config.organizationEmail.nonEmpty
-        self.siteContext = site
 
         for page in content.pages where SitePaths.reserved.contains(page.key) {
             diagnostics.append(Diagnostic(
@@ -137,9 +136,4 @@ final class SiteModel: @unchecked Sendable {
         for page in content.pages { jobs.append(.page(page.key)) }
         return jobs
     }
-}
-
-extension String {
-    /// The string, or nil when empty: Mustache treats any string, even an empty one, as true.
-    var nonEmpty: String? { isEmpty ? nil : self }
 }

@@ -13,60 +13,67 @@ indirect enum JSONValue: Sendable, ExpressibleByStringLiteral, ExpressibleByArra
 
     /// Compact JSON. `<`, `>` and `&` are escaped so the text is safe inside a `<script>` element.
     var text: String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
         write(into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(into out: inout String) {
+    private func write(into out: inout [UInt8]) {
         switch self {
         case let .string(value): JSONValue.writeString(value, into: &out)
-        case let .integer(value): out += String(value)
-        case let .bool(value): out += value ? "true" : "false"
-        case .null: out += "null"
+        case let .integer(value): out.append(contentsOf: String(value).utf8)
+        case let .bool(value): out.append(contentsOf: (value ? "true" : "false").utf8)
+        case .null: out.append(contentsOf: "null".utf8)
         case let .array(items):
-            out += "["
+            out.append(91)
             for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(44) }
                 item.write(into: &out)
             }
-            out += "]"
+            out.append(93)
         case let .object(pairs):
-            out += "{"
+            out.append(123)
             for (index, pair) in pairs.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(44) }
                 JSONValue.writeString(pair.0, into: &out)
-                out += ":"
+                out.append(58)
                 pair.1.write(into: &out)
             }
-            out += "}"
+            out.append(125)
         }
     }
 
-    private static func writeString(_ value: String, into out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+    private static func writeString(_ value: String, into out: inout [UInt8]) {
+        out.append(34)
+        var value = value
+        value.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                switch byte {
+                case 34: out.append(contentsOf: [92, 34])
+                case 92: out.append(contentsOf: [92, 92])
+                case 10: out.append(contentsOf: [92, 110])
+                case 13: out.append(contentsOf: [92, 114])
+                case 9: out.append(contentsOf: [92, 116])
+                case 60: out.append(contentsOf: "\\u003c".utf8)
+                case 62: out.append(contentsOf: "\\u003e".utf8)
+                case 38: out.append(contentsOf: "\\u0026".utf8)
+                case 0..<32:
+                    let hex = String(byte, radix: 16)
+                    out.append(contentsOf: ("\\u00" + (hex.count == 1 ? "0" : "") + hex).utf8)
+                case 0xE2 where index + 1 < bytes.count && bytes[index] == 0x80 && (bytes[index + 1] == 0xA8 || bytes[index + 1] == 0xA9):
+                    // U+2028 and U+2029 end lines in JavaScript.
+                    out.append(contentsOf: (bytes[index + 1] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                    index += 2
+                default:
+                    out.append(byte)
                 }
             }
         }
-        out += "\""
+        out.append(34)
     }
 }
 

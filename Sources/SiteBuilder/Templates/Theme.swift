@@ -1,5 +1,4 @@
 import Foundation
-import Mustache
 
 /// The Mustache templates a site renders with: the built-in theme, with any file in the site's
 /// `templates/` folder replacing the built-in one of the same name.
@@ -10,7 +9,7 @@ struct Theme: Sendable {
         let text: String
     }
 
-    let library: MustacheLibrary
+    let library: TemplateLibrary
     let sources: [String: Source]
 
     /// Templates every site must be able to render a page kind with.
@@ -32,19 +31,16 @@ struct Theme: Sendable {
             else { throw BuildError(file: path, message: "cannot read the template as UTF-8 text") }
             sources[String(file.dropLast(".mustache".count))] = Source(path: path, text: text)
         }
-        var library = MustacheLibrary()
+        var compiled: [String: CompiledTemplate] = [:]
         var diagnostics: [Diagnostic] = []
         for name in sources.keys.sorted() {
             let source = sources[name]!
             do {
-                library.register(try MustacheTemplate(string: source.text), named: name)
-            } catch let error as MustacheTemplate.ParserError {
-                diagnostics.append(Diagnostic(
-                    file: source.path, line: error.context.lineNumber,
-                    message: "template error: \(Self.explain(error.error)) at column \(error.context.columnNumber)",
-                    hint: "near: \(error.context.line.trimmingCharacters(in: .whitespaces))"))
+                compiled[name] = try CompiledTemplate(source.text)
             } catch {
-                diagnostics.append(Diagnostic(file: source.path, message: "template error: \(error)"))
+                diagnostics.append(Diagnostic(
+                    file: source.path, line: error.line, message: "template error: \(error.kind.message) (column \(error.column))",
+                    hint: "near: \(error.lineText.trimmingSpaces)"))
             }
         }
         for name in sources.keys.sorted() {
@@ -57,11 +53,11 @@ struct Theme: Sendable {
             }
         }
         guard diagnostics.isEmpty else { throw BuildError(diagnostics) }
-        return Theme(library: library, sources: sources)
+        return Theme(library: TemplateLibrary(templates: compiled), sources: sources)
     }
 
-    func render(_ name: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: name) ?? ""
+    func render(_ name: String, _ context: TemplateValue) -> [UInt8] {
+        library.render(name, context)
     }
 
     /// The template file and line holding `literal`, searching `name` and the partials it uses.
@@ -80,19 +76,6 @@ struct Theme: Sendable {
         return nil
     }
 
-    private static func explain(_ error: any Error) -> String {
-        guard let error = error as? MustacheTemplate.Error else { return "\(error)" }
-        switch error {
-        case .sectionCloseNameIncorrect: return "a section is closed with a different name than it was opened with"
-        case .unfinishedName: return "a tag is not closed with }}"
-        case .expectedSectionEnd: return "a section is never closed ({{/name}} missing)"
-        case .invalidSetDelimiter: return "badly formed set-delimiter tag"
-        case .transformAppliedToInheritanceSection: return "a transform cannot apply to an inheritance section"
-        case .illegalTokenInsideInheritSection: return "only block overrides may appear inside {{<parent}}"
-        case .textInsideInheritSection: return "text inside {{<parent}} must be inside a {{$block}}"
-        case .invalidConfigVariableSyntax, .unrecognisedConfigVariable: return "unknown configuration tag"
-        }
-    }
 }
 
 /// A `{{>partial}}` or `{{<parent}}` reference in template text.

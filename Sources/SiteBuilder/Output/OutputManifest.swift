@@ -1,0 +1,43 @@
+import Foundation
+import Glibc
+
+/// What the last build wrote: each output file's hash, size and modification time, kept beside the
+/// output folder (`.public.sitegen-manifest`) so a rebuild can leave unchanged files alone.
+struct OutputManifest: Sendable {
+    struct Entry: Sendable, Equatable {
+        var hash: UInt64
+        var size: Int
+        /// Modification time in nanoseconds, to notice a file someone changed by hand.
+        var modified: Int64
+    }
+
+    var entries: [String: Entry] = [:]
+
+    init() {}
+
+    /// Reads a manifest; a missing or unreadable one is empty, which only means every file gets written.
+    init(path: String) {
+        guard let data = FileManager.default.contents(atPath: path) else { return }
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: "\t", maxSplits: 3)
+            guard fields.count == 4, let hash = UInt64(fields[0], radix: 16), let size = Int(fields[1]), let modified = Int64(fields[2])
+            else { continue }
+            entries[String(fields[3])] = Entry(hash: hash, size: size, modified: modified)
+        }
+    }
+
+    func write(to path: String) throws {
+        var text = ""
+        for (file, entry) in entries.sorted(by: { $0.key < $1.key }) {
+            text += "\(String(entry.hash, radix: 16))\t\(entry.size)\t\(entry.modified)\t\(file)\n"
+        }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// Size and modification time of a file, or nil when it is missing.
+    static func stat(_ path: String) -> (size: Int, modified: Int64)? {
+        var info = Glibc.stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return (Int(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import SiteBuilder
+import Testing
+
+/// Every error an editor can cause names the file and line, and the build fails.
+@Suite struct BuildErrorTests {
+    @Test func badYAMLInFrontMatter() throws {
+        let site = try ExampleSite()
+        try site.write("content/pages/broken.md", "---\ntitle: Broken\ndescription: \"unterminated\n---\nBody\n")
+        let error = try #require(site.buildError())
+        #expect(error.diagnostics.contains { $0.file == "content/pages/broken.md" && $0.message.contains("invalid YAML") && $0.line != nil })
+    }
+
+    @Test func frontMatterThatNeverEnds() throws {
+        let site = try ExampleSite()
+        try site.write("content/pages/open.md", "---\ntitle: Open\nBody\n")
+        let error = try #require(site.buildError())
+        #expect(error.names("content/pages/open.md", line: 1, "never ends"))
+    }
+
+    @Test func unknownFrontMatterKey() throws {
+        let site = try ExampleSite()
+        try site.write("content/pages/typo.md", "---\ntitle: Typo\nmenuu: footer\n---\nBody\n")
+        let error = try #require(site.buildError())
+        #expect(error.names("content/pages/typo.md", line: 3, "unknown key 'menuu'"))
+    }
+
+    @Test func unknownSKU() throws {
+        let site = try ExampleSite()
+        try site.edit("content/products/noahs-ark-coloring-pages.md", replacing: "sku: KB-NOAH-COLORING", with: "sku: KB-NOAH-COLOURING")
+        let error = try #require(site.buildError())
+        let source = try site.source("content/products/noahs-ark-coloring-pages.md")
+        #expect(error.names("content/products/noahs-ark-coloring-pages.md", line: line(of: "sku:", in: source), "'KB-NOAH-COLOURING' is not a product SKU"))
+        #expect(error.diagnostics.first?.hint?.contains("KB-NOAH-COLORING") == true)
+    }
+
+    @Test func unknownSKUInAnEmbeddedCard() throws {
+        let site = try ExampleSite()
+        try site.write("content/pages/picks.md", "---\ntitle: Picks\n---\nIntro\n\n{{< product \"NOPE-1\" >}}\n")
+        let error = try #require(site.buildError())
+        #expect(error.names("content/pages/picks.md", line: 6, "unknown product SKU 'NOPE-1'"))
+    }
+
+    @Test func brokenInternalLinkInMarkdown() throws {
+        let site = try ExampleSite()
+        try site.write("content/pages/links.md", "---\ntitle: Links\n---\nSee [the shop](/shop/).\n\n{{< product \"KB-NOAH-COLORING\" >}}\n\nAnd [this](/products/no-such-thing/).\n")
+        let error = try #require(site.buildError())
+        #expect(error.names("content/pages/links.md", line: 8, "broken link /products/no-such-thing/"))
+        #expect(error.diagnostics.count == 1)
+    }
+
+    @Test func brokenLinkInATemplate() throws {
+        let site = try ExampleSite()
+        try site.write("templates/footer.mustache", "<footer>\n<a href=\"/about/\">About</a>\n<a href=\"/abuot/\">Typo</a>\n</footer>\n")
+        let error = try #require(site.buildError())
+        #expect(error.names("templates/footer.mustache", line: 3, "broken link /abuot/"))
+        #expect(error.diagnostics.count == 1, "reported once, not once per page")
+    }
+
+    @Test func templateSyntaxError() throws {
+        let site = try ExampleSite()
+        try site.write("templates/page.mustache", "{{<base}}\n{{$main}}\n<h1>{{page.title}}</h1>\n{{#content}}\n{{{content}}}\n{{/main}}\n{{/base}}\n")
+        let error = try #require(site.buildError())
+        #expect(error.diagnostics.contains { $0.file == "templates/page.mustache" && $0.line != nil && $0.message.contains("template error") })
+    }
+
+    @Test func templateNamingAMissingPartial() throws {
+        let site = try ExampleSite()
+        try site.write("templates/page.mustache", "{{<base}}\n{{$main}}\n{{>sidebar}}\n{{/main}}\n{{/base}}\n")
+        let error = try #require(site.buildError())
+        #expect(error.names("templates/page.mustache", line: 3, "partial 'sidebar' does not exist"))
+    }
+
+    @Test func missingAssetInATemplate() throws {
+        let site = try ExampleSite()
+        try site.write("templates/footer.mustache", "<footer>\n<img src=\"/assets/images/missing.png\" alt=\"\">\n</footer>\n")
+        let error = try #require(site.buildError())
+        #expect(error.names("templates/footer.mustache", line: 2, "missing asset /assets/images/missing.png"))
+    }
+
+    @Test func missingAssetInCSS() throws {
+        let site = try ExampleSite()
+        try site.write("assets/extra.css", "body {\n  background: url(/assets/images/paper.png);\n}\n")
+        let error = try #require(site.buildError())
+        #expect(error.names("assets/extra.css", line: 2, "missing asset /assets/images/paper.png"))
+    }
+
+    @Test func missingProductImage() throws {
+        let site = try ExampleSite()
+        try site.edit("catalog.txt", replacing: "image: /assets/images/products/noahs-ark-coloring-pages.svg", with: "image: /assets/images/products/noah.svg")
+        let error = try #require(site.buildError())
+        let record = line(of: "product KB-NOAH-COLORING", in: try site.source("catalog.txt"))
+        #expect(error.names("catalog.txt", line: record, "image /assets/images/products/noah.svg is not an asset"))
+    }
+
+    @Test func invalidPriceInTheCatalog() throws {
+        let site = try ExampleSite()
+        let source = try site.source("catalog.txt")
+        let priceLine = try #require(line(of: "  price: 4.99 USD", in: source))
+        try site.edit("catalog.txt", replacing: "  price: 4.99 USD", with: "  price: 4.999 USD")
+        let error = try #require(site.buildError())
+        #expect(error.names("catalog.txt", line: priceLine, "'4.999' is not a valid USD amount"))
+    }
+
+    @Test func invalidCurrencyInTheCatalog() throws {
+        let site = try ExampleSite()
+        let source = try site.source("catalog.txt")
+        let priceLine = try #require(line(of: "  price: 4.99 USD", in: source))
+        try site.edit("catalog.txt", replacing: "  price: 4.99 USD", with: "  price: 4.99 US")
+        let error = try #require(site.buildError())
+        #expect(error.names("catalog.txt", line: priceLine, "'US' is not an ISO 4217 currency code"))
+    }
+
+    @Test func catalogReferenceToAMissingNiche() throws {
+        let site = try ExampleSite()
+        try site.edit("catalog.txt", replacing: "  niche: kids-bible\n", with: "  niche: kids-bibel\n")
+        let error = try #require(site.buildError())
+        #expect(error.diagnostics.contains { $0.file == "catalog.txt" && $0.line != nil && $0.message.contains("'kids-bibel' is not a niche") })
+    }
+
+    @Test func contentOutsideTheKnownFolders() throws {
+        let site = try ExampleSite()
+        try site.write("content/blog/post.md", "---\ntitle: Post\n---\nHi\n")
+        let error = try #require(site.buildError())
+        #expect(error.names("content/blog/post.md", "not a place content can go"))
+    }
+
+    @Test func badSiteConfig() throws {
+        let site = try ExampleSite()
+        let source = try site.source("site.yaml")
+        try site.edit("site.yaml", replacing: "base_url: https://mustardseed.example", with: "base_url: mustardseed")
+        let error = try #require(site.buildError())
+        #expect(error.names("site.yaml", line: line(of: "base_url", in: source), "'mustardseed' is not an http(s) URL"))
+    }
+
+    @Test func aPageCannotTakeAShopURL() throws {
+        let site = try ExampleSite()
+        try site.write("content/pages/cart.md", "---\ntitle: Cart\n---\nHi\n")
+        let error = try #require(site.buildError())
+        #expect(error.names("content/pages/cart.md", "cannot take the URL /cart/"))
+    }
+
+    @Test func allErrorsAreReportedAtOnce() throws {
+        let site = try ExampleSite()
+        try site.write("content/pages/one.md", "---\ntitle: One\nbad: key\n---\n")
+        try site.write("content/pages/two.md", "---\ntitle: Two\nworse: key\n---\n")
+        let error = try #require(site.buildError())
+        #expect(error.diagnostics.count == 2)
+        #expect(error.description.contains("build failed: 2 errors"))
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import SiteBuilder
+
+/// The repository root, which is the example shop's site folder.
+let repositoryRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+}()
+
+/// A copy of the example shop in a fresh temporary folder, to build and break freely.
+struct ExampleSite {
+    let folder: String
+    var out: String { folder + "/public" }
+
+    init(copying parts: [String] = ["site.yaml", "catalog.txt", "content", "assets", "files", "templates", "static"]) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("site-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for part in parts where FileManager.default.fileExists(atPath: repositoryRoot + "/" + part) {
+            try FileManager.default.copyItem(atPath: repositoryRoot + "/" + part, toPath: folder + "/" + part)
+        }
+    }
+
+    /// An empty site folder.
+    static func empty() throws -> ExampleSite { try ExampleSite(copying: []) }
+
+    @discardableResult
+    func build(out: String? = nil) throws(BuildError) -> SiteBuild.Summary {
+        try SiteBuild(siteFolder: folder, outFolder: out ?? self.out).run()
+    }
+
+    /// The build's error, or nil when it succeeded.
+    func buildError() -> BuildError? {
+        do {
+            _ = try build()
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    func read(_ path: String, in out: String? = nil) -> String {
+        (try? String(contentsOfFile: (out ?? self.out) + "/" + path, encoding: .utf8)) ?? ""
+    }
+
+    func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: out + "/" + path) }
+
+    func write(_ relative: String, _ text: String) throws {
+        let path = folder + "/" + relative
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    func source(_ relative: String) throws -> String {
+        try String(contentsOfFile: folder + "/" + relative, encoding: .utf8)
+    }
+
+    /// Replaces the first occurrence of `old` in a site file.
+    func edit(_ relative: String, replacing old: String, with new: String) throws {
+        let text = try source(relative)
+        guard let range = text.range(of: old) else { throw TestSetupError("'\(old)' is not in \(relative)") }
+        try write(relative, text.replacingCharacters(in: range, with: new))
+    }
+
+    /// Every file under the output folder, relative to it, sorted.
+    func outputFiles(in out: String? = nil) -> [String] {
+        let root = out ?? self.out
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
+        var files: [String] = []
+        while let path = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files.append(path)
+            }
+        }
+        return files.sorted()
+    }
+}
+
+struct TestSetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The JSON-LD objects in a page.
+func jsonLD(in html: String) -> [[String: Any]] {
+    var objects: [[String: Any]] = []
+    var rest = Substring(html)
+    let open = "<script type=\"application/ld+json\">"
+    while let start = rest.range(of: open), let end = rest.range(of: "</script>", range: start.upperBound..<rest.endIndex) {
+        let json = rest[start.upperBound..<end.lowerBound]
+        if let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] { objects.append(object) }
+        rest = rest[end.upperBound...]
+    }
+    return objects
+}
+
+/// The first JSON-LD object of a schema.org type.
+func jsonLD(_ type: String, in html: String) -> [String: Any]? {
+    jsonLD(in: html).first { $0["@type"] as? String == type }
+}
+
+extension BuildError {
+    /// Whether some diagnostic names `file` (and `line`, when given) and says `message`.
+    func names(_ file: String, line: Int? = nil, _ message: String) -> Bool {
+        diagnostics.contains { $0.file == file && (line == nil || $0.line == line) && $0.message.contains(message) }
+    }
+}
+
+/// The 1-based line of the first occurrence of `text` in `source`.
+func line(of text: String, in source: String) -> Int? {
+    guard let range = source.range(of: text) else { return nil }
+    return source[..<range.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+}

