@@ -30,6 +30,7 @@ enum BuiltInTheme {
     static let assets: [(String, [UInt8])] = [
         ("style.css", PackageResources.style_css),
         ("images/logo.svg", PackageResources.logo_svg),
+        ("images/mark.svg", PackageResources.mark_svg),
         ("images/favicon.svg", PackageResources.favicon_svg),
         ("images/placeholder.svg", PackageResources.placeholder_svg),
     ]
