@@ -1,2 +1,108 @@
+import ArgumentParser
 import CheckoutKit
-@main struct Checkout { static func main() {} }
+import Foundation
+import Hummingbird
+import Logging
+
+/// `checkout`: the service that takes the money and delivers the goods.
+@main
+struct Checkout: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkout",
+        abstract: "Carts, orders, payments and delivery for a sitegen shop.",
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the checkout service.")
+
+    @Option(help: "Address to listen on (env CHECKOUT_HOST).")
+    var host: String = ProcessInfo.processInfo.environment["CHECKOUT_HOST"] ?? "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one (env CHECKOUT_PORT).")
+    var port: Int = Int(ProcessInfo.processInfo.environment["CHECKOUT_PORT"] ?? "") ?? 8080
+
+    @Option(help: "SQLite database file (env CHECKOUT_DB).")
+    var db: String = ProcessInfo.processInfo.environment["CHECKOUT_DB"] ?? "var/checkout.sqlite"
+
+    @Option(help: "Site folder holding site.yaml and the catalog (env CHECKOUT_SITE).")
+    var site: String = ProcessInfo.processInfo.environment["CHECKOUT_SITE"] ?? "."
+
+    @Option(name: .customLong("public"), help: "Also serve this built site from the same origin.")
+    var publicFolder: String?
+
+    @Option(help: "How shoppers reach this service (default http://HOST:PORT; env CHECKOUT_PUBLIC_URL).")
+    var publicURL: String? = ProcessInfo.processInfo.environment["CHECKOUT_PUBLIC_URL"]
+
+    @Option(help: "The storefront's origin, for redirects and CORS (default: this service with --public, else the site's base_url).")
+    var siteURL: String?
+
+    @Option(help: "Payment provider: test (offline, default) or stripe (env CHECKOUT_PROVIDER).")
+    var provider: String = ProcessInfo.processInfo.environment["CHECKOUT_PROVIDER"] ?? "test"
+
+    @Option(help: "File holding the webhook signing secret (else env CHECKOUT_WEBHOOK_SECRET).")
+    var webhookSecretFile: String?
+
+    @Option(help: "File holding the Stripe secret key (else env STRIPE_SECRET_KEY).")
+    var stripeKeyFile: String?
+
+    @Option(help: "Stripe API base URL (env STRIPE_API_BASE).")
+    var stripeAPIBase: String = ProcessInfo.processInfo.environment["STRIPE_API_BASE"] ?? "https://api.stripe.com"
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
+        let logger = Logger(label: "checkout")
+        do {
+            guard let kind = CheckoutConfiguration.ProviderKind(rawValue: provider) else {
+                throw ValidationError("--provider: '\(provider)' is not a provider; use test or stripe")
+            }
+            var configuration = CheckoutConfiguration(webhookSecret: try secret(
+                file: webhookSecretFile, environment: "CHECKOUT_WEBHOOK_SECRET", required: kind == .stripe, logger: logger))
+            configuration.host = host
+            configuration.port = port
+            configuration.databasePath = db
+            configuration.siteFolder = site
+            configuration.publicFolder = publicFolder
+            configuration.publicURL = publicURL
+            configuration.siteURL = siteURL
+            configuration.provider = kind
+            configuration.stripeAPIBase = stripeAPIBase
+            if kind == .stripe {
+                configuration.stripeSecretKey = try secret(file: stripeKeyFile, environment: "STRIPE_SECRET_KEY", required: true, logger: logger)
+            }
+            let app = try await CheckoutApp.build(configuration, logger: logger)
+            try await app.runService()
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            var standardError = FileHandle.standardError
+            print("checkout: \(error)", to: &standardError)
+            throw ExitCode.failure
+        }
+    }
+
+    /// A secret from a file or the environment, never from a flag (flags show up in `ps`).
+    private func secret(file: String?, environment name: String, required: Bool, logger: Logger) throws -> String {
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ValidationError("cannot read the secret file \(file)")
+            }
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if let value = ProcessInfo.processInfo.environment[name], !value.isEmpty { return value }
+        guard !required else { throw ValidationError("set \(name) or pass the secret in a file") }
+        logger.notice("no \(name) set: signing test payments with a random secret for this run")
+        return UUID().uuidString + UUID().uuidString
+    }
+}
+
+extension FileHandle: @retroactive TextOutputStream {
+    public func write(_ string: String) {
+        write(Data(string.utf8))
+    }
+}

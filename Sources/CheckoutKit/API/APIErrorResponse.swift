@@ -1,0 +1,89 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ShopCore
+
+/// The JSON every error response carries: `{"error": {"code", "message", "field"?}}`.
+struct APIErrorBody: Encodable {
+    struct Detail: Encodable {
+        let code: String
+        let message: String
+        let field: String?
+    }
+
+    let error: Detail
+
+    static func response(status: HTTPResponse.Status, code: String, message: String, field: String? = nil, headers: HTTPFields = [:]) -> Response {
+        let body = APIErrorBody(error: Detail(code: code, message: message, field: field))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(body)) ?? Data()
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension CheckoutError: HTTPResponseError {
+    public var status: HTTPResponse.Status {
+        switch self {
+        case .cartNotFound, .lineNotFound, .orderNotFound, .sessionNotFound: return .notFound
+        case .emptyCart, .pricing, .invalid: return .unprocessableContent
+        case .malformedBody: return .badRequest
+        case .idempotencyConflict: return .conflict
+        case .paymentProviderFailed: return .badGateway
+        case .tooManyRequests: return .tooManyRequests
+        }
+    }
+
+    var code: String {
+        switch self {
+        case .cartNotFound: return "cart_not_found"
+        case .lineNotFound: return "line_not_found"
+        case .orderNotFound: return "order_not_found"
+        case .sessionNotFound: return "session_not_found"
+        case .emptyCart: return "empty_cart"
+        case let .pricing(error): return error.code
+        case .invalid: return "invalid_field"
+        case .malformedBody: return "malformed_body"
+        case .idempotencyConflict: return "idempotency_key_reused"
+        case .paymentProviderFailed: return "payment_provider_error"
+        case .tooManyRequests: return "rate_limited"
+        }
+    }
+
+    var field: String? {
+        switch self {
+        case .cartNotFound, .emptyCart: return "cart_id"
+        case .lineNotFound: return "line_id"
+        case .orderNotFound: return "order_id"
+        case .sessionNotFound: return "session"
+        case let .pricing(error): return error.field
+        case let .invalid(field, _): return field
+        case .idempotencyConflict: return "Idempotency-Key"
+        default: return nil
+        }
+    }
+
+    var message: String {
+        switch self {
+        case .cartNotFound: return "no cart with that id"
+        case .lineNotFound: return "no line with that id in this cart"
+        case .orderNotFound: return "no order with that id and token"
+        case .sessionNotFound: return "no payment session with that id"
+        case .emptyCart: return "the cart is empty"
+        case let .pricing(error): return error.message
+        case let .invalid(_, message): return message
+        case let .malformedBody(message): return message
+        case .idempotencyConflict: return "this Idempotency-Key was used for a different request"
+        case .paymentProviderFailed: return "the payment provider could not start the payment; try again"
+        case .tooManyRequests: return "too many requests; try again later"
+        }
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers: HTTPFields = [:]
+        if case .tooManyRequests = self { headers[.retryAfter] = "60" }
+        return APIErrorBody.response(status: status, code: code, message: message, field: field, headers: headers)
+    }
+}

@@ -1,0 +1,74 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ShopCore
+
+/// `POST /api/checkout`: turns a cart into a pending order with frozen lines and totals, then opens a
+/// payment session. Idempotent under an `Idempotency-Key` header.
+struct CheckoutController: Sendable {
+    let shop: Shop
+
+    struct CheckoutRequest: Decodable {
+        let cartID: String
+        let email: String
+
+        enum CodingKeys: String, CodingKey {
+            case cartID = "cart_id"
+            case email
+        }
+    }
+
+    struct CheckoutResponse: Encodable {
+        let orderID: String
+        let orderToken: String
+        let paymentURL: String
+        let status: String
+
+        enum CodingKeys: String, CodingKey {
+            case orderID = "order_id"
+            case orderToken = "order_token"
+            case paymentURL = "payment_url"
+            case status
+        }
+    }
+
+    @Sendable func checkout(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        let body = try await decodeJSON(CheckoutRequest.self, from: request, context: context)
+        let key = request.headers[HTTPField.Name("Idempotency-Key")!]
+        let response = try await placeOrder(cartID: body.cartID, email: body.email, idempotencyKey: key)
+        return try jsonResponse(response, status: .created)
+    }
+
+    /// Places an order for a cart: shared by the JSON API and the plain-form checkout.
+    func placeOrder(cartID: String, email rawEmail: String, idempotencyKey: String?) async throws -> CheckoutResponse {
+        guard let email = EmailAddress.normalized(rawEmail) else {
+            throw CheckoutError.invalid(field: "email", message: "'\(rawEmail)' is not an email address")
+        }
+        if let key = idempotencyKey, key.isEmpty || key.count > 255 {
+            throw CheckoutError.invalid(field: "Idempotency-Key", message: "the Idempotency-Key must be 1 to 255 characters")
+        }
+        guard let cart = try await shop.carts.find(cartID) else { throw CheckoutError.cartNotFound }
+        let (priced, couponProblem) = shop.price(cart)
+        guard !priced.lines.isEmpty else { throw CheckoutError.emptyCart }
+        if let couponProblem { throw CheckoutError.pricing(couponProblem) }
+        let idempotency = idempotencyKey.map {
+            OrderStore.Idempotency(key: $0, requestHash: Self.hash(cartID: cartID, email: email))
+        }
+        let (order, _) = try await shop.orders.create(
+            cart: priced, cartID: cartID, email: email, currency: priced.total.currency.code, provider: shop.provider.name,
+            idempotency: idempotency)
+        if let url = order.paymentURL {
+            return CheckoutResponse(orderID: order.id, orderToken: order.token, paymentURL: url, status: order.status.rawValue)
+        }
+        let session = try await shop.provider.startSession(PaymentSessionRequest(
+            order: order, successURL: shop.thankYouURL(order), cancelURL: shop.siteURL + "/cart/"))
+        try await shop.orders.attachSession(order: order.id, sessionID: session.id, url: session.url)
+        shop.metrics.ordersCreated.increment()
+        return CheckoutResponse(orderID: order.id, orderToken: order.token, paymentURL: session.url, status: order.status.rawValue)
+    }
+
+    static func hash(cartID: String, email: String) -> String {
+        Data(SHA256.hash(data: Data("\(cartID)\n\(email)".utf8))).hexString
+    }
+}

@@ -1,0 +1,16 @@
+import ShopCore
+
+/// What can go wrong for a client of the checkout, each with the request field at fault.
+public enum CheckoutError: Error, Equatable, Sendable {
+    case cartNotFound
+    case lineNotFound
+    case orderNotFound
+    case emptyCart
+    case pricing(PricingError)
+    case invalid(field: String, message: String)
+    case malformedBody(String)
+    case idempotencyConflict
+    case paymentProviderFailed
+    case sessionNotFound
+    case tooManyRequests
+}

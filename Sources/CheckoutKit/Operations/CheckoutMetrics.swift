@@ -1,0 +1,56 @@
+import Prometheus
+
+/// The service's Prometheus metrics, on a registry of its own (so several apps in one test process don't mix).
+public final class CheckoutMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    let cartsCreated: Counter
+    let ordersCreated: Counter
+    let ordersPaid: Counter
+    let webhookEvents: Counter
+    let webhookVerificationFailures: Counter
+
+    static let latencyBuckets: [Duration] = [
+        .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+        .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+    ]
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        cartsCreated = registry.makeCounter(name: "checkout_carts_created_total", help: "Carts created.")
+        ordersCreated = registry.makeCounter(name: "checkout_orders_created_total", help: "Orders placed (checkout sessions started).")
+        ordersPaid = registry.makeCounter(name: "checkout_orders_paid_total", help: "Orders that became paid.")
+        webhookEvents = registry.makeCounter(name: "checkout_webhook_events_total", help: "Verified payment events received.")
+        webhookVerificationFailures = registry.makeCounter(
+            name: "checkout_webhook_verification_failures_total", help: "Payment events refused for a bad signature.")
+    }
+
+    func request(route: String, method: String, status: Int, duration: Duration) {
+        registry.makeCounter(
+            name: "checkout_http_requests_total",
+            labels: [("route", route), ("method", method), ("status", String(status))],
+            help: "HTTP requests by route, method and status."
+        ).increment()
+        registry.makeDurationHistogram(
+            name: "checkout_http_request_duration_seconds", labels: [("route", route)], buckets: Self.latencyBuckets,
+            help: "HTTP request latency by route."
+        ).record(duration)
+    }
+
+    func revenue(_ amount: Int64, currency: String) {
+        registry.makeCounter(
+            name: "checkout_revenue_minor_units_total", labels: [("currency", currency)],
+            help: "Paid order totals in minor units (cents), before refunds."
+        ).increment(by: amount)
+    }
+
+    func refunded(_ amount: Int64, currency: String) {
+        registry.makeCounter(
+            name: "checkout_refunded_minor_units_total", labels: [("currency", currency)], help: "Refunded amounts in minor units."
+        ).increment(by: amount)
+    }
+
+    /// A gauge by name and labels, set at scrape time from the database.
+    func gauge(_ name: String, labels: [(String, String)] = [], help: String) -> Gauge {
+        registry.makeGauge(name: name, labels: labels, help: help)
+    }
+}

@@ -1,0 +1,60 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Times every request, counts it by route and status, logs one structured line with the request id,
+/// and returns the request id in `X-Request-Id`.
+struct ObservabilityMiddleware: RouterMiddleware {
+    typealias Context = CheckoutRequestContext
+    let metrics: CheckoutMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        var status = 500
+        defer {
+            let duration = ContinuousClock.now - start
+            let route = context.endpointPath ?? "unmatched"
+            metrics.request(route: route, method: request.method.rawValue, status: status, duration: duration)
+            let milliseconds = Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1000
+            context.logger.info(
+                "request",
+                metadata: [
+                    "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "route": "\(route)",
+                    "status": "\(status)", "duration_ms": "\((milliseconds * 100).rounded() / 100)",
+                ])
+        }
+        var response = try await next(request, context)
+        status = response.status.code
+        response.headers[HTTPField.Name("X-Request-Id")!] = context.id
+        return response
+    }
+}
+
+/// Turns every error into the JSON error body; unknown errors become a 500 that leaks nothing but the request id.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = CheckoutRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as CheckoutError {
+            return try error.response(from: request, context: context)
+        } catch let error as HTTPError {
+            let code: String
+            switch error.status {
+            case .notFound: code = "not_found"
+            case .contentTooLarge: code = "payload_too_large"
+            case .methodNotAllowed: code = "method_not_allowed"
+            case .badRequest: code = "bad_request"
+            default: code = "http_\(error.status.code)"
+            }
+            let message = error.body ?? error.status.reasonPhrase.lowercased()
+            return APIErrorBody.response(status: error.status, code: code, message: message, headers: error.headers)
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return APIErrorBody.response(
+                status: .internalServerError, code: "internal_error",
+                message: "something went wrong on our side; quote request id \(context.id) when you contact us")
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// `/healthz`, `/readyz`, `/metrics` and `/openapi.yaml`.
+struct OperationsController: Sendable {
+    let shop: Shop
+
+    func register(on router: Router<CheckoutRequestContext>) {
+        router.get("/healthz") { _, _ in try jsonResponse(["status": "ok"]) }
+        router.get("/readyz", use: ready)
+        router.get("/metrics", use: metrics)
+        router.get("/openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml)))
+        }
+    }
+
+    struct Readiness: Encodable {
+        let status: String
+        let database: Bool
+        let catalogProducts: Int
+
+        enum CodingKeys: String, CodingKey {
+            case status, database
+            case catalogProducts = "catalog_products"
+        }
+    }
+
+    @Sendable func ready(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        let database = await shop.database.isReady()
+        let products = shop.catalog.catalog.products.count
+        let ready = database && products > 0
+        var response = try jsonResponse(
+            Readiness(status: ready ? "ready" : "not ready", database: database, catalogProducts: products),
+            status: ready ? .ok : .serviceUnavailable)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    @Sendable func metrics(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        try await refreshGauges()
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: shop.metrics.registry.emitToBuffer())))
+    }
+
+    /// Gauges that describe stored state are read from the database when scraped.
+    private func refreshGauges() async throws {
+        let counts = try await shop.orders.countsByStatus()
+        for status in OrderStatus.allCases {
+            shop.metrics.gauge("checkout_orders", labels: [("status", status.rawValue)], help: "Orders by status.")
+                .set(Int64(counts[status.rawValue] ?? 0))
+        }
+        let backlog = try await shop.events.backlog()
+        shop.metrics.gauge("checkout_webhook_events_pending", help: "Stored payment events not yet processed.").set(Int64(backlog.pending))
+        shop.metrics.gauge("checkout_webhook_events_failing", help: "Stored payment events whose processing failed and will be retried.")
+            .set(Int64(backlog.failing))
+    }
+}

@@ -1,0 +1,87 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import NIOCore
+import ShopCore
+
+/// The test provider's payment page. "Pay" and "Decline" send the same signed events Stripe would
+/// send, through this service's own `/webhooks/stripe`, so a purchase on a laptop takes the production path.
+struct TestPaymentController: Sendable {
+    let shop: Shop
+
+    var endpoints: RouteCollection<CheckoutRequestContext> {
+        let routes = RouteCollection(context: CheckoutRequestContext.self)
+        routes.get(":session", use: page)
+        routes.post(":session/pay", use: pay)
+        routes.post(":session/decline", use: decline)
+        return routes
+    }
+
+    @Sendable func page(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        let order = try await order(context)
+        return TestPaymentPage.response(order: order, session: try context.parameters.require("session"), shop: shop)
+    }
+
+    @Sendable func pay(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        let order = try await order(context)
+        if order.status == .pending {
+            try await send(
+                type: "checkout.session.completed", order: order,
+                object: ["payment_status": "paid", "status": "complete", "payment_intent": RandomToken.make(prefix: "pi_test_")])
+        }
+        return .redirect(to: shop.thankYouURL(order), type: .found)
+    }
+
+    @Sendable func decline(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        let order = try await order(context)
+        if order.status == .pending {
+            try await send(type: "checkout.session.async_payment_failed", order: order, object: ["payment_status": "unpaid", "status": "complete"])
+        }
+        return .redirect(to: shop.siteURL + "/cart/?payment=declined", type: .found)
+    }
+
+    private func order(_ context: CheckoutRequestContext) async throws -> StoredOrder {
+        guard let order = try await shop.orders.find(session: try context.parameters.require("session")) else {
+            throw CheckoutError.sessionNotFound
+        }
+        return order
+    }
+
+    /// Signs a Stripe-format event about `order` and delivers it to this service's webhook, which
+    /// processes it before answering, so the shopper lands on an up-to-date thank-you page.
+    func send(type: String, order: StoredOrder, object extra: [String: String]) async throws {
+        var object: [String: Any] = [
+            "id": order.paymentSessionID ?? "", "object": "checkout.session", "client_reference_id": order.id,
+            "customer_email": order.email, "amount_total": order.total, "currency": order.currency.lowercased(),
+            "mode": order.kind == "subscription" ? "subscription" : "payment", "metadata": ["order_id": order.id],
+        ]
+        for (key, value) in extra { object[key] = value }
+        try await TestEventSender(shop: shop).send(type: type, object: object)
+    }
+}
+
+/// Posts signed Stripe-format events to this service's own webhook endpoint over loopback HTTP.
+struct TestEventSender: Sendable {
+    let shop: Shop
+
+    func send(type: String, object: [String: Any]) async throws {
+        let id = RandomToken.make(prefix: "evt_test_")
+        let created = shop.clock.seconds
+        let event: [String: Any] = [
+            "id": id, "object": "event", "type": type, "created": created, "api_version": StripePaymentProvider.apiVersion,
+            "livemode": false, "data": ["object": object],
+        ]
+        let payload = try JSONSerialization.data(withJSONObject: event, options: [.sortedKeys])
+        var request = HTTPClientRequest(url: shop.internalURL + "/webhooks/stripe")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(
+            name: "Stripe-Signature", value: StripeSignature(secret: shop.configuration.webhookSecret).header(for: payload, timestamp: created))
+        request.body = .bytes(ByteBuffer(bytes: payload))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        guard (200..<300).contains(response.status.code) else {
+            shop.logger.error("the test provider's event was refused", metadata: ["status": "\(response.status.code)"])
+            throw CheckoutError.paymentProviderFailed
+        }
+    }
+}

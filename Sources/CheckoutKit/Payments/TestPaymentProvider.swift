@@ -1,0 +1,14 @@
+import ShopCore
+
+/// The offline provider: its payment page is served by this service at `/test-pay/{session}`, and
+/// paying there sends a signed Stripe-format event to this service's own webhook.
+struct TestPaymentProvider: PaymentProvider {
+    let publicURL: @Sendable () -> String
+
+    var name: String { "test" }
+
+    func startSession(_ request: PaymentSessionRequest) async throws -> PaymentSession {
+        let id = RandomToken.make(prefix: "cs_test_")
+        return PaymentSession(id: id, url: publicURL() + "/test-pay/" + id)
+    }
+}

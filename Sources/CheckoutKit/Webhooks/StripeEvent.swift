@@ -1,0 +1,69 @@
+import Foundation
+
+/// The parts of a Stripe event this service reads. Unknown fields are ignored, as Stripe adds them freely.
+struct StripeEvent: Decodable, Sendable {
+    let id: String
+    let type: String
+    let created: Int
+    let data: EventData
+
+    struct EventData: Decodable, Sendable {
+        let object: StripeObject
+    }
+
+    static func decode(_ payload: Data) throws -> StripeEvent {
+        try JSONDecoder().decode(StripeEvent.self, from: payload)
+    }
+}
+
+/// A Checkout Session, Charge, Subscription or Invoice: the fields of each that matter here.
+struct StripeObject: Decodable, Sendable {
+    let id: String?
+    let object: String?
+    let clientReferenceID: String?
+    let paymentStatus: String?
+    let paymentIntent: String?
+    let metadata: [String: String]?
+    let amountRefunded: Int64?
+    let amountTotal: Int64?
+    let customer: String?
+    let subscription: String?
+    let status: String?
+    let mode: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, object, metadata, customer, subscription, status, mode
+        case clientReferenceID = "client_reference_id"
+        case paymentStatus = "payment_status"
+        case paymentIntent = "payment_intent"
+        case amountRefunded = "amount_refunded"
+        case amountTotal = "amount_total"
+    }
+
+    /// Stripe sends `payment_intent` and `subscription` as an id or an expanded object; keep the id either way.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decodeIfPresent(String.self, forKey: .id)
+        object = try container.decodeIfPresent(String.self, forKey: .object)
+        clientReferenceID = try container.decodeIfPresent(String.self, forKey: .clientReferenceID)
+        paymentStatus = try container.decodeIfPresent(String.self, forKey: .paymentStatus)
+        paymentIntent = Self.identifier(container, .paymentIntent)
+        metadata = try? container.decodeIfPresent([String: String].self, forKey: .metadata)
+        amountRefunded = try container.decodeIfPresent(Int64.self, forKey: .amountRefunded)
+        amountTotal = try container.decodeIfPresent(Int64.self, forKey: .amountTotal)
+        customer = Self.identifier(container, .customer)
+        subscription = Self.identifier(container, .subscription)
+        status = try container.decodeIfPresent(String.self, forKey: .status)
+        mode = try container.decodeIfPresent(String.self, forKey: .mode)
+    }
+
+    private struct Expanded: Decodable { let id: String }
+
+    private static func identifier(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) -> String? {
+        if let id = try? container.decodeIfPresent(String.self, forKey: key) { return id }
+        return (try? container.decodeIfPresent(Expanded.self, forKey: key))?.id
+    }
+
+    /// The order this object is about, from our own references on it.
+    var orderID: String? { clientReferenceID ?? metadata?["order_id"] }
+}

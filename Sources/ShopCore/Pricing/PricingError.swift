@@ -1,0 +1,55 @@
+/// Why a line or coupon cannot go into a cart, with the request field at fault.
+public enum PricingError: Error, Equatable, Sendable {
+    case unknownSKU(String)
+    case unavailable(String)
+    case quantityOutOfRange(Int)
+    case tooManyLines
+    case unknownCoupon(String)
+    case couponInactive(String)
+    case couponNotStarted(String, startsOn: String)
+    case couponExpired(String, expiredOn: String)
+    case couponBelowMinimum(String, minimum: Money)
+    case couponNotApplicable(String)
+
+    /// A stable machine-readable code for API clients.
+    public var code: String {
+        switch self {
+        case .unknownSKU: return "unknown_sku"
+        case .unavailable: return "product_unavailable"
+        case .quantityOutOfRange: return "invalid_quantity"
+        case .tooManyLines: return "too_many_lines"
+        case .unknownCoupon: return "unknown_coupon"
+        case .couponInactive: return "coupon_inactive"
+        case .couponNotStarted: return "coupon_not_started"
+        case .couponExpired: return "coupon_expired"
+        case .couponBelowMinimum: return "coupon_minimum_not_met"
+        case .couponNotApplicable: return "coupon_not_applicable"
+        }
+    }
+
+    /// The request field the problem is in.
+    public var field: String {
+        switch self {
+        case .unknownSKU, .unavailable: return "sku"
+        case .quantityOutOfRange: return "quantity"
+        case .tooManyLines: return "lines"
+        default: return "code"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case let .unknownSKU(sku): return "'\(sku)' is not a product, variant or bundle SKU"
+        case let .unavailable(sku): return "'\(sku)' is not for sale"
+        case let .quantityOutOfRange(quantity):
+            return "quantity \(quantity) is out of range: 1 to \(CartPricing.maxQuantity)"
+        case .tooManyLines: return "a cart holds at most \(CartPricing.maxLines) lines"
+        case let .unknownCoupon(code): return "'\(code)' is not a coupon code"
+        case let .couponInactive(code): return "coupon \(code) is no longer valid"
+        case let .couponNotStarted(code, startsOn): return "coupon \(code) is valid from \(startsOn)"
+        case let .couponExpired(code, expiredOn): return "coupon \(code) expired on \(expiredOn)"
+        case let .couponBelowMinimum(code, minimum): return "coupon \(code) needs a subtotal of at least \(minimum.formatted)"
+        case let .couponNotApplicable(code): return "coupon \(code) does not apply to anything in the cart"
+        }
+    }
+}

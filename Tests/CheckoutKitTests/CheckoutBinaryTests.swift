@@ -1,0 +1,80 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// The `checkout` executable as an operator runs it: flags, environment secret, real port, SIGTERM.
+@Suite struct CheckoutBinaryTests {
+    @Test func servesTheExampleShopSellsOverHTTPAndShutsDownGracefully() async throws {
+        let checkout = try TestCheckout()
+        let process = Process()
+        process.executableURL = try productsFolder().appendingPathComponent("checkout")
+        process.arguments = ["serve", "--port", "0", "--db", checkout.folder + "/bin.sqlite", "--site", checkout.folder + "/site"]
+        process.environment = ["CHECKOUT_WEBHOOK_SECRET": "whsec_from_env", "PATH": "/usr/bin:/bin"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        // The server logs the address it bound; read lines until it does (no sleeping).
+        let (port, log) = readUntilListening(errors.fileHandleForReading)
+        let base = "http://127.0.0.1:\(try #require(port, "no listening line in:\n\(log)"))"
+        #expect(!log.contains("whsec_from_env"), "secrets never reach the log")
+
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        func call(_ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> (Int, [String: Any], String?) {
+            var request = HTTPClientRequest(url: path.hasPrefix("http") ? path : base + path)
+            request.method = method
+            if let body { request.body = .bytes(ByteBuffer(string: body)) }
+            let response = try await client.execute(request, timeout: .seconds(10))
+            let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:],
+                    response.headers.first(name: "location"))
+        }
+        let (_, cart, _) = try await call(.POST, "/api/carts", #"{"lines":[{"sku":"KB-NOAH-COLORING-A4"},{"sku":"PD-PRAYER-JOURNAL-LTR","quantity":2}]}"#)
+        let cartID = try #require(cart["id"] as? String)
+        let (status, order, _) = try await call(.POST, "/api/checkout", "{\"cart_id\":\"\(cartID)\",\"email\":\"op@example.com\"}")
+        #expect(status == 201)
+        let paymentURL = try #require(order["payment_url"] as? String)
+        #expect(paymentURL.hasPrefix(base + "/test-pay/"))
+        let (payStatus, _, location) = try await call(.POST, paymentURL + "/pay")
+        #expect(payStatus == 302)
+        #expect(location?.contains("/thank-you/?order=") == true)
+        let (_, paid, _) = try await call(.GET, "/api/orders/\(order["order_id"] as? String ?? "")?token=\(order["order_token"] as? String ?? "")")
+        #expect(paid["status"] as? String == "paid")
+
+        try await client.shutdown()
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0, "SIGTERM shuts down gracefully")
+    }
+}
+
+/// Reads the server's log, blocking on each read, until it names the address it listens on.
+func readUntilListening(_ handle: FileHandle) -> (Int?, String) {
+    var log = ""
+    while true {
+        let data = handle.availableData
+        if data.isEmpty { return (nil, log) }
+        log += String(decoding: data, as: UTF8.self)
+        for line in log.split(separator: "\n") where line.contains("listening") || line.contains("started") {
+            if let range = line.range(of: "127.0.0.1:") {
+                return (Int(line[range.upperBound...].prefix { $0.isNumber }), log)
+            }
+        }
+    }
+}
+
+/// The folder `swift build` puts the products in, next to the test bundle.
+func productsFolder() throws -> URL {
+    var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    while url.path != "/" {
+        if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("checkout").path) { return url }
+        url.deleteLastPathComponent()
+    }
+    struct Missing: Error {}
+    throw Missing()
+}

@@ -1,0 +1,109 @@
+import CheckoutKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+
+let repositoryRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+}()
+
+/// A clock tests can move.
+final class TestTime: Sendable {
+    private let current = Mutex(Date(timeIntervalSince1970: 1_795_000_000))
+    var now: Date { current.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { current.withLock { $0 += seconds } }
+    var clock: CheckoutClock { CheckoutClock { [self] in now } }
+}
+
+/// A checkout over a temporary copy of the example shop's catalog and a fresh SQLite file.
+struct TestCheckout {
+    static let secret = "whsec_test_secret"
+    let folder: String
+    var configuration: CheckoutConfiguration
+    let time = TestTime()
+
+    init(catalogEdit: ((String) -> String)? = nil) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("checkout-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/site", withIntermediateDirectories: true)
+        for part in ["site.yaml", "catalog.txt", "files"] {
+            try FileManager.default.copyItem(atPath: repositoryRoot + "/" + part, toPath: folder + "/site/" + part)
+        }
+        if let catalogEdit {
+            let path = folder + "/site/catalog.txt"
+            try catalogEdit(try String(contentsOfFile: path, encoding: .utf8)).write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        configuration = CheckoutConfiguration(webhookSecret: Self.secret)
+        configuration.port = 0
+        configuration.databasePath = folder + "/checkout.sqlite"
+        configuration.siteFolder = folder + "/site"
+        configuration.siteURL = "https://shop.example"
+        configuration.clock = time.clock
+    }
+
+    func app() async throws -> some ApplicationProtocol {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return try await CheckoutApp.build(configuration, logger: logger)
+    }
+
+    /// Runs `body` against the service on a real loopback port.
+    func live(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await app().test(.live, body)
+    }
+}
+
+/// A decoded JSON response.
+struct JSONReply {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let object: [String: Any]
+    let text: String
+
+    subscript(key: String) -> Any? { object[key] }
+
+    /// `{"error": {"code", "field"}}` of an error response.
+    var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
+    var errorField: String? { (object["error"] as? [String: Any])?["field"] as? String }
+    var errorMessage: String? { (object["error"] as? [String: Any])?["message"] as? String }
+
+    func amount(_ key: String) -> Int? { (object[key] as? [String: Any])?["amount"] as? Int }
+}
+
+extension TestClientProtocol {
+    @discardableResult
+    func json(_ method: HTTPRequest.Method, _ uri: String, _ body: [String: Any]? = nil, headers: HTTPFields = [:], raw: String? = nil) async throws -> JSONReply {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        let data: Data? = try raw.map { Data($0.utf8) } ?? body.map { try JSONSerialization.data(withJSONObject: $0) }
+        let response = try await execute(uri: uri, method: method, headers: fields, body: data.map { ByteBuffer(bytes: $0) })
+        let text = String(buffer: response.body)
+        let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+        return JSONReply(status: response.status, headers: response.headers, object: object, text: text)
+    }
+
+    /// Creates a cart holding `lines` (SKU, quantity) and returns its id.
+    func cart(_ lines: [(String, Int)] = []) async throws -> String {
+        let reply = try await json(.post, "/api/carts", ["lines": lines.map { ["sku": $0.0, "quantity": $0.1] }])
+        #expect(reply.status == .created, "\(reply.text)")
+        return reply["id"] as? String ?? ""
+    }
+}
+
+import ShopCore
+
+/// The example catalog, to compute what tests expect the checkout to charge.
+let exampleCatalog: CatalogIndex = {
+    let text = (try? String(contentsOfFile: repositoryRoot + "/catalog.txt", encoding: .utf8)) ?? ""
+    return CatalogIndex((try? CatalogText.parse(text, file: "catalog.txt").0) ?? Catalog())
+}()
+
+func bundlePrice(_ sku: String) -> Int {
+    Int(exampleCatalog.pricing(of: exampleCatalog.bundlesBySKU[sku]!).price.amount)
+}
