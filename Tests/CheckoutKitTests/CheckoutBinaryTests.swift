@@ -6,6 +6,52 @@ import Testing
 
 /// The `checkout` executable as an operator runs it: flags, environment secret, real port, SIGTERM.
 @Suite struct CheckoutBinaryTests {
+    /// Kill the process between storing the paid event and sending the receipt; on restart exactly one
+    /// receipt goes out and the entitlements are there.
+    @Test func aKillBetweenPaymentAndEmailLosesNothingAndSendsOnce() async throws {
+        let checkout = try TestCheckout()
+        let arguments = ["--db", checkout.folder + "/crash.sqlite", "--site", checkout.folder + "/site", "--mail-dir", checkout.folder + "/mail"]
+        let environment = ["CHECKOUT_WEBHOOK_SECRET": "whsec_crash", "CHECKOUT_DOWNLOAD_SECRET": "download-key"]
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        var orderURL = ""
+        do {
+            let first = try ServerProcess.start(arguments + ["--hold-mail"], environment: environment)
+            let cart = try await call(client, .POST, first.base + "/api/carts", #"{"lines":[{"sku":"HS-DIGITAL-PLANNER"}]}"#).1
+            let placed = try await call(client, .POST, first.base + "/api/checkout", "{\"cart_id\":\"\(cart["id"] as? String ?? "")\",\"email\":\"crash@example.com\"}").1
+            let (payStatus, _, _) = try await call(client, .POST, (placed["payment_url"] as? String ?? "") + "/pay")
+            #expect(payStatus == 302)
+            orderURL = "/api/orders/\(placed["order_id"] as? String ?? "")?token=\(placed["order_token"] as? String ?? "")"
+            let (_, paid, _) = try await call(client, .GET, first.base + orderURL)
+            #expect(paid["status"] as? String == "paid")
+            #expect(((try? FileManager.default.contentsOfDirectory(atPath: checkout.folder + "/mail")) ?? []).isEmpty, "mail was held")
+            kill(first.process.processIdentifier, SIGKILL)
+            first.process.waitUntilExit()
+            #expect(first.process.terminationReason == .uncaughtSignal)
+        }
+        let second = try ServerProcess.start(arguments, environment: environment)
+        #expect(second.waitForLog("email sent"))
+        let mails = try FileManager.default.contentsOfDirectory(atPath: checkout.folder + "/mail").filter { $0.hasSuffix(".eml") }
+        #expect(mails.count == 1, "exactly one receipt")
+        let receipt = try String(contentsOfFile: checkout.folder + "/mail/" + mails[0], encoding: .utf8)
+        #expect(receipt.contains("To: crash@example.com"))
+        let (_, order, _) = try await call(client, .GET, second.base + orderURL)
+        let download = try #require(((order["downloads"] as? [[String: Any]])?.first?["files"] as? [[String: Any]])?.first?["url"] as? String)
+        #expect(try await call(client, .GET, download).0 == 200, "the entitlements are there")
+        try await client.shutdown()
+        second.process.terminate()
+        second.process.waitUntilExit()
+    }
+
+    func call(_ client: HTTPClient, _ method: HTTPMethod, _ url: String, _ body: String? = nil) async throws -> (Int, [String: Any], String?) {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:],
+                response.headers.first(name: "location"))
+    }
+
     @Test func servesTheExampleShopSellsOverHTTPAndShutsDownGracefully() async throws {
         let checkout = try TestCheckout()
         let process = Process()
@@ -51,6 +97,43 @@ import Testing
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0, "SIGTERM shuts down gracefully")
     }
+}
+
+/// A `checkout serve` process of the tests, with helpers to talk to it.
+struct ServerProcess {
+    let process: Process
+    let errors: Pipe
+    let base: String
+
+    static func start(_ arguments: [String], environment: [String: String]) throws -> ServerProcess {
+        let process = Process()
+        process.executableURL = try productsFolder().appendingPathComponent("checkout")
+        process.arguments = ["serve", "--port", "0"] + arguments
+        process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { $1 }
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let (port, log) = readUntilListening(errors.fileHandleForReading)
+        guard let port else { throw TestFailure("the server did not start:\n\(log)") }
+        return ServerProcess(process: process, errors: errors, base: "http://127.0.0.1:\(port)")
+    }
+
+    /// Reads the log until a line contains `text` (blocking reads, no sleeping); false when the process ended first.
+    func waitForLog(_ text: String) -> Bool {
+        var log = ""
+        while true {
+            let data = errors.fileHandleForReading.availableData
+            if data.isEmpty { return false }
+            log += String(decoding: data, as: UTF8.self)
+            if log.contains(text) { return true }
+        }
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Reads the server's log, blocking on each read, until it names the address it listens on.

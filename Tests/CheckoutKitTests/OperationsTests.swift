@@ -12,7 +12,12 @@ import Yams
         ("post", "/api/carts/{cart}/coupon"), ("delete", "/api/carts/{cart}/coupon"), ("post", "/api/checkout"),
         ("get", "/api/orders/{order}"), ("post", "/webhooks/stripe"), ("get", "/test-pay/{session}"),
         ("post", "/test-pay/{session}/pay"), ("post", "/test-pay/{session}/decline"), ("get", "/healthz"), ("get", "/readyz"),
-        ("get", "/metrics"), ("get", "/openapi.yaml"),
+        ("get", "/metrics"), ("get", "/openapi.yaml"), ("post", "/api/plans/{plan}/checkout"), ("post", "/plans/{plan}/checkout"),
+        ("post", "/api/leads"), ("get", "/leads/confirm/{token}"), ("post", "/api/account/login"), ("get", "/account/login/{token}"),
+        ("get", "/api/account"), ("post", "/api/account/subscriptions/{subscription}/cancel"),
+        ("post", "/api/account/subscriptions/{subscription}/resume"), ("post", "/api/account/logout"),
+        ("post", "/api/admin/orders/{order}/refunds"), ("get", "/downloads/{token}"), ("post", "/test-pay/{session}/renew"),
+        ("post", "/test-pay/{session}/fail-payment"), ("post", "/test-pay/{session}/cancel"),
     ]
 
     @Test func healthAndReadiness() async throws {
@@ -39,8 +44,10 @@ import Yams
             let documented = paths.flatMap { path, operations in operations.keys.filter { $0 != "parameters" }.map { ($0, path) } }
             #expect(documented.count == Self.routes.count, "openapi.yaml describes a route the service does not have")
             for (method, path) in documented {
-                let uri = path.replacingOccurrences(of: "{cart}", with: "c").replacingOccurrences(of: "{line}", with: "l")
-                    .replacingOccurrences(of: "{order}", with: "o").replacingOccurrences(of: "{session}", with: "s")
+                var uri = path
+                for parameter in ["{cart}", "{line}", "{order}", "{session}", "{plan}", "{token}", "{subscription}"] {
+                    uri = uri.replacingOccurrences(of: parameter, with: "x")
+                }
                 let reply = try await client.json(HTTPRequest.Method(method.uppercased())!, uri)
                 #expect(reply.errorCode != "not_found" || reply.errorMessage != "not found", "\(method) \(path) is not served")
             }
@@ -61,6 +68,32 @@ import Yams
             #expect(text.contains("checkout_revenue_minor_units_total{currency=\"USD\"} 499"))
             #expect(text.contains("checkout_orders_created_total 1"))
             #expect(text.contains("checkout_webhook_verification_failures_total 0"))
+            #expect(text.contains("checkout_downloads_total") == false, "no download yet")
+        }
+    }
+
+    @Test func metricsCoverSubscriptionsRevenueDownloadsAndLeads() async throws {
+        let checkout = try TestCheckout()
+        try await checkout.live { client, control in
+            _ = try await client.subscribe("homeschool-helper", email: "m1@example.com")
+            _ = try await client.subscribe("homeschool-helper", email: "m2@example.com")
+            _ = try await client.subscribe("kids-bible-club", email: "m3@example.com")
+            let order = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
+            let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
+            let url = try #require(((json["downloads"] as? [[String: Any]])?.first?["files"] as? [[String: Any]])?.first?["url"] as? String)
+            _ = try await client.get(url)
+            _ = try await client.json(.post, "/api/leads", ["email": "l@example.com", "magnet": "scripture-memory-cards"])
+            await control.sendPendingMail()
+            let confirm = try #require(checkout.emails().last { $0.subject.contains("Confirm") }?.links.first { $0.contains("/leads/confirm/") })
+            _ = try await client.get(confirm)
+            let text = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(text.contains("checkout_subscriptions_active{plan=\"homeschool-helper\"} 2.0"))
+            #expect(text.contains("checkout_subscriptions_active{plan=\"kids-bible-club\"} 1.0"))
+            #expect(text.contains("checkout_mrr_minor_units{currency=\"USD\"} 1998.0"), "two paying members; the trial pays nothing yet")
+            #expect(text.contains("checkout_downloads_total{outcome=\"ok\"} 1"))
+            #expect(text.contains("checkout_leads_confirmed_total 1"))
+            #expect(text.contains("checkout_email_failures_total 0"))
+            #expect(text.contains("checkout_outgoing_webhook_failures_total 0"))
         }
     }
 
@@ -73,5 +106,23 @@ import Yams
             #expect(missing.errorCode == "not_found")
             #expect(missing.headers[HTTPField.Name("X-Request-Id")!]?.isEmpty == false)
         }
+    }
+}
+
+/// The OpenAPI document is valid OpenAPI 3.1 (checked by PyPI's openapi-spec-validator).
+@Suite struct OpenAPIValidityTests {
+    @Test func theDocumentPassesTheOpenAPIValidator() throws {
+        let path = repositoryRoot + "/Sources/CheckoutKit/Resources/openapi.yaml"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sys, yaml; from openapi_spec_validator import validate; validate(yaml.safe_load(open(sys.argv[1]))); print('valid')", path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "openapi-spec-validator (run scripts/setup.sh --for-tests):\n\(text)")
+        #expect(text.contains("valid"))
     }
 }

@@ -45,7 +45,11 @@ struct TestCheckout {
         configuration.siteFolder = folder + "/site"
         configuration.siteURL = "https://shop.example"
         configuration.clock = time.clock
+        configuration.mailFolder = folder + "/mail"
+        configuration.adminToken = Self.adminToken
     }
+
+    static let adminToken = "admin-secret-token"
 
     func app() async throws -> some ApplicationProtocol {
         var logger = Logger(label: "test")
@@ -56,6 +60,28 @@ struct TestCheckout {
     /// Runs `body` against the service on a real loopback port.
     func live(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         try await app().test(.live, body)
+    }
+
+    /// Runs `body` with the service on a real loopback port and the handle that runs its workers now.
+    func live(_ body: @escaping @Sendable (any TestClientProtocol, CheckoutControl) async throws -> Void) async throws {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let (application, control) = try await CheckoutApp.make(configuration, logger: logger)
+        try await application.test(.live) { client in try await body(client, control) }
+    }
+
+    /// The emails sent so far, oldest first.
+    func emails() -> [SentEmail] {
+        let folder = configuration.mailFolder
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".eml") }
+        // Oldest first by when the file was written (the sender writes one file per email, in order).
+        return names.compactMap { name -> (Date, SentEmail)? in
+            let path = folder + "/" + name
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+                  let written = try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date
+            else { return nil }
+            return (written, SentEmail(raw: text))
+        }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 }
 
@@ -106,4 +132,37 @@ let exampleCatalog: CatalogIndex = {
 
 func bundlePrice(_ sku: String) -> Int {
     Int(exampleCatalog.pricing(of: exampleCatalog.bundlesBySKU[sku]!).price.amount)
+}
+
+
+/// An email the service wrote to the mail folder.
+struct SentEmail {
+    let raw: String
+    var headers: [String: String] {
+        var result: [String: String] = [:]
+        for line in raw.components(separatedBy: "\r\n\r\n").first?.components(separatedBy: "\r\n") ?? [] {
+            if let colon = line.firstIndex(of: ":") {
+                result[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return result
+    }
+    var to: String { headers["To"] ?? "" }
+    var subject: String { headers["Subject"] ?? "" }
+    var id: String { headers["Message-ID"] ?? "" }
+    var date: String { headers["Date"] ?? "" }
+    var body: String { raw.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n") }
+
+    /// Every http(s) URL in the body.
+    var links: [String] {
+        body.split(whereSeparator: \.isWhitespace).map(String.init).filter { $0.hasPrefix("http") }
+    }
+}
+
+extension String {
+    /// The path and query of an absolute URL, to request it from the test client.
+    var pathAndQuery: String {
+        guard let url = URL(string: self) else { return self }
+        return url.path + (url.query.map { "?" + $0 } ?? "")
+    }
 }

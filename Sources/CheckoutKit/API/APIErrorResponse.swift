@@ -33,6 +33,7 @@ extension CheckoutError: HTTPResponseError {
         case .idempotencyConflict: return .conflict
         case .paymentProviderFailed: return .badGateway
         case .tooManyRequests: return .tooManyRequests
+        case .notSignedIn, .unauthorized: return .unauthorized
         }
     }
 
@@ -49,6 +50,8 @@ extension CheckoutError: HTTPResponseError {
         case .idempotencyConflict: return "idempotency_key_reused"
         case .paymentProviderFailed: return "payment_provider_error"
         case .tooManyRequests: return "rate_limited"
+        case .notSignedIn: return "not_signed_in"
+        case .unauthorized: return "unauthorized"
         }
     }
 
@@ -65,7 +68,8 @@ extension CheckoutError: HTTPResponseError {
         }
     }
 
-    var message: String {
+    /// What went wrong, for people.
+    public var message: String {
         switch self {
         case .cartNotFound: return "no cart with that id"
         case .lineNotFound: return "no line with that id in this cart"
@@ -78,6 +82,8 @@ extension CheckoutError: HTTPResponseError {
         case .idempotencyConflict: return "this Idempotency-Key was used for a different request"
         case .paymentProviderFailed: return "the payment provider could not start the payment; try again"
         case .tooManyRequests: return "too many requests; try again later"
+        case .notSignedIn: return "sign in first: ask for a sign-in link with POST /api/account/login"
+        case .unauthorized: return "a valid admin token is required"
         }
     }
 

@@ -11,7 +11,22 @@ struct OrderController: Sendable {
         guard let order = try await shop.orders.find(id), Self.constantTimeEqual(order.token, token) else {
             throw CheckoutError.orderNotFound
         }
-        var response = try jsonResponse(OrderJSON(order))
+        var json = OrderJSON(order)
+        if order.paidAt != nil && order.kind == "purchase" {
+            // Once paid, the thank-you page shows the downloads straight away.
+            let now = shop.clock.seconds
+            let delivery = shop.delivery
+            let catalog = shop.catalog
+            let entitlements = try await shop.database.read { db in
+                try delivery.ledger.current(db, email: order.email, now: now).filter { $0.cause.hasPrefix("order:\(order.id):") }.sorted()
+            }
+            json.downloads = entitlements.map { entitlement in
+                OrderJSON.Download(
+                    sku: entitlement.productSKU ?? "", title: entitlement.productSKU.flatMap { catalog.productsBySKU[$0]?.title } ?? entitlement.item,
+                    files: delivery.links.links(email: order.email, entitlement: entitlement, now: now).map { .init(name: $0.name, url: $0.url) })
+            }
+        }
+        var response = try jsonResponse(json)
         response.headers[.cacheControl] = "no-store"
         return response
     }

@@ -108,9 +108,22 @@ struct OrderJSON: Encodable {
     let currency: String
     let createdAt: String
     let paidAt: String?
+    /// Download links for what the order grants, once it is paid.
+    var downloads: [Download]?
+
+    struct Download: Encodable {
+        struct File: Encodable {
+            let name: String
+            let url: String
+        }
+
+        let sku: String
+        let title: String
+        let files: [File]
+    }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, email, lines, subtotal, discount, total, coupon, currency
+        case id, status, email, lines, subtotal, discount, total, coupon, currency, downloads
         case amountRefunded = "amount_refunded"
         case createdAt = "created_at"
         case paidAt = "paid_at"

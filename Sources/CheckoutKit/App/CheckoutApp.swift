@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import GRDB
 import Hummingbird
@@ -15,28 +16,23 @@ public struct StartupError: Error, CustomStringConvertible {
 public enum CheckoutApp {
     /// The application, its shared state and the services beside the HTTP server.
     public static func build(_ configuration: CheckoutConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
-        let shop = try makeShop(configuration, logger: logger)
-        await shop.processor.react { [metrics = shop.metrics] event, transitions, db in
-            for transition in transitions where transition.to != transition.from {
-                guard let row = try Row.fetchOne(db, sql: "SELECT total, amount_refunded, currency FROM orders WHERE id = ?", arguments: [transition.orderID])
-                else { continue }
-                if transition.from == .pending && transition.to == .paid {
-                    metrics.ordersPaid.increment()
-                    metrics.revenue(row[0], currency: row[2])
-                }
-                if event.type == "charge.refunded" { metrics.refunded(row[1], currency: row[2]) }
-            }
-        }
-        let router = buildRouter(shop)
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "checkout"),
-            services: [shop.processor],
-            onServerRunning: { channel in shop.address.serverStarted(port: channel.localAddress?.port) },
-            logger: logger)
+        try await make(configuration, logger: logger).application
     }
 
-    static func makeShop(_ configuration: CheckoutConfiguration, logger: Logger) throws -> Shop {
+    /// The application, and a handle to run its background work on demand (tests, tools).
+    public static func make(_ configuration: CheckoutConfiguration, logger: Logger) async throws -> (application: some ApplicationProtocol, control: CheckoutControl) {
+        let shop = try await makeShop(configuration, logger: logger)
+        let router = buildRouter(shop)
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "checkout"),
+            services: [shop.processor, shop.mail, shop.webhooks],
+            onServerRunning: { channel in shop.address.serverStarted(port: channel.localAddress?.port) },
+            logger: logger)
+        return (application, CheckoutControl(shop: shop))
+    }
+
+    static func makeShop(_ configuration: CheckoutConfiguration, logger: Logger) async throws -> Shop {
         let site: SiteConfig
         do {
             site = try SiteConfig.load(siteFolder: configuration.siteFolder)
@@ -67,9 +63,24 @@ public enum CheckoutApp {
             }
             provider = StripePaymentProvider(apiBase: configuration.stripeAPIBase, secretKey: key, client: .shared, logger: logger)
         }
+        var secret = configuration.downloadSecret ?? ""
+        if secret.isEmpty { secret = try await SecretStore.secret(named: "download-link-key", in: database) }
+        let mailSender: any MailSender
+        if let url = configuration.smtpURL, !url.isEmpty {
+            do {
+                mailSender = SMTPMailSender(configuration: try SMTPConfiguration.parse(url))
+            } catch {
+                throw StartupError(description: "the SMTP URL is not usable: \(error)")
+            }
+        } else {
+            mailSender = FolderMailSender(folder: configuration.mailFolder)
+        }
+        let filesFolder = URL(fileURLWithPath: configuration.siteFolder + "/" + site.filesFolder).resolvingSymlinksInPath().path
         return Shop(
-            address: address, database: database, catalog: CatalogIndex(catalog.catalog), provider: provider,
-            metrics: CheckoutMetrics(), logger: logger)
+            address: address, database: database, catalog: CatalogIndex(catalog.catalog), provider: provider, metrics: CheckoutMetrics(),
+            logger: logger, templates: try EmailTemplates.load(siteFolder: configuration.siteFolder),
+            downloadSecret: SymmetricKey(data: Data(secret.utf8)), filesFolder: (filesFolder as NSString).standardizingPath,
+            mailSender: mailSender)
     }
 
     static func buildRouter(_ shop: Shop) -> Router<CheckoutRequestContext> {
@@ -88,6 +99,21 @@ public enum CheckoutApp {
         api.addRoutes(CartController(shop: shop).endpoints, atPath: "carts")
         api.post("checkout", use: CheckoutController(shop: shop).checkout)
         api.get("orders/:order", use: OrderController(shop: shop).show)
+        let plans = PlanController(shop: shop)
+        api.post("plans/:plan/checkout", use: plans.checkout)
+        router.post("plans/:plan/checkout", use: plans.checkout)
+        let leads = LeadController(shop: shop)
+        api.post("leads", use: leads.create)
+        router.get("leads/confirm/:token", use: leads.confirm)
+        let account = AccountController(shop: shop)
+        api.post("account/login", use: account.login)
+        router.get("account/login/:token", use: account.follow)
+        api.get("account", use: account.show)
+        api.post("account/subscriptions/:subscription/cancel", use: account.cancel)
+        api.post("account/subscriptions/:subscription/resume", use: account.resume)
+        api.post("account/logout", use: account.logout)
+        api.post("admin/orders/:order/refunds", use: RefundController(shop: shop).refund)
+        router.get("downloads/:token", use: DownloadController(shop: shop).download)
         router.post("webhooks/stripe", use: WebhookController(shop: shop).receive)
         router.addRoutes(TestPaymentController(shop: shop).endpoints, atPath: "test-pay")
         OperationsController(shop: shop).register(on: router)

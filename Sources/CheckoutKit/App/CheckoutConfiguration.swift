@@ -25,6 +25,29 @@ public struct CheckoutConfiguration: Sendable {
     public var stripeAPIBase = "https://api.stripe.com"
     public var clock: CheckoutClock = .system
 
+    /// Folder the default mail sender writes one `.eml` file per email into.
+    public var mailFolder = "var/mail"
+    /// `smtp://`, `smtp+starttls://` or `smtps://user:pass@host:port`; when set, email goes out by SMTP instead.
+    public var smtpURL: String?
+    /// The From address; defaults to the shop's name at `noreply@` the site's host.
+    public var mailFrom: String?
+    /// Queue emails in the outbox but do not send them.
+    public var holdMail = false
+    /// Key for download links; when nil, one is made once and kept in the database.
+    public var downloadSecret: String?
+    /// Downloads per file per entitlement (range requests not counted).
+    public var downloadLimit = 5
+    /// How long download links work, in seconds.
+    public var linkLifetime = 24 * 3600
+    /// How long a past-due subscription keeps access after its paid period ends, in seconds.
+    public var gracePeriod = 3 * 86_400
+    /// Bearer token for the admin API (refunds); the admin API is off without one.
+    public var adminToken: String?
+    public var leadLimitPerIP = RateLimiter.Rule(limit: 10, window: 3600)
+    public var leadLimitPerAddress = RateLimiter.Rule(limit: 3, window: 3600)
+    public var loginLimitPerIP = RateLimiter.Rule(limit: 10, window: 3600)
+    public var loginLimitPerAddress = RateLimiter.Rule(limit: 5, window: 3600)
+
     public init(webhookSecret: String) {
         self.webhookSecret = webhookSecret
     }

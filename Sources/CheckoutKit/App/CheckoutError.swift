@@ -13,4 +13,6 @@ public enum CheckoutError: Error, Equatable, Sendable {
     case paymentProviderFailed
     case sessionNotFound
     case tooManyRequests
+    case notSignedIn
+    case unauthorized
 }

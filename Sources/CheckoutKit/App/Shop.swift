@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import ShopCore
@@ -16,25 +17,62 @@ final class Shop: Sendable {
     let provider: any PaymentProvider
     let metrics: CheckoutMetrics
     let logger: Logger
-    private let catalogIndex: Mutex<CatalogIndex>
+    let templates: EmailTemplates
+    let delivery: Delivery
+    let effects: DeliveryEffects
+    let mail: MailWorker
+    let webhooks: WebhookDeliveryWorker
+    let limiter = RateLimiter()
+    /// The shop's name, as emails sign off.
+    let shopName: String
+    private let catalogHolder: CatalogHolder
 
     init(
         address: ServiceAddress, database: CheckoutDatabase, catalog: CatalogIndex, provider: any PaymentProvider,
-        metrics: CheckoutMetrics, logger: Logger
+        metrics: CheckoutMetrics, logger: Logger, templates: EmailTemplates, downloadSecret: SymmetricKey, filesFolder: String,
+        mailSender: any MailSender
     ) {
-        configuration = address.configuration
+        let configuration = address.configuration
+        self.configuration = configuration
         self.address = address
         self.database = database
-        clock = configuration.clock
+        let clock = configuration.clock
+        self.clock = clock
         carts = CartStore(database: database, clock: clock)
         orders = OrderStore(database: database, clock: clock)
         events = WebhookEventStore(database: database, clock: clock)
-        processor = WebhookProcessor(database: database, clock: clock, logger: logger)
         self.provider = provider
         self.metrics = metrics
         self.logger = logger
-        catalogIndex = Mutex(catalog)
+        self.templates = templates
+        shopName = address.site.title
+        let holder = CatalogHolder(catalog)
+        catalogHolder = holder
+        let currentCatalog: @Sendable () -> CatalogIndex = { holder.current }
+        let links = DownloadLinks(
+            secret: downloadSecret, publicURL: { address.publicURL }, lifetime: configuration.linkLifetime, catalog: currentCatalog)
+        let ledger = EntitlementLedger(catalog: currentCatalog, grace: configuration.gracePeriod)
+        delivery = Delivery(ledger: ledger, links: links, limit: configuration.downloadLimit, filesFolder: filesFolder)
+        effects = DeliveryEffects(
+            ledger: ledger, links: links, templates: templates, shopName: address.site.title, siteURL: { address.siteURL },
+            downloadLimit: configuration.downloadLimit, metrics: metrics)
+        let from = configuration.mailFrom ?? "\(address.site.title) <noreply@\(URL(string: address.site.baseURL)?.host ?? "localhost")>"
+        let mail = MailWorker(
+            database: database, sender: mailSender, from: from, clock: clock, logger: logger, metrics: metrics, holding: configuration.holdMail)
+        self.mail = mail
+        let webhooks = WebhookDeliveryWorker(database: database, clock: clock, logger: logger, metrics: metrics)
+        self.webhooks = webhooks
+        processor = WebhookProcessor(
+            database: database,
+            subscriptions: SubscriptionEventApplier(planSlug: { sku in currentCatalog().catalog.plans.first { $0.sku == sku }?.slug }),
+            effects: effects, clock: clock, logger: logger,
+            processed: {
+                mail.notify()
+                webhooks.notify()
+            })
     }
+
+    func leadsConfirmed() { metrics.leadsConfirmed.increment() }
 
     var siteURL: String { address.siteURL }
     var internalURL: String { address.internalURL }
@@ -45,10 +83,10 @@ final class Shop: Sendable {
     }
 
     /// The catalog prices come from.
-    var catalog: CatalogIndex { catalogIndex.withLock { $0 } }
+    var catalog: CatalogIndex { catalogHolder.current }
 
     /// Replaces the catalog (after the site's catalog changed).
-    func replaceCatalog(_ index: CatalogIndex) { catalogIndex.withLock { $0 = index } }
+    func replaceCatalog(_ index: CatalogIndex) { catalogHolder.replace(index) }
 
     /// Prices a stored cart from the catalog, with the reason a stored coupon gives no discount.
     func price(_ cart: StoredCart) -> (PricedCart, PricingError?) {
@@ -66,4 +104,15 @@ final class Shop: Sendable {
         let (priced, problem) = price(cart)
         return CartJSON(id: cart.id, priced: priced, storedCoupon: cart.coupon, couponProblem: problem)
     }
+}
+
+/// The catalog in use, replaceable while requests read it.
+final class CatalogHolder: Sendable {
+    private let index: Mutex<CatalogIndex>
+
+    init(_ index: CatalogIndex) { self.index = Mutex(index) }
+
+    var current: CatalogIndex { index.withLock { $0 } }
+
+    func replace(_ new: CatalogIndex) { index.withLock { $0 = new } }
 }

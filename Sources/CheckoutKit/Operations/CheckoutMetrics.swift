@@ -8,6 +8,9 @@ public final class CheckoutMetrics: Sendable {
     let ordersPaid: Counter
     let webhookEvents: Counter
     let webhookVerificationFailures: Counter
+    let leadsConfirmed: Counter
+    let emailFailures: Counter
+    let webhookDeliveryFailures: Counter
 
     static let latencyBuckets: [Duration] = [
         .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
@@ -22,6 +25,17 @@ public final class CheckoutMetrics: Sendable {
         webhookEvents = registry.makeCounter(name: "checkout_webhook_events_total", help: "Verified payment events received.")
         webhookVerificationFailures = registry.makeCounter(
             name: "checkout_webhook_verification_failures_total", help: "Payment events refused for a bad signature.")
+        leadsConfirmed = registry.makeCounter(name: "checkout_leads_confirmed_total", help: "Lead magnet addresses confirmed.")
+        emailFailures = registry.makeCounter(name: "checkout_email_failures_total", help: "Failed attempts to send an email.")
+        webhookDeliveryFailures = registry.makeCounter(
+            name: "checkout_outgoing_webhook_failures_total", help: "Failed attempts to deliver an outgoing webhook.")
+    }
+
+    func downloads(outcome: String) {
+        registry.makeCounter(
+            name: "checkout_downloads_total", labels: [("outcome", outcome)],
+            help: "Download requests by outcome: ok, expired, invalid, not_entitled, limit."
+        ).increment()
     }
 
     func request(route: String, method: String, status: Int, duration: Duration) {

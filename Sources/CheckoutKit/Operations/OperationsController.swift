@@ -1,6 +1,8 @@
 import Foundation
+import GRDB
 import Hummingbird
 import NIOCore
+import ShopCore
 
 /// `/healthz`, `/readyz`, `/metrics` and `/openapi.yaml`.
 struct OperationsController: Sendable {
@@ -53,6 +55,30 @@ struct OperationsController: Sendable {
             shop.metrics.gauge("checkout_orders", labels: [("status", status.rawValue)], help: "Orders by status.")
                 .set(Int64(counts[status.rawValue] ?? 0))
         }
+        let now = shop.clock.seconds
+        let grace = shop.configuration.gracePeriod
+        let subscriptions = try await shop.database.read { db in
+            try Row.fetchAll(db, sql: "SELECT plan, status, current_period_end FROM subscriptions").map {
+                SubscriptionFact(id: "", plan: $0[0], status: SubscriptionStatus(rawValue: $0[1]) ?? .incomplete, currentPeriodEnd: $0[2])
+            }
+        }
+        let catalog = shop.catalog
+        var active: [String: Int] = [:]
+        var monthly: Int64 = 0
+        for subscription in subscriptions where EntitlementRules.grantsAccess(subscription, now: now, grace: grace) {
+            active[subscription.plan, default: 0] += 1
+            if let plan = catalog.plansBySlug[subscription.plan], subscription.status != .trialing {
+                monthly += plan.interval == .year ? plan.price.amount / 12 : plan.price.amount
+            }
+        }
+        for plan in catalog.catalog.plans {
+            shop.metrics.gauge("checkout_subscriptions_active", labels: [("plan", plan.slug)], help: "Subscriptions giving access, by plan.")
+                .set(Int64(active[plan.slug] ?? 0))
+        }
+        shop.metrics.gauge(
+            "checkout_mrr_minor_units", labels: [("currency", catalog.catalog.currency.code)],
+            help: "Monthly recurring revenue of paying subscriptions (yearly plans / 12), in minor units."
+        ).set(monthly)
         let backlog = try await shop.events.backlog()
         shop.metrics.gauge("checkout_webhook_events_pending", help: "Stored payment events not yet processed.").set(Int64(backlog.pending))
         shop.metrics.gauge("checkout_webhook_events_failing", help: "Stored payment events whose processing failed and will be retried.")

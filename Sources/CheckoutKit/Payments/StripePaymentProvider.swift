@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import ShopCore
 
 /// Stripe Checkout Sessions over Stripe's HTTP API: form-encoded, API version pinned, idempotent per order.
 struct StripePaymentProvider: PaymentProvider {
@@ -52,31 +53,57 @@ struct StripePaymentProvider: PaymentProvider {
                 ]
             }
         }
-        var http = HTTPClientRequest(url: apiBase + "/v1/checkout/sessions")
+        let body = try await post("/v1/checkout/sessions", form, idempotencyKey: "checkout-session-\(request.orderID)", order: request.orderID)
+        guard let session = try? JSONDecoder().decode(SessionBody.self, from: body) else {
+            logger.error("stripe answered without a session id and url", metadata: ["order": "\(request.orderID)"])
+            throw CheckoutError.paymentProviderFailed
+        }
+        return PaymentSession(id: session.id, url: session.url)
+    }
+
+    func refund(order: StoredOrder, lineID: String, amount: Int64) async throws -> String {
+        guard let intent = order.paymentIntent else { throw CheckoutError.invalid(field: "order_id", message: "the order has no payment to refund") }
+        let body = try await post(
+            "/v1/refunds",
+            [("payment_intent", intent), ("amount", String(amount)), ("metadata[order_id]", order.id), ("metadata[line_id]", lineID)],
+            idempotencyKey: "refund-\(lineID)", order: order.id)
+        guard let refund = try? JSONDecoder().decode(IDBody.self, from: body) else { throw CheckoutError.paymentProviderFailed }
+        return refund.id
+    }
+
+    func setCancelAtPeriodEnd(subscription providerID: String, _ cancel: Bool) async throws {
+        _ = try await post(
+            "/v1/subscriptions/\(providerID)", [("cancel_at_period_end", cancel ? "true" : "false")],
+            idempotencyKey: RandomToken.make(prefix: "sub-cancel-"), order: providerID)
+    }
+
+    /// A form-encoded POST to Stripe's API; any failure is logged with Stripe's message and becomes a 502 for the client.
+    private func post(_ path: String, _ form: [(String, String)], idempotencyKey: String, order: String) async throws -> Data {
+        var http = HTTPClientRequest(url: apiBase + path)
         http.method = .POST
         http.headers.add(name: "Authorization", value: "Bearer \(secretKey)")
         http.headers.add(name: "Stripe-Version", value: Self.apiVersion)
-        http.headers.add(name: "Idempotency-Key", value: "checkout-session-\(request.orderID)")
+        http.headers.add(name: "Idempotency-Key", value: idempotencyKey)
         http.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         http.body = .bytes(ByteBuffer(string: FormEncoding.encode(form)))
         let response: HTTPClientResponse
         do {
             response = try await client.execute(http, timeout: .seconds(20))
         } catch {
-            logger.error("stripe request failed", metadata: ["error": "\(error)", "order": "\(request.orderID)"])
+            logger.error("stripe request failed", metadata: ["error": "\(error)", "path": "\(path)", "reference": "\(order)"])
             throw CheckoutError.paymentProviderFailed
         }
-        let body = try await response.body.collect(upTo: 1 << 20)
+        let body = Data(buffer: try await response.body.collect(upTo: 1 << 20))
         guard (200..<300).contains(response.status.code) else {
-            let message = (try? JSONDecoder().decode(StripeErrorBody.self, from: Data(buffer: body)))?.error.message ?? "status \(response.status.code)"
-            logger.error("stripe refused the checkout session", metadata: ["stripe": "\(message)", "order": "\(request.orderID)"])
+            let message = (try? JSONDecoder().decode(StripeErrorBody.self, from: body))?.error.message ?? "status \(response.status.code)"
+            logger.error("stripe refused the request", metadata: ["stripe": "\(message)", "path": "\(path)", "reference": "\(order)"])
             throw CheckoutError.paymentProviderFailed
         }
-        guard let session = try? JSONDecoder().decode(SessionBody.self, from: Data(buffer: body)) else {
-            logger.error("stripe answered without a session id and url", metadata: ["order": "\(request.orderID)"])
-            throw CheckoutError.paymentProviderFailed
-        }
-        return PaymentSession(id: session.id, url: session.url)
+        return body
+    }
+
+    private struct IDBody: Decodable {
+        let id: String
     }
 
     private struct SessionBody: Decodable {

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import ShopCore
+import Synchronization
 
 /// The test provider's payment page. "Pay" and "Decline" send the same signed events Stripe would
 /// send, through this service's own `/webhooks/stripe`, so a purchase on a laptop takes the production path.
@@ -14,6 +15,9 @@ struct TestPaymentController: Sendable {
         routes.get(":session", use: page)
         routes.post(":session/pay", use: pay)
         routes.post(":session/decline", use: decline)
+        routes.post(":session/renew", use: renew)
+        routes.post(":session/fail-payment", use: failPayment)
+        routes.post(":session/cancel", use: cancel)
         return routes
     }
 
@@ -24,7 +28,9 @@ struct TestPaymentController: Sendable {
 
     @Sendable func pay(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         let order = try await order(context)
-        if order.status == .pending {
+        if order.status == .pending && order.kind == "subscription" {
+            try await TestSubscriptionEvents(shop: shop).start(order)
+        } else if order.status == .pending {
             try await send(
                 type: "checkout.session.completed", order: order,
                 object: ["payment_status": "paid", "status": "complete", "payment_intent": RandomToken.make(prefix: "pi_test_")])
@@ -38,6 +44,30 @@ struct TestPaymentController: Sendable {
             try await send(type: "checkout.session.async_payment_failed", order: order, object: ["payment_status": "unpaid", "status": "complete"])
         }
         return .redirect(to: shop.siteURL + "/cart/?payment=declined", type: .found)
+    }
+
+    /// For a paid subscription: the next payment succeeds, and the period moves on.
+    @Sendable func renew(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        try await subscriptionAction(context) { try await TestSubscriptionEvents(shop: shop).renew($0) }
+    }
+
+    /// For a paid subscription: the next payment fails, and the subscription goes past due.
+    @Sendable func failPayment(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        try await subscriptionAction(context) { try await TestSubscriptionEvents(shop: shop).failPayment($0) }
+    }
+
+    /// For a paid subscription: cancel it now.
+    @Sendable func cancel(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        try await subscriptionAction(context) { try await TestSubscriptionEvents(shop: shop).cancel($0) }
+    }
+
+    private func subscriptionAction(_ context: CheckoutRequestContext, _ action: (StoredOrder) async throws -> Void) async throws -> Response {
+        let order = try await order(context)
+        guard order.kind == "subscription", order.paidAt != nil else {
+            throw CheckoutError.invalid(field: "session", message: "only a paid subscription can be renewed, failed or cancelled")
+        }
+        try await action(order)
+        return .redirect(to: shop.address.publicURL + "/test-pay/" + (try context.parameters.require("session")), type: .found)
     }
 
     private func order(_ context: CheckoutRequestContext) async throws -> StoredOrder {
@@ -64,9 +94,17 @@ struct TestPaymentController: Sendable {
 struct TestEventSender: Sendable {
     let shop: Shop
 
+    /// The last event time used: each test event is at least a second after the one before, so a
+    /// burst of button presses keeps its order (events in the same second would tie).
+    private static let lastCreated = Mutex(0)
+
     func send(type: String, object: [String: Any]) async throws {
         let id = RandomToken.make(prefix: "evt_test_")
-        let created = shop.clock.seconds
+        let now = shop.clock.seconds
+        let created = Self.lastCreated.withLock { last in
+            last = max(now, last + 1)
+            return last
+        }
         let event: [String: Any] = [
             "id": id, "object": "event", "type": type, "created": created, "api_version": StripePaymentProvider.apiVersion,
             "livemode": false, "data": ["object": object],
@@ -76,7 +114,7 @@ struct TestEventSender: Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(
-            name: "Stripe-Signature", value: StripeSignature(secret: shop.configuration.webhookSecret).header(for: payload, timestamp: created))
+            name: "Stripe-Signature", value: StripeSignature(secret: shop.configuration.webhookSecret).header(for: payload, timestamp: now))
         request.body = .bytes(ByteBuffer(bytes: payload))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         guard (200..<300).contains(response.status.code) else {

@@ -13,7 +13,16 @@ enum TestPaymentPage {
             rows += "<tr><td>\(name)</td><td class=\"n\">\(line.quantity)</td><td class=\"n\">\(money(line.total - line.discount))</td></tr>\n"
         }
         let actions: String
-        if order.status == .pending {
+        if order.kind == "subscription" && order.paidAt != nil {
+            let base = "/test-pay/\(escape(session))"
+            actions = """
+                <p>This membership is running. Play out what happens next:</p>
+                <form method="post" action="\(base)/renew"><button type="submit" class="pay">Renew: the next payment succeeds</button></form>
+                <form method="post" action="\(base)/fail-payment"><button type="submit" class="decline">Fail the next payment</button></form>
+                <form method="post" action="\(base)/cancel"><button type="submit" class="decline">Cancel the subscription</button></form>
+                <p><a href="\(escape(shop.siteURL))/account/">Go to the account page</a></p>
+                """
+        } else if order.status == .pending {
             actions = """
                 <form method="post" action="/test-pay/\(escape(session))/pay"><button type="submit" class="pay">Pay \(money(order.total))</button></form>
                 <form method="post" action="/test-pay/\(escape(session))/decline"><button type="submit" class="decline">Decline the payment</button></form>

@@ -40,6 +40,55 @@ enum CheckoutSchema {
                 CREATE INDEX webhook_events_pending ON webhook_events(processed_at, next_attempt_at);
                 """)
         }
+        migrator.registerMigration("v2-delivery") { db in
+            try db.execute(sql: """
+                CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                CREATE INDEX orders_email ON orders(email);
+                CREATE TABLE refunds (
+                    id TEXT PRIMARY KEY NOT NULL, order_id TEXT NOT NULL REFERENCES orders(id), line_id TEXT,
+                    amount INTEGER NOT NULL, provider_refund_id TEXT UNIQUE, created_at INTEGER NOT NULL);
+                CREATE INDEX refunds_order ON refunds(order_id);
+                CREATE TABLE subscriptions (
+                    id TEXT PRIMARY KEY NOT NULL, provider_id TEXT UNIQUE, order_id TEXT, email TEXT NOT NULL,
+                    plan TEXT NOT NULL, status TEXT NOT NULL, status_at INTEGER NOT NULL, status_event TEXT NOT NULL DEFAULT '',
+                    current_period_end INTEGER NOT NULL DEFAULT 0,
+                    cancel_at_period_end INTEGER NOT NULL DEFAULT 0, cancel_at INTEGER NOT NULL DEFAULT 0,
+                    cancel_event TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL);
+                CREATE INDEX subscriptions_email ON subscriptions(email);
+                CREATE TABLE leads (
+                    id TEXT PRIMARY KEY NOT NULL, email TEXT NOT NULL, magnet TEXT NOT NULL, token TEXT NOT NULL UNIQUE,
+                    created_at INTEGER NOT NULL, last_sent_at INTEGER NOT NULL, confirmed_at INTEGER,
+                    UNIQUE (email, magnet));
+                CREATE TABLE entitlements (
+                    email TEXT NOT NULL, item TEXT NOT NULL, cause TEXT NOT NULL, granted_at INTEGER NOT NULL,
+                    PRIMARY KEY (email, item, cause));
+                CREATE TABLE entitlement_log (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL, item TEXT NOT NULL,
+                    change TEXT NOT NULL, cause TEXT NOT NULL, at INTEGER NOT NULL);
+                CREATE INDEX entitlement_log_email ON entitlement_log(email);
+                CREATE TABLE downloads (
+                    grant_key TEXT NOT NULL, file TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 0, last_at INTEGER,
+                    PRIMARY KEY (grant_key, file));
+                CREATE TABLE login_tokens (
+                    token_hash TEXT PRIMARY KEY NOT NULL, email TEXT NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER);
+                CREATE TABLE sessions (
+                    id_hash TEXT PRIMARY KEY NOT NULL, email TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+                CREATE TABLE outbox (
+                    id TEXT PRIMARY KEY NOT NULL, dedupe_key TEXT NOT NULL UNIQUE, recipient TEXT NOT NULL,
+                    subject TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL, sent_at INTEGER,
+                    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL DEFAULT 0, last_error TEXT);
+                CREATE INDEX outbox_pending ON outbox(sent_at, next_attempt_at);
+                CREATE TABLE webhook_endpoints (
+                    id TEXT PRIMARY KEY NOT NULL, url TEXT NOT NULL, events TEXT NOT NULL, secret TEXT NOT NULL,
+                    created_at INTEGER NOT NULL);
+                CREATE TABLE webhook_deliveries (
+                    id TEXT PRIMARY KEY NOT NULL, endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+                    event_id TEXT NOT NULL, event_type TEXT NOT NULL, payload BLOB NOT NULL, status TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, last_status INTEGER, last_error TEXT,
+                    created_at INTEGER NOT NULL, delivered_at INTEGER, UNIQUE (endpoint_id, event_id));
+                CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+                """)
+        }
         return migrator
     }
 }

@@ -1,10 +1,13 @@
 import GRDB
+import ShopCore
 
 /// An order's status before and after an event, so what follows (granting, emailing) can react.
 struct OrderTransition: Sendable, Equatable {
     let orderID: String
     let from: OrderStatus
     let to: OrderStatus
+    /// A line of the order was refunded (its grants go, whatever the order's status).
+    var lineRefunded = false
 }
 
 /// Applies a payment event to the orders it concerns, inside the processing transaction.
@@ -32,6 +35,22 @@ struct PaymentEventApplier: Sendable {
         case "checkout.session.expired":
             guard let order = object.orderID else { return [] }
             return try record(order, in: db) { db in try Self.setOnce("expired_at", event.created, order: order, in: db) }
+        case "refund.created", "refund.updated", "charge.refund.updated":
+            // A refund that names an order line revokes that line's grants once it has not failed.
+            guard let refundID = object.id, let order = object.orderID, let line = object.metadata?["line_id"],
+                  object.status != "failed" && object.status != "canceled"
+            else { return [] }
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO refunds (id, order_id, line_id, amount, provider_refund_id, created_at)
+                    SELECT ?, o.id, l.id, l.total - l.discount, ?, ? FROM orders o JOIN order_lines l ON l.order_id = o.id
+                    WHERE o.id = ? AND l.id = ?
+                    """,
+                arguments: [RandomToken.make(prefix: "ref_"), refundID, event.created, order, line])
+            guard db.changesCount == 1 else { return [] }
+            try db.execute(sql: "UPDATE order_lines SET refunded_at = ? WHERE id = ?", arguments: [event.created, line])
+            let status = OrderStatus(rawValue: try String.fetchOne(db, sql: "SELECT status FROM orders WHERE id = ?", arguments: [order]) ?? "") ?? .paid
+            return [OrderTransition(orderID: order, from: status, to: status, lineRefunded: true)]
         case "charge.refunded":
             var order = object.orderID
             if order == nil, let intent = object.paymentIntent {

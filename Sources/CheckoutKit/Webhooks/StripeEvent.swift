@@ -30,9 +30,20 @@ struct StripeObject: Decodable, Sendable {
     let subscription: String?
     let status: String?
     let mode: String?
+    let currentPeriodEnd: Int?
+    let cancelAtPeriodEnd: Bool?
+    /// For invoices: the end of the period the first line bills for.
+    let linePeriodEnd: Int?
+    let customerEmail: String?
+    /// Invoices carry their subscription's metadata here.
+    let subscriptionMetadata: [String: String]?
 
     enum CodingKeys: String, CodingKey {
-        case id, object, metadata, customer, subscription, status, mode
+        case id, object, metadata, customer, subscription, status, mode, lines
+        case currentPeriodEnd = "current_period_end"
+        case cancelAtPeriodEnd = "cancel_at_period_end"
+        case customerEmail = "customer_email"
+        case subscriptionDetails = "subscription_details"
         case clientReferenceID = "client_reference_id"
         case paymentStatus = "payment_status"
         case paymentIntent = "payment_intent"
@@ -55,6 +66,23 @@ struct StripeObject: Decodable, Sendable {
         subscription = Self.identifier(container, .subscription)
         status = try container.decodeIfPresent(String.self, forKey: .status)
         mode = try container.decodeIfPresent(String.self, forKey: .mode)
+        currentPeriodEnd = try? container.decodeIfPresent(Int.self, forKey: .currentPeriodEnd)
+        cancelAtPeriodEnd = try? container.decodeIfPresent(Bool.self, forKey: .cancelAtPeriodEnd)
+        customerEmail = try? container.decodeIfPresent(String.self, forKey: .customerEmail)
+        linePeriodEnd = (try? container.decodeIfPresent(InvoiceLines.self, forKey: .lines))?.data.first?.period?.end
+        subscriptionMetadata = (try? container.decodeIfPresent(SubscriptionDetails.self, forKey: .subscriptionDetails))?.metadata
+    }
+
+    private struct SubscriptionDetails: Decodable {
+        let metadata: [String: String]?
+    }
+
+    private struct InvoiceLines: Decodable {
+        struct Line: Decodable {
+            struct Period: Decodable { let end: Int? }
+            let period: Period?
+        }
+        let data: [Line]
     }
 
     private struct Expanded: Decodable { let id: String }
@@ -65,5 +93,5 @@ struct StripeObject: Decodable, Sendable {
     }
 
     /// The order this object is about, from our own references on it.
-    var orderID: String? { clientReferenceID ?? metadata?["order_id"] }
+    var orderID: String? { clientReferenceID ?? metadata?["order_id"] ?? subscriptionMetadata?["order_id"] }
 }

@@ -6,27 +6,32 @@ import ServiceLifecycle
 /// Processes stored payment events, oldest first, each in its own transaction; a failing event is
 /// retried with backoff and does not hold up the rest. Runs as a service beside the HTTP server.
 actor WebhookProcessor: Service {
-    typealias Reaction = @Sendable (StripeEvent, [OrderTransition], Database) throws -> Void
-
     let database: CheckoutDatabase
     let events: WebhookEventStore
-    let applier = PaymentEventApplier()
+    let payments = PaymentEventApplier()
+    let subscriptions: SubscriptionEventApplier
+    /// What else happens in the same transaction when an event changes something (grants, emails, outgoing webhooks).
+    let effects: DeliveryEffects
+    /// Called after events were processed, to wake the mail and webhook workers.
+    let processed: @Sendable () -> Void
     let clock: CheckoutClock
     let logger: Logger
-    /// What else happens in the same transaction when an event moves orders (grants, emails, outgoing webhooks).
-    private var reactions: [Reaction] = []
     private let wakeUps: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    init(database: CheckoutDatabase, clock: CheckoutClock, logger: Logger) {
+    init(
+        database: CheckoutDatabase, subscriptions: SubscriptionEventApplier, effects: DeliveryEffects, clock: CheckoutClock,
+        logger: Logger, processed: @escaping @Sendable () -> Void
+    ) {
         self.database = database
         self.events = WebhookEventStore(database: database, clock: clock)
+        self.subscriptions = subscriptions
+        self.effects = effects
+        self.processed = processed
         self.clock = clock
         self.logger = logger
         (wakeUps, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
-
-    func react(_ reaction: @escaping Reaction) { reactions.append(reaction) }
 
     /// Processes every due event now; an event stored before the call is done when this returns, unless it failed.
     func processDue() async {
@@ -61,8 +66,7 @@ actor WebhookProcessor: Service {
 
     /// Processes one event; returns whether it is now done.
     private func process(_ id: String) async -> Bool {
-        let reactions = self.reactions
-        let applier = self.applier
+        let (payments, subscriptions, effects) = (self.payments, self.subscriptions, self.effects)
         let now = clock.seconds
         do {
             try await database.write { db in
@@ -70,16 +74,33 @@ actor WebhookProcessor: Service {
                     db, sql: "SELECT payload FROM webhook_events WHERE id = ? AND processed_at IS NULL", arguments: [id])
                 else { return }
                 let event = try StripeEvent.decode(payload)
-                let transitions = try applier.apply(event, in: db)
-                for reaction in reactions { try reaction(event, transitions, db) }
+                let orders = try payments.apply(event, in: db)
+                let changes = try subscriptions.apply(event, in: db)
+                try effects.apply(event, orders: orders, subscriptions: changes, db: db, now: now)
                 try db.execute(sql: "UPDATE webhook_events SET processed_at = ?, last_error = NULL WHERE id = ?", arguments: [now, id])
             }
+            processed()
             return true
         } catch {
-            logger.error("webhook event failed", metadata: ["event": "\(id)", "error": "\(error)"])
+            if error is UnlinkedSubscription {
+                logger.info("webhook event waits for its subscription", metadata: ["event": "\(id)", "reason": "\(error)"])
+            } else {
+                logger.error("webhook event failed", metadata: ["event": "\(id)", "error": "\(error)"])
+            }
+            let unlinked = error is UnlinkedSubscription
             try? await database.write { db in
-                let attempts = (try Int.fetchOne(db, sql: "SELECT attempts FROM webhook_events WHERE id = ?", arguments: [id]) ?? 0) + 1
-                let delay = min(3600, 1 << min(attempts, 12))
+                let row = try Row.fetchOne(db, sql: "SELECT attempts, received_at FROM webhook_events WHERE id = ?", arguments: [id])
+                let attempts = (row?[0] as Int? ?? 0) + 1
+                let received: Int = row?[1] ?? now
+                if unlinked && now - received > 86_400 {
+                    // A day on, nothing has linked this subscription to one of our orders: it is not ours.
+                    try db.execute(
+                        sql: "UPDATE webhook_events SET processed_at = ?, attempts = ?, last_error = ? WHERE id = ?",
+                        arguments: [now, attempts, "never linked to an order: \(error)", id])
+                    return
+                }
+                // An unlinked event is retried on the next pass, right after the events that may link it.
+                let delay = unlinked ? 0 : min(3600, 1 << min(attempts, 12))
                 try db.execute(
                     sql: "UPDATE webhook_events SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
                     arguments: [attempts, now + delay, String(describing: error), id])

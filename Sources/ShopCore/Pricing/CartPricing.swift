@@ -11,9 +11,11 @@ public struct CartLineRequest: Hashable, Sendable {
     }
 }
 
-/// What a SKU sells: a product (its first variant's price), a variant, or a bundle.
+/// What a SKU sells: a product (its first variant's price), a variant, a bundle, or (in subscription orders) a plan.
 public enum SellableKind: String, Sendable, Codable {
     case product, variant, bundle
+    /// A membership plan (subscription orders).
+    case plan
 }
 
 /// A line priced from the catalog.
@@ -34,6 +36,23 @@ public struct PricedLine: Hashable, Sendable {
     public let grants: [String]
     /// The niche of a product or variant line; nil for a bundle.
     public let niche: String?
+
+    public init(
+        id: String, sku: String, kind: SellableKind, title: String, option: String?, unitPrice: Money, quantity: Int, total: Money,
+        discount: Money, grants: [String], niche: String?
+    ) {
+        self.id = id
+        self.sku = sku
+        self.kind = kind
+        self.title = title
+        self.option = option
+        self.unitPrice = unitPrice
+        self.quantity = quantity
+        self.total = total
+        self.discount = discount
+        self.grants = grants
+        self.niche = niche
+    }
 }
 
 /// A cart priced from the catalog: never from anything a browser sent.
@@ -46,6 +65,14 @@ public struct PricedCart: Hashable, Sendable {
     public let coupon: String?
 
     public var itemCount: Int { lines.reduce(0) { $0 + $1.quantity } }
+
+    public init(lines: [PricedLine], subtotal: Money, discount: Money, total: Money, coupon: String?) {
+        self.lines = lines
+        self.subtotal = subtotal
+        self.discount = discount
+        self.total = total
+        self.coupon = coupon
+    }
 }
 
 /// Prices carts: looks every SKU up in the catalog, applies a coupon, spreads its discount over the lines.
@@ -88,8 +115,8 @@ public enum CartPricing {
                 let product = item.product!
                 let unit = item.variant.flatMap(index.price(of:)) ?? product.price
                 priced.append((line, product.title, item.variant?.title, item.kind, unit, [product.sku], product.niche))
-            case .bundle:
-                let bundle = item.bundle!
+            case .bundle, .plan:
+                guard let bundle = item.bundle else { continue }
                 let pricing = index.pricing(of: bundle)
                 priced.append((line, bundle.title, nil, .bundle, pricing.price, pricing.products.map(\.sku), nil))
             }

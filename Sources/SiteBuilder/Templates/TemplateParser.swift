@@ -5,7 +5,7 @@
 /// `{{!comments}}`, `{{>partial}}`, template inheritance (`{{<parent}}{{$block}}…{{/block}}{{/parent}}`),
 /// standalone-line trimming, and the transforms `empty(x)`, `count(x)`, `first()`, `last()`, `index()`,
 /// `uppercased(x)`, `lowercased(x)` and `capitalized(x)`.
-struct CompiledTemplate: Sendable {
+public struct CompiledTemplate: Sendable {
     let nodes: [TemplateNode]
 }
 
@@ -47,7 +47,7 @@ struct TemplateName: Sendable, Hashable {
 }
 
 /// A template that cannot be compiled, with the 1-based line and column of the problem.
-struct TemplateSyntaxError: Error, Sendable {
+public struct TemplateSyntaxError: Error, Sendable, CustomStringConvertible {
     enum Kind: Error, Sendable {
         case unclosedTag
         case unclosedSection(String)
@@ -73,14 +73,17 @@ struct TemplateSyntaxError: Error, Sendable {
     }
 
     let kind: Kind
-    let line: Int
-    let column: Int
+    public let line: Int
+    public let column: Int
     /// The text of the line, for the hint.
     let lineText: String
+
+    public var description: String { "line \(line), column \(column): \(kind.message)" }
 }
 
 extension CompiledTemplate {
-    init(_ source: String) throws(TemplateSyntaxError) {
+    /// Compiles Mustache text; throws the first syntax error with its line and column.
+    public init(_ source: String) throws(TemplateSyntaxError) {
         var parser = TemplateParser(bytes: Array(source.utf8))
         nodes = try parser.parse()
     }

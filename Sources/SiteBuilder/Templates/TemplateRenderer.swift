@@ -1,9 +1,19 @@
 /// Compiled templates by name (each usable as a page template, a partial or an inheritance parent).
-struct TemplateLibrary: Sendable {
+public struct TemplateLibrary: Sendable {
     let templates: [String: CompiledTemplate]
+    /// HTML-escape `{{x}}` (pages); plain-text templates such as emails turn it off.
+    let escapesHTML: Bool
+
+    public init(templates: [String: CompiledTemplate], escapesHTML: Bool = true) {
+        self.templates = templates
+        self.escapesHTML = escapesHTML
+    }
+
+    /// Whether a template of that name exists.
+    public func contains(_ name: String) -> Bool { templates[name] != nil }
 
     /// Renders template `name` with `context` as UTF-8 bytes.
-    func render(_ name: String, _ context: TemplateValue, sizeHint: Int = 16_384) -> [UInt8] {
+    public func render(_ name: String, _ context: TemplateValue, sizeHint: Int = 16_384) -> [UInt8] {
         var renderer = TemplateRenderer(library: self, stack: [context])
         renderer.output.reserveCapacity(sizeHint)
         if let template = templates[name] { renderer.render(template.nodes) }
@@ -33,7 +43,7 @@ private struct TemplateRenderer {
             case let .variable(name, escaped):
                 switch resolve(name) {
                 case let .text(text):
-                    if escaped { appendEscaped(text) } else { output.append(contentsOf: text.utf8) }
+                    if escaped && library.escapesHTML { appendEscaped(text) } else { output.append(contentsOf: text.utf8) }
                 case let .int(number):
                     output.append(contentsOf: String(number).utf8)
                 case let .bool(flag):

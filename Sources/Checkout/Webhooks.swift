@@ -1,0 +1,83 @@
+import ArgumentParser
+import CheckoutKit
+import Foundation
+
+/// `checkout webhooks …`: the operator's outgoing webhook endpoints and their delivery log.
+struct Webhooks: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage endpoints that receive this shop's events.", subcommands: [Add.self, List.self, Remove.self, Deliveries.self])
+
+    struct DatabaseOption: ParsableArguments {
+        @Option(help: "SQLite database file (env CHECKOUT_DB).")
+        var db: String = ProcessInfo.processInfo.environment["CHECKOUT_DB"] ?? "var/checkout.sqlite"
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register an endpoint; prints its id and signing secret.")
+        @OptionGroup var database: DatabaseOption
+        @Argument(help: "The endpoint's URL.") var url: String
+        @Option(help: "Comma-separated events (\(OutgoingEvents.types.joined(separator: ", "))), or * for all.")
+        var events: String = "*"
+
+        func run() async throws {
+            let endpoint = try await report { try await WebhookEndpoints(databasePath: database.db).add(
+                url: url, events: events.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
+            print("added \(endpoint.id) → \(endpoint.url)")
+            print("events: \(endpoint.events.joined(separator: ", "))")
+            print("signing secret: \(endpoint.secret)")
+            print("verify the Checkout-Signature header (t=…,v1=…) as you would Stripe-Signature, with this secret")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List endpoints.")
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            let endpoints = try await report { try await WebhookEndpoints(databasePath: database.db).list() }
+            if endpoints.isEmpty { print("no endpoints") }
+            for endpoint in endpoints {
+                print("\(endpoint.id)  \(endpoint.url)  events: \(endpoint.events.joined(separator: ","))")
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove an endpoint and its delivery log.")
+        @OptionGroup var database: DatabaseOption
+        @Argument(help: "The endpoint id (we_…).") var id: String
+
+        func run() async throws {
+            try await report { try await WebhookEndpoints(databasePath: database.db).remove(id: id) }
+            print("removed \(id)")
+        }
+    }
+
+    struct Deliveries: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the delivery log, newest first.")
+        @OptionGroup var database: DatabaseOption
+        @Option(help: "Only this endpoint's deliveries.") var endpoint: String?
+        @Option(help: "How many to show.") var limit: Int = 50
+
+        func run() async throws {
+            let deliveries = try await report { try await WebhookEndpoints(databasePath: database.db).deliveries(endpoint: endpoint, limit: limit) }
+            if deliveries.isEmpty { print("no deliveries") }
+            for delivery in deliveries {
+                let time = Date(timeIntervalSince1970: TimeInterval(delivery.createdAt)).ISO8601Format()
+                let outcome = delivery.lastStatus.map { "HTTP \($0)" } ?? delivery.lastError ?? "-"
+                print("\(time)  \(delivery.endpointID)  \(delivery.eventType)  \(delivery.status)  attempts: \(delivery.attempts)  last: \(outcome)")
+            }
+        }
+    }
+}
+
+/// Runs an operator command, printing a failure the way a person needs it.
+func report<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch {
+        var standardError = FileHandle.standardError
+        print("checkout: \(describe(error))", to: &standardError)
+        throw ExitCode.failure
+    }
+}

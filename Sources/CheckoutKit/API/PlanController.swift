@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import ShopCore
+
+/// Membership checkout: `POST /api/plans/{plan}/checkout` `{"email"}` (JSON) or the plans page's
+/// form at `/plans/{plan}/checkout`. Opens a subscription-mode payment session.
+struct PlanController: Sendable {
+    let shop: Shop
+
+    @Sendable func checkout(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        let body = try await FormOrJSON.read(request, context: context)
+        let slug = try context.parameters.require("plan")
+        guard let plan = shop.catalog.plansBySlug[slug] else {
+            throw CheckoutError.invalid(field: "plan", message: "'\(slug)' is not a membership plan")
+        }
+        guard let email = EmailAddress.normalized(body.fields["email"] ?? "") else {
+            throw CheckoutError.invalid(field: "email", message: "'\(body.fields["email"] ?? "")' is not an email address")
+        }
+        let line = PricedLine(
+            id: "plan", sku: plan.sku, kind: .plan, title: plan.title, option: nil, unitPrice: plan.price, quantity: 1, total: plan.price,
+            discount: .zero(plan.price.currency), grants: [], niche: nil)
+        let cart = PricedCart(lines: [line], subtotal: plan.price, discount: .zero(plan.price.currency), total: plan.price, coupon: nil)
+        let (order, _) = try await shop.orders.create(
+            cart: cart, cartID: nil, email: email, currency: plan.price.currency.code, provider: shop.provider.name, kind: "subscription",
+            idempotency: nil)
+        let session = try await shop.provider.startSession(PaymentSessionRequest(
+            order: order, mode: .subscription(plan: plan.slug, interval: plan.interval.rawValue, trialDays: plan.trialDays),
+            successURL: shop.thankYouURL(order), cancelURL: shop.siteURL + "/plans/"))
+        try await shop.orders.attachSession(order: order.id, sessionID: session.id, url: session.url)
+        shop.metrics.ordersCreated.increment()
+        if body.isForm { return .redirect(to: session.url, type: .found) }
+        return try jsonResponse(
+            CheckoutController.CheckoutResponse(orderID: order.id, orderToken: order.token, paymentURL: session.url, status: order.status.rawValue),
+            status: .created)
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import ShopCore
+import SiteBuilder
+
+/// What follows from a processed payment event, in the same transaction: entitlements granted or
+/// revoked (with causes), the receipt or payment-failed email, and outgoing webhook events.
+struct DeliveryEffects: Sendable {
+    let ledger: EntitlementLedger
+    let links: DownloadLinks
+    let templates: EmailTemplates
+    let shopName: String
+    let siteURL: @Sendable () -> String
+    let downloadLimit: Int
+    let metrics: CheckoutMetrics
+
+    func apply(_ event: StripeEvent, orders: [OrderTransition], subscriptions: [SubscriptionChange], db: Database, now: Int) throws {
+        for transition in orders {
+            guard let order = try OrderStore.load(db, id: transition.orderID) else { continue }
+            let (granted, revoked) = try ledger.sync(db, email: order.email, now: now)
+            try announce(granted: granted, revoked: revoked, email: order.email, db: db, now: now)
+            if transition.from != .paid && transition.to == .paid {
+                metrics.ordersPaid.increment()
+                metrics.revenue(order.total, currency: order.currency)
+                try OutgoingEvents.enqueue(db, type: "order.paid", data: Self.orderData(order), now: now)
+                try sendReceipt(order, db: db, now: now)
+            }
+            if transition.lineRefunded || [.refunded, .partiallyRefunded].contains(transition.to) && transition.from != transition.to {
+                if event.type == "charge.refunded" { metrics.refunded(order.amountRefunded, currency: order.currency) }
+                try OutgoingEvents.enqueue(db, type: "order.refunded", data: Self.orderData(order), now: now)
+            }
+        }
+        for change in subscriptions {
+            let (granted, revoked) = try ledger.sync(db, email: change.email, now: now)
+            try announce(granted: granted, revoked: revoked, email: change.email, db: db, now: now)
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT status, current_period_end, cancel_at_period_end FROM subscriptions WHERE id = ?", arguments: [change.id])
+            else { continue }
+            let periodEnd: Int = row[1]
+            try OutgoingEvents.enqueue(
+                db, type: "subscription.updated",
+                data: [
+                    "id": change.id, "email": change.email, "plan": change.plan, "status": row[0] as String,
+                    "current_period_end": periodEnd, "cancel_at_period_end": row[2] as Bool,
+                ], now: now)
+            if change.to == .pastDue && change.from != .pastDue {
+                let until = Date(timeIntervalSince1970: TimeInterval(periodEnd + ledger.grace)).formatted(date: .long, time: .omitted)
+                let planTitle = ledger.catalog().plansBySlug[change.plan]?.title ?? change.plan
+                let (subject, body) = templates.render(.paymentFailed, [
+                    "shop": .text(shopName), "plan": .text(planTitle), "access_until": .text(until),
+                    "account_url": .text(siteURL() + "/account/"),
+                ])
+                try Outbox.enqueue(db, key: "payment-failed:\(change.id):\(periodEnd)", to: change.email, subject: subject, body: body, now: now)
+            }
+        }
+    }
+
+    /// `entitlement.granted` / `entitlement.revoked` for each change.
+    func announce(granted: [Entitlement], revoked: [Entitlement], email: String, db: Database, now: Int) throws {
+        for (type, entitlements) in [("entitlement.granted", granted), ("entitlement.revoked", revoked)] {
+            for entitlement in entitlements {
+                try OutgoingEvents.enqueue(
+                    db, type: type, data: ["email": email, "item": entitlement.item, "cause": entitlement.cause], now: now)
+            }
+        }
+    }
+
+    /// The receipt: lines, totals and a download link per file of everything the order grants.
+    func sendReceipt(_ order: StoredOrder, db: Database, now: Int) throws {
+        let catalog = ledger.catalog()
+        let currency = order.currency
+        let money = { (amount: Int64) in MoneyFormat.format(amount, currency: currency) }
+        let granted = try ledger.current(db, email: order.email, now: now).filter { $0.cause.hasPrefix("order:\(order.id):") }.sorted()
+        let downloads: [TemplateValue] = order.kind == "purchase" ? granted.map { entitlement in
+            let title = entitlement.productSKU.flatMap { catalog.productsBySKU[$0]?.title } ?? entitlement.item
+            return [
+                "title": .text(title),
+                "files": .list(links.links(email: order.email, entitlement: entitlement, now: now).map { ["name": .text($0.name), "url": .text($0.url)] }),
+            ]
+        } : []
+        let (subject, body) = templates.render(.receipt, [
+            "shop": .text(shopName), "order_number": .text(String(order.id.suffix(8)).uppercased()),
+            "lines": .list(order.lines.map {
+                ["title": .text($0.title), "option": .text($0.option), "quantity": .int($0.quantity), "multiple": .bool($0.quantity > 1),
+                 "amount": .text(money($0.total))]
+            }),
+            "has_discount": .bool(order.discount > 0), "discount": .text(money(order.discount)), "coupon": .text(order.coupon),
+            "total": .text(money(order.total)), "downloads": .list(downloads), "has_downloads": .bool(!downloads.isEmpty),
+            "link_hours": .int(links.lifetime / 3600), "download_limit": .int(downloadLimit), "account_url": .text(siteURL() + "/account/"),
+        ])
+        try Outbox.enqueue(db, key: "receipt:\(order.id)", to: order.email, subject: subject, body: body, now: now)
+    }
+
+    static func orderData(_ order: StoredOrder) -> [String: Any] {
+        [
+            "id": order.id, "email": order.email, "status": order.status.rawValue, "kind": order.kind, "currency": order.currency,
+            "total": order.total, "amount_refunded": order.amountRefunded,
+            "lines": order.lines.map { ["id": $0.id, "sku": $0.sku, "quantity": $0.quantity, "total": $0.total, "refunded": $0.refundedAt != nil] },
+        ]
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+import Hummingbird
+import ShopCore
+
+/// Lead magnets: `POST /api/leads` (JSON or a plain form) asks for a free file; the emailed link
+/// `GET /leads/confirm/{token}` confirms the address and sends the shopper to the download.
+struct LeadController: Sendable {
+    let shop: Shop
+
+    @Sendable func create(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        let body = try await FormOrJSON.read(request, context: context)
+        let magnetSlug = body.fields["magnet"] ?? ""
+        guard let magnet = shop.catalog.leadMagnetsBySlug[magnetSlug] else {
+            throw CheckoutError.invalid(field: "magnet", message: "'\(magnetSlug)' is not a free printable of this shop")
+        }
+        guard let email = EmailAddress.normalized(body.fields["email"] ?? "") else {
+            throw CheckoutError.invalid(field: "email", message: "'\(body.fields["email"] ?? "")' is not an email address")
+        }
+        let now = shop.clock.seconds
+        guard shop.limiter.allow("lead-ip:" + context.remoteIP, rule: shop.configuration.leadLimitPerIP, now: now),
+              shop.limiter.allow("lead-email:" + email, rule: shop.configuration.leadLimitPerAddress, now: now)
+        else { throw CheckoutError.tooManyRequests }
+        let confirmBase = shop.address.publicURL + "/leads/confirm/"
+        let templates = shop.templates
+        let shopName = shop.shopName
+        try await shop.database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO leads (id, email, magnet, token, created_at, last_sent_at) VALUES (?, ?, ?, ?, ?, 0)
+                    """,
+                arguments: [RandomToken.make(prefix: "lead_"), email, magnet.slug, RandomToken.make(bytes: 24), now])
+            guard let lead = try Row.fetchOne(
+                db, sql: "SELECT id, token, last_sent_at FROM leads WHERE email = ? AND magnet = ?", arguments: [email, magnet.slug])
+            else { return }
+            let lastSent: Int = lead[2]
+            // The same address twice is one lead; the confirmation goes again at most every ten minutes.
+            guard now - lastSent >= 600 else { return }
+            let (subject, text) = templates.render(.leadConfirmation, [
+                "shop": .text(shopName), "magnet": .text(magnet.title), "confirm_url": .text(confirmBase + (lead[1] as String)),
+            ])
+            try Outbox.enqueue(db, key: "lead:\(lead[0] as String):\(now)", to: email, subject: subject, body: text, now: now)
+            try db.execute(sql: "UPDATE leads SET last_sent_at = ? WHERE id = ?", arguments: [now, lead[0] as String])
+        }
+        shop.mail.notify()
+        if body.isForm {
+            let back = safeReturnPath(body.fields["return_to"], fallback: SitePathsForCheckout.magnet(magnet.slug))
+            return .redirect(to: shop.siteURL + back + (back.contains("?") ? "&" : "?") + "lead=sent", type: .found)
+        }
+        return try jsonResponse(["status": "confirmation_sent", "email": email], status: .accepted)
+    }
+
+    @Sendable func confirm(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        let now = shop.clock.seconds
+        let delivery = shop.delivery
+        let effects = shop.effects
+        let found = try await shop.database.write { db -> (email: String, magnet: String, id: String)? in
+            guard let lead = try Row.fetchOne(db, sql: "SELECT id, email, magnet, confirmed_at FROM leads WHERE token = ?", arguments: [token])
+            else { return nil }
+            let id: String = lead[0], email: String = lead[1], magnet: String = lead[2]
+            if (lead[3] as Int?) == nil {
+                try db.execute(sql: "UPDATE leads SET confirmed_at = ? WHERE id = ?", arguments: [now, id])
+                let (granted, revoked) = try delivery.ledger.sync(db, email: email, now: now)
+                try effects.announce(granted: granted, revoked: revoked, email: email, db: db, now: now)
+                try OutgoingEvents.enqueue(db, type: "lead.confirmed", data: ["id": id, "email": email, "magnet": magnet], now: now)
+            }
+            return (email, magnet, id)
+        }
+        guard let found else {
+            return MessagePage.response(
+                status: .notFound, title: "This confirmation link is not valid",
+                message: "It may have been cut short. Ask for the free printable again and use the newest email.",
+                link: ("Back to the free printables", shop.siteURL + "/free/"))
+        }
+        shop.leadsConfirmed()
+        shop.webhooks.notify()
+        let entitlement = Entitlement(item: "magnet:" + found.magnet, cause: "lead:" + found.id)
+        guard let link = delivery.links.links(email: found.email, entitlement: entitlement, now: now).first else {
+            return MessagePage.response(status: .ok, title: "Thank you", message: "Your address is confirmed.")
+        }
+        return .redirect(to: link.url, type: .found)
+    }
+}
+
+/// The storefront paths the checkout links back to (the site's URL scheme).
+enum SitePathsForCheckout {
+    static func magnet(_ slug: String) -> String { "/free/\(slug)/" }
+}

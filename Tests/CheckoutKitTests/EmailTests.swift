@@ -1,0 +1,71 @@
+@testable import CheckoutKit
+import Foundation
+import HummingbirdTesting
+import Testing
+
+@Suite struct EmailTests {
+    /// A retry after a crash between writing the `.eml` and marking it sent rewrites the same file.
+    @Test func sendingTheSameEmailTwiceLeavesOneFile() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mail-\(UUID().uuidString)").path
+        let sender = FolderMailSender(folder: folder)
+        let mail = OutgoingMail(id: "mail_1", from: "Shop <shop@example.com>", to: "a@example.com", subject: "Grüße", body: "Hi\n", created: 0)
+        try await sender.send(mail)
+        try await sender.send(mail)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["mail_1.eml"])
+        let text = try String(contentsOfFile: folder + "/mail_1.eml", encoding: .utf8)
+        #expect(text.contains("Subject: =?utf-8?B?"), "non-ASCII subjects are encoded")
+        #expect(text.contains("Message-ID: <mail_1@checkout>\r\n"))
+        #expect(text.hasSuffix("\r\n\r\nHi\r\n"))
+    }
+
+    @Test func aSiteCanReplaceAnEmailTemplate() async throws {
+        let checkout = try TestCheckout()
+        try FileManager.default.createDirectory(atPath: checkout.folder + "/site/templates/emails", withIntermediateDirectories: true)
+        try "Subject: Thanks from {{shop}}\n\nYour total was {{total}}.\n".write(
+            toFile: checkout.folder + "/site/templates/emails/receipt.mustache", atomically: true, encoding: .utf8)
+        try await checkout.live { client, control in
+            _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
+            await control.sendPendingMail()
+            let receipt = try #require(checkout.emails().first)
+            #expect(receipt.subject == "Thanks from Mustard Seed Printables")
+            #expect(receipt.body.contains("Your total was $12.99."))
+        }
+    }
+
+    @Test func aBrokenEmailTemplateStopsStartupNamingTheFile() async throws {
+        let checkout = try TestCheckout()
+        try FileManager.default.createDirectory(atPath: checkout.folder + "/site/templates/emails", withIntermediateDirectories: true)
+        try "Subject: x\n\n{{#open}}\n".write(toFile: checkout.folder + "/site/templates/emails/magic-link.mustache", atomically: true, encoding: .utf8)
+        await #expect { _ = try await checkout.app() } throws: {
+            String(describing: $0).contains("templates/emails/magic-link.mustache") && String(describing: $0).contains("never closed")
+        }
+    }
+
+    @Test func emailCanGoOutBySMTP() async throws {
+        try await FakeSMTPServer.withServer { server in
+            var checkout = try TestCheckout()
+            checkout.configuration.smtpURL = "smtp://127.0.0.1:\(server.port)"
+            checkout.configuration.mailFrom = "Mustard Seed <hello@mustardseed.example>"
+            try await checkout.live { client, control in
+                _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)], email: "smtp@example.com")
+                await control.sendPendingMail()
+            }
+            let message = try #require(await server.sessions(atLeast: 1).first?.messages.first)
+            #expect(message.sender == "hello@mustardseed.example")
+            #expect(message.recipients == ["smtp@example.com"])
+            #expect(String(decoding: message.data, as: UTF8.self).contains("Subject: Your Mustard Seed Printables order"))
+        }
+    }
+
+    @Test func aFailingSenderIsRetriedLaterAndCounted() async throws {
+        var checkout = try TestCheckout()
+        checkout.configuration.smtpURL = "smtp://127.0.0.1:1"
+        try await checkout.live { client, control in
+            _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
+            #expect(await control.sendPendingMail() == 0)
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            let failures = metrics.split(separator: "\n").first { $0.hasPrefix("checkout_email_failures_total ") }
+            #expect((failures?.split(separator: " ").last.flatMap { Int($0) } ?? 0) >= 1)
+        }
+    }
+}
