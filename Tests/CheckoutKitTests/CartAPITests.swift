@@ -174,3 +174,50 @@ import Testing
         }
     }
 }
+
+/// The cart for shoppers without JavaScript: plain form posts and a cookie.
+@Suite struct FormCartTests {
+    static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+
+    @Test func addToCartThenCheckOutWithPlainForms() async throws {
+        try await TestCheckout().live { client in
+            let added = try await client.execute(
+                uri: "/cart/add", method: .post, headers: Self.form,
+                body: .init(string: "sku=KB-NOAH-COLORING-A4&quantity=2&return_to=%2Fproducts%2Fnoahs-ark-coloring-pages%2F"))
+            #expect(added.status == .found)
+            #expect(added.headers[.location] == "https://shop.example/products/noahs-ark-coloring-pages/#added")
+            let cookie = try #require(added.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            #expect(cookie.hasPrefix("checkout_cart=cart_"))
+            let cartID = String(cookie.dropFirst("checkout_cart=".count))
+            #expect(try await client.json(.get, "/api/carts/\(cartID)").amount("total") == 998, "the script sees the same cart")
+            let coupon = try await client.execute(uri: "/cart/coupon", method: .post, headers: Self.form.merging([.cookie: cookie]), body: .init(string: "code=welcome10"))
+            #expect(coupon.headers[.location] == "https://shop.example/cart/")
+            let checkout = try await client.execute(
+                uri: "/cart/checkout", method: .post, headers: Self.form.merging([.cookie: cookie]), body: .init(string: "email=form%40example.com"))
+            #expect(checkout.status == .found)
+            #expect(checkout.headers[.location]?.contains("/test-pay/") == true)
+        }
+    }
+
+    @Test func aBadFormPostShowsTheProblemWithAWayBack() async throws {
+        try await TestCheckout().live { client in
+            let response = try await client.execute(
+                uri: "/cart/add", method: .post, headers: Self.form, body: .init(string: "sku=NOPE&return_to=%2Fshop%2F"))
+            #expect(response.status == .unprocessableContent)
+            let page = String(buffer: response.body)
+            #expect(page.contains("'NOPE' is not a product"))
+            #expect(page.contains("https://shop.example/shop/"))
+            let offsite = try await client.execute(
+                uri: "/cart/add", method: .post, headers: Self.form, body: .init(string: "sku=KB-NOAH-COLORING-A4&return_to=%2F%2Fevil.example"))
+            #expect(offsite.headers[.location] == "https://shop.example/cart/#added")
+        }
+    }
+}
+
+extension HTTPFields {
+    func merging(_ other: HTTPFields) -> HTTPFields {
+        var result = self
+        for field in other { result[field.name] = field.value }
+        return result
+    }
+}

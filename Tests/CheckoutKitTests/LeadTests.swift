@@ -44,7 +44,7 @@ import Testing
                 uri: "/api/leads", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
                 body: .init(string: "email=form%40example.com&magnet=scripture-memory-cards&return_to=%2Ffree%2Fscripture-memory-cards%2F"))
             #expect(response.status == .found)
-            #expect(response.headers[.location] == "https://shop.example/free/scripture-memory-cards/?lead=sent")
+            #expect(response.headers[.location] == "https://shop.example/free/scripture-memory-cards/#lead-sent")
             let offsite = try await client.execute(
                 uri: "/api/leads", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
                 body: .init(string: "email=f2%40example.com&magnet=scripture-memory-cards&return_to=https%3A%2F%2Fevil.example%2F"))

@@ -17,7 +17,8 @@ import Yams
         ("get", "/api/account"), ("post", "/api/account/subscriptions/{subscription}/cancel"),
         ("post", "/api/account/subscriptions/{subscription}/resume"), ("post", "/api/account/logout"),
         ("post", "/api/admin/orders/{order}/refunds"), ("get", "/downloads/{token}"), ("post", "/test-pay/{session}/renew"),
-        ("post", "/test-pay/{session}/fail-payment"), ("post", "/test-pay/{session}/cancel"),
+        ("post", "/test-pay/{session}/fail-payment"), ("post", "/test-pay/{session}/cancel"), ("post", "/cart/add"),
+        ("post", "/cart/coupon"), ("post", "/cart/checkout"),
     ]
 
     @Test func healthAndReadiness() async throws {

@@ -115,6 +115,7 @@ public enum CheckoutApp {
         api.post("admin/orders/:order/refunds", use: RefundController(shop: shop).refund)
         router.get("downloads/:token", use: DownloadController(shop: shop).download)
         router.post("webhooks/stripe", use: WebhookController(shop: shop).receive)
+        router.addRoutes(FormCartController(shop: shop).endpoints, atPath: "cart")
         router.addRoutes(TestPaymentController(shop: shop).endpoints, atPath: "test-pay")
         OperationsController(shop: shop).register(on: router)
         return router

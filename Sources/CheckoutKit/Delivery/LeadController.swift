@@ -45,7 +45,7 @@ struct LeadController: Sendable {
         shop.mail.notify()
         if body.isForm {
             let back = safeReturnPath(body.fields["return_to"], fallback: SitePathsForCheckout.magnet(magnet.slug))
-            return .redirect(to: shop.siteURL + back + (back.contains("?") ? "&" : "?") + "lead=sent", type: .found)
+            return .redirect(to: shop.siteURL + back + "#lead-sent", type: .found)
         }
         return try jsonResponse(["status": "confirmation_sent", "email": email], status: .accepted)
     }

@@ -34,6 +34,19 @@ public struct SiteBuild {
     }
 
     public func run() throws(BuildError) -> Summary {
+        try build().summary
+    }
+
+    /// What a full build leaves for a later partial one: the model and what every page links against.
+    struct Built: Sendable {
+        let summary: Summary
+        let model: SiteModel
+        let rewriter: LinkRewriter
+        let fingerprints: InputFingerprints
+    }
+
+    /// A full build: reads everything, renders every page.
+    func build() throws(BuildError) -> Built {
         let started = DispatchTime.now()
         var phases: [(String, Double)] = []
         var mark = started
@@ -47,6 +60,7 @@ public struct SiteBuild {
             throw BuildError(file: siteFolder, message: "the site folder does not exist", hint: "pass --site with the folder holding site.yaml and content/")
         }
         let config = try SiteConfig.load(siteFolder: siteFolder)
+        let fingerprints = InputFingerprints.scan(siteFolder: siteFolder, config: config)
         let catalog = try loadCatalog(config: config)
         let index = CatalogIndex(catalog.catalog)
         try checkCatalog(catalog, index: index, config: config)
@@ -81,23 +95,8 @@ public struct SiteBuild {
         phase("model")
         let tree = try OutputTree(target: outFolder)
         let rewriter = LinkRewriter(assetURLs: assets.urls, outputs: outputs, origin: config.baseURL)
-        let renderer = PageRenderer(model: model)
-        let results = parallelMap(Array(zip(jobs, paths))) { job, path -> [Diagnostic] in
-            let draft = renderer.render(job)
-            let (html, problems) = rewriter.process(draft.html, pagePath: path)
-            var diagnostics = draft.diagnostics
-            for problem in problems {
-                diagnostics.append(Self.locate(problem, page: path, draft: draft, theme: theme, template: job.template))
-            }
-            do throws(BuildError) {
-                try tree.write(SitePaths.file(for: path), html)
-            } catch {
-                diagnostics += error.diagnostics
-            }
-            return diagnostics
-        }
+        var diagnostics = Self.render(Array(zip(jobs, paths)), model: model, rewriter: rewriter, into: tree)
         phase("render pages")
-        var diagnostics = Self.deduplicated(results.flatMap { $0 })
         for (path, bytes) in assets.files + generated {
             do { try tree.write(path, bytes) } catch { diagnostics += error.diagnostics }
         }
@@ -110,9 +109,30 @@ public struct SiteBuild {
         phase("commit")
         let counts = tree.counts
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        return Summary(
+        let summary = Summary(
             pages: jobs.count, files: jobs.count + assets.files.count + generated.count, written: counts.written,
             unchanged: counts.unchanged, seconds: seconds, outFolder: outFolder, phases: phases)
+        return Built(summary: summary, model: model, rewriter: rewriter, fingerprints: fingerprints)
+    }
+
+    /// Renders pages on every core, checks their links and stages them; returns every problem found.
+    static func render(_ pages: [(PageJob, String)], model: SiteModel, rewriter: LinkRewriter, into tree: OutputTree) -> [Diagnostic] {
+        let renderer = PageRenderer(model: model)
+        let results = parallelMap(pages) { job, path -> [Diagnostic] in
+            let draft = renderer.render(job)
+            let (html, problems) = rewriter.process(draft.html, pagePath: path)
+            var diagnostics = draft.diagnostics
+            for problem in problems {
+                diagnostics.append(Self.locate(problem, page: path, draft: draft, theme: model.theme, template: job.template))
+            }
+            do throws(BuildError) {
+                try tree.write(SitePaths.file(for: path), html)
+            } catch {
+                diagnostics += error.diagnostics
+            }
+            return diagnostics
+        }
+        return deduplicated(results.flatMap { $0 })
     }
 
     private func loadCatalog(config: SiteConfig) throws(BuildError) -> CatalogSource.Loaded {

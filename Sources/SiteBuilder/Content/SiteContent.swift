@@ -48,7 +48,7 @@ struct SiteContent: Sendable {
         return files.sorted()
     }
 
-    private static func parse(relative: String, root: String) throws(BuildError) -> (ContentKind, PageCopy)? {
+    static func parse(relative: String, root: String) throws(BuildError) -> (ContentKind, PageCopy)? {
         let path = "content/" + relative
         guard let kind = ContentKind.of(relativePath: relative) else {
             throw BuildError(file: path, message: "this is not a place content can go", hint: ContentKind.locationHint)

@@ -57,9 +57,9 @@ final class OutputTree: Sendable {
         state.withLock { $0.written[relative] = OutputManifest.Entry(hash: hash, size: bytes.count, modified: 0) }
     }
 
-    /// Moves the staged files into the output, removes what the last build made and this one did not,
-    /// and records the new manifest.
-    func commit() throws(BuildError) {
+    /// Moves the staged files into the output, removes what the last build made and this one did not
+    /// (unless `partial`: a rebuild of some pages keeps every other file), and records the new manifest.
+    func commit(partial: Bool = false) throws(BuildError) {
         let (written, unchanged) = state.withLock { ($0.written, $0.unchanged) }
         let manager = FileManager.default
         if !manager.fileExists(atPath: target) {
@@ -75,14 +75,14 @@ final class OutputTree: Sendable {
                 }
                 guard rename(staging + "/" + relative, target + "/" + relative) == 0 else { throw commitError(relative) }
             }
-            for relative in previous.entries.keys where written[relative] == nil && unchanged[relative] == nil {
+            for relative in previous.entries.keys where !partial && written[relative] == nil && unchanged[relative] == nil {
                 unlink(target + "/" + relative)
                 Self.removeEmptyFolders(of: relative, under: target)
             }
             try? manager.removeItem(atPath: staging)
         }
         var manifest = OutputManifest()
-        manifest.entries = unchanged
+        manifest.entries = partial ? previous.entries.merging(unchanged) { $1 } : unchanged
         for (relative, entry) in written {
             let current = OutputManifest.stat(target + "/" + relative)
             manifest.entries[relative] = OutputManifest.Entry(hash: entry.hash, size: entry.size, modified: current?.modified ?? 0)

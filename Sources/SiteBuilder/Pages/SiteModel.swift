@@ -106,6 +106,26 @@ final class SiteModel: Sendable {
         guard diagnostics.isEmpty else { throw BuildError(diagnostics) }
     }
 
+    private init(copying other: SiteModel, content: SiteContent) {
+        siteFolder = other.siteFolder
+        config = other.config
+        index = other.index
+        sourceMap = other.sourceMap
+        self.content = content
+        theme = other.theme
+        assets = other.assets
+        markdown = other.markdown
+        siteContext = other.siteContext
+        productCards = other.productCards
+        bundleCards = other.bundleCards
+        bundlePricing = other.bundlePricing
+        bundlesByProduct = other.bundlesByProduct
+        images = other.images
+    }
+
+    /// The same site with other copy for pages whose copy feeds nothing shared (menus, cards, lists).
+    func replacing(content: SiteContent) -> SiteModel { SiteModel(copying: self, content: content) }
+
     /// Where a catalog record is defined, for errors about catalog data.
     static func catalogLocation(sourceMap: CatalogSourceMap?, config: SiteConfig, kind: String, key: String) -> (file: String, line: Int?) {
         if let sourceMap, let line = sourceMap.line(of: kind, key) { return (config.catalogText, line) }

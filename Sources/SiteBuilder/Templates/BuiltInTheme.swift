@@ -29,6 +29,7 @@ enum BuiltInTheme {
     /// Assets by their path under `assets/`.
     static let assets: [(String, [UInt8])] = [
         ("style.css", PackageResources.style_css),
+        ("shop.js", PackageResources.shop_js),
         ("images/logo.svg", PackageResources.logo_svg),
         ("images/mark.svg", PackageResources.mark_svg),
         ("images/favicon.svg", PackageResources.favicon_svg),

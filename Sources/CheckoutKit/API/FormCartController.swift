@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import ShopCore
+
+/// The cart for pages used without JavaScript: plain form posts to `/cart/add`, `/cart/coupon` and
+/// `/cart/checkout` that redirect back, with the cart id in the `checkout_cart` cookie the storefront
+/// script also reads.
+struct FormCartController: Sendable {
+    let shop: Shop
+    static let cookie = "checkout_cart"
+
+    var endpoints: RouteCollection<CheckoutRequestContext> {
+        let routes = RouteCollection(context: CheckoutRequestContext.self)
+        routes.post("add", use: add)
+        routes.post("coupon", use: coupon)
+        routes.post("checkout", use: checkout)
+        return routes
+    }
+
+    @Sendable func add(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        let form = try await FormOrJSON.read(request, context: context)
+        let back = safeReturnPath(form.fields["return_to"], fallback: "/cart/")
+        let sku = form.fields["sku"] ?? ""
+        let quantity = Int(form.fields["quantity"] ?? "1") ?? 0
+        do {
+            try CartPricing.validate(sku: sku, quantity: quantity, in: shop.catalog)
+            var cart = try await currentCart(request)
+            if cart == nil { cart = try await shop.carts.create(lines: []) }
+            let updated = try await shop.carts.addLine(cart: cart!.id, sku: sku, quantity: quantity, limit: CartPricing.maxQuantity)
+            var response = Response.redirect(to: shop.siteURL + back + "#added", type: .found)
+            response.setCookie(cartCookie(updated.id))
+            return response
+        } catch let error as PricingError {
+            return problem(CheckoutError.pricing(error), back: back)
+        } catch let error as CheckoutError {
+            return problem(error, back: back)
+        }
+    }
+
+    @Sendable func coupon(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        let form = try await FormOrJSON.read(request, context: context)
+        guard let cart = try await currentCart(request) else { return problem(.cartNotFound, back: "/cart/") }
+        let code = (form.fields["code"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        do {
+            try CartPricing.validateCoupon(code, lines: cart.lines, index: shop.catalog, today: shop.clock.today)
+        } catch {
+            return problem(.pricing(error), back: "/cart/")
+        }
+        _ = try await shop.carts.setCoupon(cart: cart.id, code: code)
+        return .redirect(to: shop.siteURL + "/cart/", type: .found)
+    }
+
+    @Sendable func checkout(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        let form = try await FormOrJSON.read(request, context: context)
+        guard let cart = try await currentCart(request) else { return problem(.cartNotFound, back: "/cart/") }
+        do {
+            let placed = try await CheckoutController(shop: shop).placeOrder(cartID: cart.id, email: form.fields["email"] ?? "", idempotencyKey: nil)
+            var response = Response.redirect(to: placed.paymentURL, type: .found)
+            response.setCookie(cartCookie("", maxAge: 0))
+            return response
+        } catch let error as CheckoutError {
+            return problem(error, back: "/cart/")
+        }
+    }
+
+    private func currentCart(_ request: Request) async throws -> StoredCart? {
+        guard let id = request.cookies[Self.cookie]?.value, !id.isEmpty else { return nil }
+        return try await shop.carts.find(id)
+    }
+
+    /// Not HttpOnly: the storefront script shares this cart.
+    private func cartCookie(_ id: String, maxAge: Int = 30 * 86_400) -> Cookie {
+        Cookie(
+            name: Self.cookie, value: id, maxAge: maxAge, path: "/", secure: shop.address.publicURL.hasPrefix("https://"), httpOnly: false,
+            sameSite: .lax)
+    }
+
+    private func problem(_ error: CheckoutError, back: String) -> Response {
+        MessagePage.response(
+            status: error.status, title: "That did not work", message: error.message, link: ("Go back", shop.siteURL + back))
+    }
+}

@@ -1,0 +1,306 @@
+#!/usr/bin/env python3
+"""The shop in a real browser: headless Chromium through Selenium, against `sitegen build` output
+served by `checkout serve --public`, on a copy of the example shop.
+
+Usage: journeys.py --bin DIR --artifacts DIR [--repo DIR]
+
+Journeys: buy two printables with a coupon and download one; join a membership and sign in by the
+emailed link; get a free printable through its confirmation link; add to cart and check out with
+JavaScript off; and the live preview of `sitegen serve` picking up an edit. A screenshot of every
+step goes to the artifacts folder, with timings in timings.json. Exits non-zero on the first failure.
+"""
+import argparse
+import email
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+ARGS = None
+WAIT = 15
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def fetch(url, follow=True):
+    """GET a URL; returns (status, headers, body)."""
+    opener = urllib.request.build_opener() if follow else urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=20) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def start(command, ready):
+    """Starts a server process and reads its output until a line matches `ready`; returns (process, match)."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log = []
+    for line in process.stdout:
+        log.append(line)
+        match = re.search(ready, line)
+        if match:
+            return process, match
+    raise RuntimeError("server did not start:\n" + "".join(log))
+
+
+def browser(javascript=True):
+    options = Options()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000", "--disable-dev-shm-usage"]:
+        options.add_argument(argument)
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+
+
+class Shop:
+    """A copy of the example shop, built, and served with the checkout on a free port."""
+
+    def __init__(self):
+        self.root = tempfile.mkdtemp(prefix="browser-shop-")
+        self.site = os.path.join(self.root, "site")
+        os.makedirs(self.site)
+        for part in ["site.yaml", "catalog.txt", "content", "assets", "files", "templates", "static"]:
+            source = os.path.join(ARGS.repo, part)
+            if os.path.isdir(source):
+                shutil.copytree(source, os.path.join(self.site, part))
+            elif os.path.exists(source):
+                shutil.copy(source, self.site)
+        self.public = os.path.join(self.root, "public")
+        self.mail = os.path.join(self.root, "mail")
+        subprocess.run([os.path.join(ARGS.bin, "sitegen"), "build", "--site", self.site, "--out", self.public], check=True)
+        self.process, match = start(
+            [os.path.join(ARGS.bin, "checkout"), "serve", "--port", "0", "--site", self.site, "--public", self.public,
+             "--db", os.path.join(self.root, "checkout.sqlite"), "--mail-dir", self.mail],
+            r"127\.0\.0\.1:(\d+)")
+        self.base = "http://127.0.0.1:" + match.group(1)
+
+    def emails(self, to):
+        """The emails sent to an address, oldest first."""
+        found = []
+        if not os.path.isdir(self.mail):
+            return found
+        for name in os.listdir(self.mail):
+            path = os.path.join(self.mail, name)
+            with open(path, "rb") as handle:
+                message = email.message_from_bytes(handle.read())
+            if message["To"] == to:
+                found.append((os.path.getmtime(path), message))
+        return [message for _, message in sorted(found, key=lambda pair: pair[0])]
+
+    def link_in_email(self, to, subject_part, path_part):
+        """Waits (polling the mail folder, bounded) for an email and returns its first link containing path_part."""
+        deadline = time.time() + WAIT
+        while time.time() < deadline:
+            for message in reversed(self.emails(to)):
+                if subject_part in message["Subject"]:
+                    body = message.get_payload(decode=True).decode()
+                    links = [word for word in body.split() if path_part in word]
+                    if links:
+                        return links[0]
+            time.sleep(0.1)
+        raise AssertionError(f"no email '{subject_part}' to {to} in {self.mail}")
+
+    def close(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class Journeys(unittest.TestCase):
+    shop = None
+    timings = {}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.shop = Shop()
+        os.makedirs(ARGS.artifacts, exist_ok=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.shop.close()
+        with open(os.path.join(ARGS.artifacts, "timings.json"), "w") as handle:
+            json.dump(cls.timings, handle, indent=2, sort_keys=True)
+
+    def setUp(self):
+        self.driver = browser()
+        self.step = 0
+
+    def tearDown(self):
+        self.driver.quit()
+
+    def snap(self, name, driver=None):
+        self.step += 1
+        (driver or self.driver).save_screenshot(os.path.join(ARGS.artifacts, f"{self._testMethodName}-{self.step:02d}-{name}.png"))
+
+    def wait(self, condition, driver=None):
+        return WebDriverWait(driver or self.driver, WAIT).until(condition)
+
+    def text(self, selector):
+        return self.driver.find_element(By.CSS_SELECTOR, selector).text
+
+    def add_to_cart(self, variant=None):
+        if variant:
+            self.driver.find_element(By.CSS_SELECTOR, f"input[name=sku][value='{variant}']").click()
+        self.driver.find_element(By.CSS_SELECTOR, "form[data-add-to-cart] button[type=submit]").click()
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "form[data-add-to-cart] [data-form-status]"), "Added to your cart"))
+
+    def test_1_buy_two_printables_with_a_coupon_and_download(self):
+        driver, shop = self.driver, self.shop
+        driver.get(shop.base + "/")
+        self.snap("home")
+        driver.find_element(By.LINK_TEXT, "Shop").click()
+        driver.get(shop.base + "/shop/kids-bible/")
+        self.snap("niche")
+        driver.find_element(By.CSS_SELECTOR, "a.card-link[href='/products/noahs-ark-coloring-pages/']").click()
+        self.wait(EC.url_contains("/products/noahs-ark-coloring-pages/"))
+        self.snap("product")
+        self.add_to_cart(variant="KB-NOAH-COLORING-A4")
+        self.snap("added")
+        driver.get(shop.base + "/products/homeschool-digital-planner/")
+        self.add_to_cart()
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-cart-count]"), "2"))
+        driver.refresh()
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-cart-count]"), "2"))
+        driver.find_element(By.CSS_SELECTOR, "a.cart-link").click()
+        self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, ".cart-table")))
+        rows = driver.find_elements(By.CSS_SELECTOR, ".cart-table tbody tr")
+        self.assertEqual(len(rows), 2)
+        self.snap("cart")
+        driver.find_element(By.ID, "coupon-code").send_keys("WELCOME10")
+        driver.find_element(By.CSS_SELECTOR, "form[data-coupon-form] button").click()
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".cart-table tfoot"), "Discount (WELCOME10)"))
+        self.snap("coupon")
+        driver.find_element(By.ID, "checkout-email").send_keys("shopper@example.com")
+        driver.find_element(By.CSS_SELECTOR, "form[data-checkout-form] button").click()
+        self.wait(EC.url_contains("/test-pay/"))
+        self.assertIn("Noah", driver.page_source)
+        self.snap("payment-page")
+        driver.find_element(By.CSS_SELECTOR, "button.pay").click()
+        self.wait(EC.url_contains("/thank-you/"))
+        link = self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, ".downloads a")))
+        self.snap("thank-you")
+        status, headers, body = fetch(link.get_attribute("href"))
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["Content-Type"], "application/pdf")
+        self.assertTrue(body.startswith(b"%PDF"))
+        receipt = shop.link_in_email("shopper@example.com", "Your Mustard Seed Printables order", "/downloads/")
+        self.assertEqual(fetch(receipt)[0], 200)
+
+    def test_2_join_a_membership_and_sign_in_by_the_emailed_link(self):
+        driver, shop = self.driver, self.shop
+        driver.get(shop.base + "/plans/")
+        self.snap("plans")
+        driver.find_element(By.ID, "plan-email-homeschool-helper").send_keys("member@example.com")
+        driver.find_element(By.CSS_SELECTOR, "#plan-homeschool-helper button[type=submit]").click()
+        self.wait(EC.url_contains("/test-pay/"))
+        self.snap("payment-page")
+        driver.find_element(By.CSS_SELECTOR, "button.pay").click()
+        self.wait(EC.url_contains("/thank-you/"))
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-order-view]"), "membership is active"))
+        self.snap("thank-you")
+        driver.get(shop.base + "/account/")
+        driver.find_element(By.ID, "login-email").send_keys("member@example.com")
+        driver.find_element(By.CSS_SELECTOR, "form[data-login-form] button").click()
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "form[data-login-form] [data-form-status]"), "Check your inbox"))
+        self.snap("sign-in-requested")
+        driver.get(shop.link_in_email("member@example.com", "sign-in link", "/account/login/"))
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-account-view]"), "Signed in as member@example.com"))
+        account = self.text("[data-account-view]")
+        for title in ["Homeschool Digital Planner", "Homeschool Annual Planner"]:
+            self.assertIn(title, account)
+        self.assertIn("Homeschool Helper", account)
+        self.snap("account")
+        href = driver.find_element(By.CSS_SELECTOR, ".downloads a").get_attribute("href")
+        self.assertEqual(fetch(href)[0], 200)
+
+    def test_3_get_a_free_printable_by_confirming_the_email(self):
+        driver, shop = self.driver, self.shop
+        driver.get(shop.base + "/free/scripture-memory-cards/")
+        self.snap("landing-page")
+        driver.find_element(By.ID, "lead-email-scripture-memory-cards").send_keys("lead@example.com")
+        driver.find_element(By.CSS_SELECTOR, "form[data-lead-form] button").click()
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "form[data-lead-form] [data-form-status]"), "confirm your address"))
+        self.snap("confirmation-sent")
+        confirm = shop.link_in_email("lead@example.com", "Confirm your email", "/leads/confirm/")
+        status, headers, _ = fetch(confirm, follow=False)
+        self.assertEqual(status, 302)
+        download = headers["Location"]
+        self.assertIn("/downloads/", download)
+        status, headers, body = fetch(download)
+        self.assertEqual(status, 200)
+        self.assertIn("scripture-memory-cards.pdf", headers["Content-Disposition"])
+        self.assertTrue(body.startswith(b"%PDF"))
+
+    def test_4_add_to_cart_and_check_out_with_javascript_off(self):
+        driver, shop = browser(javascript=False), self.shop
+        try:
+            driver.get(shop.base + "/products/homeschool-digital-planner/")
+            self.snap("product", driver)
+            driver.find_element(By.CSS_SELECTOR, "form[data-add-to-cart] button[type=submit]").click()
+            self.wait(EC.url_contains("#added"), driver)
+            self.assertTrue(driver.find_element(By.ID, "added").is_displayed())
+            self.snap("added", driver)
+            self.assertIsNotNone(driver.get_cookie("checkout_cart"))
+            driver.get(shop.base + "/cart/")
+            self.snap("cart", driver)
+            driver.find_element(By.ID, "checkout-email").send_keys("nojs@example.com")
+            driver.find_element(By.CSS_SELECTOR, "form[data-checkout-form] button").click()
+            self.wait(EC.url_contains("/test-pay/"), driver)
+            self.assertIn("Homeschool Digital Planner", driver.page_source)
+            driver.find_element(By.CSS_SELECTOR, "button.pay").click()
+            self.wait(EC.url_contains("/thank-you/"), driver)
+            self.snap("thank-you", driver)
+            self.assertIn("receipt", driver.find_element(By.CSS_SELECTOR, "[data-order-view]").text)
+        finally:
+            driver.quit()
+
+    def test_5_the_live_preview_picks_up_an_edit(self):
+        site = os.path.join(self.shop.root, "preview")
+        shutil.copytree(self.shop.site, site)
+        process, match = start([os.path.join(ARGS.bin, "sitegen"), "serve", "--site", site, "--port", "0"], r"127\.0\.0\.1:(\d+)/")
+        try:
+            base = "http://127.0.0.1:" + match.group(1)
+            self.driver.get(base + "/products/noahs-ark-coloring-pages/")
+            # The first build may finish after the page was asked for; the preview reloads it when done.
+            self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, ".product-description")))
+            self.snap("before")
+            page = os.path.join(site, "content", "products", "noahs-ark-coloring-pages.md")
+            with open(page) as handle:
+                text = handle.read()
+            edited = time.time()
+            with open(page, "w") as handle:
+                handle.write(text.replace("Few Bible stories", "Freshly edited Bible stories"))
+            self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".product-description"), "Freshly edited Bible stories"))
+            Journeys.timings["preview_edit_to_page_seconds"] = round(time.time() - edited, 3)
+            self.snap("after")
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--artifacts", required=True)
+    parser.add_argument("--repo", default=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    ARGS, rest = parser.parse_known_args()
+    result = unittest.main(argv=[sys.argv[0]] + rest, exit=False, verbosity=2).result
+    sys.exit(0 if result.wasSuccessful() else 1)
