@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "sitegen", targets: ["SiteGen"]),
         .executable(name: "checkout", targets: ["Checkout"]),
+        .executable(name: "bench-bare", targets: ["BenchBare"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -80,6 +81,13 @@ let package = Package(
             dependencies: [
                 "CheckoutKit", "ShopCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "BenchBare",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "ShopCoreTests", dependencies: ["ShopCore"]),

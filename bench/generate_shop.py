@@ -71,7 +71,9 @@ def main():
         title = f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} {i + 1}"
         products.append({
             "sku": f"{prefix}-{i + 1:06d}", "slug": f"{title.lower().replace(' ', '-')}", "title": title, "niche": niche,
-            "price": f"{rng.randint(2, 24)}.{rng.choice(['00', '49', '99'])}", "tags": rng.sample(TAGS, 2),
+            "price": f"{rng.randint(2, 24)}.{rng.choice(['00', '49', '99'])}",
+            # Every third round of niches carries "planner", so each niche's planner bundle holds products at any size.
+            "tags": sorted(set(rng.sample(TAGS, 2)) | ({"planner"} if (i // len(NICHES)) % 3 == 0 else set())),
             "released": f"{2024 + i % 3}-{1 + i % 12:02d}-{1 + i % 28:02d}",
             "summary": sentence(rng, 14), "variants": i % 5 != 0,
         })

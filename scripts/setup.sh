@@ -16,7 +16,7 @@ as_root() {
 packages=(libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev libssl-dev pkg-config)
 if $for_tests; then
   command -v java >/dev/null || packages+=(default-jre-headless)
-  packages+=(chromium chromium-driver)
+  packages+=(chromium chromium-driver hugo wrk time)
 fi
 missing=()
 for package in "${packages[@]}"; do

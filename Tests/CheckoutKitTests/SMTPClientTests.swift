@@ -247,7 +247,7 @@ import Testing
         options.replies[.startTLS] = .init(220, "2.0.0 Ready to start TLS")
         try await FakeSMTPServer.withServer(options) { server in
             let error = await #expect(throws: SMTPError.self) {
-                try await send(client(port: server.port, security: .startTLS, timeout: .milliseconds(300)))
+                try await send(client(port: server.port, security: .startTLS, timeout: .seconds(3)))
             }
 
             // The server agreed but has no TLS, so it waits for a line that never comes; it would
@@ -304,10 +304,10 @@ import Testing
         options.silentAt = .greeting
         try await FakeSMTPServer.withServer(options) { server in
             let error = await #expect(throws: SMTPError.self) {
-                try await send(client(port: server.port, timeout: .milliseconds(300)))
+                try await send(client(port: server.port, timeout: .seconds(3)))
             }
 
-            #expect(error == .timedOut(command: "greeting", after: .milliseconds(300)))
+            #expect(error == .timedOut(command: "greeting", after: .seconds(3)))
             // The session ends only when the client has closed its side.
             #expect(await server.sessions(atLeast: 1).count == 1)
         }

@@ -37,7 +37,7 @@ struct WebhookController: Sendable {
         shop.metrics.webhookEvents.increment()
         // The event is durable now. Processing it straight away from the queue keeps orders current for
         // the shopper; if it fails, the background worker retries it.
-        if stored { await shop.processor.processDue() }
+        if stored { await shop.processor.processNow(event.id) }
         return try jsonResponse(["received": true, "duplicate": !stored])
     }
 }

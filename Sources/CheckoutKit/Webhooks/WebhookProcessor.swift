@@ -38,6 +38,12 @@ actor WebhookProcessor: Service {
         await drain()
     }
 
+    /// Processes one stored event now (the webhook request that stored it). Delivery order does not
+    /// matter to the outcome, so events need not wait for each other; a failure is left to the retries.
+    func processNow(_ id: String) async {
+        _ = await process(id)
+    }
+
     func run() async throws {
         let ticker = Task { [wake] in
             // Retries come due over time; look at the queue every second even when nothing new arrives.

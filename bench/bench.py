@@ -1,0 +1,347 @@
+#!/usr/bin/env python3
+"""Benchmarks: sitegen against Hugo, the checkout against a bare Hummingbird endpoint.
+
+Run through bench/run. Writes bench/results.json and bench/RESULTS.md (with bench/chart.svg),
+or the same names under --out.
+"""
+import argparse
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+MODES = {
+    # products, runs per measure, wrk seconds, cold starts
+    "full": {"sizes": [1000, 10000], "runs": 5, "wrk": 10, "starts": 20},
+    "quick": {"sizes": [300, 1000], "runs": 3, "wrk": 3, "starts": 10},
+    "smoke": {"sizes": [60], "runs": 1, "wrk": 1, "starts": 2},
+}
+
+
+def log(message):
+    print(message, flush=True)
+
+
+def timed(command, cwd=None, env=None):
+    """Runs a command under /usr/bin/time -v; returns (seconds, peak RSS in MiB)."""
+    started = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-v"] + command, cwd=cwd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1)) / 1024
+    return seconds, rss
+
+
+def summary(values):
+    return {"median": round(statistics.median(values), 4), "runs": [round(v, 4) for v in values]}
+
+
+def machine():
+    def output(command):
+        try:
+            return subprocess.run(command, capture_output=True, text=True).stdout.strip().splitlines()[0]
+        except (OSError, IndexError):
+            return "unknown"
+    memory = next((line for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0 0").split()[1]
+    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
+    return {
+        "cpus": os.cpu_count(), "cpu": model, "memory_gib": round(int(memory) / 1024 / 1024, 1), "kernel": platform.release(),
+        "swift": output(["swift", "--version"]), "hugo": output(["hugo", "version"]), "wrk": output(["wrk", "--version"]),
+    }
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SiteBench:
+    """sitegen against Hugo on the same generated shop."""
+
+    def __init__(self, bin_dir, work, runs):
+        self.bin, self.work, self.runs = bin_dir, work, runs
+
+    def generate(self, products):
+        site, hugo = os.path.join(self.work, f"shop{products}"), os.path.join(self.work, f"hugo{products}")
+        subprocess.run([sys.executable, os.path.join(HERE, "generate_shop.py"), "--products", str(products), "--out", site, "--hugo", hugo], check=True)
+        return site, hugo
+
+    def clean(self, out):
+        shutil.rmtree(out, ignore_errors=True)
+        parent, name = os.path.split(out)
+        for extra in [f".{name}.sitegen-manifest", f".{name}.sitegen-state"]:
+            if os.path.exists(os.path.join(parent, extra)):
+                os.remove(os.path.join(parent, extra))
+
+    def full_builds(self, products):
+        site, hugo = self.generate(products)
+        sitegen_out, hugo_out = os.path.join(self.work, f"out-sitegen{products}"), os.path.join(self.work, f"out-hugo{products}")
+        # A first, untimed build of each warms the page cache and sitegen's catalog database.
+        timed([os.path.join(self.bin, "sitegen"), "build", "--site", site, "--out", sitegen_out, "--quiet"])
+        timed(["hugo", "--quiet", "-s", hugo, "-d", hugo_out])
+        results = {"sitegen": ([], []), "hugo": ([], [])}
+        for run in range(self.runs):
+            order = ["sitegen", "hugo"] if run % 2 == 0 else ["hugo", "sitegen"]
+            for tool in order:
+                if tool == "sitegen":
+                    self.clean(sitegen_out)
+                    seconds, rss = timed([os.path.join(self.bin, "sitegen"), "build", "--site", site, "--out", sitegen_out, "--quiet"])
+                else:
+                    shutil.rmtree(hugo_out, ignore_errors=True)
+                    seconds, rss = timed(["hugo", "--quiet", "-s", hugo, "-d", hugo_out])
+                results[tool][0].append(seconds)
+                results[tool][1].append(rss)
+            log(f"  full build {products}: run {run + 1}/{self.runs}: sitegen {results['sitegen'][0][-1]:.2f}s, hugo {results['hugo'][0][-1]:.2f}s")
+        pages = sum(1 for _, _, files in os.walk(sitegen_out) for name in files if name.endswith(".html"))
+        sitegen, hugo_result = summary(results["sitegen"][0]), summary(results["hugo"][0])
+        sitegen["rss_mib"], hugo_result["rss_mib"] = round(max(results["sitegen"][1]), 1), round(max(results["hugo"][1]), 1)
+        return {
+            "name": f"full build, {products} products", "unit": "s", "pages": pages, "sitegen": sitegen, "hugo": hugo_result,
+            "ratio": round(sitegen["median"] / hugo_result["median"], 3), "rss_ratio": round(sitegen["rss_mib"] / hugo_result["rss_mib"], 3),
+            "target": "time ≤ 0.5 × Hugo, peak RSS ≤ 0.25 × Hugo" if products >= 10000 else None,
+            "met": (sitegen["median"] <= 0.5 * hugo_result["median"] and sitegen["rss_mib"] <= 0.25 * hugo_result["rss_mib"]) if products >= 10000 else None,
+        }, site, sitegen_out
+
+    def rebuilds(self, products, site, out, full):
+        build = [os.path.join(self.bin, "sitegen"), "build", "--site", site, "--out", out, "--quiet"]
+        timed(build)
+        unchanged = [timed(build)[0] for _ in range(self.runs)]
+        edits = []
+        page = sorted(os.listdir(os.path.join(site, "content", "products")))[len(os.listdir(os.path.join(site, "content", "products"))) // 2]
+        path = os.path.join(site, "content", "products", page)
+        for run in range(self.runs):
+            with open(path, "a") as handle:
+                handle.write(f"\nEdited for run {run}.\n")
+            edits.append(timed(build)[0])
+        log(f"  rebuilds {products}: nothing changed {statistics.median(unchanged):.3f}s, one product edited {statistics.median(edits):.3f}s")
+        nothing = summary(unchanged)
+        one = summary(edits)
+        return [
+            {"name": f"rebuild, nothing changed, {products} products", "unit": "s", "sitegen": nothing,
+             "full_build": full, "ratio_to_full_build": round(nothing["median"] / full, 3),
+             "target": "≤ 5 % of a full build", "met": nothing["median"] <= 0.05 * full},
+            {"name": f"rebuild, one product edited, {products} products", "unit": "s", "sitegen": one,
+             "target": "≤ 0.2 s", "met": one["median"] <= 0.2},
+        ]
+
+
+class CheckoutBench:
+    """The checkout under wrk, against the bare Hummingbird endpoint, in the same run."""
+
+    def __init__(self, bin_dir, work, seconds, starts):
+        self.bin, self.work, self.seconds, self.starts = bin_dir, work, seconds, starts
+        self.env = dict(os.environ, CHECKOUT_WEBHOOK_SECRET="whsec_bench", BENCH_DIR=work)
+
+    def serve(self, command, port, ready_path, env=None):
+        """Starts a server on `port` (its output discarded, so a full pipe can never block it) and waits until it answers."""
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        base = f"http://127.0.0.1:{port}"
+        while True:
+            try:
+                with urllib.request.urlopen(base + ready_path, timeout=1):
+                    return process, base
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError("server did not start: " + " ".join(command))
+
+    def post(self, base, path, body):
+        request = urllib.request.Request(base + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request) as response:
+            return json.load(response)
+
+    def wrk(self, base, script):
+        result = subprocess.run(
+            ["wrk", "-t2", "-c64", f"-d{self.seconds}s", "--latency", "-s", os.path.join(HERE, "wrk", script), base],
+            capture_output=True, text=True, env=self.env, check=True)
+        text = result.stdout
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+        p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", text)
+        p99_ms = float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+        total = int(re.search(r"(\d+) requests in", text).group(1))
+        return {"requests_per_second": round(rps, 1), "p99_ms": round(p99_ms, 2), "requests": total,
+                "errors": int(errors.group(1)) if errors else 0}
+
+    def prepare(self, base):
+        carts = []
+        skus = [line.split()[1] for line in open(os.path.join(ROOT, "catalog.txt")) if line.startswith(("product ", "variant "))]
+        for index in range(200):
+            carts.append(self.post(base, "/api/carts", {"lines": [{"sku": skus[index % len(skus)], "quantity": 1}]})["id"])
+        with open(os.path.join(self.work, "carts.txt"), "w") as handle:
+            handle.write("\n".join(carts) + "\n")
+        with open(os.path.join(self.work, "skus.txt"), "w") as handle:
+            handle.write("\n".join(skus) + "\n")
+        now = int(time.time())
+        with open(os.path.join(self.work, "webhooks.txt"), "w") as handle:
+            for index in range(max(20000, self.seconds * 12000)):
+                body = json.dumps({"id": f"evt_bench_{index}_{now}", "object": "event", "type": "customer.updated", "created": now,
+                                   "data": {"object": {"id": f"cus_{index}", "object": "customer"}}}, separators=(",", ":"))
+                signature = hmac.new(b"whsec_bench", f"{now}.{body}".encode(), hashlib.sha256).hexdigest()
+                handle.write(f"t={now},v1={signature}\t{body}\n")
+
+    def measures(self):
+        bare_port, port = free_port(), free_port()
+        bare, bare_url = self.serve([os.path.join(self.bin, "bench-bare"), str(bare_port)], bare_port, "/hello")
+        database = os.path.join(self.work, "checkout.sqlite")
+        checkout, url = self.serve(
+            [os.path.join(self.bin, "checkout"), "serve", "--port", str(port), "--site", ROOT, "--db", database, "--mail-dir",
+             os.path.join(self.work, "mail"), "--log-level", "warning"], port, "/healthz", env=self.env)
+        try:
+            self.prepare(url)
+            # Warm both servers up before measuring.
+            self.wrk(bare_url, "bare.lua")
+            self.wrk(url, "get-cart.lua")
+            rows = []
+            bare_result = self.wrk(bare_url, "bare.lua")
+            for name, script, target in [
+                ("GET cart", "get-cart.lua", lambda r: r["requests_per_second"] >= 0.5 * bare_result["requests_per_second"]),
+                ("POST cart line", "post-line.lua", None),
+                ("POST checkout (durable order)", "post-checkout.lua", lambda r: r["requests_per_second"] >= 2000 and r["p99_ms"] < 20),
+                ("webhook ingest (signed, verified, stored)", "webhook.lua", lambda r: r["requests_per_second"] >= 5000),
+            ]:
+                result = self.wrk(url, script)
+                log(f"  {name}: {result['requests_per_second']:.0f} req/s, p99 {result['p99_ms']} ms (bare: {bare_result['requests_per_second']:.0f} req/s)")
+                rows.append({
+                    "name": name, "unit": "req/s", "checkout": result, "bare": bare_result,
+                    "ratio": round(result["requests_per_second"] / bare_result["requests_per_second"], 3),
+                    "target": {"GET cart": "≥ 0.5 × bare", "POST checkout (durable order)": "≥ 2,000/s, p99 < 20 ms",
+                               "webhook ingest (signed, verified, stored)": "≥ 5,000/s"}.get(name),
+                    "met": target(result) if target else None,
+                })
+        finally:
+            checkout.terminate()
+            bare.terminate()
+            checkout.wait()
+            bare.wait()
+        rows.append(self.cold_start(database))
+        return rows
+
+    def cold_start(self, database):
+        times = []
+        for _ in range(self.starts):
+            port = free_port()
+            started = time.perf_counter()
+            process = subprocess.Popen(
+                [os.path.join(self.bin, "checkout"), "serve", "--port", str(port), "--site", ROOT, "--db", database, "--log-level", "error"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self.env)
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    if process.poll() is not None:
+                        raise RuntimeError("checkout exited during the cold start")
+            times.append(time.perf_counter() - started)
+            process.terminate()
+            process.wait()
+        result = summary([t * 1000 for t in times])
+        log(f"  cold start: {result['median']:.1f} ms")
+        return {"name": "checkout cold start (process start to first 200)", "unit": "ms", "checkout": result,
+                "target": "< 50 ms", "met": result["median"] < 50}
+
+
+def chart(measures, path):
+    """A horizontal bar chart of sitegen and Hugo full-build times and peak memory, as SVG."""
+    builds = [m for m in measures if m["name"].startswith("full build")]
+    rows = []
+    for m in builds:
+        rows.append((m["name"].replace("full build, ", "") + " · time (s)", m["sitegen"]["median"], m["hugo"]["median"]))
+        rows.append((m["name"].replace("full build, ", "") + " · peak RSS (MiB)", m["sitegen"]["rss_mib"], m["hugo"]["rss_mib"]))
+    width, label_width, bar_height = 760, 250, 16
+    height = 60 + len(rows) * (2 * bar_height + 22)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+             '<rect width="100%" height="100%" fill="#fff"/>',
+             '<text x="10" y="22" font-size="15" font-weight="bold">sitegen vs Hugo: full build of a generated shop (lower is better)</text>',
+             '<rect x="10" y="32" width="12" height="12" fill="#8a6d1d"/><text x="28" y="43">sitegen</text>',
+             '<rect x="90" y="32" width="12" height="12" fill="#9aa5b1"/><text x="108" y="43">Hugo</text>']
+    y = 60
+    for label, ours, theirs in rows:
+        scale = (width - label_width - 80) / max(ours, theirs, 1e-9)
+        parts.append(f'<text x="10" y="{y + bar_height + 4}">{label}</text>')
+        parts.append(f'<rect x="{label_width}" y="{y}" width="{ours * scale:.1f}" height="{bar_height}" fill="#8a6d1d"/>')
+        parts.append(f'<text x="{label_width + ours * scale + 6:.1f}" y="{y + 12}">{ours:g}</text>')
+        parts.append(f'<rect x="{label_width}" y="{y + bar_height + 2}" width="{theirs * scale:.1f}" height="{bar_height}" fill="#9aa5b1"/>')
+        parts.append(f'<text x="{label_width + theirs * scale + 6:.1f}" y="{y + 2 * bar_height}">{theirs:g}</text>')
+        y += 2 * bar_height + 22
+    parts.append("</svg>")
+    with open(path, "w") as handle:
+        handle.write("\n".join(parts) + "\n")
+
+
+def markdown(results, path, chart_name):
+    lines = [f"# Benchmark results ({results['mode']} run)", "",
+             f"{results['date']} · commit `{results['commit']}` · {results['machine']['cpus']} CPUs ({results['machine']['cpu']}), "
+             f"{results['machine']['memory_gib']} GiB · {results['machine']['swift']} · {results['machine']['hugo']}", "",
+             f"![sitegen vs Hugo]({chart_name})", "", "| measure | sitegen / checkout | Hugo / bare | ratio | target | met |", "|---|---|---|---|---|---|"]
+    for m in results["measures"]:
+        if "hugo" in m:
+            ours = f"{m['sitegen']['median']} s, {m['sitegen']['rss_mib']} MiB"
+            theirs = f"{m['hugo']['median']} s, {m['hugo']['rss_mib']} MiB"
+            ratio = f"{m['ratio']} (RSS {m['rss_ratio']})"
+        elif "bare" in m:
+            ours = f"{m['checkout']['requests_per_second']:.0f} req/s, p99 {m['checkout']['p99_ms']} ms"
+            theirs = f"{m['bare']['requests_per_second']:.0f} req/s"
+            ratio = str(m["ratio"])
+        elif "sitegen" in m:
+            ours, theirs = f"{m['sitegen']['median']} s", "–"
+            ratio = f"{m['ratio_to_full_build']} of a full build" if "ratio_to_full_build" in m else "–"
+        else:
+            ours, theirs, ratio = f"{m['checkout']['median']} ms", "–", "–"
+        met = {True: "yes", False: "**no**", None: "–"}[m.get("met")]
+        lines.append(f"| {m['name']} | {ours} | {theirs} | {ratio} | {m.get('target') or '–'} | {met} |")
+    lines += ["", "Medians of alternated runs; peak RSS from `/usr/bin/time -v`. See bench/README.md for what is measured and how to reproduce it."]
+    with open(path, "w") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mode", choices=MODES, default="full")
+    parser.add_argument("--bin", required=True, help="folder holding sitegen, checkout and bench-bare")
+    parser.add_argument("--out", default=HERE, help="where results.json, RESULTS.md and chart.svg go")
+    args = parser.parse_args()
+    settings = MODES[args.mode]
+    work = tempfile.mkdtemp(prefix="bench-")
+    measures = []
+    try:
+        sites = SiteBench(args.bin, work, settings["runs"])
+        for products in settings["sizes"]:
+            log(f"sitegen vs Hugo, {products} products")
+            full, site, out = sites.full_builds(products)
+            measures.append(full)
+            measures += sites.rebuilds(products, site, out, full["sitegen"]["median"])
+        log("checkout vs bare Hummingbird")
+        measures += CheckoutBench(args.bin, work, settings["wrk"], settings["starts"]).measures()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"
+    results = {"mode": args.mode, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), "commit": commit,
+               "machine": machine(), "measures": measures}
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "results.json"), "w") as handle:
+        json.dump(results, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    chart(measures, os.path.join(args.out, "chart.svg"))
+    markdown(results, os.path.join(args.out, "RESULTS.md"), "chart.svg")
+    log(f"wrote {os.path.join(args.out, 'results.json')} and RESULTS.md")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2 @@
+-- The bare endpoint.
+request = function() return wrk.format("GET", "/hello") end

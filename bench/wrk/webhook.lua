@@ -1,0 +1,20 @@
+-- POST pre-signed Stripe-format events (webhooks.txt: signature TAB body per line), each a new event id.
+-- Each wrk thread starts at its own offset, so no event is sent twice.
+local events = {}
+for line in io.lines(os.getenv("BENCH_DIR") .. "/webhooks.txt") do
+  local tab = line:find("\t")
+  events[#events + 1] = { line:sub(1, tab - 1), line:sub(tab + 1) }
+end
+local counter, next_offset = 0, 0
+start_at = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+setup = function(thread)
+  thread:set("start_at", next_offset)
+  next_offset = next_offset + math.floor(#events / 4)
+end
+request = function()
+  counter = counter + 1
+  local event = events[((start_at + counter) % #events) + 1]
+  return wrk.format(nil, "/webhooks/stripe", { ["Stripe-Signature"] = event[1] }, event[2])
+end
