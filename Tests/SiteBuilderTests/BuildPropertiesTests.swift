@@ -45,6 +45,35 @@ import Testing
         #expect(summary.unchanged == summary.files - 1)
     }
 
+    @Test func aBuildWithNothingChangedStopsAfterCheckingInputs() throws {
+        let site = try ExampleSite()
+        let first = try site.build()
+        let page = site.out + "/products/noahs-ark-coloring-pages/index.html"
+        let modified = try FileManager.default.attributesOfItem(atPath: page)[.modificationDate] as? Date
+        let second = try site.build()
+        #expect(second.upToDate)
+        #expect(second.pages == first.pages && second.files == first.files && second.written == 0)
+        #expect(second.description.hasPrefix("nothing changed since the last build of \(first.pages) pages"))
+        #expect(try FileManager.default.attributesOfItem(atPath: page)[.modificationDate] as? Date == modified)
+
+        try site.edit("content/products/noahs-ark-coloring-pages.md", replacing: "Few Bible stories", with: "Very few Bible stories")
+        let afterEdit = try site.build()
+        #expect(!afterEdit.upToDate && afterEdit.written == 1)
+        #expect(site.read("products/noahs-ark-coloring-pages/index.html").contains("Very few Bible stories"))
+    }
+
+    @Test func aBuildRestoresOutputRemovedOrChangedByHand() throws {
+        let site = try ExampleSite()
+        try site.build()
+        let original = site.read("products/noahs-ark-coloring-pages/index.html")
+        try FileManager.default.removeItem(atPath: site.out + "/plans/index.html")
+        try site.write("public/products/noahs-ark-coloring-pages/index.html", "changed by hand")
+        let summary = try site.build()
+        #expect(!summary.upToDate)
+        #expect(site.exists("plans/index.html"))
+        #expect(site.read("products/noahs-ark-coloring-pages/index.html") == original)
+    }
+
     @Test func thePlaceholderInTheOutputFolderIsKept() throws {
         let site = try ExampleSite()
         try FileManager.default.createDirectory(atPath: site.out, withIntermediateDirectories: true)

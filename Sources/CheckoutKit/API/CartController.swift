@@ -48,12 +48,12 @@ struct CartController: Sendable {
         }
         let cart = try await shop.carts.create(lines: lines)
         shop.metrics.cartsCreated.increment()
-        return try jsonResponse(shop.cartJSON(cart), status: .created)
+        return jsonResponse(shop.cartJSON(cart), status: .created)
     }
 
     @Sendable func show(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        guard let cart = try await shop.carts.find(try context.parameters.require("cart")) else { throw CheckoutError.cartNotFound }
-        return try jsonResponse(shop.cartJSON(cart))
+        guard let cart = try shop.carts.find(try context.parameters.require("cart")) else { throw CheckoutError.cartNotFound }
+        return jsonResponse(shop.cartJSON(cart))
     }
 
     @Sendable func addLine(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
@@ -62,7 +62,7 @@ struct CartController: Sendable {
         do { try CartPricing.validate(sku: body.sku, quantity: quantity, in: shop.catalog) } catch { throw CheckoutError.pricing(error) }
         let cart = try await shop.carts.addLine(
             cart: try context.parameters.require("cart"), sku: body.sku, quantity: quantity, limit: CartPricing.maxQuantity)
-        return try jsonResponse(shop.cartJSON(cart))
+        return jsonResponse(shop.cartJSON(cart))
     }
 
     @Sendable func updateLine(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
@@ -70,28 +70,28 @@ struct CartController: Sendable {
         guard (1...CartPricing.maxQuantity).contains(body.quantity) else { throw CheckoutError.pricing(.quantityOutOfRange(body.quantity)) }
         let cart = try await shop.carts.updateLine(
             cart: try context.parameters.require("cart"), line: try context.parameters.require("line"), quantity: body.quantity)
-        return try jsonResponse(shop.cartJSON(cart))
+        return jsonResponse(shop.cartJSON(cart))
     }
 
     @Sendable func removeLine(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         let cart = try await shop.carts.removeLine(cart: try context.parameters.require("cart"), line: try context.parameters.require("line"))
-        return try jsonResponse(shop.cartJSON(cart))
+        return jsonResponse(shop.cartJSON(cart))
     }
 
     @Sendable func applyCoupon(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         let body = try await decodeJSON(CouponRequest.self, from: request, context: context)
         let id = try context.parameters.require("cart")
-        guard let cart = try await shop.carts.find(id) else { throw CheckoutError.cartNotFound }
+        guard let cart = try shop.carts.find(id) else { throw CheckoutError.cartNotFound }
         let code = body.code.trimmingCharacters(in: .whitespaces).uppercased()
         do {
             try CartPricing.validateCoupon(code, lines: cart.lines, index: shop.catalog, today: shop.clock.today)
         } catch {
             throw CheckoutError.pricing(error)
         }
-        return try jsonResponse(shop.cartJSON(try await shop.carts.setCoupon(cart: id, code: code)))
+        return jsonResponse(shop.cartJSON(try await shop.carts.setCoupon(cart: id, code: code)))
     }
 
     @Sendable func removeCoupon(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        try jsonResponse(shop.cartJSON(try await shop.carts.setCoupon(cart: try context.parameters.require("cart"), code: nil)))
+        jsonResponse(shop.cartJSON(try await shop.carts.setCoupon(cart: try context.parameters.require("cart"), code: nil)))
     }
 }

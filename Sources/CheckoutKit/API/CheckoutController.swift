@@ -19,17 +19,19 @@ struct CheckoutController: Sendable {
         }
     }
 
-    struct CheckoutResponse: Encodable {
+    struct CheckoutResponse: JSONBody {
         let orderID: String
         let orderToken: String
         let paymentURL: String
         let status: String
 
-        enum CodingKeys: String, CodingKey {
-            case orderID = "order_id"
-            case orderToken = "order_token"
-            case paymentURL = "payment_url"
-            case status
+        func write(to json: inout JSONOutput) {
+            json.object {
+                $0.member("order_id", orderID)
+                $0.member("order_token", orderToken)
+                $0.member("payment_url", paymentURL)
+                $0.member("status", status)
+            }
         }
     }
 
@@ -37,7 +39,7 @@ struct CheckoutController: Sendable {
         let body = try await decodeJSON(CheckoutRequest.self, from: request, context: context)
         let key = request.headers[HTTPField.Name("Idempotency-Key")!]
         let response = try await placeOrder(cartID: body.cartID, email: body.email, idempotencyKey: key)
-        return try jsonResponse(response, status: .created)
+        return jsonResponse(response, status: .created)
     }
 
     /// Places an order for a cart: shared by the JSON API and the plain-form checkout.
@@ -48,23 +50,23 @@ struct CheckoutController: Sendable {
         if let key = idempotencyKey, key.isEmpty || key.count > 255 {
             throw CheckoutError.invalid(field: "Idempotency-Key", message: "the Idempotency-Key must be 1 to 255 characters")
         }
-        guard let cart = try await shop.carts.find(cartID) else { throw CheckoutError.cartNotFound }
+        guard let cart = try shop.carts.find(cartID) else { throw CheckoutError.cartNotFound }
         let (priced, couponProblem) = shop.price(cart)
         guard !priced.lines.isEmpty else { throw CheckoutError.emptyCart }
         if let couponProblem { throw CheckoutError.pricing(couponProblem) }
         let idempotency = idempotencyKey.map {
             OrderStore.Idempotency(key: $0, requestHash: Self.hash(cartID: cartID, email: email))
         }
-        let (order, _) = try await shop.orders.create(
+        let (order, replayed) = try await shop.orders.create(
             cart: priced, cartID: cartID, email: email, currency: priced.total.currency.code, provider: shop.provider.name,
-            idempotency: idempotency)
+            idempotency: idempotency, session: shop.provider.immediateSession())
+        if !replayed { shop.metrics.ordersCreated.increment() }
         if let url = order.paymentURL {
             return CheckoutResponse(orderID: order.id, orderToken: order.token, paymentURL: url, status: order.status.rawValue)
         }
         let session = try await shop.provider.startSession(PaymentSessionRequest(
             order: order, successURL: shop.thankYouURL(order), cancelURL: shop.siteURL + "/cart/"))
         try await shop.orders.attachSession(order: order.id, sessionID: session.id, url: session.url)
-        shop.metrics.ordersCreated.increment()
         return CheckoutResponse(orderID: order.id, orderToken: order.token, paymentURL: session.url, status: order.status.rawValue)
     }
 

@@ -26,7 +26,7 @@ struct OrderController: Sendable {
                     files: delivery.links.links(email: order.email, entitlement: entitlement, now: now).map { .init(name: $0.name, url: $0.url) })
             }
         }
-        var response = try jsonResponse(json)
+        var response = jsonResponse(json)
         response.headers[.cacheControl] = "no-store"
         return response
     }

@@ -29,7 +29,7 @@ struct PlanController: Sendable {
         try await shop.orders.attachSession(order: order.id, sessionID: session.id, url: session.url)
         shop.metrics.ordersCreated.increment()
         if body.isForm { return .redirect(to: session.url, type: .found) }
-        return try jsonResponse(
+        return jsonResponse(
             CheckoutController.CheckoutResponse(orderID: order.id, orderToken: order.token, paymentURL: session.url, status: order.status.rawValue),
             status: .created)
     }

@@ -57,6 +57,6 @@ struct RefundController: Sendable {
             ])
         }
         guard let updated = try await shop.orders.find(order.id) else { throw CheckoutError.orderNotFound }
-        return try jsonResponse(OrderJSON(updated))
+        return jsonResponse(OrderJSON(updated))
     }
 }

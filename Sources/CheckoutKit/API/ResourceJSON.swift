@@ -2,7 +2,7 @@ import Foundation
 import ShopCore
 
 /// `{"amount": 499, "currency": "USD"}`: minor units and the ISO currency.
-struct MoneyJSON: Encodable, Equatable {
+struct MoneyJSON: JSONBody, Equatable {
     let amount: Int64
     let currency: String
 
@@ -15,11 +15,18 @@ struct MoneyJSON: Encodable, Equatable {
         self.amount = amount
         self.currency = currency
     }
+
+    func write(to json: inout JSONOutput) {
+        json.object {
+            $0.member("amount", amount)
+            $0.member("currency", currency)
+        }
+    }
 }
 
 /// A cart as the API shows it, priced from the catalog.
-struct CartJSON: Encodable {
-    struct Line: Encodable {
+struct CartJSON: JSONBody {
+    struct Line {
         let id: String
         let sku: String
         let kind: String
@@ -29,16 +36,18 @@ struct CartJSON: Encodable {
         let unitPrice: MoneyJSON
         let total: MoneyJSON
         let discount: MoneyJSON
-
-        enum CodingKeys: String, CodingKey {
-            case id, sku, kind, title, option, quantity, total, discount
-            case unitPrice = "unit_price"
-        }
     }
 
-    struct CouponProblem: Encodable {
+    struct CouponProblem: JSONBody {
         let code: String
         let message: String
+
+        func write(to json: inout JSONOutput) {
+            json.object {
+                $0.member("code", code)
+                $0.member("message", message)
+            }
+        }
     }
 
     let id: String
@@ -50,12 +59,6 @@ struct CartJSON: Encodable {
     let couponError: CouponProblem?
     let itemCount: Int
     let currency: String
-
-    enum CodingKeys: String, CodingKey {
-        case id, lines, subtotal, discount, total, coupon, currency
-        case couponError = "coupon_error"
-        case itemCount = "item_count"
-    }
 
     init(id: String, priced: PricedCart, storedCoupon: String?, couponProblem: PricingError?) {
         self.id = id
@@ -74,11 +77,38 @@ struct CartJSON: Encodable {
         itemCount = priced.itemCount
         currency = priced.subtotal.currency.code
     }
+
+    func write(to json: inout JSONOutput) {
+        json.object {
+            $0.member("coupon", coupon)
+            $0.member("coupon_error", couponError)
+            $0.member("currency", currency)
+            $0.member("discount", discount)
+            $0.member("id", id)
+            $0.member("item_count", itemCount)
+            $0.key("lines")
+            $0.array(lines) { json, line in
+                json.object {
+                    $0.member("discount", line.discount)
+                    $0.member("id", line.id)
+                    $0.member("kind", line.kind)
+                    $0.member("option", line.option)
+                    $0.member("quantity", line.quantity)
+                    $0.member("sku", line.sku)
+                    $0.member("title", line.title)
+                    $0.member("total", line.total)
+                    $0.member("unit_price", line.unitPrice)
+                }
+            }
+            $0.member("subtotal", subtotal)
+            $0.member("total", total)
+        }
+    }
 }
 
 /// An order as the thank-you page reads it.
-struct OrderJSON: Encodable {
-    struct Line: Encodable {
+struct OrderJSON: JSONBody {
+    struct Line {
         let id: String
         let sku: String
         let kind: String
@@ -89,11 +119,6 @@ struct OrderJSON: Encodable {
         let total: MoneyJSON
         let discount: MoneyJSON
         let refunded: Bool
-
-        enum CodingKeys: String, CodingKey {
-            case id, sku, kind, title, option, quantity, total, discount, refunded
-            case unitPrice = "unit_price"
-        }
     }
 
     let id: String
@@ -111,8 +136,8 @@ struct OrderJSON: Encodable {
     /// Download links for what the order grants, once it is paid.
     var downloads: [Download]?
 
-    struct Download: Encodable {
-        struct File: Encodable {
+    struct Download {
+        struct File {
             let name: String
             let url: String
         }
@@ -120,13 +145,6 @@ struct OrderJSON: Encodable {
         let sku: String
         let title: String
         let files: [File]
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, status, email, lines, subtotal, discount, total, coupon, currency, downloads
-        case amountRefunded = "amount_refunded"
-        case createdAt = "created_at"
-        case paidAt = "paid_at"
     }
 
     init(_ order: StoredOrder) {
@@ -148,9 +166,59 @@ struct OrderJSON: Encodable {
         createdAt = isoTime(order.createdAt)
         paidAt = order.paidAt.map(isoTime)
     }
+
+    func write(to json: inout JSONOutput) {
+        json.object {
+            $0.member("amount_refunded", amountRefunded)
+            $0.member("coupon", coupon)
+            $0.member("created_at", createdAt)
+            $0.member("currency", currency)
+            $0.member("discount", discount)
+            if let downloads {
+                $0.key("downloads")
+                $0.array(downloads) { json, download in
+                    json.object {
+                        $0.key("files")
+                        $0.array(download.files) { json, file in
+                            json.object {
+                                $0.member("name", file.name)
+                                $0.member("url", file.url)
+                            }
+                        }
+                        $0.member("sku", download.sku)
+                        $0.member("title", download.title)
+                    }
+                }
+            }
+            $0.member("email", email)
+            $0.member("id", id)
+            $0.key("lines")
+            $0.array(lines) { json, line in
+                json.object {
+                    $0.member("discount", line.discount)
+                    $0.member("id", line.id)
+                    $0.member("kind", line.kind)
+                    $0.member("option", line.option)
+                    $0.member("quantity", line.quantity)
+                    $0.member("refunded", line.refunded)
+                    $0.member("sku", line.sku)
+                    $0.member("title", line.title)
+                    $0.member("total", line.total)
+                    $0.member("unit_price", line.unitPrice)
+                }
+            }
+            $0.member("paid_at", paidAt)
+            $0.member("status", status)
+            $0.member("subtotal", subtotal)
+            $0.member("total", total)
+        }
+    }
 }
 
-/// Unix seconds as an ISO 8601 UTC timestamp.
+/// Unix seconds as an ISO 8601 UTC timestamp (`2026-11-21T09:30:00Z`).
 func isoTime(_ seconds: Int) -> String {
-    Date(timeIntervalSince1970: TimeInterval(seconds)).ISO8601Format()
+    let (year, month, day) = CivilDate.from(unixSeconds: seconds)
+    let time = ((seconds % 86_400) + 86_400) % 86_400
+    return CivilDate.format(year, month, day) + "T" + CivilDate.twoDigits(time / 3600) + ":" + CivilDate.twoDigits(time / 60 % 60) + ":"
+        + CivilDate.twoDigits(time % 60) + "Z"
 }

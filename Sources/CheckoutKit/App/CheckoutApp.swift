@@ -26,7 +26,7 @@ public enum CheckoutApp {
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "checkout"),
-            services: [shop.processor, shop.mail, shop.webhooks],
+            services: [shop.processor, shop.mail, shop.webhooks, WALCheckpointer(database: shop.database)],
             onServerRunning: { channel in shop.address.serverStarted(port: channel.localAddress?.port) },
             logger: logger)
         return (application, CheckoutControl(shop: shop))

@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 
 /// The service's Prometheus metrics, on a registry of its own (so several apps in one test process don't mix).
 public final class CheckoutMetrics: Sendable {
@@ -11,6 +12,15 @@ public final class CheckoutMetrics: Sendable {
     let leadsConfirmed: Counter
     let emailFailures: Counter
     let webhookDeliveryFailures: Counter
+    /// The request counter and histogram per route, method and status: the registry's own lookup
+    /// builds and hashes label arrays under a lock, on every request.
+    private let requestSeries = Mutex<[RequestSeries: (Counter, DurationHistogram)]>([:])
+
+    private struct RequestSeries: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
 
     static let latencyBuckets: [Duration] = [
         .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
@@ -39,15 +49,23 @@ public final class CheckoutMetrics: Sendable {
     }
 
     func request(route: String, method: String, status: Int, duration: Duration) {
-        registry.makeCounter(
-            name: "checkout_http_requests_total",
-            labels: [("route", route), ("method", method), ("status", String(status))],
-            help: "HTTP requests by route, method and status."
-        ).increment()
-        registry.makeDurationHistogram(
-            name: "checkout_http_request_duration_seconds", labels: [("route", route)], buckets: Self.latencyBuckets,
-            help: "HTTP request latency by route."
-        ).record(duration)
+        let key = RequestSeries(route: route, method: method, status: status)
+        let (counter, histogram) = requestSeries.withLock { series in
+            if let found = series[key] { return found }
+            let made = (
+                registry.makeCounter(
+                    name: "checkout_http_requests_total",
+                    labels: [("route", route), ("method", method), ("status", String(status))],
+                    help: "HTTP requests by route, method and status."),
+                registry.makeDurationHistogram(
+                    name: "checkout_http_request_duration_seconds", labels: [("route", route)], buckets: Self.latencyBuckets,
+                    help: "HTTP request latency by route.")
+            )
+            series[key] = made
+            return made
+        }
+        counter.increment()
+        histogram.record(duration)
     }
 
     func revenue(_ amount: Int64, currency: String) {

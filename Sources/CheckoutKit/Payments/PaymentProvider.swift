@@ -36,11 +36,18 @@ public protocol PaymentProvider: Sendable {
     /// `stripe` or `test`, as stored on orders.
     var name: String { get }
     func startSession(_ request: PaymentSessionRequest) async throws -> PaymentSession
+    /// A session opened without asking anyone, or nil when the provider must be asked over the network
+    /// (`startSession`). With one, the order and its session are stored in one transaction.
+    func immediateSession() -> PaymentSession?
     /// Refunds one order line's amount; returns the provider's refund id. The provider reports the
     /// refund back through the webhook.
     func refund(order: StoredOrder, lineID: String, amount: Int64) async throws -> String
     /// Makes a subscription end at its period end (`true`) or renew again (`false`).
     func setCancelAtPeriodEnd(subscription providerID: String, _ cancel: Bool) async throws
+}
+
+extension PaymentProvider {
+    public func immediateSession() -> PaymentSession? { nil }
 }
 
 extension PaymentSessionRequest {

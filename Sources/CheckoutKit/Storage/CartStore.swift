@@ -8,16 +8,17 @@ public struct StoredCart: Sendable, Equatable {
     public var lines: [CartLineRequest]
 }
 
-/// Carts in SQLite.
+/// Carts in SQLite, with the ones this process wrote also kept in memory (see `CartCache`).
 struct CartStore: Sendable {
     let database: CheckoutDatabase
     let clock: CheckoutClock
+    let cache = CartCache()
 
     func create(lines: [(sku: String, quantity: Int)]) async throws -> StoredCart {
         let id = RandomToken.make(prefix: "cart_")
         let now = clock.seconds
-        return try await database.write { db in
-            try db.execute(sql: "INSERT INTO carts (id, created_at, updated_at) VALUES (?, ?, ?)", arguments: [id, now, now])
+        return try await commit { db in
+            try db.cachedStatement(sql: "INSERT INTO carts (id, created_at, updated_at) VALUES (?, ?, ?)").execute(arguments: [id, now, now])
             for (position, line) in lines.enumerated() {
                 try Self.upsertLine(db, cart: id, sku: line.sku, quantity: line.quantity, position: position)
             }
@@ -25,20 +26,32 @@ struct CartStore: Sendable {
         }
     }
 
-    func find(_ id: String) async throws -> StoredCart? {
-        try await database.read { db in try Self.load(db, id: id) }
+    func find(_ id: String) throws -> StoredCart? {
+        if let cart = cache.cart(id) { return cart }
+        return try database.lookup { db in try Self.loadJoined(db, id: id) }
+    }
+
+    /// Runs a cart write and, once it has committed, keeps the cart it returns in the cache.
+    private func commit(_ body: @escaping @Sendable (Database) throws -> StoredCart) async throws -> StoredCart {
+        let cache = self.cache
+        let (cart, version) = try await database.write { db in
+            let cart = try body(db)
+            return (cart, cache.nextVersion())
+        }
+        cache.store(cart, version: version)
+        return cart
     }
 
     /// Adds `quantity` of `sku`, merging with a line of the same SKU. `limit` bounds the merged quantity.
     func addLine(cart id: String, sku: String, quantity: Int, limit: Int) async throws -> StoredCart {
         let now = clock.seconds
-        return try await database.write { db in
+        return try await commit { db in
             guard let cart = try Self.load(db, id: id) else { throw CheckoutError.cartNotFound }
             let existing = cart.lines.first { $0.sku == sku }?.quantity ?? 0
             guard existing + quantity <= limit else { throw CheckoutError.pricing(.quantityOutOfRange(existing + quantity)) }
             guard existing > 0 || cart.lines.count < CartPricing.maxLines else { throw CheckoutError.pricing(.tooManyLines) }
             try Self.upsertLine(db, cart: id, sku: sku, quantity: existing + quantity, position: cart.lines.count)
-            try db.execute(sql: "UPDATE carts SET updated_at = ? WHERE id = ?", arguments: [now, id])
+            try db.cachedStatement(sql: "UPDATE carts SET updated_at = ? WHERE id = ?").execute(arguments: [now, id])
             return try Self.load(db, id: id)!
         }
     }
@@ -65,28 +78,50 @@ struct CartStore: Sendable {
 
     private func change(cart id: String, _ body: @escaping @Sendable (Database) throws -> Void) async throws -> StoredCart {
         let now = clock.seconds
-        return try await database.write { db in
+        return try await commit { db in
             guard try Self.load(db, id: id) != nil else { throw CheckoutError.cartNotFound }
             try body(db)
-            try db.execute(sql: "UPDATE carts SET updated_at = ? WHERE id = ?", arguments: [now, id])
+            try db.cachedStatement(sql: "UPDATE carts SET updated_at = ? WHERE id = ?").execute(arguments: [now, id])
             return try Self.load(db, id: id)!
         }
     }
 
     private static func upsertLine(_ db: Database, cart: String, sku: String, quantity: Int, position: Int) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO cart_lines (id, cart_id, sku, quantity, position) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = excluded.quantity
-                """,
-            arguments: [RandomToken.make(bytes: 9, prefix: "line_"), cart, sku, quantity, position])
+        try db.cachedStatement(sql: """
+            INSERT INTO cart_lines (id, cart_id, sku, quantity, position) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = excluded.quantity
+            """
+        ).execute(arguments: [RandomToken.make(bytes: 9, prefix: "line_"), cart, sku, quantity, position])
+    }
+
+    /// One statement, so it reads one consistent snapshot without a transaction around it.
+    static func loadJoined(_ db: Database, id: String) throws -> StoredCart? {
+        let select = try db.cachedStatement(sql: """
+            SELECT c.coupon, l.id, l.sku, l.quantity FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id
+            WHERE c.id = ? ORDER BY l.position, l.rowid
+            """)
+        let rows = try Row.fetchCursor(select, arguments: [id])
+        guard let first = try rows.next() else { return nil }
+        let coupon: String? = first[0]
+        var lines: [CartLineRequest] = []
+        if let lineID: String = first[1] { lines.append(CartLineRequest(id: lineID, sku: first[2], quantity: first[3])) }
+        while let line = try rows.next() {
+            lines.append(CartLineRequest(id: line[1], sku: line[2], quantity: line[3]))
+        }
+        return StoredCart(id: id, coupon: coupon, lines: lines)
     }
 
     static func load(_ db: Database, id: String) throws -> StoredCart? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT coupon FROM carts WHERE id = ?", arguments: [id]) else { return nil }
-        let lines = try Row.fetchAll(
-            db, sql: "SELECT id, sku, quantity FROM cart_lines WHERE cart_id = ? ORDER BY position, rowid", arguments: [id]
-        ).map { CartLineRequest(id: $0[0], sku: $0[1], quantity: $0[2]) }
-        return StoredCart(id: id, coupon: row[0], lines: lines)
+        // Cached statements: a cart is read on every cart request, and parsing the SQL each time cost as much as running it.
+        let cart = try db.cachedStatement(sql: "SELECT coupon FROM carts WHERE id = ?")
+        guard let row = try Row.fetchOne(cart, arguments: [id]) else { return nil }
+        let coupon: String? = row[0]
+        let select = try db.cachedStatement(sql: "SELECT id, sku, quantity FROM cart_lines WHERE cart_id = ? ORDER BY position, rowid")
+        var lines: [CartLineRequest] = []
+        let rows = try Row.fetchCursor(select, arguments: [id])
+        while let line = try rows.next() {
+            lines.append(CartLineRequest(id: line[0], sku: line[1], quantity: line[2]))
+        }
+        return StoredCart(id: id, coupon: coupon, lines: lines)
     }
 }

@@ -14,9 +14,7 @@ public struct CheckoutClock: Sendable {
 
     /// Today's date in UTC as `YYYY-MM-DD`, the form coupon dates use.
     var today: String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: now())
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        let (year, month, day) = CivilDate.from(unixSeconds: Int(now().timeIntervalSince1970.rounded(.down)))
+        return CivilDate.format(year, month, day)
     }
 }

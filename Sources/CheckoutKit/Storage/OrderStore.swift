@@ -56,27 +56,27 @@ struct OrderStore: Sendable {
     /// used for a different request.
     func create(
         cart: PricedCart, cartID: String?, email: String, currency: String, provider: String, kind: String = "purchase",
-        idempotency: Idempotency?
+        idempotency: Idempotency?, session: PaymentSession? = nil
     ) async throws -> (order: StoredOrder, replayed: Bool) {
         let now = clock.seconds
         return try await database.write { db in
             if let idempotency,
-               let row = try Row.fetchOne(db, sql: "SELECT request_hash, order_id FROM idempotency_keys WHERE key = ?", arguments: [idempotency.key]) {
+               let row = try Row.fetchOne(
+                   db.cachedStatement(sql: "SELECT request_hash, order_id FROM idempotency_keys WHERE key = ?"), arguments: [idempotency.key]) {
                 guard row[0] as String == idempotency.requestHash else { throw CheckoutError.idempotencyConflict }
                 return (try Self.load(db, id: row[1])!, true)
             }
             let id = RandomToken.make(prefix: "ord_")
-            try db.execute(
-                sql: """
-                    INSERT INTO orders (id, token, email, kind, status, currency, subtotal, discount, total, coupon, cart_id,
-                                        provider, created_at)
-                    VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+            try db.cachedStatement(sql: """
+                INSERT INTO orders (id, token, email, kind, status, currency, subtotal, discount, total, coupon, cart_id,
+                                    provider, created_at, payment_session_id, payment_url)
+                VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+            ).execute(arguments: [
                     id, RandomToken.make(bytes: 24), email, kind, currency, cart.subtotal.amount, cart.discount.amount,
-                    cart.total.amount, cart.coupon, cartID, provider, now,
+                    cart.total.amount, cart.coupon, cartID, provider, now, session?.id, session?.url,
                 ])
-            let insert = try db.makeStatement(sql: """
+            let insert = try db.cachedStatement(sql: """
                 INSERT INTO order_lines (id, order_id, position, sku, kind, title, option, unit_price, quantity, total, discount, grants)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
@@ -87,9 +87,8 @@ struct OrderStore: Sendable {
                 ])
             }
             if let idempotency {
-                try db.execute(
-                    sql: "INSERT INTO idempotency_keys (key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?)",
-                    arguments: [idempotency.key, idempotency.requestHash, id, now])
+                try db.cachedStatement(sql: "INSERT INTO idempotency_keys (key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [idempotency.key, idempotency.requestHash, id, now])
             }
             return (try Self.load(db, id: id)!, false)
         }
@@ -97,8 +96,8 @@ struct OrderStore: Sendable {
 
     func attachSession(order id: String, sessionID: String, url: String) async throws {
         try await database.write { db in
-            try db.execute(
-                sql: "UPDATE orders SET payment_session_id = ?, payment_url = ? WHERE id = ?", arguments: [sessionID, url, id])
+            try db.cachedStatement(sql: "UPDATE orders SET payment_session_id = ?, payment_url = ? WHERE id = ?")
+                .execute(arguments: [sessionID, url, id])
         }
     }
 
@@ -129,12 +128,12 @@ struct OrderStore: Sendable {
                    payment_url, payment_intent, created_at, paid_at, amount_refunded
             FROM orders WHERE id = ?
             """
-        guard let row = try Row.fetchOne(db, sql: sql, arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]) else { return nil }
         let lineSQL = """
             SELECT id, sku, kind, title, option, unit_price, quantity, total, discount, grants, refunded_at
             FROM order_lines WHERE order_id = ? ORDER BY position
             """
-        let lines = try Row.fetchAll(db, sql: lineSQL, arguments: [id]).map { line in
+        let lines = try Row.fetchAll(db.cachedStatement(sql: lineSQL), arguments: [id]).map { line in
             let grants: String = line[9]
             return StoredOrderLine(
                 id: line[0], sku: line[1], kind: SellableKind(rawValue: line[2]) ?? .product, title: line[3], option: line[4],

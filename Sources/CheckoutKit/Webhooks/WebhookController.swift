@@ -5,7 +5,8 @@ import NIOCore
 import ShopCore
 
 /// `POST /webhooks/stripe`: verifies Stripe's signature on the raw body, stores the event, and only
-/// then answers 2xx; processing happens from the stored queue, first right away, then by retries.
+/// then answers 2xx; the event is applied in the same transaction, and retried from the stored queue
+/// if that fails.
 struct WebhookController: Sendable {
     let shop: Shop
     static let maxBody = 1 << 20
@@ -33,11 +34,22 @@ struct WebhookController: Sendable {
         } catch {
             return APIErrorBody.response(status: .badRequest, code: "malformed_event", message: "the body is not a Stripe event")
         }
-        let stored = try await shop.events.store(id: event.id, type: event.type, created: event.created, payload: payload)
+        // Stored and applied in one transaction; an event whose processing fails is still stored (so
+        // acknowledged) and the background worker retries it.
+        let stored = try await shop.processor.ingest(event, payload: payload)
         shop.metrics.webhookEvents.increment()
-        // The event is durable now. Processing it straight away from the queue keeps orders current for
-        // the shopper; if it fails, the background worker retries it.
-        if stored { await shop.processor.processNow(event.id) }
-        return try jsonResponse(["received": true, "duplicate": !stored])
+        return jsonResponse(WebhookReceipt(duplicate: !stored))
+    }
+}
+
+/// The answer to a webhook delivery: `{"duplicate": …, "received": true}`.
+struct WebhookReceipt: JSONBody {
+    let duplicate: Bool
+
+    func write(to json: inout JSONOutput) {
+        json.object {
+            $0.member("duplicate", duplicate)
+            $0.member("received", true)
+        }
     }
 }

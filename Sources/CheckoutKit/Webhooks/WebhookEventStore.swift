@@ -6,17 +6,6 @@ struct WebhookEventStore: Sendable {
     let database: CheckoutDatabase
     let clock: CheckoutClock
 
-    /// Stores an event; returns false when an event with this id was stored before (a repeat delivery).
-    func store(id: String, type: String, created: Int, payload: Data) async throws -> Bool {
-        let now = clock.seconds
-        return try await database.write { db in
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO webhook_events (id, type, created, payload, received_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [id, type, created, payload, now])
-            return db.changesCount == 1
-        }
-    }
-
     /// Events not yet processed and due, oldest first.
     func due(limit: Int = 100) async throws -> [String] {
         let now = clock.seconds

@@ -38,12 +38,6 @@ actor WebhookProcessor: Service {
         await drain()
     }
 
-    /// Processes one stored event now (the webhook request that stored it). Delivery order does not
-    /// matter to the outcome, so events need not wait for each other; a failure is left to the retries.
-    func processNow(_ id: String) async {
-        _ = await process(id)
-    }
-
     func run() async throws {
         let ticker = Task { [wake] in
             // Retries come due over time; look at the queue every second even when nothing new arrives.
@@ -70,48 +64,91 @@ actor WebhookProcessor: Service {
         }
     }
 
+    /// Stores a verified event and processes it in the same transaction: one commit makes it both
+    /// durable and applied. If applying fails, only that part rolls back; the event stays stored and
+    /// the retries take it from there. Returns false for an event id seen before (a repeat delivery).
+    nonisolated func ingest(_ event: StripeEvent, payload: Data) async throws -> Bool {
+        let now = clock.seconds
+        let outcome = try await database.write { [self] db -> IngestOutcome in
+            try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO webhook_events (id, type, created, payload, received_at) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [event.id, event.type, event.created, payload, now])
+            guard db.changesCount == 1 else { return .duplicate }
+            do {
+                try db.inSavepoint {
+                    try apply(event, db: db, now: now)
+                    return .commit
+                }
+                return .processed
+            } catch {
+                return .stored(failure: error)
+            }
+        }
+        switch outcome {
+        case .duplicate: return false
+        case .processed: processed()
+        case .stored(let failure): await recordFailure(event.id, error: failure, now: now)
+        }
+        return true
+    }
+
+    private enum IngestOutcome: Sendable {
+        case duplicate, processed
+        case stored(failure: any Error)
+    }
+
+    /// Applies an event's effects and marks it processed, inside the caller's transaction.
+    private nonisolated func apply(_ event: StripeEvent, db: Database, now: Int) throws {
+        let orders = try payments.apply(event, in: db)
+        let changes = try subscriptions.apply(event, in: db)
+        try effects.apply(event, orders: orders, subscriptions: changes, db: db, now: now)
+        try db.cachedStatement(sql: "UPDATE webhook_events SET processed_at = ?, last_error = NULL WHERE id = ?")
+            .execute(arguments: [now, event.id])
+    }
+
     /// Processes one event; returns whether it is now done.
     private func process(_ id: String) async -> Bool {
-        let (payments, subscriptions, effects) = (self.payments, self.subscriptions, self.effects)
         let now = clock.seconds
         do {
-            try await database.write { db in
+            try await database.write { [self] db in
                 guard let payload = try Data.fetchOne(
                     db, sql: "SELECT payload FROM webhook_events WHERE id = ? AND processed_at IS NULL", arguments: [id])
                 else { return }
-                let event = try StripeEvent.decode(payload)
-                let orders = try payments.apply(event, in: db)
-                let changes = try subscriptions.apply(event, in: db)
-                try effects.apply(event, orders: orders, subscriptions: changes, db: db, now: now)
-                try db.execute(sql: "UPDATE webhook_events SET processed_at = ?, last_error = NULL WHERE id = ?", arguments: [now, id])
+                try apply(try StripeEvent.decode(payload), db: db, now: now)
             }
             processed()
             return true
         } catch {
-            if error is UnlinkedSubscription {
-                logger.info("webhook event waits for its subscription", metadata: ["event": "\(id)", "reason": "\(error)"])
-            } else {
-                logger.error("webhook event failed", metadata: ["event": "\(id)", "error": "\(error)"])
-            }
-            let unlinked = error is UnlinkedSubscription
-            try? await database.write { db in
-                let row = try Row.fetchOne(db, sql: "SELECT attempts, received_at FROM webhook_events WHERE id = ?", arguments: [id])
-                let attempts = (row?[0] as Int? ?? 0) + 1
-                let received: Int = row?[1] ?? now
-                if unlinked && now - received > 86_400 {
-                    // A day on, nothing has linked this subscription to one of our orders: it is not ours.
-                    try db.execute(
-                        sql: "UPDATE webhook_events SET processed_at = ?, attempts = ?, last_error = ? WHERE id = ?",
-                        arguments: [now, attempts, "never linked to an order: \(error)", id])
-                    return
-                }
-                // An unlinked event is retried on the next pass, right after the events that may link it.
-                let delay = unlinked ? 0 : min(3600, 1 << min(attempts, 12))
-                try db.execute(
-                    sql: "UPDATE webhook_events SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
-                    arguments: [attempts, now + delay, String(describing: error), id])
-            }
+            await recordFailure(id, error: error, now: now)
             return false
+        }
+    }
+
+    /// Records a failed attempt and when to try again.
+    private nonisolated func recordFailure(_ id: String, error: any Error, now: Int) async {
+        if error is UnlinkedSubscription {
+            logger.info("webhook event waits for its subscription", metadata: ["event": "\(id)", "reason": "\(error)"])
+        } else {
+            logger.error("webhook event failed", metadata: ["event": "\(id)", "error": "\(error)"])
+        }
+        let unlinked = error is UnlinkedSubscription
+        let description = String(describing: error)
+        try? await database.write { db in
+            let row = try Row.fetchOne(db, sql: "SELECT attempts, received_at FROM webhook_events WHERE id = ?", arguments: [id])
+            let attempts = (row?[0] as Int? ?? 0) + 1
+            let received: Int = row?[1] ?? now
+            if unlinked && now - received > 86_400 {
+                // A day on, nothing has linked this subscription to one of our orders: it is not ours.
+                try db.execute(
+                    sql: "UPDATE webhook_events SET processed_at = ?, attempts = ?, last_error = ? WHERE id = ?",
+                    arguments: [now, attempts, "never linked to an order: \(description)", id])
+                return
+            }
+            // An unlinked event is retried on the next pass, right after the events that may link it.
+            let delay = unlinked ? 0 : min(3600, 1 << min(attempts, 12))
+            try db.execute(
+                sql: "UPDATE webhook_events SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                arguments: [attempts, now + delay, description, id])
         }
     }
 

@@ -26,15 +26,38 @@ public struct SiteBuild {
         public let outFolder: String
         /// Wall time of each step, in order, for `sitegen build --timings`.
         public let phases: [(name: String, seconds: Double)]
+        /// True when nothing changed since the last build, so nothing was rendered.
+        public var upToDate = false
 
         public var description: String {
             let time = seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : String(format: "%.2f s", seconds)
+            if upToDate {
+                return "nothing changed since the last build of \(pages) pages and \(files - pages) other files (checked in \(time)) → \(outFolder)"
+            }
             return "built \(pages) pages and \(files - pages) other files in \(time) (\(written) written, \(unchanged) unchanged) → \(outFolder)"
         }
     }
 
+    /// Builds the site, or, when no input, not the program and not the output changed since the last
+    /// build, reports that without building (`Summary.upToDate`).
     public func run() throws(BuildError) -> Summary {
-        try build().summary
+        if let summary = upToDate() { return summary }
+        return try build().summary
+    }
+
+    /// The last build's summary when nothing it depends on changed since.
+    func upToDate() -> Summary? {
+        let started = DispatchTime.now()
+        guard let record = BuildRecord.read(from: BuildRecord.path(outFolder: outFolder)), record.siteFolder == siteFolder,
+              let program = BuildRecord.programStamp(), record.program == program,
+              let config = try? SiteConfig.load(siteFolder: siteFolder),
+              InputFingerprints.scan(siteFolder: siteFolder, config: config) == record.inputs,
+              BuildRecord.outputIsIntact(outFolder: outFolder)
+        else { return nil }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return Summary(
+            pages: record.pages, files: record.files, written: 0, unchanged: record.files, seconds: seconds, outFolder: outFolder,
+            phases: [("check inputs", seconds)], upToDate: true)
     }
 
     /// What a full build leaves for a later partial one: the model and what every page links against.
@@ -106,6 +129,11 @@ public struct SiteBuild {
         }
         phase("other files")
         try tree.commit()
+        // Best effort: without the record the next build only does the full work again.
+        try? BuildRecord(
+            program: BuildRecord.programStamp(), siteFolder: siteFolder, pages: jobs.count,
+            files: jobs.count + assets.files.count + generated.count, inputs: fingerprints
+        ).write(to: BuildRecord.path(outFolder: outFolder))
         phase("commit")
         let counts = tree.counts
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9

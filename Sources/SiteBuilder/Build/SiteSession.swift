@@ -24,11 +24,12 @@ public final class SiteSession {
     @discardableResult
     public func rebuild() throws(BuildError) -> Outcome {
         guard let last else { return try full() }
+        let started = DispatchTime.now()
         let config = last.model.config
         let now = InputFingerprints.scan(siteFolder: build.siteFolder, config: config)
         let changed = now.changes(since: last.fingerprints)
         if changed.isEmpty { return .unchanged }
-        if let pages = try partial(changed, fingerprints: now, from: last) { return pages }
+        if let pages = try partial(changed, fingerprints: now, from: last, started: started) { return pages }
         return try full()
     }
 
@@ -46,8 +47,10 @@ public final class SiteSession {
 
     /// Re-renders only the pages whose copy changed, when every change is an edit of an existing copy
     /// file that feeds one page; nil when the change needs a full build.
-    private func partial(_ changed: Set<String>, fingerprints: InputFingerprints, from last: SiteBuild.Built) throws(BuildError) -> Outcome? {
-        let started = DispatchTime.now()
+    /// `started` is when the rebuild began looking at the inputs, so the time reported covers the scan.
+    private func partial(
+        _ changed: Set<String>, fingerprints: InputFingerprints, from last: SiteBuild.Built, started: DispatchTime
+    ) throws(BuildError) -> Outcome? {
         var content = last.model.content
         var jobs: [PageJob] = []
         for path in changed.sorted() {

@@ -1,0 +1,20 @@
+import ServiceLifecycle
+
+/// Copies the write-ahead log back into the database file in the background. SQLite's own
+/// checkpoint runs on the writer right after a commit once the log passes 1,000 pages, and every
+/// write queued behind it waits for the copy and its fsyncs: most of the tail of order latency
+/// under load. Here most of the copying happens beside the writer (a passive checkpoint never
+/// blocks it), so the writer's checkpoint finds little left to do.
+struct WALCheckpointer: Service {
+    let database: CheckoutDatabase
+    /// How often to checkpoint.
+    var interval: Duration = .milliseconds(50)
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            try? await database.checkpoint()
+        }
+        try? await database.checkpoint()
+    }
+}

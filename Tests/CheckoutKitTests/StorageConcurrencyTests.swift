@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import CheckoutKit
+
+@Suite struct StorageConcurrencyTests {
+    @Test func concurrentWritesCommitTogetherAndAFailingOneRollsBackAlone() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("group-commit-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let database = try CheckoutDatabase(path: folder + "/checkout.sqlite")
+        try await database.write { db in try db.execute(sql: "CREATE TABLE marks (n INTEGER PRIMARY KEY)") }
+        struct Refused: Error {}
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            for n in 0..<200 {
+                group.addTask {
+                    do {
+                        try await database.write { db in
+                            try db.execute(sql: "INSERT INTO marks (n) VALUES (?)", arguments: [n])
+                            if n % 10 == 3 { throw Refused() }
+                        }
+                        return (n, true)
+                    } catch {
+                        return (n, false)
+                    }
+                }
+            }
+            return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        let stored = try await database.read { db in try Set(Int.fetchAll(db, sql: "SELECT n FROM marks")) }
+        #expect(stored == Set((0..<200).filter { $0 % 10 != 3 }))
+        #expect(outcomes.filter { $0.value }.keys.sorted() == stored.sorted())
+    }
+
+    @Test func aLateStoreNeverReplacesANewerCart() {
+        let cache = CartCache(generationSize: 4)
+        let older = cache.nextVersion(), newer = cache.nextVersion()
+        cache.store(StoredCart(id: "cart_a", coupon: "NEW", lines: []), version: newer)
+        cache.store(StoredCart(id: "cart_a", coupon: "OLD", lines: []), version: older)
+        #expect(cache.cart("cart_a")?.coupon == "NEW")
+    }
+
+    @Test func cartsDroppedWithAGenerationAreReadFromTheDatabaseAgain() {
+        let cache = CartCache(generationSize: 2)
+        let stale = cache.nextVersion()
+        for index in 0..<6 {
+            cache.store(StoredCart(id: "cart_\(index)", coupon: nil, lines: []), version: cache.nextVersion())
+        }
+        #expect(cache.cart("cart_0") == nil)
+        #expect(cache.cart("cart_5") != nil)
+        // A write older than what was dropped cannot be trusted to be the newest, so it is not kept.
+        cache.store(StoredCart(id: "cart_0", coupon: "STALE", lines: []), version: stale)
+        #expect(cache.cart("cart_0") == nil)
+    }
+}
