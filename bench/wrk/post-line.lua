@@ -1,6 +1,6 @@
--- POST a line (a random SKU from skus.txt, quantity 1) to one of the prepared carts.
+-- POST a line (a random SKU from skus.txt, quantity 1) to one of the carts prepared for it (line-carts.txt), round robin.
 local carts, skus = {}, {}
-for line in io.lines(os.getenv("BENCH_DIR") .. "/carts.txt") do carts[#carts + 1] = line end
+for line in io.lines(os.getenv("BENCH_DIR") .. "/line-carts.txt") do carts[#carts + 1] = line end
 for line in io.lines(os.getenv("BENCH_DIR") .. "/skus.txt") do skus[#skus + 1] = line end
 local counter = 0
 wrk.method = "POST"

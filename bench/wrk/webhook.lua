@@ -11,7 +11,7 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 setup = function(thread)
   thread:set("start_at", next_offset)
-  next_offset = next_offset + math.floor(#events / 4)
+  next_offset = next_offset + math.floor(#events / 2)
 end
 request = function()
   counter = counter + 1

@@ -40,18 +40,17 @@ public enum CheckoutApp {
             throw StartupError(description: "\(configuration.siteFolder)/\(error)")
         }
         let paths = site.catalogSource(siteFolder: configuration.siteFolder)
-        let catalog: CatalogSource.Loaded
-        do {
-            catalog = try CatalogSource(textPath: paths.text, databasePath: paths.database).load()
-        } catch {
-            throw StartupError(description: "cannot load the catalog: \(error)")
-        }
+        // The catalog and the email templates load on another core while the database opens: each
+        // takes a few milliseconds, and start-up time is time a restarted service is not answering.
+        async let loadedCatalog = Self.loadCatalog(text: paths.text, database: paths.database)
+        async let loadedTemplates = EmailTemplates.load(siteFolder: configuration.siteFolder)
         let database: CheckoutDatabase
         do {
             database = try CheckoutDatabase(path: configuration.databasePath)
         } catch {
             throw StartupError(description: "cannot open the database \(configuration.databasePath): \(error)")
         }
+        let catalog = try await loadedCatalog
         let address = ServiceAddress(configuration: configuration, site: site)
         let provider: any PaymentProvider
         switch configuration.provider {
@@ -78,9 +77,17 @@ public enum CheckoutApp {
         let filesFolder = URL(fileURLWithPath: configuration.siteFolder + "/" + site.filesFolder).resolvingSymlinksInPath().path
         return Shop(
             address: address, database: database, catalog: CatalogIndex(catalog.catalog), provider: provider, metrics: CheckoutMetrics(),
-            logger: logger, templates: try EmailTemplates.load(siteFolder: configuration.siteFolder),
+            logger: logger, templates: try await loadedTemplates,
             downloadSecret: SymmetricKey(data: Data(secret.utf8)), filesFolder: (filesFolder as NSString).standardizingPath,
             mailSender: mailSender)
+    }
+
+    private static func loadCatalog(text: String, database: String) throws -> CatalogSource.Loaded {
+        do {
+            return try CatalogSource(textPath: text, databasePath: database).load()
+        } catch {
+            throw StartupError(description: "cannot load the catalog: \(error)")
+        }
     }
 
     static func buildRouter(_ shop: Shop) -> Router<CheckoutRequestContext> {
