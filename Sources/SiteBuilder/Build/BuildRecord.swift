@@ -11,6 +11,9 @@ struct BuildRecord: Equatable {
     var files: Int
     var inputs: InputFingerprints
 
+    /// Stands for "the output is intact" where a check answers with a record.
+    static let intactOutput = BuildRecord(program: nil, siteFolder: "", pages: 0, files: 0, inputs: InputFingerprints())
+
     static func path(outFolder: String) -> String {
         let target = (outFolder as NSString).standardizingPath
         return (target as NSString).deletingLastPathComponent + "/." + (target as NSString).lastPathComponent + ".sitegen-inputs"
@@ -49,22 +52,35 @@ struct BuildRecord: Equatable {
 
     /// Reads a record; nil when it is missing or not one this version wrote.
     static func read(from path: String) -> BuildRecord? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count >= 4, lines[0] == "sitegen-inputs 1" else { return nil }
-        let program = lines[1].split(separator: "\t"), site = lines[2].split(separator: "\t", maxSplits: 1)
-        let counts = lines[3].split(separator: "\t")
-        guard program.count == 3, program[0] == "program", let size = Int(program[1]), let modified = Int64(program[2]),
-              site.count == 2, site[0] == "site", counts.count == 3, let pages = Int(counts[1]), let files = Int(counts[2])
-        else { return nil }
+        guard let lines = TabSeparatedLines(path: path) else { return nil }
+        var header: [[ArraySlice<UInt8>]] = []
         var inputs = InputFingerprints()
-        for line in lines.dropFirst(4) where !line.isEmpty {
-            let fields = line.split(separator: "\t", maxSplits: 2)
-            guard fields.count == 3, let size = Int(fields[0]), let modified = Int64(fields[1]) else { return nil }
-            inputs.files[String(fields[2])] = InputFingerprints.Stamp(size: size, modified: modified)
+        var valid = true
+        lines.forEach(fields: 3) { fields in
+            if header.count < 4 {
+                header.append(fields)
+                return true
+            }
+            guard fields.count == 3, let size = TabSeparatedLines.integer(fields[0]), let modified = TabSeparatedLines.integer(fields[1])
+            else {
+                valid = false
+                return false
+            }
+            inputs.files[TabSeparatedLines.string(fields[2])] = InputFingerprints.Stamp(size: Int(size), modified: modified)
+            return true
         }
+        guard valid, header.count == 4, header[0].map(TabSeparatedLines.string) == ["sitegen-inputs 1"] else { return nil }
+        let program = header[1], site = header[2], counts = header[3]
+        guard program.count == 3, TabSeparatedLines.string(program[0]) == "program",
+              let size = TabSeparatedLines.integer(program[1]), let modified = TabSeparatedLines.integer(program[2]),
+              site.count >= 2, TabSeparatedLines.string(site[0]) == "site",
+              counts.count == 3, TabSeparatedLines.string(counts[0]) == "counts",
+              let pages = TabSeparatedLines.integer(counts[1]), let files = TabSeparatedLines.integer(counts[2])
+        else { return nil }
+        // The site path is the rest of its line, tabs and all.
+        let sitePath = TabSeparatedLines.string(site[1]) + (site.count > 2 ? "\t" + TabSeparatedLines.string(site[2]) : "")
         return BuildRecord(
-            program: size < 0 ? nil : InputFingerprints.Stamp(size: size, modified: modified), siteFolder: String(site[1]), pages: pages,
-            files: files, inputs: inputs)
+            program: size < 0 ? nil : InputFingerprints.Stamp(size: Int(size), modified: modified), siteFolder: sitePath,
+            pages: Int(pages), files: Int(files), inputs: inputs)
     }
 }

@@ -48,12 +48,18 @@ public struct SiteBuild {
     /// The last build's summary when nothing it depends on changed since.
     func upToDate() -> Summary? {
         let started = DispatchTime.now()
-        guard let record = BuildRecord.read(from: BuildRecord.path(outFolder: outFolder)), record.siteFolder == siteFolder,
-              let program = BuildRecord.programStamp(), record.program == program,
-              let config = try? SiteConfig.load(siteFolder: siteFolder),
-              InputFingerprints.scan(siteFolder: siteFolder, config: config) == record.inputs,
-              BuildRecord.outputIsIntact(outFolder: outFolder)
-        else { return nil }
+        let (siteFolder, outFolder) = (self.siteFolder, self.outFolder)
+        // The inputs and the output are checked on two cores at once.
+        let checks = parallelMap([0, 1]) { check -> BuildRecord? in
+            if check == 1 { return BuildRecord.outputIsIntact(outFolder: outFolder) ? BuildRecord.intactOutput : nil }
+            guard let record = BuildRecord.read(from: BuildRecord.path(outFolder: outFolder)), record.siteFolder == siteFolder,
+                  let program = BuildRecord.programStamp(), record.program == program,
+                  let config = try? SiteConfig.load(siteFolder: siteFolder),
+                  InputFingerprints.scan(siteFolder: siteFolder, config: config) == record.inputs
+            else { return nil }
+            return record
+        }
+        guard let record = checks[0], checks[1] != nil else { return nil }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return Summary(
             pages: record.pages, files: record.files, written: 0, unchanged: record.files, seconds: seconds, outFolder: outFolder,

@@ -17,12 +17,13 @@ struct OutputManifest: Sendable {
 
     /// Reads a manifest; a missing or unreadable one is empty, which only means every file gets written.
     init(path: String) {
-        guard let data = FileManager.default.contents(atPath: path) else { return }
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let fields = line.split(separator: "\t", maxSplits: 3)
-            guard fields.count == 4, let hash = UInt64(fields[0], radix: 16), let size = Int(fields[1]), let modified = Int64(fields[2])
-            else { continue }
-            entries[String(fields[3])] = Entry(hash: hash, size: size, modified: modified)
+        guard let lines = TabSeparatedLines(path: path) else { return }
+        lines.forEach(fields: 4) { fields in
+            guard fields.count == 4, let hash = TabSeparatedLines.hex(fields[0]), let size = TabSeparatedLines.integer(fields[1]),
+                  let modified = TabSeparatedLines.integer(fields[2])
+            else { return true }
+            entries[TabSeparatedLines.string(fields[3])] = Entry(hash: hash, size: Int(size), modified: modified)
+            return true
         }
     }
 
