@@ -10,7 +10,7 @@ enum Outbox {
     static func enqueue(_ db: Database, key dedupeKey: String, to recipient: String, subject: String, body: String, now: Int) throws -> Bool {
         try db.execute(
             sql: "INSERT OR IGNORE INTO outbox (id, dedupe_key, recipient, subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [RandomToken.make(prefix: "mail_"), dedupeKey, recipient, subject, body, now])
+            arguments: [RandomToken.makeOrdered(prefix: "mail_"), dedupeKey, recipient, subject, body, now])
         return db.changesCount == 1
     }
 }

@@ -16,7 +16,7 @@ public enum OutgoingEvents {
                 return events == "*" || events.split(separator: ",").contains { $0 == type }
             }
         guard !endpoints.isEmpty else { return }
-        let id = RandomToken.make(prefix: "evt_")
+        let id = RandomToken.makeOrdered(prefix: "evt_")
         let payload = try JSONSerialization.data(
             withJSONObject: ["id": id, "object": "event", "type": type, "created": now, "data": data] as [String: Any],
             options: [.sortedKeys, .withoutEscapingSlashes])
@@ -26,7 +26,7 @@ public enum OutgoingEvents {
                     INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload, status, next_attempt_at, created_at)
                     VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
                     """,
-                arguments: [RandomToken.make(prefix: "whd_"), endpoint[0] as String, id, type, payload, now, now])
+                arguments: [RandomToken.makeOrdered(prefix: "whd_"), endpoint[0] as String, id, type, payload, now, now])
         }
     }
 }

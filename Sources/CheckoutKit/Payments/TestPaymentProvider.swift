@@ -13,7 +13,7 @@ struct TestPaymentProvider: PaymentProvider {
 
     /// Sessions are this service's own page, so they need no one's answer.
     func immediateSession() -> PaymentSession? {
-        let id = RandomToken.make(prefix: "cs_test_")
+        let id = RandomToken.makeOrdered(prefix: "cs_test_")
         return PaymentSession(id: id, url: publicURL() + "/test-pay/" + id)
     }
 

@@ -66,7 +66,7 @@ struct OrderStore: Sendable {
                 guard row[0] as String == idempotency.requestHash else { throw CheckoutError.idempotencyConflict }
                 return (try Self.load(db, id: row[1])!, true)
             }
-            let id = RandomToken.make(prefix: "ord_")
+            let id = RandomToken.makeOrdered(prefix: "ord_")
             try db.cachedStatement(sql: """
                 INSERT INTO orders (id, token, email, kind, status, currency, subtotal, discount, total, coupon, cart_id,
                                     provider, created_at, payment_session_id, payment_url)
@@ -82,7 +82,7 @@ struct OrderStore: Sendable {
                 """)
             for (position, line) in cart.lines.enumerated() {
                 try insert.execute(arguments: [
-                    RandomToken.make(bytes: 9, prefix: "oli_"), id, position, line.sku, line.kind.rawValue, line.title, line.option,
+                    RandomToken.makeOrdered(prefix: "oli_"), id, position, line.sku, line.kind.rawValue, line.title, line.option,
                     line.unitPrice.amount, line.quantity, line.total.amount, line.discount.amount, line.grants.joined(separator: ","),
                 ])
             }

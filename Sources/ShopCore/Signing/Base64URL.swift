@@ -2,9 +2,21 @@
 /// or query without escaping.
 public enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    /// The same 64 characters in ASCII order, so encoded strings sort as the bytes they encode do.
+    private static let sortableAlphabet = Array("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz".utf8)
 
     /// Encodes `bytes` without padding.
     public static func encode(_ bytes: some Collection<UInt8>) -> String {
+        encode(bytes, alphabet: alphabet)
+    }
+
+    /// Encodes `bytes` with the URL-safe characters reordered so that, for inputs of the same length,
+    /// the strings sort as the bytes do. Not decodable with `decode`.
+    public static func encodeSortable(_ bytes: some Collection<UInt8>) -> String {
+        encode(bytes, alphabet: sortableAlphabet)
+    }
+
+    private static func encode(_ bytes: some Collection<UInt8>, alphabet: [UInt8]) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((bytes.count * 4 + 2) / 3)
         var iterator = bytes.makeIterator()
