@@ -26,17 +26,7 @@ struct MoneyJSON: JSONBody, Equatable {
 
 /// A cart as the API shows it, priced from the catalog.
 struct CartJSON: JSONBody {
-    struct Line {
-        let id: String
-        let sku: String
-        let kind: String
-        let title: String
-        let option: String?
-        let quantity: Int
-        let unitPrice: MoneyJSON
-        let total: MoneyJSON
-        let discount: MoneyJSON
-    }
+    typealias Line = LineJSON
 
     struct CouponProblem: JSONBody {
         let code: String
@@ -65,7 +55,7 @@ struct CartJSON: JSONBody {
         lines = priced.lines.map {
             Line(
                 id: $0.id, sku: $0.sku, kind: $0.kind.rawValue, title: $0.title, option: $0.option, quantity: $0.quantity,
-                unitPrice: MoneyJSON($0.unitPrice), total: MoneyJSON($0.total), discount: MoneyJSON($0.discount))
+                unitPrice: MoneyJSON($0.unitPrice), total: MoneyJSON($0.total), discount: MoneyJSON($0.discount), refunded: nil)
         }
         subtotal = MoneyJSON(priced.subtotal)
         discount = MoneyJSON(priced.discount)
@@ -87,39 +77,45 @@ struct CartJSON: JSONBody {
             $0.member("id", id)
             $0.member("item_count", itemCount)
             $0.key("lines")
-            $0.array(lines) { json, line in
-                json.object {
-                    $0.member("discount", line.discount)
-                    $0.member("id", line.id)
-                    $0.member("kind", line.kind)
-                    $0.member("option", line.option)
-                    $0.member("quantity", line.quantity)
-                    $0.member("sku", line.sku)
-                    $0.member("title", line.title)
-                    $0.member("total", line.total)
-                    $0.member("unit_price", line.unitPrice)
-                }
-            }
+            $0.array(lines) { json, line in line.write(to: &json) }
             $0.member("subtotal", subtotal)
             $0.member("total", total)
         }
     }
 }
 
+/// A cart or order line; `refunded` only on orders.
+struct LineJSON: JSONBody {
+    let id: String
+    let sku: String
+    let kind: String
+    let title: String
+    let option: String?
+    let quantity: Int
+    let unitPrice: MoneyJSON
+    let total: MoneyJSON
+    let discount: MoneyJSON
+    let refunded: Bool?
+
+    func write(to json: inout JSONOutput) {
+        json.object {
+            $0.member("discount", discount)
+            $0.member("id", id)
+            $0.member("kind", kind)
+            $0.member("option", option)
+            $0.member("quantity", quantity)
+            if let refunded { $0.member("refunded", refunded) }
+            $0.member("sku", sku)
+            $0.member("title", title)
+            $0.member("total", total)
+            $0.member("unit_price", unitPrice)
+        }
+    }
+}
+
 /// An order as the thank-you page reads it.
 struct OrderJSON: JSONBody {
-    struct Line {
-        let id: String
-        let sku: String
-        let kind: String
-        let title: String
-        let option: String?
-        let quantity: Int
-        let unitPrice: MoneyJSON
-        let total: MoneyJSON
-        let discount: MoneyJSON
-        let refunded: Bool
-    }
+    typealias Line = LineJSON
 
     let id: String
     let status: String
@@ -193,20 +189,7 @@ struct OrderJSON: JSONBody {
             $0.member("email", email)
             $0.member("id", id)
             $0.key("lines")
-            $0.array(lines) { json, line in
-                json.object {
-                    $0.member("discount", line.discount)
-                    $0.member("id", line.id)
-                    $0.member("kind", line.kind)
-                    $0.member("option", line.option)
-                    $0.member("quantity", line.quantity)
-                    $0.member("refunded", line.refunded)
-                    $0.member("sku", line.sku)
-                    $0.member("title", line.title)
-                    $0.member("total", line.total)
-                    $0.member("unit_price", line.unitPrice)
-                }
-            }
+            $0.array(lines) { json, line in line.write(to: &json) }
             $0.member("paid_at", paidAt)
             $0.member("status", status)
             $0.member("subtotal", subtotal)
