@@ -60,17 +60,27 @@ struct CheckoutController: Sendable {
         let (order, replayed) = try await shop.orders.create(
             cart: priced, cartID: cartID, email: email, currency: priced.total.currency.code, provider: shop.provider.name,
             idempotency: idempotency, session: shop.provider.immediateSession())
-        if !replayed { shop.metrics.ordersCreated.increment() }
-        if let url = order.paymentURL {
-            return CheckoutResponse(orderID: order.id, orderToken: order.token, paymentURL: url, status: order.status.rawValue)
+        let url = try await shop.paymentURL(for: order) {
+            PaymentSessionRequest(order: order, successURL: shop.thankYouURL(order), cancelURL: shop.siteURL + "/cart/")
         }
-        let session = try await shop.provider.startSession(PaymentSessionRequest(
-            order: order, successURL: shop.thankYouURL(order), cancelURL: shop.siteURL + "/cart/"))
-        try await shop.orders.attachSession(order: order.id, sessionID: session.id, url: session.url)
-        return CheckoutResponse(orderID: order.id, orderToken: order.token, paymentURL: session.url, status: order.status.rawValue)
+        // Counted once its payment session is open, which a replay may be the one to do.
+        if !replayed || order.paymentURL == nil { shop.metrics.ordersCreated.increment() }
+        return CheckoutResponse(orderID: order.id, orderToken: order.token, paymentURL: url, status: order.status.rawValue)
     }
 
     static func hash(cartID: String, email: String) -> String {
         Data(SHA256.hash(data: Data("\(cartID)\n\(email)".utf8))).hexString
+    }
+}
+
+extension Shop {
+    /// Where to send the shopper to pay for `order`: the session stored with it (opened without asking
+    /// anyone, or by an earlier request with the same idempotency key), or one opened with the provider
+    /// now and stored.
+    func paymentURL(for order: StoredOrder, _ request: () -> PaymentSessionRequest) async throws -> String {
+        if let url = order.paymentURL { return url }
+        let session = try await provider.startSession(request())
+        try await orders.attachSession(order: order.id, sessionID: session.id, url: session.url)
+        return session.url
     }
 }

@@ -22,15 +22,16 @@ struct PlanController: Sendable {
         let cart = PricedCart(lines: [line], subtotal: plan.price, discount: .zero(plan.price.currency), total: plan.price, coupon: nil)
         let (order, _) = try await shop.orders.create(
             cart: cart, cartID: nil, email: email, currency: plan.price.currency.code, provider: shop.provider.name, kind: "subscription",
-            idempotency: nil)
-        let session = try await shop.provider.startSession(PaymentSessionRequest(
-            order: order, mode: .subscription(plan: plan.slug, interval: plan.interval.rawValue, trialDays: plan.trialDays),
-            successURL: shop.thankYouURL(order), cancelURL: shop.siteURL + "/plans/"))
-        try await shop.orders.attachSession(order: order.id, sessionID: session.id, url: session.url)
+            idempotency: nil, session: shop.provider.immediateSession())
+        let url = try await shop.paymentURL(for: order) {
+            PaymentSessionRequest(
+                order: order, mode: .subscription(plan: plan.slug, interval: plan.interval.rawValue, trialDays: plan.trialDays),
+                successURL: shop.thankYouURL(order), cancelURL: shop.siteURL + "/plans/")
+        }
         shop.metrics.ordersCreated.increment()
-        if body.isForm { return .redirect(to: session.url, type: .found) }
+        if body.isForm { return .redirect(to: url, type: .found) }
         return jsonResponse(
-            CheckoutController.CheckoutResponse(orderID: order.id, orderToken: order.token, paymentURL: session.url, status: order.status.rawValue),
+            CheckoutController.CheckoutResponse(orderID: order.id, orderToken: order.token, paymentURL: url, status: order.status.rawValue),
             status: .created)
     }
 }

@@ -21,7 +21,7 @@ struct DownloadLink: Sendable, Equatable {
 
     /// The token that follows `/downloads/`.
     func token(secret: SymmetricKey) -> String {
-        let payload = Self.base64URL(Data(
+        let payload = Base64URL.encode(Data(
             ["1", email, entitlement.item, entitlement.cause, file, String(expires)].joined(separator: "\n").utf8))
         return payload + "." + Self.signature(payload, secret: secret)
     }
@@ -29,7 +29,7 @@ struct DownloadLink: Sendable, Equatable {
     /// Reads and checks a token: the signature first, then the expiry.
     static func verify(_ token: String, secret: SymmetricKey, now: Int) throws(Problem) -> DownloadLink {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let payload = decodeBase64URL(String(parts[0])) else { throw .malformed }
+        guard parts.count == 2, let payload = Base64URL.decode(String(parts[0])) else { throw .malformed }
         let expected = Array(signature(String(parts[0]), secret: secret).utf8)
         let given = Array(parts[1].utf8)
         guard expected.count == given.count, zip(expected, given).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 else {
@@ -44,15 +44,7 @@ struct DownloadLink: Sendable, Equatable {
     }
 
     private static func signature(_ payload: String, secret: SymmetricKey) -> String {
-        base64URL(Data(HMAC<SHA256>.authenticationCode(for: Data(("/downloads/" + payload).utf8), using: secret)))
-    }
-
-    static func base64URL(_ data: Data) -> String {
-        Base64URL.encode(data)
-    }
-
-    static func decodeBase64URL(_ text: String) -> Data? {
-        Base64URL.decode(text).map { Data($0) }
+        Base64URL.encode(Data(HMAC<SHA256>.authenticationCode(for: Data(("/downloads/" + payload).utf8), using: secret)))
     }
 }
 

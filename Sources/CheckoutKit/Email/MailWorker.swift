@@ -16,8 +16,7 @@ actor MailWorker: Service {
     /// The drain running or queued last; each drain waits for the one before, because an actor lets a
     /// second call in while the first awaits the network, and two overlapping drains would send twice.
     private var lastDrain: Task<Int, Never>?
-    private let wakeUps: AsyncStream<Void>
-    private let wake: AsyncStream<Void>.Continuation
+    private let wakeUps = WorkerWakeUps()
 
     init(database: CheckoutDatabase, sender: any MailSender, from: String, clock: CheckoutClock, logger: Logger, metrics: CheckoutMetrics, holding: Bool) {
         self.database = database
@@ -27,11 +26,10 @@ actor MailWorker: Service {
         self.logger = logger
         self.metrics = metrics
         self.holding = holding
-        (wakeUps, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Asks for the outbox to be sent now.
-    nonisolated func notify() { wake.yield() }
+    nonisolated func notify() { wakeUps.notify() }
 
     func run() async throws {
         guard !holding else {
@@ -39,15 +37,7 @@ actor MailWorker: Service {
             try await gracefulShutdown()
             return
         }
-        let ticker = Task { [wake] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(2))
-                wake.yield()
-            }
-        }
-        defer { ticker.cancel() }
-        await drain()
-        for await _ in wakeUps.cancelOnGracefulShutdown() { await drain() }
+        await wakeUps.run(every: .seconds(2)) { await self.drain() }
     }
 
     /// Sends every email that is due; returns how many were sent.

@@ -19,8 +19,7 @@ actor WebhookDeliveryWorker: Service {
     /// The drain running or queued last; each drain waits for the one before, because an actor lets a
     /// second call in while the first awaits the network, and two overlapping drains would send twice.
     private var lastDrain: Task<Int, Never>?
-    private let wakeUps: AsyncStream<Void>
-    private let wake: AsyncStream<Void>.Continuation
+    private let wakeUps = WorkerWakeUps()
 
     init(database: CheckoutDatabase, clock: CheckoutClock, logger: Logger, metrics: CheckoutMetrics, client: HTTPClient = .shared) {
         self.database = database
@@ -28,21 +27,12 @@ actor WebhookDeliveryWorker: Service {
         self.logger = logger
         self.metrics = metrics
         self.client = client
-        (wakeUps, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    nonisolated func notify() { wake.yield() }
+    nonisolated func notify() { wakeUps.notify() }
 
     func run() async throws {
-        let ticker = Task { [wake] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(5))
-                wake.yield()
-            }
-        }
-        defer { ticker.cancel() }
-        await drain()
-        for await _ in wakeUps.cancelOnGracefulShutdown() { await drain() }
+        await wakeUps.run(every: .seconds(5)) { await self.drain() }
     }
 
     /// Attempts every delivery that is due; returns how many succeeded.

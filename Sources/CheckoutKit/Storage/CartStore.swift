@@ -28,7 +28,7 @@ struct CartStore: Sendable {
 
     func find(_ id: String) throws -> StoredCart? {
         if let cart = cache.cart(id) { return cart }
-        return try database.lookup { db in try Self.loadJoined(db, id: id) }
+        return try database.lookup { db in try Self.load(db, id: id) }
     }
 
     /// Runs a cart write and, once it has committed, keeps the cart it returns in the cache.
@@ -94,8 +94,10 @@ struct CartStore: Sendable {
         ).execute(arguments: [RandomToken.make(bytes: 9, prefix: "line_"), cart, sku, quantity, position])
     }
 
-    /// One statement, so it reads one consistent snapshot without a transaction around it.
-    static func loadJoined(_ db: Database, id: String) throws -> StoredCart? {
+    /// One cached statement: a cart is read on every cart request, so parsing SQL each time would cost
+    /// as much as running it, and a single statement reads one consistent snapshot even outside a
+    /// transaction (`CheckoutDatabase.lookup`).
+    static func load(_ db: Database, id: String) throws -> StoredCart? {
         let select = try db.cachedStatement(sql: """
             SELECT c.coupon, l.id, l.sku, l.quantity FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id
             WHERE c.id = ? ORDER BY l.position, l.rowid
@@ -107,20 +109,6 @@ struct CartStore: Sendable {
         if let lineID: String = first[1] { lines.append(CartLineRequest(id: lineID, sku: first[2], quantity: first[3])) }
         while let line = try rows.next() {
             lines.append(CartLineRequest(id: line[1], sku: line[2], quantity: line[3]))
-        }
-        return StoredCart(id: id, coupon: coupon, lines: lines)
-    }
-
-    static func load(_ db: Database, id: String) throws -> StoredCart? {
-        // Cached statements: a cart is read on every cart request, and parsing the SQL each time cost as much as running it.
-        let cart = try db.cachedStatement(sql: "SELECT coupon FROM carts WHERE id = ?")
-        guard let row = try Row.fetchOne(cart, arguments: [id]) else { return nil }
-        let coupon: String? = row[0]
-        let select = try db.cachedStatement(sql: "SELECT id, sku, quantity FROM cart_lines WHERE cart_id = ? ORDER BY position, rowid")
-        var lines: [CartLineRequest] = []
-        let rows = try Row.fetchCursor(select, arguments: [id])
-        while let line = try rows.next() {
-            lines.append(CartLineRequest(id: line[0], sku: line[1], quantity: line[2]))
         }
         return StoredCart(id: id, coupon: coupon, lines: lines)
     }

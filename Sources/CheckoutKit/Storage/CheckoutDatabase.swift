@@ -31,6 +31,9 @@ public struct CheckoutDatabase: Sendable {
         checkpointer = try DatabaseQueue(path: path, configuration: configuration)
     }
 
+    /// Grows with every commit of `write`: whether anything was written since the caller last looked.
+    var writeCount: Int { commits.committedBatches }
+
     /// Copies committed pages from the write-ahead log into the database file without blocking the
     /// writer or readers; the log starts over once everything in it has been copied.
     func checkpoint() async throws {

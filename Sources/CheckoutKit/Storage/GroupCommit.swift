@@ -27,6 +27,10 @@ final class GroupCommit: Sendable {
 
     private let pool: DatabasePool
     private let state = Mutex(State())
+    private let batches = Atomic<Int>(0)
+
+    /// How many batches have committed so far.
+    var committedBatches: Int { batches.load(ordering: .relaxed) }
 
     init(pool: DatabasePool) {
         self.pool = pool
@@ -93,6 +97,7 @@ final class GroupCommit: Sendable {
                     }
                     return .commit
                 }
+                batches.add(1, ordering: .relaxed)
                 for completion in completions { completion.succeed() }
             } catch {
                 for completion in completions { completion.fail(error) }

@@ -11,8 +11,13 @@ struct WALCheckpointer: Service {
     var interval: Duration = .milliseconds(50)
 
     func run() async throws {
+        var checkpointed = -1
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             try? await Task.sleep(for: interval)
+            // An idle service has nothing to copy: look again only after something was written.
+            let writes = database.writeCount
+            guard writes != checkpointed else { continue }
+            checkpointed = writes
             try? await database.checkpoint()
         }
         try? await database.checkpoint()

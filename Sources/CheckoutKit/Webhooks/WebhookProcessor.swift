@@ -16,8 +16,7 @@ actor WebhookProcessor: Service {
     let processed: @Sendable () -> Void
     let clock: CheckoutClock
     let logger: Logger
-    private let wakeUps: AsyncStream<Void>
-    private let wake: AsyncStream<Void>.Continuation
+    private let wakeUps = WorkerWakeUps()
 
     init(
         database: CheckoutDatabase, subscriptions: SubscriptionEventApplier, effects: DeliveryEffects, clock: CheckoutClock,
@@ -30,7 +29,6 @@ actor WebhookProcessor: Service {
         self.processed = processed
         self.clock = clock
         self.logger = logger
-        (wakeUps, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Processes every due event now; an event stored before the call is done when this returns, unless it failed.
@@ -39,18 +37,8 @@ actor WebhookProcessor: Service {
     }
 
     func run() async throws {
-        let ticker = Task { [wake] in
-            // Retries come due over time; look at the queue every second even when nothing new arrives.
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                wake.yield()
-            }
-        }
-        defer { ticker.cancel() }
-        await drain()
-        for await _ in wakeUps.cancelOnGracefulShutdown() {
-            await drain()
-        }
+        // Retries come due over time; look at the queue every second even when nothing new arrives.
+        await wakeUps.run(every: .seconds(1)) { await self.drain() }
     }
 
     /// Processes every due event.
