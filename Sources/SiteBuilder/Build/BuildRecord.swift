@@ -11,12 +11,8 @@ struct BuildRecord: Equatable {
     var files: Int
     var inputs: InputFingerprints
 
-    /// Stands for "the output is intact" where a check answers with a record.
-    static let intactOutput = BuildRecord(program: nil, siteFolder: "", pages: 0, files: 0, inputs: InputFingerprints())
-
     static func path(outFolder: String) -> String {
-        let target = (outFolder as NSString).standardizingPath
-        return (target as NSString).deletingLastPathComponent + "/." + (target as NSString).lastPathComponent + ".sitegen-inputs"
+        OutputTree.beside(outFolder, "sitegen-inputs")
     }
 
     static func programStamp() -> InputFingerprints.Stamp? {
@@ -29,8 +25,7 @@ struct BuildRecord: Equatable {
     /// Whether the output folder still holds exactly what the last build recorded in its manifest.
     static func outputIsIntact(outFolder: String) -> Bool {
         let target = (outFolder as NSString).standardizingPath
-        let manifestPath = (target as NSString).deletingLastPathComponent + "/." + (target as NSString).lastPathComponent + ".sitegen-manifest"
-        let manifest = OutputManifest(path: manifestPath)
+        let manifest = OutputManifest(path: OutputTree.beside(target, "sitegen-manifest"))
         guard !manifest.entries.isEmpty else { return false }
         for (file, entry) in manifest.entries {
             guard let current = OutputManifest.stat(target + "/" + file), current.size == entry.size, current.modified == entry.modified

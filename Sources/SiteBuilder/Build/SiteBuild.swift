@@ -50,16 +50,16 @@ public struct SiteBuild {
         let started = DispatchTime.now()
         let (siteFolder, outFolder) = (self.siteFolder, self.outFolder)
         // The inputs and the output are checked on two cores at once.
-        let checks = parallelMap([0, 1]) { check -> BuildRecord? in
-            if check == 1 { return BuildRecord.outputIsIntact(outFolder: outFolder) ? BuildRecord.intactOutput : nil }
+        let checks = parallelMap([true, false]) { inputs -> (record: BuildRecord?, outputIntact: Bool) in
+            guard inputs else { return (nil, BuildRecord.outputIsIntact(outFolder: outFolder)) }
             guard let record = BuildRecord.read(from: BuildRecord.path(outFolder: outFolder)), record.siteFolder == siteFolder,
                   let program = BuildRecord.programStamp(), record.program == program,
                   let config = try? SiteConfig.load(siteFolder: siteFolder),
                   InputFingerprints.scan(siteFolder: siteFolder, config: config) == record.inputs
-            else { return nil }
-            return record
+            else { return (nil, false) }
+            return (record, false)
         }
-        guard let record = checks[0], checks[1] != nil else { return nil }
+        guard let record = checks[0].record, checks[1].outputIntact else { return nil }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return Summary(
             pages: record.pages, files: record.files, written: 0, unchanged: record.files, seconds: seconds, outFolder: outFolder,

@@ -24,9 +24,8 @@ final class OutputTree: Sendable {
     init(target: String) throws(BuildError) {
         self.target = (target as NSString).standardizingPath
         let parent = (self.target as NSString).deletingLastPathComponent
-        let name = (self.target as NSString).lastPathComponent
-        staging = parent + "/.\(name).staging-\(getpid())"
-        manifestPath = parent + "/.\(name).sitegen-manifest"
+        staging = Self.beside(self.target, "staging-\(getpid())")
+        manifestPath = Self.beside(self.target, "sitegen-manifest")
         previous = FileManager.default.fileExists(atPath: self.target) ? OutputManifest(path: manifestPath) : OutputManifest()
         do {
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
@@ -35,6 +34,13 @@ final class OutputTree: Sendable {
         } catch {
             throw BuildError(file: self.target, message: "cannot prepare the output folder: \(error.localizedDescription)")
         }
+    }
+
+    /// `.NAME.SUFFIX` beside the output folder NAME, where the build keeps its staging folder, manifest
+    /// and record of inputs.
+    static func beside(_ target: String, _ suffix: String) -> String {
+        let target = (target as NSString).standardizingPath
+        return (target as NSString).deletingLastPathComponent + "/." + (target as NSString).lastPathComponent + "." + suffix
     }
 
     /// Files written and files kept from the previous build.
