@@ -5,16 +5,9 @@ import Testing
 @Suite struct BenchSmokeTests {
     @Test func theBenchmarkScriptsRunAndWriteBothResultFiles() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repositoryRoot + "/bench/bench.py", "--mode", "smoke", "--bin", try productsFolder().path, "--out", out]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "bench.py --mode smoke (needs hugo, wrk, /usr/bin/time: scripts/setup.sh --for-tests):\n\(text)")
+        let (status, text) = try runProgram(
+            "/usr/bin/env", ["python3", repositoryRoot + "/bench/bench.py", "--mode", "smoke", "--bin", try productsFolder().path, "--out", out])
+        #expect(status == 0, "bench.py --mode smoke (needs hugo, wrk, /usr/bin/time: scripts/setup.sh --for-tests):\n\(text)")
         let data = try #require(FileManager.default.contents(atPath: out + "/results.json"))
         let results = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let names = (results["measures"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }

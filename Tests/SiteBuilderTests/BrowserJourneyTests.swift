@@ -8,19 +8,11 @@ import Testing
     @Test func theShopWorksInARealBrowser() throws {
         let artifacts = repositoryRoot + "/test-artifacts/browser"
         try? FileManager.default.removeItem(atPath: artifacts)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
+        let (status, text) = try runProgram("/usr/bin/env", [
             "python3", repositoryRoot + "/Tests/browser/journeys.py", "--bin", try productsFolder().path, "--artifacts", artifacts,
             "--repo", repositoryRoot,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "browser journeys (needs scripts/setup.sh --for-tests):\n\(text)")
+        ])
+        #expect(status == 0, "browser journeys (needs scripts/setup.sh --for-tests):\n\(text)")
         let screenshots = (try? FileManager.default.contentsOfDirectory(atPath: artifacts))?.filter { $0.hasSuffix(".png") } ?? []
         #expect(screenshots.count >= 15, "a screenshot of every step")
     }
