@@ -90,18 +90,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "ShopCoreTests", dependencies: ["ShopCore"]),
+        // Generated inputs shared by the parsers' fuzz tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ShopCoreTests", dependencies: ["ShopCore", "TestSupport"]),
         .testTarget(
             name: "SiteBuilderTests",
             dependencies: [
-                "SiteBuilder", "ShopCore", "SitePreview",
+                "SiteBuilder", "ShopCore", "SitePreview", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "CheckoutKitTests",
             dependencies: [
-                "CheckoutKit", "ShopCore",
+                "CheckoutKit", "ShopCore", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),

@@ -74,6 +74,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    /// Ranges for the numeric flags, so a typo cannot overflow a computed lifetime or turn a limit off.
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port: \(port) is not a port (0 to 65535; 0 picks a free one)") }
+        guard (1...1_000_000).contains(downloadLimit) else { throw ValidationError("--download-limit: \(downloadLimit) is not from 1 to 1000000") }
+        guard (1...87_600).contains(linkHours) else { throw ValidationError("--link-hours: \(linkHours) is not from 1 to 87600 (ten years)") }
+        guard (0...3_650).contains(graceDays) else { throw ValidationError("--grace-days: \(graceDays) is not from 0 to 3650") }
+    }
+
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }

@@ -30,6 +30,7 @@ extension CheckoutError: HTTPResponseError {
         case .cartNotFound, .lineNotFound, .orderNotFound, .sessionNotFound: return .notFound
         case .emptyCart, .pricing, .invalid: return .unprocessableContent
         case .malformedBody: return .badRequest
+        case .payloadTooLarge: return .contentTooLarge
         case .idempotencyConflict: return .conflict
         case .paymentProviderFailed: return .badGateway
         case .tooManyRequests: return .tooManyRequests
@@ -47,6 +48,7 @@ extension CheckoutError: HTTPResponseError {
         case let .pricing(error): return error.code
         case .invalid: return "invalid_field"
         case .malformedBody: return "malformed_body"
+        case .payloadTooLarge: return "payload_too_large"
         case .idempotencyConflict: return "idempotency_key_reused"
         case .paymentProviderFailed: return "payment_provider_error"
         case .tooManyRequests: return "rate_limited"
@@ -79,6 +81,7 @@ extension CheckoutError: HTTPResponseError {
         case let .pricing(error): return error.message
         case let .invalid(_, message): return message
         case let .malformedBody(message): return message
+        case let .payloadTooLarge(limit): return "the body is larger than \(limit) bytes"
         case .idempotencyConflict: return "this Idempotency-Key was used for a different request"
         case .paymentProviderFailed: return "the payment provider could not start the payment; try again"
         case .tooManyRequests: return "too many requests; try again later"

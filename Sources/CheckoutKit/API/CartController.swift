@@ -24,11 +24,11 @@ struct CartController: Sendable {
 
     struct NewLine: Decodable {
         let sku: String
-        let quantity: Int?
+        let quantity: RequestedQuantity?
     }
 
     struct LineChange: Decodable {
-        let quantity: Int
+        let quantity: RequestedQuantity
     }
 
     struct CouponRequest: Decodable {
@@ -36,15 +36,26 @@ struct CartController: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        let body = try await decodeJSON(NewCart.self, from: request, context: context)
+        let body = try await RequestBody.json(NewCart.self, from: request, context: context)
+        // Lines of the same SKU merge, as adding them one by one would.
         var lines: [(sku: String, quantity: Int)] = []
         for (position, line) in (body.lines ?? []).enumerated() {
+            let quantity = line.quantity?.value ?? 1
             do {
-                try CartPricing.validate(sku: line.sku, quantity: line.quantity ?? 1, in: shop.catalog)
+                try CartPricing.validate(sku: line.sku, quantity: quantity, in: shop.catalog)
             } catch {
                 throw CheckoutError.invalid(field: "lines.\(position).\(error.field)", message: error.message)
             }
-            lines.append((line.sku, line.quantity ?? 1))
+            if let merged = lines.firstIndex(where: { $0.sku == line.sku }) {
+                lines[merged].quantity += quantity
+                guard lines[merged].quantity <= CartPricing.maxQuantity else {
+                    let error = PricingError.quantityOutOfRange(lines[merged].quantity)
+                    throw CheckoutError.invalid(field: "lines.\(position).quantity", message: error.message)
+                }
+            } else {
+                guard lines.count < CartPricing.maxLines else { throw CheckoutError.pricing(.tooManyLines) }
+                lines.append((line.sku, quantity))
+            }
         }
         let cart = try await shop.carts.create(lines: lines)
         shop.metrics.cartsCreated.increment()
@@ -57,8 +68,8 @@ struct CartController: Sendable {
     }
 
     @Sendable func addLine(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        let body = try await decodeJSON(NewLine.self, from: request, context: context)
-        let quantity = body.quantity ?? 1
+        let body = try await RequestBody.json(NewLine.self, from: request, context: context)
+        let quantity = body.quantity?.value ?? 1
         do { try CartPricing.validate(sku: body.sku, quantity: quantity, in: shop.catalog) } catch { throw CheckoutError.pricing(error) }
         let cart = try await shop.carts.addLine(
             cart: try context.parameters.require("cart"), sku: body.sku, quantity: quantity, limit: CartPricing.maxQuantity)
@@ -66,10 +77,11 @@ struct CartController: Sendable {
     }
 
     @Sendable func updateLine(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        let body = try await decodeJSON(LineChange.self, from: request, context: context)
-        guard (1...CartPricing.maxQuantity).contains(body.quantity) else { throw CheckoutError.pricing(.quantityOutOfRange(body.quantity)) }
+        let body = try await RequestBody.json(LineChange.self, from: request, context: context)
+        let quantity = body.quantity.value
+        guard (1...CartPricing.maxQuantity).contains(quantity) else { throw CheckoutError.pricing(.quantityOutOfRange(quantity)) }
         let cart = try await shop.carts.updateLine(
-            cart: try context.parameters.require("cart"), line: try context.parameters.require("line"), quantity: body.quantity)
+            cart: try context.parameters.require("cart"), line: try context.parameters.require("line"), quantity: quantity)
         return jsonResponse(shop.cartJSON(cart))
     }
 
@@ -79,7 +91,7 @@ struct CartController: Sendable {
     }
 
     @Sendable func applyCoupon(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        let body = try await decodeJSON(CouponRequest.self, from: request, context: context)
+        let body = try await RequestBody.json(CouponRequest.self, from: request, context: context)
         let id = try context.parameters.require("cart")
         guard let cart = try shop.carts.find(id) else { throw CheckoutError.cartNotFound }
         let code = body.code.trimmingCharacters(in: .whitespaces).uppercased()

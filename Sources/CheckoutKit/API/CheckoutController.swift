@@ -36,17 +36,15 @@ struct CheckoutController: Sendable {
     }
 
     @Sendable func checkout(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        let body = try await decodeJSON(CheckoutRequest.self, from: request, context: context)
-        let key = request.headers[HTTPField.Name("Idempotency-Key")!]
+        let body = try await RequestBody.json(CheckoutRequest.self, from: request, context: context)
+        let key = request.headers[.idempotencyKey]
         let response = try await placeOrder(cartID: body.cartID, email: body.email, idempotencyKey: key)
         return jsonResponse(response, status: .created)
     }
 
     /// Places an order for a cart: shared by the JSON API and the plain-form checkout.
     func placeOrder(cartID: String, email rawEmail: String, idempotencyKey: String?) async throws -> CheckoutResponse {
-        guard let email = EmailAddress.normalized(rawEmail) else {
-            throw CheckoutError.invalid(field: "email", message: "'\(rawEmail)' is not an email address")
-        }
+        let email = try EmailAddress.required(rawEmail)
         if let key = idempotencyKey, key.isEmpty || key.count > 255 {
             throw CheckoutError.invalid(field: "Idempotency-Key", message: "the Idempotency-Key must be 1 to 255 characters")
         }
@@ -54,6 +52,7 @@ struct CheckoutController: Sendable {
         let (priced, couponProblem) = shop.price(cart)
         guard !priced.lines.isEmpty else { throw CheckoutError.emptyCart }
         if let couponProblem { throw CheckoutError.pricing(couponProblem) }
+        do { try CartPricing.checkTotal(priced) } catch { throw CheckoutError.pricing(error) }
         let idempotency = idempotencyKey.map {
             OrderStore.Idempotency(key: $0, requestHash: Self.hash(cartID: cartID, email: email))
         }

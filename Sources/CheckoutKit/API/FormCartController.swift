@@ -17,44 +17,71 @@ struct FormCartController: Sendable {
         return routes
     }
 
+    /// `sku`, `quantity` (default 1) and `return_to`, as the product and bundle pages post them.
+    struct AddForm: Decodable {
+        let sku: String?
+        let quantity: RequestedQuantity?
+        let returnTo: String?
+
+        enum CodingKeys: String, CodingKey {
+            case sku, quantity
+            case returnTo = "return_to"
+        }
+    }
+
+    struct CouponForm: Decodable {
+        let code: String?
+    }
+
+    struct CheckoutForm: Decodable {
+        let email: String?
+    }
+
     @Sendable func add(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        let form = try await FormOrJSON.read(request, context: context)
-        let back = safeReturnPath(form.fields["return_to"], fallback: "/cart/")
-        let sku = form.fields["sku"] ?? ""
-        let quantity = Int(form.fields["quantity"] ?? "1") ?? 0
         do {
-            try CartPricing.validate(sku: sku, quantity: quantity, in: shop.catalog)
-            var cart = try await currentCart(request)
-            if cart == nil { cart = try await shop.carts.create(lines: []) }
-            let updated = try await shop.carts.addLine(cart: cart!.id, sku: sku, quantity: quantity, limit: CartPricing.maxQuantity)
-            var response = Response.redirect(to: shop.siteURL + back + "#added", type: .found)
-            response.setCookie(cartCookie(updated.id))
-            return response
-        } catch let error as PricingError {
-            return problem(CheckoutError.pricing(error), back: back)
+            let form = try await RequestBody.formOrJSON(AddForm.self, from: request, context: context).value
+            let back = safeReturnPath(form.returnTo, fallback: "/cart/")
+            do {
+                let sku = form.sku ?? "", quantity = form.quantity?.value ?? 1
+                try CartPricing.validate(sku: sku, quantity: quantity, in: shop.catalog)
+                let existing = try await currentCart(request)
+                let cart = if let existing { existing } else { try await shop.carts.create(lines: []) }
+                let updated = try await shop.carts.addLine(cart: cart.id, sku: sku, quantity: quantity, limit: CartPricing.maxQuantity)
+                var response = Response.redirect(to: shop.siteURL + back + "#added", type: .found)
+                response.setCookie(cartCookie(updated.id))
+                return response
+            } catch let error as PricingError {
+                return problem(CheckoutError.pricing(error), back: back)
+            } catch let error as CheckoutError {
+                return problem(error, back: back)
+            }
         } catch let error as CheckoutError {
-            return problem(error, back: back)
+            return problem(error, back: "/cart/")
         }
     }
 
     @Sendable func coupon(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        let form = try await FormOrJSON.read(request, context: context)
-        guard let cart = try await currentCart(request) else { return problem(.cartNotFound, back: "/cart/") }
-        let code = (form.fields["code"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
         do {
-            try CartPricing.validateCoupon(code, lines: cart.lines, index: shop.catalog, today: shop.clock.today)
-        } catch {
-            return problem(.pricing(error), back: "/cart/")
+            let form = try await RequestBody.formOrJSON(CouponForm.self, from: request, context: context).value
+            guard let cart = try await currentCart(request) else { return problem(.cartNotFound, back: "/cart/") }
+            let code = (form.code ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+            do {
+                try CartPricing.validateCoupon(code, lines: cart.lines, index: shop.catalog, today: shop.clock.today)
+            } catch {
+                return problem(.pricing(error), back: "/cart/")
+            }
+            _ = try await shop.carts.setCoupon(cart: cart.id, code: code)
+            return .redirect(to: shop.siteURL + "/cart/", type: .found)
+        } catch let error as CheckoutError {
+            return problem(error, back: "/cart/")
         }
-        _ = try await shop.carts.setCoupon(cart: cart.id, code: code)
-        return .redirect(to: shop.siteURL + "/cart/", type: .found)
     }
 
     @Sendable func checkout(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        let form = try await FormOrJSON.read(request, context: context)
-        guard let cart = try await currentCart(request) else { return problem(.cartNotFound, back: "/cart/") }
         do {
-            let placed = try await CheckoutController(shop: shop).placeOrder(cartID: cart.id, email: form.fields["email"] ?? "", idempotencyKey: nil)
+            let form = try await RequestBody.formOrJSON(CheckoutForm.self, from: request, context: context).value
+            guard let cart = try await currentCart(request) else { return problem(.cartNotFound, back: "/cart/") }
+            let placed = try await CheckoutController(shop: shop).placeOrder(cartID: cart.id, email: form.email ?? "", idempotencyKey: nil)
             var response = Response.redirect(to: placed.paymentURL, type: .found)
             response.setCookie(cartCookie("", maxAge: 0))
             return response

@@ -7,15 +7,17 @@ import ShopCore
 struct PlanController: Sendable {
     let shop: Shop
 
+    struct PlanCheckoutRequest: Decodable {
+        let email: String?
+    }
+
     @Sendable func checkout(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        let body = try await FormOrJSON.read(request, context: context)
+        let body = try await RequestBody.formOrJSON(PlanCheckoutRequest.self, from: request, context: context)
         let slug = try context.parameters.require("plan")
         guard let plan = shop.catalog.plansBySlug[slug] else {
-            throw CheckoutError.invalid(field: "plan", message: "'\(slug)' is not a membership plan")
+            throw CheckoutError.invalid(field: "plan", message: "\(Quoted(slug)) is not a membership plan")
         }
-        guard let email = EmailAddress.normalized(body.fields["email"] ?? "") else {
-            throw CheckoutError.invalid(field: "email", message: "'\(body.fields["email"] ?? "")' is not an email address")
-        }
+        let email = try EmailAddress.required(body.value.email)
         let line = PricedLine(
             id: "plan", sku: plan.sku, kind: .plan, title: plan.title, option: nil, unitPrice: plan.price, quantity: 1, total: plan.price,
             discount: .zero(plan.price.currency), grants: [], niche: nil)

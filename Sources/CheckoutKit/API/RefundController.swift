@@ -21,7 +21,7 @@ struct RefundController: Sendable {
         guard let token = shop.configuration.adminToken, !token.isEmpty,
               OrderController.constantTimeEqual(request.headers[.authorization] ?? "", "Bearer " + token)
         else { throw CheckoutError.unauthorized }
-        let body = try await decodeJSON(RefundRequest.self, from: request, context: context)
+        let body = try await RequestBody.json(RefundRequest.self, from: request, context: context)
         guard let order = try await shop.orders.find(try context.parameters.require("order")) else { throw CheckoutError.orderNotFound }
         guard order.paidAt != nil, order.kind == "purchase" else {
             throw CheckoutError.invalid(field: "order_id", message: "only a paid purchase can be refunded")

@@ -200,6 +200,7 @@ struct OrderJSON: JSONBody {
 
 /// Unix seconds as an ISO 8601 UTC timestamp (`2026-11-21T09:30:00Z`).
 func isoTime(_ seconds: Int) -> String {
+    let seconds = min(max(seconds, CivilDate.supportedSeconds.lowerBound), CivilDate.supportedSeconds.upperBound)
     let (year, month, day) = CivilDate.from(unixSeconds: seconds)
     let time = ((seconds % 86_400) + 86_400) % 86_400
     return CivilDate.format(year, month, day) + "T" + CivilDate.twoDigits(time / 3600) + ":" + CivilDate.twoDigits(time / 60 % 60) + ":"

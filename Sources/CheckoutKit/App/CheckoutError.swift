@@ -9,6 +9,8 @@ public enum CheckoutError: Error, Equatable, Sendable {
     case pricing(PricingError)
     case invalid(field: String, message: String)
     case malformedBody(String)
+    /// The body is over the route's limit, in bytes.
+    case payloadTooLarge(limit: Int)
     case idempotencyConflict
     case paymentProviderFailed
     case sessionNotFound

@@ -38,7 +38,15 @@ final class Shop: Sendable {
         self.database = database
         let clock = configuration.clock
         self.clock = clock
-        carts = CartStore(database: database, clock: clock)
+        let holder = CatalogHolder(catalog)
+        catalogHolder = holder
+        carts = CartStore(database: database, clock: clock) { before, after in
+            do throws(PricingError) {
+                try CartPricing.checkChange(from: before?.lines, to: after.lines, index: holder.current, today: clock.today)
+            } catch {
+                throw CheckoutError.pricing(error)
+            }
+        }
         orders = OrderStore(database: database, clock: clock)
         events = WebhookEventStore(database: database, clock: clock)
         self.provider = provider
@@ -46,8 +54,6 @@ final class Shop: Sendable {
         self.logger = logger
         self.templates = templates
         shopName = address.site.title
-        let holder = CatalogHolder(catalog)
-        catalogHolder = holder
         let currentCatalog: @Sendable () -> CatalogIndex = { holder.current }
         let links = DownloadLinks(
             secret: downloadSecret, publicURL: { address.publicURL }, lifetime: configuration.linkLifetime, catalog: currentCatalog)

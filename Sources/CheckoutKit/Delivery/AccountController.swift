@@ -13,11 +13,13 @@ struct AccountController: Sendable {
     static let loginLifetime = 15 * 60
     static let sessionLifetime = 30 * 24 * 3600
 
+    struct LoginRequest: Decodable {
+        let email: String?
+    }
+
     @Sendable func login(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        let body = try await FormOrJSON.read(request, context: context)
-        guard let email = EmailAddress.normalized(body.fields["email"] ?? "") else {
-            throw CheckoutError.invalid(field: "email", message: "'\(body.fields["email"] ?? "")' is not an email address")
-        }
+        let body = try await RequestBody.formOrJSON(LoginRequest.self, from: request, context: context)
+        let email = try EmailAddress.required(body.value.email)
         let now = shop.clock.seconds
         guard shop.limiter.allow("login-ip:" + context.remoteIP, rule: shop.configuration.loginLimitPerIP, now: now),
               shop.limiter.allow("login-email:" + email, rule: shop.configuration.loginLimitPerAddress, now: now)
@@ -141,7 +143,7 @@ struct AccountController: Sendable {
                 db, sql: "SELECT provider_id, status, current_period_end, order_id, plan FROM subscriptions WHERE id = ? AND email = ?",
                 arguments: [id, email]
             ).map { (provider: $0[0] as String, status: $0[1] as String, periodEnd: $0[2] as Int, order: $0[3] as String?, plan: $0[4] as String) }
-        }) else { throw CheckoutError.invalid(field: "subscription", message: "no subscription '\(id)' on this account") }
+        }) else { throw CheckoutError.invalid(field: "subscription", message: "no subscription \(Quoted(id)) on this account") }
         try await shop.provider.setCancelAtPeriodEnd(subscription: row.provider, cancel)
         if shop.provider.name == "test" {
             try await TestEventSender(shop: shop).send(type: "customer.subscription.updated", object: [

@@ -44,7 +44,7 @@ struct DeliveryEffects: Sendable {
                     "current_period_end": periodEnd, "cancel_at_period_end": row[2] as Bool,
                 ], now: now)
             if change.to == .pastDue && change.from != .pastDue {
-                let until = Date(timeIntervalSince1970: TimeInterval(periodEnd + ledger.grace)).formatted(date: .long, time: .omitted)
+                let until = Date(timeIntervalSince1970: TimeInterval(periodEnd) + TimeInterval(ledger.grace)).formatted(date: .long, time: .omitted)
                 let planTitle = ledger.catalog().plansBySlug[change.plan]?.title ?? change.plan
                 let (subject, body) = templates.render(.paymentFailed, [
                     "shop": .text(shopName), "plan": .text(planTitle), "access_until": .text(until),

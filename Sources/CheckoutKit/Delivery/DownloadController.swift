@@ -102,23 +102,31 @@ struct DownloadController: Sendable {
     static func disposition(_ file: String) -> String {
         let name = (file as NSString).lastPathComponent
         let ascii = String(name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" ? Character($0) : "_" })
-        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? ascii
+        let encoded = PercentEncoding.unreserved(name)
         return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
     }
 
-    /// A single `bytes=a-b`, `bytes=a-` or `bytes=-n` range within a file of `size` bytes.
+    /// A single `bytes=a-b`, `bytes=a-` or `bytes=-n` range within a file of `size` bytes (RFC 9110
+    /// §14.1.2): a last position past the end, however large, means the end; a suffix longer than the
+    /// file means all of it; nil when the range is malformed, empty, or starts past the end (416).
     static func byteRange(_ header: String, size: Int) -> ClosedRange<Int>? {
         guard header.hasPrefix("bytes="), size > 0 else { return nil }
         let spec = header.dropFirst(6)
         guard !spec.contains(","), let dash = spec.firstIndex(of: "-") else { return nil }
         let start = spec[..<dash], end = spec[spec.index(after: dash)...]
         if start.isEmpty {
-            guard let suffix = Int(end), suffix > 0 else { return nil }
-            return max(0, size - suffix)...(size - 1)
+            guard let suffix = position(end), suffix > 0 else { return nil }
+            return (size - min(suffix, size))...(size - 1)
         }
-        guard let lower = Int(start), lower < size else { return nil }
-        let upper = end.isEmpty ? size - 1 : min(Int(end) ?? -1, size - 1)
-        guard upper >= lower else { return nil }
-        return lower...upper
+        guard let lower = position(start), lower < size else { return nil }
+        guard !end.isEmpty else { return lower...(size - 1) }
+        guard let upper = position(end), upper >= lower else { return nil }
+        return lower...min(upper, size - 1)
+    }
+
+    /// A byte position: ASCII digits only; one too large for `Int` reads as `Int.max` (past any end).
+    private static func position(_ digits: Substring) -> Int? {
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        return Int(digits) ?? Int.max
     }
 }

@@ -8,15 +8,25 @@ import ShopCore
 struct LeadController: Sendable {
     let shop: Shop
 
+    /// `email`, `magnet` (a lead magnet's slug) and, from the page's form, `return_to`.
+    struct LeadRequest: Decodable {
+        let email: String?
+        let magnet: String?
+        let returnTo: String?
+
+        enum CodingKeys: String, CodingKey {
+            case email, magnet
+            case returnTo = "return_to"
+        }
+    }
+
     @Sendable func create(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        let body = try await FormOrJSON.read(request, context: context)
-        let magnetSlug = body.fields["magnet"] ?? ""
+        let body = try await RequestBody.formOrJSON(LeadRequest.self, from: request, context: context)
+        let magnetSlug = body.value.magnet ?? ""
         guard let magnet = shop.catalog.leadMagnetsBySlug[magnetSlug] else {
-            throw CheckoutError.invalid(field: "magnet", message: "'\(magnetSlug)' is not a free printable of this shop")
+            throw CheckoutError.invalid(field: "magnet", message: "\(Quoted(magnetSlug)) is not a free printable of this shop")
         }
-        guard let email = EmailAddress.normalized(body.fields["email"] ?? "") else {
-            throw CheckoutError.invalid(field: "email", message: "'\(body.fields["email"] ?? "")' is not an email address")
-        }
+        let email = try EmailAddress.required(body.value.email)
         let now = shop.clock.seconds
         guard shop.limiter.allow("lead-ip:" + context.remoteIP, rule: shop.configuration.leadLimitPerIP, now: now),
               shop.limiter.allow("lead-email:" + email, rule: shop.configuration.leadLimitPerAddress, now: now)
@@ -44,7 +54,7 @@ struct LeadController: Sendable {
         }
         shop.mail.notify()
         if body.isForm {
-            let back = safeReturnPath(body.fields["return_to"], fallback: SitePathsForCheckout.magnet(magnet.slug))
+            let back = safeReturnPath(body.value.returnTo, fallback: SitePathsForCheckout.magnet(magnet.slug))
             return .redirect(to: shop.siteURL + back + "#lead-sent", type: .found)
         }
         return try jsonResponse(["status": "confirmation_sent", "email": email], status: .accepted)

@@ -25,7 +25,7 @@ struct ObservabilityMiddleware: RouterMiddleware {
         }
         var response = try await next(request, context)
         status = response.status.code
-        response.headers[HTTPField.Name("X-Request-Id")!] = context.id
+        response.headers[.requestID] = context.id
         return response
     }
 }

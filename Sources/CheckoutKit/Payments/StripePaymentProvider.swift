@@ -117,30 +117,14 @@ struct StripePaymentProvider: PaymentProvider {
     }
 }
 
-/// `application/x-www-form-urlencoded`, with keys and values percent-encoded as Stripe expects.
+/// `application/x-www-form-urlencoded`, with keys and values percent-encoded as Stripe expects:
+/// everything but RFC 3986's unreserved ASCII characters is escaped (UTF-8 bytes as `%XX`).
 enum FormEncoding {
-    private static let allowed: CharacterSet = {
-        var set = CharacterSet.alphanumerics
-        set.insert(charactersIn: "-._~")
-        return set
-    }()
-
     static func encode(_ pairs: [(String, String)]) -> String {
         pairs.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
     }
 
     static func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
-
-    /// Decodes a form body into pairs, in order.
-    static func decode(_ body: String) -> [(String, String)] {
-        body.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            func unescape(_ part: Substring) -> String {
-                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
-            }
-            return (unescape(parts[0]), parts.count > 1 ? unescape(parts[1]) : "")
-        }
+        PercentEncoding.unreserved(text)
     }
 }

@@ -8,11 +8,15 @@ struct TestPaymentProvider: PaymentProvider {
     var name: String { "test" }
 
     func startSession(_ request: PaymentSessionRequest) async throws -> PaymentSession {
-        immediateSession()!
+        newSession()
     }
 
     /// Sessions are this service's own page, so they need no one's answer.
     func immediateSession() -> PaymentSession? {
+        newSession()
+    }
+
+    private func newSession() -> PaymentSession {
         let id = RandomToken.makeOrdered(prefix: "cs_test_")
         return PaymentSession(id: id, url: publicURL() + "/test-pay/" + id)
     }

@@ -12,17 +12,23 @@ public struct StoredCart: Sendable, Equatable {
 struct CartStore: Sendable {
     let database: CheckoutDatabase
     let clock: CheckoutClock
+    /// Checks a cart as a write would leave it (and as it was before, nil for a new cart), inside the
+    /// write's transaction; throwing rolls the write back. The shop refuses totals no payment can take.
+    var admit: @Sendable (_ before: StoredCart?, _ after: StoredCart) throws -> Void = { _, _ in }
     let cache = CartCache()
 
     func create(lines: [(sku: String, quantity: Int)]) async throws -> StoredCart {
         let id = RandomToken.make(prefix: "cart_")
         let now = clock.seconds
+        let admit = self.admit
         return try await commit { db in
             try db.cachedStatement(sql: "INSERT INTO carts (id, created_at, updated_at) VALUES (?, ?, ?)").execute(arguments: [id, now, now])
             for (position, line) in lines.enumerated() {
                 try Self.upsertLine(db, cart: id, sku: line.sku, quantity: line.quantity, position: position)
             }
-            return try Self.load(db, id: id)!
+            let cart = try Self.loadWritten(db, id: id)
+            try admit(nil, cart)
+            return cart
         }
     }
 
@@ -45,6 +51,7 @@ struct CartStore: Sendable {
     /// Adds `quantity` of `sku`, merging with a line of the same SKU. `limit` bounds the merged quantity.
     func addLine(cart id: String, sku: String, quantity: Int, limit: Int) async throws -> StoredCart {
         let now = clock.seconds
+        let admit = self.admit
         return try await commit { db in
             guard let cart = try Self.load(db, id: id) else { throw CheckoutError.cartNotFound }
             let existing = cart.lines.first { $0.sku == sku }?.quantity ?? 0
@@ -52,12 +59,14 @@ struct CartStore: Sendable {
             guard existing > 0 || cart.lines.count < CartPricing.maxLines else { throw CheckoutError.pricing(.tooManyLines) }
             try Self.upsertLine(db, cart: id, sku: sku, quantity: existing + quantity, position: cart.lines.count)
             try db.cachedStatement(sql: "UPDATE carts SET updated_at = ? WHERE id = ?").execute(arguments: [now, id])
-            return try Self.load(db, id: id)!
+            let updated = try Self.loadWritten(db, id: id)
+            try admit(cart, updated)
+            return updated
         }
     }
 
     func updateLine(cart id: String, line: String, quantity: Int) async throws -> StoredCart {
-        try await change(cart: id) { db in
+        try await change(cart: id, admitting: true) { db in
             try db.execute(sql: "UPDATE cart_lines SET quantity = ? WHERE id = ? AND cart_id = ?", arguments: [quantity, line, id])
             guard db.changesCount == 1 else { throw CheckoutError.lineNotFound }
         }
@@ -76,14 +85,26 @@ struct CartStore: Sendable {
         }
     }
 
-    private func change(cart id: String, _ body: @escaping @Sendable (Database) throws -> Void) async throws -> StoredCart {
+    /// Runs a change to an existing cart; with `admitting`, the result must pass `admit` too.
+    private func change(
+        cart id: String, admitting: Bool = false, _ body: @escaping @Sendable (Database) throws -> Void
+    ) async throws -> StoredCart {
         let now = clock.seconds
+        let admit = self.admit
         return try await commit { db in
-            guard try Self.load(db, id: id) != nil else { throw CheckoutError.cartNotFound }
+            guard let before = try Self.load(db, id: id) else { throw CheckoutError.cartNotFound }
             try body(db)
             try db.cachedStatement(sql: "UPDATE carts SET updated_at = ? WHERE id = ?").execute(arguments: [now, id])
-            return try Self.load(db, id: id)!
+            let after = try Self.loadWritten(db, id: id)
+            if admitting { try admit(before, after) }
+            return after
         }
+    }
+
+    /// A cart this transaction has just written, so it exists.
+    private static func loadWritten(_ db: Database, id: String) throws -> StoredCart {
+        guard let cart = try load(db, id: id) else { throw CheckoutError.cartNotFound }
+        return cart
     }
 
     private static func upsertLine(_ db: Database, cart: String, sku: String, quantity: Int, position: Int) throws {

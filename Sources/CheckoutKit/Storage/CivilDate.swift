@@ -3,7 +3,11 @@
 /// the rest of the pricing.
 enum CivilDate {
     /// The proleptic Gregorian (year, month, day) of a Unix time, in UTC.
+    /// Times this handles: the start of year 1 to the end of year 9999. Others are taken as the nearer end.
+    static let supportedSeconds = -62_135_596_800...253_402_300_799
+
     static func from(unixSeconds seconds: Int) -> (year: Int, month: Int, day: Int) {
+        let seconds = min(max(seconds, supportedSeconds.lowerBound), supportedSeconds.upperBound)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let shifted = days + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097

@@ -45,7 +45,7 @@ final class GroupCommit: Sendable {
                         value = try body(db)
                         return .commit
                     }
-                    let result = value!
+                    guard let result = value else { return nil }
                     return Completion(succeed: { continuation.resume(returning: result) }, fail: { continuation.resume(throwing: $0) })
                 } catch {
                     continuation.resume(throwing: error)

@@ -64,7 +64,8 @@ struct OrderStore: Sendable {
                let row = try Row.fetchOne(
                    db.cachedStatement(sql: "SELECT request_hash, order_id FROM idempotency_keys WHERE key = ?"), arguments: [idempotency.key]) {
                 guard row[0] as String == idempotency.requestHash else { throw CheckoutError.idempotencyConflict }
-                return (try Self.load(db, id: row[1])!, true)
+                guard let order = try Self.load(db, id: row[1]) else { throw CheckoutError.orderNotFound }
+                return (order, true)
             }
             let id = RandomToken.makeOrdered(prefix: "ord_")
             try db.cachedStatement(sql: """
@@ -90,7 +91,8 @@ struct OrderStore: Sendable {
                 try db.cachedStatement(sql: "INSERT INTO idempotency_keys (key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?)")
                     .execute(arguments: [idempotency.key, idempotency.requestHash, id, now])
             }
-            return (try Self.load(db, id: id)!, false)
+            guard let order = try Self.load(db, id: id) else { throw CheckoutError.orderNotFound }
+            return (order, false)
         }
     }
 

@@ -11,6 +11,30 @@ struct StripeEvent: Decodable, Sendable {
         let object: StripeObject
     }
 
+    /// The Unix times an event may carry (seconds since 1970, up to the end of year 9999). Anything
+    /// else makes it a malformed event, so no later date arithmetic sees an absurd time.
+    static let validTimes = 0...253_402_300_799
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, created, data
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        type = try container.decode(String.self, forKey: .type)
+        created = try Self.time(container.decode(Int.self, forKey: .created), key: .created, in: container)
+        data = try container.decode(EventData.self, forKey: .data)
+    }
+
+    /// `value` when it is a valid event time; else a decoding error naming `key`.
+    static func time<Key: CodingKey>(_ value: Int, key: Key, in container: KeyedDecodingContainer<Key>) throws -> Int {
+        guard validTimes.contains(value) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "\(value) is not a time between 1970 and 9999")
+        }
+        return value
+    }
+
     static func decode(_ payload: Data) throws -> StripeEvent {
         try JSONDecoder().decode(StripeEvent.self, from: payload)
     }
@@ -66,10 +90,12 @@ struct StripeObject: Decodable, Sendable {
         subscription = Self.identifier(container, .subscription)
         status = try container.decodeIfPresent(String.self, forKey: .status)
         mode = try container.decodeIfPresent(String.self, forKey: .mode)
-        currentPeriodEnd = try? container.decodeIfPresent(Int.self, forKey: .currentPeriodEnd)
+        currentPeriodEnd = try (try? container.decodeIfPresent(Int.self, forKey: .currentPeriodEnd))
+            .map { try StripeEvent.time($0, key: .currentPeriodEnd, in: container) }
         cancelAtPeriodEnd = try? container.decodeIfPresent(Bool.self, forKey: .cancelAtPeriodEnd)
         customerEmail = try? container.decodeIfPresent(String.self, forKey: .customerEmail)
-        linePeriodEnd = (try? container.decodeIfPresent(InvoiceLines.self, forKey: .lines))?.data.first?.period?.end
+        linePeriodEnd = try ((try? container.decodeIfPresent(InvoiceLines.self, forKey: .lines))?.data.first?.period?.end)
+            .map { try StripeEvent.time($0, key: .lines, in: container) }
         subscriptionMetadata = (try? container.decodeIfPresent(SubscriptionDetails.self, forKey: .subscriptionDetails))?.metadata
     }
 

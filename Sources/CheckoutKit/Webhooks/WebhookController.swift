@@ -22,7 +22,7 @@ struct WebhookController: Sendable {
         let payload = Data(buffer: buffer)
         let verifier = StripeSignature(secret: shop.configuration.webhookSecret)
         do throws(SignatureFailure) {
-            try verifier.verify(header: request.headers[HTTPField.Name("Stripe-Signature")!], payload: payload, now: shop.clock.now())
+            try verifier.verify(header: request.headers[.stripeSignature], payload: payload, now: shop.clock.now())
         } catch {
             shop.metrics.webhookVerificationFailures.increment()
             context.logger.warning("webhook signature refused", metadata: ["reason": "\(error)"])

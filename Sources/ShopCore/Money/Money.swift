@@ -30,10 +30,10 @@ public struct Money: Hashable, Sendable, Codable, Comparable, CustomStringConver
               whole.count <= 12
         else { return nil }
         var amount: Int64 = 0
-        for digit in whole { amount = amount * 10 + Int64(digit.asciiValue! - 48) }
+        for digit in whole { amount = amount * 10 + Int64(digit.wholeNumberValue ?? 0) }
         var scaledFraction = Array(fraction)
         while scaledFraction.count < currency.exponent { scaledFraction.append("0") }
-        for digit in scaledFraction { amount = amount * 10 + Int64(digit.asciiValue! - 48) }
+        for digit in scaledFraction { amount = amount * 10 + Int64(digit.wholeNumberValue ?? 0) }
         self.amount = negative ? -amount : amount
         self.currency = currency
     }
@@ -68,25 +68,44 @@ public struct Money: Hashable, Sendable, Codable, Comparable, CustomStringConver
 
     public static func < (lhs: Money, rhs: Money) -> Bool { lhs.amount < rhs.amount }
 
-    /// The share `percent`/100 of this amount, rounded half up to a whole minor unit.
+    /// The share `percent`/100 of this amount, rounded half up (away from zero) to a whole minor unit.
+    /// `percent` is taken as 0 to 100 (a catalog never holds more); the result never overflows.
     public func percentage(_ percent: Int) -> Money {
-        let scaled = amount * Int64(percent)
-        let rounded = scaled >= 0 ? (scaled + 50) / 100 : (scaled - 50) / 100
-        return Money(amount: rounded, currency: currency)
+        let percent = Int64(min(max(percent, 0), 100))
+        // amount = 100q + r, so amount × p / 100 = q × p + r × p / 100, and no step exceeds the amount.
+        let (quotient, remainder) = amount.quotientAndRemainder(dividingBy: 100)
+        let part = remainder * percent
+        let rounded = part >= 0 ? (part + 50) / 100 : (part - 50) / 100
+        return Money(amount: quotient * percent + rounded, currency: currency)
     }
+
+    // Arithmetic saturates at the ends of `Int64` instead of trapping. No shop charges amounts near them
+    // (Stripe takes at most eight digits, `CartPricing.maximumTotal`), and the checkout refuses any
+    // total above that, so a saturated amount can be shown but is never charged; what it must never do
+    // is stop the process because a catalog or a cart holds an absurd number.
 
     public static func + (lhs: Money, rhs: Money) -> Money {
         precondition(lhs.currency == rhs.currency, "adding \(lhs.currency) to \(rhs.currency)")
-        return Money(amount: lhs.amount + rhs.amount, currency: lhs.currency)
+        return Money(amount: saturating(lhs.amount.addingReportingOverflow(rhs.amount), towards: rhs.amount), currency: lhs.currency)
     }
 
     public static func - (lhs: Money, rhs: Money) -> Money {
         precondition(lhs.currency == rhs.currency, "subtracting \(rhs.currency) from \(lhs.currency)")
-        return Money(amount: lhs.amount - rhs.amount, currency: lhs.currency)
+        return Money(
+            amount: saturating(lhs.amount.subtractingReportingOverflow(rhs.amount), towards: rhs.amount == .min ? 1 : -rhs.amount),
+            currency: lhs.currency)
     }
 
     public static func * (lhs: Money, quantity: Int) -> Money {
-        Money(amount: lhs.amount * Int64(quantity), currency: lhs.currency)
+        let (product, overflow) = lhs.amount.multipliedReportingOverflow(by: Int64(quantity))
+        guard overflow else { return Money(amount: product, currency: lhs.currency) }
+        return Money(amount: (lhs.amount < 0) != (quantity < 0) ? .min : .max, currency: lhs.currency)
+    }
+
+    /// The result of an operation, or the end of `Int64` it ran past (in the direction of `direction`'s sign).
+    private static func saturating(_ result: (partialValue: Int64, overflow: Bool), towards direction: Int64) -> Int64 {
+        guard result.overflow else { return result.partialValue }
+        return direction < 0 ? .min : .max
     }
 }
 

@@ -79,6 +79,28 @@ public struct PricedCart: Hashable, Sendable {
 public enum CartPricing {
     public static let maxQuantity = 100
     public static let maxLines = 50
+    /// The largest subtotal a cart may reach, in minor units: Stripe charges amounts of at most eight
+    /// digits ("99999999 for a USD charge of $999,999.99", Stripe API reference, `amount`), whatever
+    /// the currency.
+    public static let maximumTotal: Int64 = 99_999_999
+
+    /// Whether a change from `before` (nil for a new cart) to `after` may be made: it may not take the
+    /// subtotal over `maximumTotal`, though a cart already over it (the catalog's prices rose) may shrink.
+    public static func checkChange(
+        from before: [CartLineRequest]?, to after: [CartLineRequest], index: CatalogIndex, today: String
+    ) throws(PricingError) {
+        let priced = price(after, coupon: nil, index: index, today: today)
+        guard priced.subtotal.amount > maximumTotal else { return }
+        if let before, price(before, coupon: nil, index: index, today: today).subtotal >= priced.subtotal { return }
+        try checkTotal(priced)
+    }
+
+    /// Throws `.totalTooLarge` when a cart's subtotal is over `maximumTotal`.
+    public static func checkTotal(_ cart: PricedCart) throws(PricingError) {
+        guard cart.subtotal.amount <= maximumTotal else {
+            throw .totalTooLarge(maximum: Money(amount: maximumTotal, currency: cart.subtotal.currency))
+        }
+    }
 
     /// What a SKU sells, or why it cannot be sold.
     public static func resolve(_ sku: String, in index: CatalogIndex) throws(PricingError) -> (kind: SellableKind, product: Product?, variant: Variant?, bundle: ProductBundle?) {
@@ -112,7 +134,7 @@ public enum CartPricing {
             guard let item = try? resolve(line.sku, in: index) else { continue }
             switch item.kind {
             case .product, .variant:
-                let product = item.product!
+                guard let product = item.product else { continue }
                 let unit = item.variant.flatMap(index.price(of:)) ?? product.price
                 priced.append((line, product.title, item.variant?.title, item.kind, unit, [product.sku], product.niche))
             case .bundle, .plan:
@@ -163,20 +185,42 @@ public enum CartPricing {
     }
 
     /// Splits `amount` over `weights` in proportion, in whole minor units that sum exactly to `amount`
-    /// (largest remainder first, earlier lines winning ties).
+    /// (largest remainder first, earlier lines winning ties). Negative weights count as zero; with no
+    /// positive weight, or nothing to split, every share is zero.
     public static func allocate(_ amount: Money, over weights: [Money]) -> [Money] {
-        let total = weights.reduce(Int64(0)) { $0 + $1.amount }
+        var weights = weights.map { max(0, $0.amount) }
+        // Weights whose sum does not fit in 64 bits (amounts no shop charges) are halved together until
+        // it does: the split stays exact and nearly proportional, and nothing traps.
+        var sum = sumIfRepresentable(weights)
+        while sum == nil {
+            weights = weights.map { $0 >> 1 }
+            sum = sumIfRepresentable(weights)
+        }
+        let total = sum ?? 0
         guard total > 0, amount.amount > 0 else { return weights.map { _ in .zero(amount.currency) } }
-        var shares = weights.map { amount.amount * $0.amount / total }
+        // amount × weight can exceed 64 bits; the quotient cannot, as weight ≤ total.
+        let parts = weights.map { weight in
+            total.dividingFullWidth(amount.amount.multipliedFullWidth(by: weight))
+        }
+        var shares = parts.map(\.quotient)
         var remainder = amount.amount - shares.reduce(0, +)
         let order = weights.indices.sorted {
-            let left = amount.amount * weights[$0].amount % total, right = amount.amount * weights[$1].amount % total
-            return left != right ? left > right : $0 < $1
+            parts[$0].remainder != parts[$1].remainder ? parts[$0].remainder > parts[$1].remainder : $0 < $1
         }
         for index in order where remainder > 0 {
             shares[index] += 1
             remainder -= 1
         }
         return shares.map { Money(amount: $0, currency: amount.currency) }
+    }
+
+    private static func sumIfRepresentable(_ values: [Int64]) -> Int64? {
+        var sum: Int64 = 0
+        for value in values {
+            let (next, overflow) = sum.addingReportingOverflow(value)
+            if overflow { return nil }
+            sum = next
+        }
+        return sum
     }
 }

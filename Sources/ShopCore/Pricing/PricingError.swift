@@ -4,6 +4,8 @@ public enum PricingError: Error, Equatable, Sendable {
     case unavailable(String)
     case quantityOutOfRange(Int)
     case tooManyLines
+    /// The cart's subtotal would be over `CartPricing.maximumTotal`.
+    case totalTooLarge(maximum: Money)
     case unknownCoupon(String)
     case couponInactive(String)
     case couponNotStarted(String, startsOn: String)
@@ -18,6 +20,7 @@ public enum PricingError: Error, Equatable, Sendable {
         case .unavailable: return "product_unavailable"
         case .quantityOutOfRange: return "invalid_quantity"
         case .tooManyLines: return "too_many_lines"
+        case .totalTooLarge: return "amount_too_large"
         case .unknownCoupon: return "unknown_coupon"
         case .couponInactive: return "coupon_inactive"
         case .couponNotStarted: return "coupon_not_started"
@@ -33,18 +36,20 @@ public enum PricingError: Error, Equatable, Sendable {
         case .unknownSKU, .unavailable: return "sku"
         case .quantityOutOfRange: return "quantity"
         case .tooManyLines: return "lines"
+        case .totalTooLarge: return "quantity"
         default: return "code"
         }
     }
 
     public var message: String {
         switch self {
-        case let .unknownSKU(sku): return "'\(sku)' is not a product, variant or bundle SKU"
-        case let .unavailable(sku): return "'\(sku)' is not for sale"
+        case let .unknownSKU(sku): return "\(Quoted(sku)) is not a product, variant or bundle SKU"
+        case let .unavailable(sku): return "\(Quoted(sku)) is not for sale"
         case let .quantityOutOfRange(quantity):
             return "quantity \(quantity) is out of range: 1 to \(CartPricing.maxQuantity)"
         case .tooManyLines: return "a cart holds at most \(CartPricing.maxLines) lines"
-        case let .unknownCoupon(code): return "'\(code)' is not a coupon code"
+        case let .totalTooLarge(maximum): return "a cart's subtotal can be at most \(maximum.formatted), the most a payment can take"
+        case let .unknownCoupon(code): return "\(Quoted(code)) is not a coupon code"
         case let .couponInactive(code): return "coupon \(code) is no longer valid"
         case let .couponNotStarted(code, startsOn): return "coupon \(code) is valid from \(startsOn)"
         case let .couponExpired(code, expiredOn): return "coupon \(code) expired on \(expiredOn)"

@@ -1,0 +1,21 @@
+/// RFC 3986 percent-encoding over UTF-8 bytes.
+enum PercentEncoding {
+    /// Escapes every byte but the unreserved characters `A–Z a–z 0–9 - . _ ~` (RFC 3986 §2.3), which
+    /// is also RFC 5987's `attr-char` set minus a few it allows, so the result is safe in both.
+    /// `CharacterSet.alphanumerics` is not: it keeps non-ASCII letters such as `é` unescaped.
+    static func unreserved(_ text: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                output.append(byte)
+            default:
+                output += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}

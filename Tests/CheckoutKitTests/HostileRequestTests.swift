@@ -1,0 +1,195 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import ShopCore
+import Testing
+
+/// What an attacker, a broken client or a generated request can send: each gets a 4xx with the
+/// standard error body naming the input, and the service keeps serving.
+@Suite struct HostileRequestTests {
+    /// Every route that reads an HTML form post.
+    static let formRoutes = ["/cart/add", "/cart/coupon", "/cart/checkout", "/api/account/login", "/api/leads", "/plans/all-access/checkout",
+                             "/api/plans/all-access/checkout"]
+
+    func form(_ client: any TestClientProtocol, _ uri: String, _ body: String, headers: HTTPFields = [:]) async throws -> TestResponse {
+        var fields = headers
+        fields[.contentType] = "application/x-www-form-urlencoded"
+        return try await client.execute(uri: uri, method: .post, headers: fields, body: ByteBuffer(string: body))
+    }
+
+    /// Issue 18: a body of one `=` killed the process. Every form route now answers 400 and names the problem.
+    @Test func aFormOfOneEqualsSignIsA400OnEveryFormRoute() async throws {
+        try await TestCheckout().live { client in
+            for route in Self.formRoutes {
+                for body in ["=", "=&=", "sku=a&sku=b", "a=%ZZ"] {
+                    let response = try await form(client, route, body, headers: [.cookie: "checkout_cart=cart_x"])
+                    #expect(response.status == .badRequest, "\(route) with \(body)")
+                    let text = String(buffer: response.body)
+                    #expect(text.contains("form"), "\(route): the message says the form is at fault: \(text)")
+                }
+            }
+            #expect(try await client.json(.get, "/healthz").status == .ok)
+        }
+    }
+
+    @Test func aHugeQuantityIsA422NamingTheQuantity() async throws {
+        try await TestCheckout().live { client in
+            let cart = try await client.cart()
+            for body in [#"{"sku":"KB-NOAH-COLORING","quantity":2647282229755897512250572800}"#, #"{"sku":"KB-NOAH-COLORING","quantity":"2647282229755897512250572800"}"#] {
+                let reply = try await client.json(.post, "/api/carts/\(cart)/lines", raw: body)
+                #expect(reply.status == .unprocessableContent)
+                #expect(reply.errorField == "quantity")
+                #expect(reply.errorMessage?.contains("2647282229755897512250572800") == true, "\(reply.text)")
+            }
+            let fraction = try await client.json(.post, "/api/carts", raw: #"{"lines":[{"sku":"KB-NOAH-COLORING","quantity":1.5}]}"#)
+            #expect(fraction.status == .unprocessableContent && fraction.errorField == "lines.0.quantity", "\(fraction.text)")
+            let page = try await form(client, "/cart/add", "sku=KB-NOAH-COLORING&quantity=2647282229755897512250572800")
+            #expect(page.status == .unprocessableContent)
+            #expect(String(buffer: page.body).contains("2647282229755897512250572800"))
+            let patch = try await client.json(.patch, "/api/carts/\(cart)/lines/line_x", raw: #"{"quantity":-9223372036854775809}"#)
+            #expect(patch.status == .unprocessableContent && patch.errorField == "quantity", "\(patch.text)")
+        }
+    }
+
+    @Test func bodiesThatAreNotObjectsOrNotJSONAre400s() async throws {
+        try await TestCheckout().live { client in
+            for (body, message) in [("[]", "the body must be a JSON object"), ("{", "the body is not valid JSON"), ("\"x\"", "the body must be a JSON object")] {
+                let reply = try await client.json(.post, "/api/carts", raw: body)
+                #expect(reply.status == .badRequest && reply.errorCode == "malformed_body" && reply.errorMessage == message, "\(body): \(reply.text)")
+            }
+            let nested = try await client.json(.post, "/api/carts", raw: String(repeating: "[", count: 100_000))
+            #expect(nested.status == .contentTooLarge, "over 64 KiB")
+            let deep = try await client.json(.post, "/api/carts", raw: String(repeating: "[", count: 60_000))
+            #expect(deep.status == .badRequest, "nesting is refused, not a stack overflow")
+        }
+    }
+
+    @Test func aCartHoldsAtMostFiftyLinesAndRepeatedSKUsMerge() async throws {
+        let catalog = exampleCatalog.catalog
+        let skus = catalog.products.filter { $0.status == .active }.map(\.sku) + catalog.bundles.map(\.sku)
+        try #require(skus.count >= 51)
+        try await TestCheckout().live { client in
+            let fifty = try await client.json(.post, "/api/carts", ["lines": skus.prefix(50).map { ["sku": $0] }])
+            #expect(fifty.status == .created && (fifty["lines"] as? [Any])?.count == 50, "\(fifty.text)")
+            let tooMany = try await client.json(.post, "/api/carts", ["lines": skus.prefix(51).map { ["sku": $0] }])
+            #expect(tooMany.status == .unprocessableContent && tooMany.errorCode == "too_many_lines", "\(tooMany.text)")
+            let merged = try await client.json(.post, "/api/carts", ["lines": [["sku": "KB-NOAH-COLORING-A4", "quantity": 60], ["sku": "KB-NOAH-COLORING-A4", "quantity": 30]]])
+            #expect(merged.status == .created)
+            #expect((merged["lines"] as? [[String: Any]])?.map { $0["quantity"] as? Int } == [90])
+            let over = try await client.json(.post, "/api/carts", ["lines": [["sku": "KB-NOAH-COLORING-A4", "quantity": 60], ["sku": "KB-NOAH-COLORING-A4", "quantity": 60]]])
+            #expect(over.status == .unprocessableContent && over.errorField == "lines.1.quantity", "\(over.text)")
+        }
+    }
+
+    /// A cart may not grow past what a payment can take (Stripe: eight digits of minor units).
+    @Test func aCartCannotGrowPastWhatAPaymentCanTake() async throws {
+        let checkout = try TestCheckout(catalogEdit: { $0.replacingOccurrences(of: "  price: 12.99 USD", with: "  price: 600000.00 USD") })
+        try await checkout.live { client in
+            let cart = try await client.cart([("HS-DIGITAL-PLANNER", 1)])
+            let reply = try await client.json(.post, "/api/carts/\(cart)/lines", ["sku": "HS-DIGITAL-PLANNER", "quantity": 1])
+            #expect(reply.status == .unprocessableContent && reply.errorCode == "amount_too_large" && reply.errorField == "quantity", "\(reply.text)")
+            #expect(reply.errorMessage?.contains("$999,999.99") == true || reply.errorMessage?.contains("999999.99") == true, "\(reply.text)")
+            let created = try await client.json(.post, "/api/carts", ["lines": [["sku": "HS-DIGITAL-PLANNER", "quantity": 2]]])
+            #expect(created.errorCode == "amount_too_large")
+            #expect(try await client.json(.get, "/api/carts/\(cart)").amount("subtotal") == 60_000_000, "the refused change left the cart as it was")
+        }
+    }
+
+    @Test func aRangePastTheEndOfEverythingIsTheWholeFile() async throws {
+        let checkout = try TestCheckout()
+        try await checkout.live { client in
+            let order = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
+            let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
+            let url = try #require(((json["downloads"] as? [[String: Any]])?.first?["files"] as? [[String: Any]])?.first?["url"] as? String)
+            let whole = try await client.get(url, headers: [.range: "bytes=0-"])
+            let size = whole.body.readableBytes
+            for header in ["bytes=0-99999999999999999999999", "bytes=-99999999999999999999"] {
+                let response = try await client.get(url, headers: [.range: header])
+                #expect(response.status == .partialContent && response.headers[.contentRange] == "bytes 0-\(size - 1)/\(size)", "\(header)")
+            }
+            let refused = try await client.get(url, headers: [.range: "bytes=99999999999999999999-"])
+            #expect(refused.status == .rangeNotSatisfiable && refused.headers[.contentRange] == "bytes */\(size)")
+        }
+    }
+
+    @Test func aSignedEventWithAnImpossibleTimeIsRefusedNotApplied() async throws {
+        let checkout = try TestCheckout()
+        try await checkout.live { client in
+            let order = try await client.pendingOrder()
+            let events = EventFactory(secret: TestCheckout.secret, now: Int(checkout.time.now.timeIntervalSince1970))
+            for created in [Int.max, -1] {
+                let payload = try events.payload("checkout.session.completed", created: created, object: [
+                    "id": "cs_1", "client_reference_id": order.id, "payment_status": "paid",
+                ])
+                let reply = try await client.webhook(payload, signature: events.header(payload))
+                #expect(reply.status == .badRequest && reply.errorCode == "malformed_event", "\(created): \(reply.text)")
+            }
+            let period = try events.payload("customer.subscription.updated", object: [
+                "id": "sub_1", "status": "past_due", "current_period_end": Int.max, "metadata": ["order_id": order.id],
+            ])
+            #expect(try await client.webhook(period, signature: events.header(period)).errorCode == "malformed_event")
+            #expect(try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")["status"] as? String == "pending")
+        }
+    }
+
+    /// With Stripe, the test provider's pages would sign events with the real webhook secret: they are not served.
+    @Test func theTestPaymentPagesExistOnlyWithTheTestProvider() async throws {
+        var checkout = try TestCheckout()
+        checkout.configuration.provider = .stripe
+        checkout.configuration.stripeSecretKey = "sk_test_x"
+        checkout.configuration.stripeAPIBase = "http://127.0.0.1:9"
+        try await checkout.live { client in
+            for path in ["/test-pay/cs_1", "/test-pay/cs_1/pay"] {
+                let response = try await client.execute(uri: path, method: path.hasSuffix("pay") ? .post : .get)
+                #expect(response.status == .notFound, "\(path)")
+            }
+        }
+    }
+
+    /// The real process, over a real socket: the request from the issue, then business as usual.
+    @Test func theCheckoutProcessSurvivesTheOneByteRequest() async throws {
+        let checkout = try TestCheckout()
+        let server = try ServerProcess.start(
+            ["--db", checkout.folder + "/survive.sqlite", "--site", checkout.folder + "/site", "--mail-dir", checkout.folder + "/mail"],
+            environment: ["CHECKOUT_WEBHOOK_SECRET": "whsec_survive"])
+        defer { server.process.terminate() }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        defer { _ = client.shutdown() }
+        for route in Self.formRoutes {
+            var request = HTTPClientRequest(url: server.base + route)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(ByteBuffer(string: "="))
+            let response = try await client.execute(request, timeout: .seconds(10))
+            #expect(response.status.code == 400, "\(route)")
+        }
+        let health = try await client.execute(HTTPClientRequest(url: server.base + "/healthz"), timeout: .seconds(10))
+        #expect(health.status.code == 200)
+        #expect(server.process.isRunning)
+    }
+
+    @Test(arguments: [
+        (["--link-hours", "9999999999999999"], "--link-hours"), (["--grace-days", "-1"], "--grace-days"),
+        (["--download-limit", "0"], "--download-limit"), (["--port", "70000"], "--port"),
+    ])
+    func numericFlagsOutOfRangeAreRefusedByName(arguments: [String], flag: String) throws {
+        let (status, output) = try runCheckout(["serve"] + arguments)
+        #expect(status != 0)
+        #expect(output.contains(flag), "\(output)")
+    }
+
+    func runCheckout(_ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = try productsFolder().appendingPathComponent("checkout")
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+}

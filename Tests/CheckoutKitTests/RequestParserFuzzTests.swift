@@ -1,0 +1,146 @@
+@testable import CheckoutKit
+import Crypto
+import Foundation
+import ShopCore
+import Testing
+import TestSupport
+
+/// The checkout's parsers of what clients and peers send, over thousands of generated inputs
+/// (seeded, so any failure reproduces). None may trap; each answers or refuses with its own error.
+/// Inputs that once crashed the service come first and stay as regression cases.
+@Suite struct RequestParserFuzzTests {
+    /// `=` alone killed the process (issue 18: the old decoder indexed an empty split).
+    static let crashedBefore = ["=", "=&=", "&=", "=x", "a=&=b"]
+
+    @Test func formBodiesDecodeOrAreRefusedAs400Or422() {
+        let inputs = FuzzInputs(
+            seeds: Self.crashedBefore + ["sku=KB-NOAH-COLORING&quantity=2&return_to=%2Fproducts%2Fnoah%2F", "email=a%40b.co&magnet=x",
+                                         "quantity=2647282229755897512250572800&sku=A", "sku[]=a&sku[]=b", "sku[0]=a", "a[b][c]=d"],
+            dictionary: ["=", "&", "%", "+", "[", "]", "[]", "[0]", "sku", "quantity", "return_to", "%E2%82", "%FF"], count: 5_000)
+        for text in inputs.strings {
+            do {
+                let form = try RequestBody.form(FormCartController.AddForm.self, from: text)
+                if let quantity = form.quantity?.value { #expect(text.contains(String(quantity.magnitude))) }
+            } catch let error as CheckoutError {
+                #expect([400, 422].contains(error.status.code), "\(text.debugDescription): \(error)")
+            } catch {
+                Issue.record("\(text.debugDescription) threw \(error), not a CheckoutError")
+            }
+        }
+        for text in Self.crashedBefore {
+            #expect(throws: CheckoutError.malformedBody("the form has a field without a name")) {
+                try RequestBody.form(FormCartController.AddForm.self, from: text)
+            }
+        }
+    }
+
+    @Test func jsonBodiesDecodeOrAreRefusedAs400Or422() {
+        let inputs = FuzzInputs(
+            seeds: [#"{"sku":"KB-NOAH-COLORING","quantity":2}"#, #"{"lines":[{"sku":"A","quantity":1e400}]}"#, "[]", "null", "1",
+                    #"{"quantity":2647282229755897512250572800}"#, #"{"sku":null}"#, String(repeating: "[", count: 10_000)],
+            dictionary: ["{", "}", "[", "]", ":", ",", "\"", "\"sku\"", "\"quantity\"", "\"lines\"", "null", "true", "-", "e", "."],
+            count: 5_000, seed: 2)
+        for bytes in inputs {
+            for decode in [
+                { _ = try RequestBody.json(CartController.NewLine.self, from: Data(bytes)) },
+                { _ = try RequestBody.json(CartController.NewCart.self, from: Data(bytes)) },
+            ] as [() throws -> Void] {
+                do {
+                    try decode()
+                } catch let error as CheckoutError {
+                    #expect([400, 422].contains(error.status.code))
+                    #expect(error.message.count < 400, "messages stay short whatever was sent")
+                } catch {
+                    Issue.record("\(String(decoding: bytes, as: UTF8.self).prefix(80).debugDescription) threw \(error)")
+                }
+            }
+        }
+    }
+
+    @Test func rangeHeadersGiveARangeInsideTheFileOrNone() {
+        let inputs = FuzzInputs(
+            seeds: ["bytes=0-99", "bytes=-5", "bytes=5-", "bytes=0-99999999999999999999999", "bytes=-99999999999999999999",
+                    "bytes=9223372036854775807-", "bytes=1-0", "bytes=0-0,5-6", "items=0-1", "bytes=--5", "bytes=+1-2"],
+            dictionary: ["bytes=", "-", ",", "0", "9223372036854775808"], count: 5_000, seed: 3)
+        var random = SplitMix64(seed: 30)
+        for header in inputs.strings {
+            let size = [0, 1, 100, Int.max][random.next(below: 4)]
+            guard let range = DownloadController.byteRange(header, size: size) else { continue }
+            #expect(range.lowerBound >= 0 && range.upperBound < size, "\(header) on \(size) bytes gave \(range)")
+        }
+        #expect(DownloadController.byteRange("bytes=0-99999999999999999999999", size: 100) == 0...99)
+        #expect(DownloadController.byteRange("bytes=-99999999999999999999", size: 100) == 0...99)
+        #expect(DownloadController.byteRange("bytes=100-", size: 100) == nil)
+        #expect(DownloadController.byteRange("bytes=+1-2", size: 100) == nil, "RFC 9110 positions are digits only")
+    }
+
+    @Test func downloadTokensVerifyOnlyAsSigned() throws {
+        let key = SymmetricKey(size: .bits256)
+        let link = DownloadLink(
+            email: "a@example.com", entitlement: Entitlement(item: "product:X", cause: "order:o:l"), file: "x.pdf", expires: 1_000)
+        let token = link.token(secret: key)
+        let inputs = FuzzInputs(seeds: [token, "." , "..", "a.b", String(token.prefix(10))], dictionary: [".", "=", "-", "_"], count: 5_000, seed: 4)
+        for candidate in inputs.strings {
+            do {
+                let verified = try DownloadLink.verify(candidate, secret: key, now: 0)
+                #expect(candidate == token && verified == link, "a changed token verified: \(candidate)")
+            } catch {
+                #expect([.malformed, .badSignature, .expired].contains(error))
+            }
+        }
+    }
+
+    @Test func smtpURLsParseOrNameThePartAtFaultWithoutThePassword() {
+        let inputs = FuzzInputs(
+            seeds: ["smtp://user:s3cret-pass@mail.example.com:587", "smtps://[::1]:465", "smtp+starttls://mail.example.com", "smtp://",
+                    "smtp://u:p@h:99999999999999999999", "smtp://@", "smtp://[", "smtp://u:%ZZ@h"],
+            dictionary: ["://", ":", "@", "[", "]", "/", "%", "s3cret-pass", "65536", "smtp", "smtps"], count: 5_000, seed: 5)
+        for url in inputs.strings {
+            do {
+                let configuration = try SMTPConfiguration.parse(url)
+                #expect((1...65_535).contains(configuration.port) && !configuration.host.isEmpty)
+            } catch {
+                // The password is what stands between the first `:` after `://` and the last `@`.
+                guard let schemeEnd = url.range(of: "://"), let at = url.lastIndex(of: "@"), schemeEnd.upperBound < at,
+                      let colon = url[schemeEnd.upperBound..<at].firstIndex(of: ":")
+                else { continue }
+                let password = String(url[url.index(after: colon)..<at])
+                guard password.count >= 4, url.components(separatedBy: password).count == 2 else { continue }
+                #expect(!error.description.contains(password), "the password leaked: \(error)")
+            }
+        }
+    }
+
+    @Test func stripeEventsDecodeOrAreRefused() {
+        let event = #"{"id":"evt_1","type":"customer.subscription.updated","created":1700000000,"data":{"object":{"id":"sub_1","status":"active","current_period_end":1700000000,"lines":{"data":[{"period":{"end":1}}]}}}}"#
+        let inputs = FuzzInputs(
+            seeds: [event, event.replacingOccurrences(of: "1700000000", with: "9223372036854775807"),
+                    event.replacingOccurrences(of: "1700000000", with: "-9223372036854775808")],
+            dictionary: ["{", "}", "\"", ":", ",", "null", "9223372036854775807", "-1", "1e30"], count: 3_000, seed: 6)
+        for bytes in inputs {
+            guard let decoded = try? StripeEvent.decode(Data(bytes)) else { continue }
+            #expect(StripeEvent.validTimes.contains(decoded.created))
+            #expect(decoded.data.object.currentPeriodEnd.map(StripeEvent.validTimes.contains) ?? true)
+            _ = isoTime(decoded.created)
+        }
+    }
+
+    @Test func emailAddressesNormalizeOrAreRefused() {
+        let inputs = FuzzInputs(
+            seeds: ["a@b.co", " A@Example.COM ", "a@b", "@b.co", "a@.b", "a@b.", "a b@c.d", "a@@b.c", "a\u{0}@b.co"],
+            dictionary: ["@", ".", " ", "\r\n", "\u{0}"], count: 5_000, seed: 8)
+        for raw in inputs.strings {
+            guard let email = EmailAddress.normalized(raw) else { continue }
+            #expect(email.count <= EmailAddress.maxLength && !email.contains(where: \.isWhitespace) && email.split(separator: "@").count == 2)
+            #expect(!email.unicodeScalars.contains { $0.properties.generalCategory == .control }, "no control characters reach an email header")
+        }
+    }
+
+    @Test func extremeTimesFormatWithoutTrapping() {
+        for seconds in [Int.min, Int.min + 1, -1, 0, 1, 253_402_300_799, 253_402_300_800, Int.max] {
+            #expect(isoTime(seconds).count == 20, "\(seconds)")
+        }
+        #expect(isoTime(Int.max) == "9999-12-31T23:59:59Z")
+        #expect(isoTime(Int.min) == "0001-01-01T00:00:00Z")
+    }
+}
