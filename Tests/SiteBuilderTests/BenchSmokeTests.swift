@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The benchmark scripts at a tiny size, so they cannot rot. Timings are recorded, never asserted.
 @Suite struct BenchSmokeTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The whole journey in headless Chromium (Selenium, Tests/browser/journeys.py): buying with a coupon
 /// and downloading, joining a membership and signing in by the emailed link, a free printable, the cart

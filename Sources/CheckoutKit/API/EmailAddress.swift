@@ -1,21 +1,27 @@
 import Foundation
 import ShopCore
 
-/// A loose check of an email address: something@something.tld, no spaces, at most 254 characters
-/// (RFC 5321's limit on a path). Real validation is the confirmation email; this only catches typos early.
+/// A loose check of an email address: something@domain.tld with no spaces or control characters, at
+/// most 254 code points (RFC 5321's limit on a path). Real validation is the confirmation email;
+/// this only catches typos early. The rule is checked on Unicode scalars, exactly as `/openapi.yaml`'s
+/// `Email` pattern states it, so what a client validates against the document is what is accepted.
 enum EmailAddress {
-    /// The longest address accepted, in characters.
+    /// The longest address accepted, in Unicode code points.
     static let maxLength = 254
 
     /// The address trimmed, with its domain lower-cased; nil when it does not look like an address.
     static func normalized(_ raw: String) -> String? {
         let email = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard email.count <= maxLength, !email.contains(where: { $0.isWhitespace || $0.unicodeScalars.contains { $0.properties.generalCategory == .control } })
+        let scalars = email.unicodeScalars
+        guard scalars.count <= maxLength,
+              !scalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control }),
+              let at = scalars.firstIndex(of: "@"), !scalars[scalars.index(after: at)...].contains("@")
         else { return nil }
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
-        else { return nil }
-        return String(parts[0]) + "@" + parts[1].lowercased()
+        let local = scalars[..<at], domain = scalars[scalars.index(after: at)...]
+        // The domain is labels joined by single dots: at least two, none empty.
+        let labels = String(domain).split(separator: ".", omittingEmptySubsequences: false)
+        guard !local.isEmpty, labels.count >= 2, !labels.contains(where: \.isEmpty) else { return nil }
+        return String(local) + "@" + String(domain).lowercased()
     }
 
     /// The normalized address of the request field `email`.

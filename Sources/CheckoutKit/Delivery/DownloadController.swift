@@ -56,8 +56,7 @@ struct DownloadController: Sendable {
         if let rangeHeader = request.headers[.range] {
             // Resumed or partial downloads are not counted against the limit.
             guard let range = Self.byteRange(rangeHeader, size: size) else {
-                headers[.contentRange] = "bytes */\(size)"
-                return Response(status: .rangeNotSatisfiable, headers: headers)
+                return Response(status: .rangeNotSatisfiable, headers: [.contentRange: "bytes */\(size)", .cacheControl: "no-store"])
             }
             headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(size)"
             headers[.contentLength] = String(range.count)

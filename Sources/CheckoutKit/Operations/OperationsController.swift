@@ -12,10 +12,11 @@ struct OperationsController: Sendable {
         router.get("/healthz") { _, _ in try jsonResponse(["status": "ok"]) }
         router.get("/readyz", use: ready)
         router.get("/metrics", use: metrics)
-        router.get("/openapi.yaml") { _, _ in
+        let template = String(decoding: PackageResources.openapi_yaml, as: UTF8.self)
+        router.get("/openapi.yaml") { [shop] _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml)))
+                body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.render(template, catalog: shop.catalog))))
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Runs a program to completion; returns its exit status and its standard output and error together.
-func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+public func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
