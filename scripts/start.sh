@@ -12,4 +12,5 @@ echo "The shop is running at http://127.0.0.1:$port/ (test payments: no account,
 echo "Emails and logs go to var/. Press Ctrl-C to stop."
 echo
 mkdir -p var
-exec "$bin/checkout" serve --site . --public public --db var/checkout.sqlite --port "$port" 2>>var/checkout.log
+# The supervisor starts the checkout again if it ever dies (as systemd's Restart=always does in production).
+exec scripts/supervise "$bin/checkout" serve --site . --public public --db var/checkout.sqlite --port "$port" 2>>var/checkout.log
