@@ -16,6 +16,8 @@ as_root() {
 packages=(libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev libssl-dev pkg-config)
 if $for_tests; then
   command -v java >/dev/null || packages+=(default-jre-headless)
+  # node reads the OpenAPI document's patterns as ECMA-262 regular expressions (JSON Schema's dialect).
+  command -v node >/dev/null || packages+=(nodejs)
   packages+=(chromium chromium-driver hugo wrk time)
 fi
 missing=()

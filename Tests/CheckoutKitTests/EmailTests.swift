@@ -68,4 +68,26 @@ import Testing
             #expect((failures?.split(separator: " ").last.flatMap { Int($0) } ?? 0) >= 1)
         }
     }
+
+    /// A relay's 5xx is final: the email is marked failed and not tried again; a 4xx is tried again later.
+    @Test(arguments: [(550, 1), (451, 2)])
+    func permanentRefusalsAreNotRetriedAndTransientOnesAre(code: Int, attemptsAfterAnHour: Int) async throws {
+        var options = FakeSMTPServer.Options()
+        options.replies[.rcpt] = .init(code, "\(code / 100).1.1 refused by the test relay")
+        try await FakeSMTPServer.withServer(options) { server in
+            var checkout = try TestCheckout()
+            checkout.configuration.smtpURL = "smtp://127.0.0.1:\(server.port)"
+            let time = checkout.time
+            try await checkout.live { client, control in
+                _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
+                #expect(await control.sendPendingMail() == 0)
+                time.advance(3_600)
+                #expect(await control.sendPendingMail() == 0)
+                let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+                let failures = metrics.split(separator: "\n").first { $0.hasPrefix("checkout_email_failures_total ") }
+                #expect(failures?.split(separator: " ").last.flatMap { Int($0) } == attemptsAfterAnHour, "\(code)")
+                #expect(await server.sessions(atLeast: attemptsAfterAnHour).count == attemptsAfterAnHour)
+            }
+        }
+    }
 }

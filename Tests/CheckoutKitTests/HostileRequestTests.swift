@@ -62,6 +62,8 @@ import TestSupport
             }
             let nested = try await client.json(.post, "/api/carts", raw: String(repeating: "[", count: 100_000))
             #expect(nested.status == .contentTooLarge, "over 64 KiB")
+            let event = try await client.webhook(Data(repeating: UInt8(ascii: " "), count: (1 << 20) + 1), signature: "t=1,v1=00")
+            #expect(event.status == .contentTooLarge && event.errorCode == "payload_too_large", "\(event.text)")
             let deep = try await client.json(.post, "/api/carts", raw: String(repeating: "[", count: 60_000))
             #expect(deep.status == .badRequest, "nesting is refused, not a stack overflow")
         }
@@ -132,6 +134,28 @@ import TestSupport
             ])
             #expect(try await client.webhook(period, signature: events.header(period)).errorCode == "malformed_event")
             #expect(try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")["status"] as? String == "pending")
+        }
+    }
+
+    /// The built site served with `--public` answers any `Range` with the whole file (Hummingbird's
+    /// file middleware gets ranges past the end wrong), while downloads keep their ranges.
+    @Test func staticFilesIgnoreRangesAndDownloadsKeepThem() async throws {
+        var checkout = try TestCheckout()
+        let folder = checkout.folder + "/public"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let content = String(repeating: "0123456789", count: 10)
+        try content.write(toFile: folder + "/a.txt", atomically: true, encoding: .utf8)
+        checkout.configuration.publicFolder = folder
+        try await checkout.live { client in
+            for range in ["bytes=5000-", "bytes=-5", "bytes=0-9", "bytes=x"] {
+                let response = try await client.execute(uri: "/a.txt", method: .get, headers: [.range: range])
+                #expect(response.status == .ok && String(buffer: response.body) == content, "\(range)")
+                #expect(response.headers[.contentLength] == "100")
+            }
+            let order = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
+            let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
+            let url = try #require(((json["downloads"] as? [[String: Any]])?.first?["files"] as? [[String: Any]])?.first?["url"] as? String)
+            #expect(try await client.get(url, headers: [.range: "bytes=0-9"]).status == .partialContent)
         }
     }
 

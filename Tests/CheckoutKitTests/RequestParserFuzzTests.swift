@@ -1,5 +1,7 @@
 @testable import CheckoutKit
 import Crypto
+import NIOCore
+import NIOEmbedded
 import Foundation
 import ShopCore
 import Testing
@@ -138,25 +140,31 @@ import TestSupport
         }
     }
 
-    /// The `Email` pattern in `/openapi.yaml` and the service accept exactly the same addresses, as
-    /// Python's `re` (what schemathesis and most generated clients use) reads the pattern.
+    /// The `Email` pattern in `/openapi.yaml` and the service accept exactly the same addresses, read
+    /// as Python's `re` reads it (schemathesis, Python clients) and as ECMA-262 does (JSON Schema's own
+    /// dialect, and JavaScript clients: node with the `u` flag, as ajv uses).
     @Test func theDocumentsEmailPatternIsWhatTheServiceAccepts() throws {
         let document = try String(contentsOfFile: repositoryRoot + "/Sources/CheckoutKit/Resources/openapi.yaml", encoding: .utf8)
         let patternLine = try #require(document.split(separator: "\n").first { $0.contains("pattern: '^[^@") })
         let pattern = String(patternLine.split(separator: "'")[1])
         let inputs = FuzzInputs(
-            seeds: ["a@b.co", "a@b", "a@b..co", "a b@c.d", "a@@b.c", "a\u{0}@b.co", "a@\u{301}b.co", "é@ü.de", "a@b.c\u{85}"],
-            dictionary: ["@", ".", " ", "\u{0}", "\u{301}", "\u{85}", "\u{A0}", "\u{2028}", "\u{1C}", "\u{180E}", "\u{200B}"], count: 3_000, seed: 12)
+            seeds: ["a@b.co", "a@b", "a@b..co", "a b@c.d", "a@@b.c", "a\u{0}@b.co", "a@\u{301}b.co", "é@ü.de", "a@b.c\u{85}", "a<b>@c.de"],
+            dictionary: ["@", ".", " ", "<", ">", "\u{0}", "\u{301}", "\u{85}", "\u{A0}", "\u{AD}", "\u{2028}", "\u{1C}", "\u{180E}", "\u{200B}",
+                         "\u{202E}", "\u{2066}", "\u{FEFF}", "\u{3000}", "😀"], count: 6_000, seed: 12)
         // Leading and trailing white space is trimmed by the service and refused by the pattern.
         let addresses = inputs.strings.filter { $0 == $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("emails-\(UUID().uuidString).json")
         try JSONSerialization.data(withJSONObject: addresses).write(to: input)
-        let script = "import json, re, sys; p = re.compile(sys.argv[1]); print(json.dumps([bool(p.search(a)) and len(a) <= 254 for a in json.load(open(sys.argv[2]))]))"
-        let (status, output) = try runProgram("/usr/bin/env", ["python3", "-c", script, pattern, input.path])
-        #expect(status == 0, "\(output)")
-        let matches = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [Bool])
-        for (address, matched) in zip(addresses, matches) {
-            #expect((EmailAddress.normalized(address) != nil) == matched, "\(address.debugDescription): service \(EmailAddress.normalized(address) != nil), pattern \(matched)")
+        let python = "import json, re, sys; p = re.compile(sys.argv[1]); print(json.dumps([bool(p.search(a)) and len(a) <= 254 for a in json.load(open(sys.argv[2]))]))"
+        let ecma = "const p = new RegExp(process.argv[1], 'u'); const a = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8')); console.log(JSON.stringify(a.map(s => p.test(s) && [...s].length <= 254)))"
+        for (name, arguments) in [("python", ["python3", "-c", python]), ("ecma", ["node", "-e", ecma])] {
+            let (status, output) = try runProgram("/usr/bin/env", arguments + [pattern, input.path])
+            #expect(status == 0, "\(name): \(output)")
+            let matches = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [Bool], "\(name): \(output)")
+            #expect(matches.count == addresses.count)
+            for (address, matched) in zip(addresses, matches) where (EmailAddress.normalized(address) != nil) != matched {
+                Issue.record("\(name): \(address.debugDescription): the service says \(!matched), the pattern \(matched)")
+            }
         }
     }
 
@@ -166,5 +174,33 @@ import TestSupport
         }
         #expect(isoTime(Int.max) == "9999-12-31T23:59:59Z")
         #expect(isoTime(Int.min) == "0001-01-01T00:00:00Z")
+    }
+}
+
+/// The SMTP reply reader over what a broken or hostile relay could send, cut into random reads.
+@Suite struct SMTPReplyFuzzTests {
+    @Test func replyBytesBecomeRepliesOrACodecErrorNeverATrap() throws {
+        let inputs = FuzzInputs(
+            seeds: ["220 mail.example.com ESMTP\r\n", "250-mail.example.com\r\n250-SIZE 1000\r\n250 AUTH PLAIN\r\n", "354 go\n",
+                    "999 x\r\n", "25\r\n", "250\r\n", "250-\r\n251 x\r\n", "\r\n", String(repeating: "250-x\r\n", count: 600) + "250 x\r\n"],
+            dictionary: ["\r\n", "\n", "\r", "-", " ", "250", "220", "000", "599", "600"], count: 3_000, seed: 40)
+        var random = SplitMix64(seed: 41)
+        for bytes in inputs {
+            let channel = EmbeddedChannel(handler: SMTPClientCodec())
+            var replies: [SMTPReply] = []
+            var rest = bytes[...]
+            do {
+                while !rest.isEmpty, channel.isActive {
+                    let chunk = rest.prefix(1 + random.next(below: 40))
+                    rest = rest.dropFirst(chunk.count)
+                    try channel.writeInbound(ByteBuffer(bytes: chunk))
+                    while let reply = try channel.readInbound(as: SMTPReply.self) { replies.append(reply) }
+                }
+            } catch {
+                #expect(error is SMTPCodecError, "\(error)")
+            }
+            #expect(replies.allSatisfy { (100..<600).contains($0.code) && $0.lines.count <= SMTPClientCodec.maxReplyLines })
+            _ = try? channel.finish()
+        }
     }
 }

@@ -79,6 +79,6 @@ import Testing
     @Test func resolvingRefusesUnknownAndInactiveSKUs() {
         #expect(throws: PricingError.unknownSKU("X")) { try CartPricing.validate(sku: "X", quantity: 1, in: index) }
         #expect(throws: PricingError.unavailable("H-1")) { try CartPricing.validate(sku: "H-1", quantity: 1, in: index) }
-        #expect(throws: PricingError.quantityOutOfRange(0)) { try CartPricing.validate(sku: "K-1", quantity: 0, in: index) }
+        #expect(throws: PricingError.quantityOutOfRange("0")) { try CartPricing.validate(sku: "K-1", quantity: 0, in: index) }
     }
 }

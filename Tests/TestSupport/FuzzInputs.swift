@@ -9,6 +9,7 @@ public struct FuzzInputs: Sequence {
     public let count: Int
     public let seed: UInt64
 
+    /// `count` inputs: the seeds first, then mutations of them made by a generator seeded with `seed`.
     public init(seeds: [String], dictionary: [String] = [], count: Int, seed: UInt64 = 0x5EED) {
         self.seeds = seeds.map { Array($0.utf8) }
         self.dictionary = (dictionary + Self.interesting).map { Array($0.utf8) }
@@ -25,6 +26,7 @@ public struct FuzzInputs: Sequence {
         "\"", "'", " ", "\t", "..", "/", "", String(repeating: "A", count: 300),
     ]
 
+    /// The inputs as bytes, the same sequence on every run.
     public func makeIterator() -> AnyIterator<[UInt8]> {
         var random = SplitMix64(seed: seed)
         var produced = 0
@@ -70,25 +72,5 @@ public struct FuzzInputs: Sequence {
             }
         }
         return bytes
-    }
-}
-
-/// SplitMix64 (Steele, Lea and Flood, 2014): a tiny generator whose sequence depends only on its seed.
-public struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in `0..<bound` (`bound` > 0).
-    public mutating func next(below bound: Int) -> Int {
-        Int(next() % UInt64(max(bound, 1)))
     }
 }

@@ -92,7 +92,7 @@ extension CheckoutError: HTTPResponseError {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [:]
-        if case .tooManyRequests = self { headers[.retryAfter] = "60" }
+        if case let .tooManyRequests(seconds) = self { headers[.retryAfter] = String(max(1, seconds)) }
         return APIErrorBody.response(status: status, code: code, message: message, field: field, headers: headers)
     }
 }

@@ -49,7 +49,7 @@ struct CartController: Sendable {
             if let merged = lines.firstIndex(where: { $0.sku == line.sku }) {
                 lines[merged].quantity += quantity
                 guard lines[merged].quantity <= CartPricing.maxQuantity else {
-                    let error = PricingError.quantityOutOfRange(lines[merged].quantity)
+                    let error = PricingError.quantityOutOfRange(String(lines[merged].quantity))
                     throw CheckoutError.invalid(field: "lines.\(position).quantity", message: error.message)
                 }
             } else {
@@ -79,7 +79,7 @@ struct CartController: Sendable {
     @Sendable func updateLine(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         let body = try await RequestBody.json(LineChange.self, from: request, context: context)
         let quantity = body.quantity.value
-        guard (1...CartPricing.maxQuantity).contains(quantity) else { throw CheckoutError.pricing(.quantityOutOfRange(quantity)) }
+        guard (1...CartPricing.maxQuantity).contains(quantity) else { throw CheckoutError.pricing(.quantityOutOfRange(String(quantity))) }
         let cart = try await shop.carts.updateLine(
             cart: try context.parameters.require("cart"), line: try context.parameters.require("line"), quantity: quantity)
         return jsonResponse(shop.cartJSON(cart))

@@ -43,9 +43,10 @@ struct CheckoutController: Sendable {
     }
 
     /// Places an order for a cart: shared by the JSON API and the plain-form checkout.
-    func placeOrder(cartID: String, email rawEmail: String, idempotencyKey: String?) async throws -> CheckoutResponse {
+    func placeOrder(cartID: String, email rawEmail: String?, idempotencyKey: String?) async throws -> CheckoutResponse {
         let email = try EmailAddress.required(rawEmail)
-        if let key = idempotencyKey, key.isEmpty || key.count > 255 {
+        // Counted in code points, as the document's `maxLength` counts them (JSON Schema).
+        if let key = idempotencyKey, key.isEmpty || key.unicodeScalars.count > 255 {
             throw CheckoutError.invalid(field: "Idempotency-Key", message: "the Idempotency-Key must be 1 to 255 characters")
         }
         guard let cart = try shop.carts.find(cartID) else { throw CheckoutError.cartNotFound }

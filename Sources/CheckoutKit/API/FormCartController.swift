@@ -81,7 +81,7 @@ struct FormCartController: Sendable {
         do {
             let form = try await RequestBody.formOrJSON(CheckoutForm.self, from: request, context: context).value
             guard let cart = try await currentCart(request) else { return problem(.cartNotFound, back: "/cart/") }
-            let placed = try await CheckoutController(shop: shop).placeOrder(cartID: cart.id, email: form.email ?? "", idempotencyKey: nil)
+            let placed = try await CheckoutController(shop: shop).placeOrder(cartID: cart.id, email: form.email, idempotencyKey: nil)
             var response = Response.redirect(to: placed.paymentURL, type: .found)
             response.setCookie(cartCookie("", maxAge: 0))
             return response

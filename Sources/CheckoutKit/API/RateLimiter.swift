@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import ShopCore
 
 /// Fixed-window counters per key (an IP address, an email address), in memory. Enough for one
 /// instance; several instances each keep their own counts.
@@ -17,15 +18,16 @@ public final class RateLimiter: Sendable {
 
     private let counters = Mutex<[String: (windowStart: Int, count: Int)]>([:])
 
-    /// Counts one hit for `key`; false when the key is over its limit in the current window.
-    func allow(_ key: String, rule: Rule, now: Int) -> Bool {
+    /// Counts one hit for `key`: nil when it is within its limit, else the seconds until its window
+    /// ends and it may try again (what `Retry-After` says, RFC 9110 §10.2.3).
+    func hit(_ key: String, rule: Rule, now: Int) -> Int? {
         counters.withLock { counters in
             if counters.count > 100_000 { counters = counters.filter { now - $0.value.windowStart < rule.window } }
             var entry = counters[key] ?? (now, 0)
             if now - entry.windowStart >= rule.window { entry = (now, 0) }
-            entry.count += 1
+            entry.count = entry.count.addingSaturated(1)
             counters[key] = entry
-            return entry.count <= rule.limit
+            return entry.count <= rule.limit ? nil : max(1, entry.windowStart + rule.window - now)
         }
     }
 }

@@ -53,7 +53,7 @@ struct RefundController: Sendable {
             ])
             try await sender.send(type: "charge.refunded", object: [
                 "id": RandomToken.make(prefix: "ch_test_"), "object": "charge", "amount": order.total,
-                "amount_refunded": order.amountRefunded + amount, "payment_intent": order.paymentIntent ?? "", "metadata": ["order_id": order.id],
+                "amount_refunded": order.amountRefunded.addingSaturated(amount), "payment_intent": order.paymentIntent ?? "", "metadata": ["order_id": order.id],
             ])
         }
         guard let updated = try await shop.orders.find(order.id) else { throw CheckoutError.orderNotFound }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import ShopCore
 
 /// Reads request bodies into typed values: JSON for the API, and also HTML form posts
 /// (`application/x-www-form-urlencoded`) on the routes pages post to without JavaScript.
@@ -63,11 +64,21 @@ enum RequestBody {
         } catch let error as CheckoutError {
             throw error
         } catch let error as URLEncodedFormError {
-            throw CheckoutError.malformedBody("the form is malformed: \(error.description)")
+            throw CheckoutError.malformedBody(formProblem(error))
         } catch let error as DecodingError {
             throw problem(error, whole: "the form is malformed")
         } catch {
             throw CheckoutError.malformedBody("the form is malformed")
+        }
+    }
+
+    /// What is wrong with a form, quoting the field as sent (never Hummingbird's text, which echoes it raw).
+    private static func formProblem(_ error: URLEncodedFormError) -> String {
+        switch error.code {
+        case .duplicateKeys: return "the form gives the field \(Quoted(error.value)) twice"
+        case .failedToPercentDecode: return "the form holds \(Quoted(error.value)), which is not valid percent-encoding"
+        case .corruptKeyValue: return "the form has a malformed field name \(Quoted(error.value))"
+        default: return "the form is malformed: its field names nest in a way no form here sends"
         }
     }
 
@@ -79,7 +90,8 @@ enum RequestBody {
         var request = request
         do {
             return Data(buffer: try await request.collectBody(upTo: context.maxUploadSize))
-        } catch {
+        } catch let error as HTTPResponseError where error.status == .contentTooLarge {
+            // NIO's `NIOTooManyBytesError`; any other failure (the client went away) stays what it is.
             throw CheckoutError.payloadTooLarge(limit: context.maxUploadSize)
         }
     }
@@ -105,7 +117,8 @@ enum RequestBody {
         }
     }
 
-    private static func fieldPath(_ path: [any CodingKey]) -> String {
+    /// A coding path as the API names fields: `lines.0.quantity`.
+    static func fieldPath(_ path: [any CodingKey]) -> String {
         path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }
 
@@ -118,13 +131,4 @@ enum RequestBody {
         default: return "an object"
         }
     }
-}
-
-/// Where a form post may send the shopper back to: a path on the storefront, never another site, and
-/// nothing that could not stand in a `Location` header as it is (printable ASCII only).
-func safeReturnPath(_ raw: String?, fallback: String) -> String {
-    guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\"), raw.utf8.count <= 2048,
-          raw.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
-    else { return fallback }
-    return raw
 }

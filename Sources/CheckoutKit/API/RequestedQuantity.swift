@@ -13,7 +13,7 @@ struct RequestedQuantity: Decodable, Sendable, Equatable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        let field = decoder.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        let field = RequestBody.fieldPath(decoder.codingPath)
         if let number = try? container.decode(Int.self) {
             value = number
             return
@@ -31,8 +31,10 @@ struct RequestedQuantity: Decodable, Sendable, Equatable {
             throw CheckoutError.invalid(field: field, message: "'\(field)' must be a whole number, not \(Quoted(text))")
         }
         guard let number = Int(text) else {
-            throw CheckoutError.invalid(
-                field: field, message: "quantity \(Quoted(text)) is out of range: 1 to \(CartPricing.maxQuantity)")
+            // The same error the route gives any quantity out of range, with the number as sent: a
+            // top-level `quantity` is a pricing error (`invalid_quantity`); one inside `lines` names its path.
+            let error = PricingError.quantityOutOfRange(String(text.prefix(100)))
+            throw field == "quantity" ? CheckoutError.pricing(error) : CheckoutError.invalid(field: field, message: error.message)
         }
         value = number
     }

@@ -100,6 +100,7 @@ public enum CheckoutApp {
         }
         router.add(middleware: ErrorMiddleware())
         if let folder = shop.configuration.publicFolder {
+            router.add(middleware: StaticRangeMiddleware())
             router.add(middleware: FileMiddleware(folder, searchForIndexHtml: true))
         }
         let api = router.group("api")

@@ -14,7 +14,8 @@ public enum CheckoutError: Error, Equatable, Sendable {
     case idempotencyConflict
     case paymentProviderFailed
     case sessionNotFound
-    case tooManyRequests
+    /// Over a rate limit; the client may try again after `retryAfter` seconds.
+    case tooManyRequests(retryAfter: Int)
     case notSignedIn
     case unauthorized
 }

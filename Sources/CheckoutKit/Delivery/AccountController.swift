@@ -21,9 +21,10 @@ struct AccountController: Sendable {
         let body = try await RequestBody.formOrJSON(LoginRequest.self, from: request, context: context)
         let email = try EmailAddress.required(body.value.email)
         let now = shop.clock.seconds
-        guard shop.limiter.allow("login-ip:" + context.remoteIP, rule: shop.configuration.loginLimitPerIP, now: now),
-              shop.limiter.allow("login-email:" + email, rule: shop.configuration.loginLimitPerAddress, now: now)
-        else { throw CheckoutError.tooManyRequests }
+        if let wait = shop.limiter.hit("login-ip:" + context.remoteIP, rule: shop.configuration.loginLimitPerIP, now: now)
+            ?? shop.limiter.hit("login-email:" + email, rule: shop.configuration.loginLimitPerAddress, now: now) {
+            throw CheckoutError.tooManyRequests(retryAfter: wait)
+        }
         let token = RandomToken.make(bytes: 32)
         let url = shop.address.publicURL + "/account/login/" + token
         let (subject, text) = shop.templates.render(.magicLink, [
@@ -142,7 +143,7 @@ struct AccountController: Sendable {
             try Row.fetchOne(
                 db, sql: "SELECT provider_id, status, current_period_end, order_id, plan FROM subscriptions WHERE id = ? AND email = ?",
                 arguments: [id, email]
-            ).map { (provider: $0[0] as String, status: $0[1] as String, periodEnd: $0[2] as Int, order: $0[3] as String?, plan: $0[4] as String) }
+            ).map { (provider: $0[0] as String? ?? id, status: $0[1] as String, periodEnd: $0[2] as Int, order: $0[3] as String?, plan: $0[4] as String) }
         }) else { throw CheckoutError.invalid(field: "subscription", message: "no subscription \(Quoted(id)) on this account") }
         try await shop.provider.setCancelAtPeriodEnd(subscription: row.provider, cancel)
         if shop.provider.name == "test" {

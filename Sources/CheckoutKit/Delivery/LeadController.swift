@@ -28,9 +28,10 @@ struct LeadController: Sendable {
         }
         let email = try EmailAddress.required(body.value.email)
         let now = shop.clock.seconds
-        guard shop.limiter.allow("lead-ip:" + context.remoteIP, rule: shop.configuration.leadLimitPerIP, now: now),
-              shop.limiter.allow("lead-email:" + email, rule: shop.configuration.leadLimitPerAddress, now: now)
-        else { throw CheckoutError.tooManyRequests }
+        if let wait = shop.limiter.hit("lead-ip:" + context.remoteIP, rule: shop.configuration.leadLimitPerIP, now: now)
+            ?? shop.limiter.hit("lead-email:" + email, rule: shop.configuration.leadLimitPerAddress, now: now) {
+            throw CheckoutError.tooManyRequests(retryAfter: wait)
+        }
         let confirmBase = shop.address.publicURL + "/leads/confirm/"
         let templates = shop.templates
         let shopName = shop.shopName

@@ -59,7 +59,10 @@ actor MailWorker: Service {
         let from = self.from
         guard let due = try? await database.read({ db in
             try Row.fetchAll(
-                db, sql: "SELECT id, recipient, subject, body, created_at FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, id LIMIT 200",
+                db, sql: """
+                    SELECT id, recipient, subject, body, created_at FROM outbox
+                    WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, id LIMIT 200
+                    """,
                 arguments: [now]
             ).map { OutgoingMail(id: $0[0], from: from, to: $0[1], subject: $0[2], body: $0[3], created: $0[4]) }
         }) else { return 0 }
@@ -73,12 +76,17 @@ actor MailWorker: Service {
                 logger.info("email sent", metadata: ["email": "\(mail.id)"])
             } catch {
                 metrics.emailFailures.increment()
-                logger.error("email not sent", metadata: ["email": "\(mail.id)", "error": "\(error)"])
+                // A relay's 5xx (or an address it cannot take) will not change by waiting: the email is
+                // marked failed. Network trouble, timeouts and 4xx answers are retried with back-off.
+                let permanent = (error as? SMTPError).map { !$0.isTransient } ?? false
+                logger.error(
+                    permanent ? "email failed for good" : "email not sent, will retry",
+                    metadata: ["email": "\(mail.id)", "error": "\(error)"])
                 try? await database.write { db in
                     let attempts = (try Int.fetchOne(db, sql: "SELECT attempts FROM outbox WHERE id = ?", arguments: [mail.id]) ?? 0) + 1
                     try db.execute(
-                        sql: "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
-                        arguments: [attempts, now + min(3600, 30 << min(attempts, 7)), String(describing: error), mail.id])
+                        sql: "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, failed_at = ? WHERE id = ?",
+                        arguments: [attempts, now + min(3600, 30 << min(attempts, 7)), String(describing: error), permanent ? now : nil, mail.id])
                 }
             }
         }

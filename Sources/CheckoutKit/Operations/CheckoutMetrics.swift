@@ -68,17 +68,19 @@ public final class CheckoutMetrics: Sendable {
         histogram.record(duration)
     }
 
+    /// Counters only grow (Prometheus's client traps on a negative step), so a negative amount, which a
+    /// well-formed catalog never has, counts as zero.
     func revenue(_ amount: Int64, currency: String) {
         registry.makeCounter(
             name: "checkout_revenue_minor_units_total", labels: [("currency", currency)],
             help: "Paid order totals in minor units (cents), before refunds."
-        ).increment(by: amount)
+        ).increment(by: max(0, amount))
     }
 
     func refunded(_ amount: Int64, currency: String) {
         registry.makeCounter(
             name: "checkout_refunded_minor_units_total", labels: [("currency", currency)], help: "Refunded amounts in minor units."
-        ).increment(by: amount)
+        ).increment(by: max(0, amount))
     }
 
     /// A gauge by name and labels, set at scrape time from the database.

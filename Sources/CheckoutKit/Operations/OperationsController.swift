@@ -69,7 +69,7 @@ struct OperationsController: Sendable {
         for subscription in subscriptions where EntitlementRules.grantsAccess(subscription, now: now, grace: grace) {
             active[subscription.plan, default: 0] += 1
             if let plan = catalog.plansBySlug[subscription.plan], subscription.status != .trialing {
-                monthly += plan.interval == .year ? plan.price.amount / 12 : plan.price.amount
+                monthly = monthly.addingSaturated(plan.interval == .year ? plan.price.amount / 12 : plan.price.amount)
             }
         }
         for plan in catalog.catalog.plans {

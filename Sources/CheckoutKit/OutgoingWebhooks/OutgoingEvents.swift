@@ -72,12 +72,12 @@ public struct WebhookEndpoints: Sendable {
     /// Registers an endpoint for `events` (`*` for all); returns it with its new signing secret.
     public func add(url: String, events: [String]) async throws -> WebhookEndpoint {
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-            throw CheckoutError.invalid(field: "url", message: "'\(url)' is not an http(s) URL")
+            throw CheckoutError.invalid(field: "url", message: "\(Quoted(url)) is not an http(s) URL")
         }
         let unknown = events.filter { $0 != "*" && !OutgoingEvents.types.contains($0) }
         guard events.count > 0, unknown.isEmpty else {
             throw CheckoutError.invalid(
-                field: "events", message: "unknown event '\(unknown.first ?? "")'; events: \(OutgoingEvents.types.joined(separator: ", ")) or *")
+                field: "events", message: "unknown event \(Quoted(unknown.first ?? "")); events: \(OutgoingEvents.types.joined(separator: ", ")) or *")
         }
         let endpoint = WebhookEndpoint(
             id: RandomToken.make(bytes: 9, prefix: "we_"), url: url, events: events, secret: RandomToken.make(bytes: 24, prefix: "whsec_"),
@@ -103,7 +103,7 @@ public struct WebhookEndpoints: Sendable {
     public func remove(id: String) async throws {
         try await database.write { db in
             try db.execute(sql: "DELETE FROM webhook_endpoints WHERE id = ?", arguments: [id])
-            guard db.changesCount == 1 else { throw CheckoutError.invalid(field: "id", message: "no webhook endpoint '\(id)'") }
+            guard db.changesCount == 1 else { throw CheckoutError.invalid(field: "id", message: "no webhook endpoint \(Quoted(id))") }
         }
     }
 

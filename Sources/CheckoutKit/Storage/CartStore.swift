@@ -55,7 +55,7 @@ struct CartStore: Sendable {
         return try await commit { db in
             guard let cart = try Self.load(db, id: id) else { throw CheckoutError.cartNotFound }
             let existing = cart.lines.first { $0.sku == sku }?.quantity ?? 0
-            guard existing + quantity <= limit else { throw CheckoutError.pricing(.quantityOutOfRange(existing + quantity)) }
+            guard existing + quantity <= limit else { throw CheckoutError.pricing(.quantityOutOfRange(String(existing + quantity))) }
             guard existing > 0 || cart.lines.count < CartPricing.maxLines else { throw CheckoutError.pricing(.tooManyLines) }
             try Self.upsertLine(db, cart: id, sku: sku, quantity: existing + quantity, position: cart.lines.count)
             try db.cachedStatement(sql: "UPDATE carts SET updated_at = ? WHERE id = ?").execute(arguments: [now, id])

@@ -89,6 +89,10 @@ enum CheckoutSchema {
                 CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
                 """)
         }
+        migrator.registerMigration("v3-outbox-failures") { db in
+            // An email an SMTP relay refused for good (a 5xx answer) is marked failed, not retried.
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN failed_at INTEGER")
+        }
         return migrator
     }
 }

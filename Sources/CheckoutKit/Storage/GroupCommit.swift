@@ -45,7 +45,11 @@ final class GroupCommit: Sendable {
                         value = try body(db)
                         return .commit
                     }
-                    guard let result = value else { return nil }
+                    guard let result = value else {
+                        // Unreachable (the body either returned or threw), but never leave a caller waiting.
+                        continuation.resume(throwing: CancellationError())
+                        return nil
+                    }
                     return Completion(succeed: { continuation.resume(returning: result) }, fail: { continuation.resume(throwing: $0) })
                 } catch {
                     continuation.resume(throwing: error)

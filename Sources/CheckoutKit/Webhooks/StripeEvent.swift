@@ -85,7 +85,9 @@ struct StripeObject: Decodable, Sendable {
         paymentIntent = Self.identifier(container, .paymentIntent)
         metadata = try? container.decodeIfPresent([String: String].self, forKey: .metadata)
         amountRefunded = try container.decodeIfPresent(Int64.self, forKey: .amountRefunded)
+            .map { try Self.amount($0, key: .amountRefunded, in: container) }
         amountTotal = try container.decodeIfPresent(Int64.self, forKey: .amountTotal)
+            .map { try Self.amount($0, key: .amountTotal, in: container) }
         customer = Self.identifier(container, .customer)
         subscription = Self.identifier(container, .subscription)
         status = try container.decodeIfPresent(String.self, forKey: .status)
@@ -97,6 +99,17 @@ struct StripeObject: Decodable, Sendable {
         linePeriodEnd = try ((try? container.decodeIfPresent(InvoiceLines.self, forKey: .lines))?.data.first?.period?.end)
             .map { try StripeEvent.time($0, key: .lines, in: container) }
         subscriptionMetadata = (try? container.decodeIfPresent(SubscriptionDetails.self, forKey: .subscriptionDetails))?.metadata
+    }
+
+    /// Amounts an event may carry, in minor units: none negative, none over twelve digits (more than
+    /// any payment takes), so sums with order totals cannot overflow.
+    static let validAmounts: ClosedRange<Int64> = 0...999_999_999_999
+
+    private static func amount(_ value: Int64, key: CodingKeys, in container: KeyedDecodingContainer<CodingKeys>) throws -> Int64 {
+        guard validAmounts.contains(value) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "\(value) is not an amount")
+        }
+        return value
     }
 
     private struct SubscriptionDetails: Decodable {

@@ -16,8 +16,8 @@ struct WebhookController: Sendable {
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: Self.maxBody)
-        } catch {
-            return APIErrorBody.response(status: .contentTooLarge, code: "payload_too_large", message: "the event is larger than 1 MiB")
+        } catch let error as HTTPResponseError where error.status == .contentTooLarge {
+            throw CheckoutError.payloadTooLarge(limit: Self.maxBody)
         }
         let payload = Data(buffer: buffer)
         let verifier = StripeSignature(secret: shop.configuration.webhookSecret)

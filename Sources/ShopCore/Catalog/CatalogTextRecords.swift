@@ -110,12 +110,14 @@ struct FieldReader {
 
     func requiredMoney(_ name: String, currency: Currency) throws(CatalogTextError) -> Money {
         _ = try required(name)
-        return try money(name, currency: currency)!
+        guard let money = try money(name, currency: currency) else { throw error(name, "is missing") }
+        return money
     }
 
     func requiredPercent(_ name: String) throws(CatalogTextError) -> Int {
         _ = try required(name)
-        return try percent(name)!
+        guard let percent = try percent(name) else { throw error(name, "is missing") }
+        return percent
     }
 
     func list(_ name: String) -> [String] {

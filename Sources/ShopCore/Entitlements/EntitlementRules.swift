@@ -103,10 +103,7 @@ public enum EntitlementRules {
     public static func grantsAccess(_ subscription: SubscriptionFact, now: Int, grace: Int) -> Bool {
         switch subscription.status {
         case .trialing, .active: return true
-        case .pastDue:
-            // Past the end of `Int` is later than any `now`.
-            let (until, overflow) = subscription.currentPeriodEnd.addingReportingOverflow(grace)
-            return overflow ? grace > 0 : now <= until
+        case .pastDue: return now <= subscription.currentPeriodEnd.addingSaturated(grace)
         case .incomplete, .incompleteExpired, .unpaid, .canceled, .paused: return false
         }
     }

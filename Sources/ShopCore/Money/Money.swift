@@ -62,8 +62,8 @@ public struct Money: Hashable, Sendable, Codable, Comparable, CustomStringConver
 
     /// `$4.99`, for people.
     public var formatted: String {
-        amount < 0 ? "-" + currency.symbol + Money(amount: -amount, currency: currency).decimalString
-            : currency.symbol + decimalString
+        // `decimalString` prints the sign before the digits; the symbol goes between them.
+        amount < 0 ? "-" + currency.symbol + String(decimalString.dropFirst()) : currency.symbol + decimalString
     }
 
     public static func < (lhs: Money, rhs: Money) -> Bool { lhs.amount < rhs.amount }
@@ -86,26 +86,16 @@ public struct Money: Hashable, Sendable, Codable, Comparable, CustomStringConver
 
     public static func + (lhs: Money, rhs: Money) -> Money {
         precondition(lhs.currency == rhs.currency, "adding \(lhs.currency) to \(rhs.currency)")
-        return Money(amount: saturating(lhs.amount.addingReportingOverflow(rhs.amount), towards: rhs.amount), currency: lhs.currency)
+        return Money(amount: lhs.amount.addingSaturated(rhs.amount), currency: lhs.currency)
     }
 
     public static func - (lhs: Money, rhs: Money) -> Money {
         precondition(lhs.currency == rhs.currency, "subtracting \(rhs.currency) from \(lhs.currency)")
-        return Money(
-            amount: saturating(lhs.amount.subtractingReportingOverflow(rhs.amount), towards: rhs.amount == .min ? 1 : -rhs.amount),
-            currency: lhs.currency)
+        return Money(amount: lhs.amount.subtractingSaturated(rhs.amount), currency: lhs.currency)
     }
 
     public static func * (lhs: Money, quantity: Int) -> Money {
-        let (product, overflow) = lhs.amount.multipliedReportingOverflow(by: Int64(quantity))
-        guard overflow else { return Money(amount: product, currency: lhs.currency) }
-        return Money(amount: (lhs.amount < 0) != (quantity < 0) ? .min : .max, currency: lhs.currency)
-    }
-
-    /// The result of an operation, or the end of `Int64` it ran past (in the direction of `direction`'s sign).
-    private static func saturating(_ result: (partialValue: Int64, overflow: Bool), towards direction: Int64) -> Int64 {
-        guard result.overflow else { return result.partialValue }
-        return direction < 0 ? .min : .max
+        Money(amount: lhs.amount.multipliedSaturated(by: Int64(quantity)), currency: lhs.currency)
     }
 }
 

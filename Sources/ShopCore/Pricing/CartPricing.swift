@@ -122,7 +122,7 @@ public enum CartPricing {
     /// Checks a line before it goes into a cart.
     public static func validate(sku: String, quantity: Int, in index: CatalogIndex) throws(PricingError) {
         _ = try resolve(sku, in: index)
-        guard (1...maxQuantity).contains(quantity) else { throw .quantityOutOfRange(quantity) }
+        guard (1...maxQuantity).contains(quantity) else { throw .quantityOutOfRange(String(quantity)) }
     }
 
     /// Prices `lines`. Lines whose SKU is no longer for sale are dropped; a coupon that is not valid

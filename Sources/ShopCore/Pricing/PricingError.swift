@@ -2,7 +2,8 @@
 public enum PricingError: Error, Equatable, Sendable {
     case unknownSKU(String)
     case unavailable(String)
-    case quantityOutOfRange(Int)
+    /// The quantity as sent (it may not fit an `Int`).
+    case quantityOutOfRange(String)
     case tooManyLines
     /// The cart's subtotal would be over `CartPricing.maximumTotal`.
     case totalTooLarge(maximum: Money)

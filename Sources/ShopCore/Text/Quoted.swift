@@ -7,13 +7,13 @@ public struct Quoted: CustomStringConvertible, Sendable {
 
     public var description: String {
         let limit = 100
-        var shown = String(text.prefix(limit).map { $0.unicodeScalars.contains(where: \.properties.isControlOrFormat) ? "?" : $0 })
+        var shown = String(text.prefix(limit).map { $0.unicodeScalars.contains(where: Self.isControlOrFormat) ? "?" : $0 })
         if text.count > limit { shown += "…" }
         return "'" + shown + "'"
     }
-}
 
-extension Unicode.Scalar.Properties {
     /// Control characters (C0, C1) and invisible format characters (general categories Cc and Cf).
-    public var isControlOrFormat: Bool { generalCategory == .control || generalCategory == .format }
+    private static func isControlOrFormat(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format
+    }
 }
