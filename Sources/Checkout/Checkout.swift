@@ -83,6 +83,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Sign-in link requests allowed per email address an hour.")
     var loginLimitPerAddress: Int = 5
 
+    @Option(help: "Seconds a connection may stay open without a complete request.")
+    var idleTimeout: Int = 30
+
+    @Option(help: "Client connections open at once (default: the file-descriptor limit less 256).")
+    var maxConnections: Int?
+
+    @Option(help: "Seconds an outgoing webhook endpoint has to answer.")
+    var webhookTimeout: Int = 10
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -92,6 +101,11 @@ struct Serve: AsyncParsableCommand {
         guard (1...1_000_000).contains(downloadLimit) else { throw ValidationError("--download-limit: \(downloadLimit) is not from 1 to 1000000") }
         guard (1...87_600).contains(linkHours) else { throw ValidationError("--link-hours: \(linkHours) is not from 1 to 87600 (ten years)") }
         guard (0...3_650).contains(graceDays) else { throw ValidationError("--grace-days: \(graceDays) is not from 0 to 3650") }
+        guard (1...600).contains(webhookTimeout) else { throw ValidationError("--webhook-timeout: \(webhookTimeout) is not from 1 to 600 seconds") }
+        guard (1...3_600).contains(idleTimeout) else { throw ValidationError("--idle-timeout: \(idleTimeout) is not from 1 to 3600 seconds") }
+        if let maxConnections, !(1...1_000_000).contains(maxConnections) {
+            throw ValidationError("--max-connections: \(maxConnections) is not from 1 to 1000000")
+        }
         for (flag, limit) in [
             ("--lead-limit-per-ip", leadLimitPerIP), ("--lead-limit-per-address", leadLimitPerAddress),
             ("--login-limit-per-ip", loginLimitPerIP), ("--login-limit-per-address", loginLimitPerAddress),
@@ -130,6 +144,11 @@ struct Serve: AsyncParsableCommand {
             configuration.leadLimitPerAddress = .init(limit: leadLimitPerAddress, window: 3600)
             configuration.loginLimitPerIP = .init(limit: loginLimitPerIP, window: 3600)
             configuration.loginLimitPerAddress = .init(limit: loginLimitPerAddress, window: 3600)
+            configuration.idleTimeout = .seconds(idleTimeout)
+            configuration.webhookTimeout = .seconds(webhookTimeout)
+            let descriptors = FileDescriptorLimit.raise()
+            configuration.maxConnections = maxConnections ?? max(64, descriptors - 256)
+            logger.info("connections", metadata: ["max": "\(configuration.maxConnections)", "file_descriptors": "\(descriptors)"])
             configuration.adminToken = ProcessInfo.processInfo.environment["CHECKOUT_ADMIN_TOKEN"]
             configuration.downloadSecret = ProcessInfo.processInfo.environment["CHECKOUT_DOWNLOAD_SECRET"]
             if kind == .stripe {

@@ -30,7 +30,7 @@ import Testing
             #expect(first.process.terminationReason == .uncaughtSignal)
         }
         let second = try ServerProcess.start(arguments, environment: environment)
-        #expect(second.waitForLog("email sent"))
+        #expect(second.waitForLog("email sent"), "\(second.lastText)")
         let mails = try FileManager.default.contentsOfDirectory(atPath: checkout.folder + "/mail").filter { $0.hasSuffix(".eml") }
         #expect(mails.count == 1, "exactly one receipt")
         let receipt = try String(contentsOfFile: checkout.folder + "/mail/" + mails[0], encoding: .utf8)
@@ -105,6 +105,8 @@ struct ServerProcess {
     let process: Process
     let errors: Pipe
     let base: String
+    private let lastLog = ServerLog()
+    var port: Int { Int(base.split(separator: ":").last ?? "") ?? 0 }
 
     static func start(_ arguments: [String], environment: [String: String]) throws -> ServerProcess {
         let process = Process()
@@ -134,16 +136,30 @@ struct ServerProcess {
         return log
     }
 
-    /// Reads the log until a line contains `text` (blocking reads, no sleeping); false when the process ended first.
-    func waitForLog(_ text: String) -> Bool {
+    /// Reads the log until a line contains `text` (blocking reads, no sleeping); false when the process
+    /// ended first. A watchdog stops the process after `deadline` seconds, so a hang fails the test
+    /// (with the log read so far in `lastLog`) instead of stalling the suite.
+    func waitForLog(_ text: String, deadline: Int = 60) -> Bool {
+        let process = self.process
+        let found = Atomic<Bool>(false)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(deadline)) {
+            if !found.load(ordering: .relaxed), process.isRunning { process.terminate() }
+        }
         var log = ""
+        defer { lastLog.append(log) }
         while true {
             let data = errors.fileHandleForReading.availableData
             if data.isEmpty { return false }
             log += String(decoding: data, as: UTF8.self)
-            if log.contains(text) { return true }
+            if log.contains(text) {
+                found.store(true, ordering: .relaxed)
+                return true
+            }
         }
     }
+
+    /// What the last `waitForLog` read.
+    var lastText: String { lastLog.lines.joined(separator: "\n") }
 }
 
 /// A server's log as read so far.

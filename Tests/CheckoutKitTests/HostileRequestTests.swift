@@ -35,6 +35,21 @@ import TestSupport
         }
     }
 
+    /// Plain forms get their errors as a page with a link back, JSON callers as JSON.
+    @Test func formPostsGetErrorPagesAndJSONCallersJSON() async throws {
+        try await TestCheckout().live { client in
+            for (route, body) in [("/plans/all-access/checkout", "email=nobody"), ("/api/plans/all-access/checkout", "email=nobody"),
+                                  ("/api/leads", "magnet=scripture-memory-cards&email=nobody"), ("/api/account/login", "email=nobody"),
+                                  ("/api/account/login", "email=%FF%40b.co")] {
+                let page = try await form(client, route, body)
+                #expect(page.status == .unprocessableContent && page.headers[.contentType]?.hasPrefix("text/html") == true, "\(route)")
+                #expect(String(buffer: page.body).contains("is not an email address"))
+            }
+            let json = try await client.json(.post, "/api/account/login", ["email": "nobody"])
+            #expect(json.status == .unprocessableContent && json.errorField == "email")
+        }
+    }
+
     @Test func aHugeQuantityIsA422NamingTheQuantity() async throws {
         try await TestCheckout().live { client in
             let cart = try await client.cart()
@@ -114,6 +129,27 @@ import TestSupport
             }
             let refused = try await client.get(url, headers: [.range: "bytes=99999999999999999999-"])
             #expect(refused.status == .rangeNotSatisfiable && refused.headers[.contentRange] == "bytes */\(size)")
+        }
+    }
+
+    /// Ranges cannot get round the download limit: a range covering the whole file is a download,
+    /// and partial ranges share a budget of one more file's worth of bytes than the limit.
+    @Test func rangesCountAgainstTheDownloadLimit() async throws {
+        var checkout = try TestCheckout()
+        checkout.configuration.downloadLimit = 2
+        try await checkout.live { client in
+            let order = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
+            let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
+            let url = try #require(((json["downloads"] as? [[String: Any]])?.first?["files"] as? [[String: Any]])?.first?["url"] as? String)
+            #expect(try await client.get(url, headers: [.range: "bytes=0-"]).status == .partialContent)
+            let size = try await client.get(url).body.readableBytes
+            #expect(try await client.get(url, headers: [.range: "bytes=0-"]).status == .forbidden, "two whole downloads, then no more")
+            #expect(try await client.get(url).status == .forbidden)
+            // A resume is free until the byte budget (3 × size) is spent: 2 × size are used.
+            let half = size / 2
+            #expect(try await client.get(url, headers: [.range: "bytes=0-\(half - 1)"]).status == .partialContent)
+            #expect(try await client.get(url, headers: [.range: "bytes=\(half)-\(size - 2)"]).status == .partialContent)
+            #expect(try await client.get(url, headers: [.range: "bytes=0-\(half - 1)"]).status == .forbidden, "the budget is spent")
         }
     }
 
@@ -207,5 +243,72 @@ import TestSupport
 
     func runCheckout(_ arguments: [String]) throws -> (Int32, String) {
         try runProgram(try productsFolder().appendingPathComponent("checkout").path, arguments)
+    }
+}
+
+/// Refunds that arrive together or in parts: one line is refunded once, and the order and the
+/// metrics show exactly what was refunded.
+@Suite struct RefundRaceTests {
+    @Test func twentyRefundsOfOneLineAtOnceMakeOneRefund() async throws {
+        try await TestCheckout().live { client in
+            let order = try await client.buy([("HS-DIGITAL-PLANNER", 1), ("KB-NOAH-COLORING-A4", 1)], email: "race@example.com")
+            let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
+            let lines = try #require(json["lines"] as? [[String: Any]])
+            let line = lines[0]["id"] as? String ?? ""
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        try await client.json(
+                            .post, "/api/admin/orders/\(order.id)/refunds", ["line_id": line],
+                            headers: [.authorization: "Bearer \(TestCheckout.adminToken)"]
+                        ).status.code
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 200 }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == 422 }.count == 19)
+            let first = (lines[0]["total"] as? [String: Any])?["amount"] as? Int ?? 0
+            let after = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
+            #expect(after.amount("amount_refunded") == first && after["status"] as? String == "partially_refunded", "\(after.text)")
+
+            let second = lines[1]["id"] as? String ?? ""
+            let last = try await client.json(
+                .post, "/api/admin/orders/\(order.id)/refunds", ["line_id": second], headers: [.authorization: "Bearer \(TestCheckout.adminToken)"])
+            #expect(last["status"] as? String == "refunded")
+            let total = try #require(after.amount("total"))
+            #expect(last.amount("amount_refunded") == total)
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains("checkout_refunded_minor_units_total{currency=\"USD\"} \(total)"), "refunds counted once each")
+        }
+    }
+}
+
+/// The test provider's page plays only what Stripe would allow.
+@Suite struct TestProviderStateTests {
+    @Test func aCanceledMembershipCannotBeRenewed() async throws {
+        try await TestCheckout().live { client in
+            let (_, page) = try await client.subscribe("kids-bible-club", email: "member@example.com")
+            #expect(try await client.execute(uri: page + "/cancel", method: .post).status == .found)
+            let renew = try await client.execute(uri: page + "/renew", method: .post)
+            #expect(renew.status == .unprocessableContent)
+            #expect(String(buffer: renew.body).contains("canceled"))
+            let shown = String(buffer: try await client.execute(uri: page, method: .get).body)
+            #expect(shown.contains("was <strong>canceled</strong>") && !shown.contains("/renew"))
+        }
+    }
+
+    @Test func aDeclinedPaymentMayBeTriedAgain() async throws {
+        try await TestCheckout().live { client in
+            let cart = try await client.cart([("KB-NOAH-COLORING-A4", 1)])
+            let placed = try await client.json(.post, "/api/checkout", ["cart_id": cart, "email": "retry@example.com"])
+            let page = (placed["payment_url"] as? String ?? "").pathAndQuery
+            _ = try await client.execute(uri: page + "/decline", method: .post)
+            let order = "/api/orders/\(placed["order_id"] as? String ?? "")?token=\(placed["order_token"] as? String ?? "")"
+            #expect(try await client.json(.get, order)["status"] as? String == "failed")
+            #expect(String(buffer: try await client.execute(uri: page, method: .get).body).contains("/pay\""))
+            _ = try await client.execute(uri: page + "/pay", method: .post)
+            #expect(try await client.json(.get, order)["status"] as? String == "paid")
+        }
     }
 }

@@ -10,6 +10,9 @@ import Testing
 /// An operator's endpoint that records what it receives, and answers with a chosen status.
 final class WebhookReceiver: Sendable {
     let received = Mutex<[(headers: HTTPFields, body: Data)]>([])
+    private let arrivals = Mutex<[ContinuousClock.Instant]>([])
+    /// When each delivery arrived.
+    var arrivalTimes: [ContinuousClock.Instant] { arrivals.withLock { $0 } }
     let status: HTTPResponse.Status
 
     init(status: HTTPResponse.Status = .ok) { self.status = status }
@@ -20,6 +23,7 @@ final class WebhookReceiver: Sendable {
             var request = request
             let body = Data(buffer: try await request.collectBody(upTo: 1 << 20))
             received.withLock { $0.append((request.headers, body)) }
+            arrivals.withLock { $0.append(.now) }
             return Response(status: status)
         }
         return Application(router: router)

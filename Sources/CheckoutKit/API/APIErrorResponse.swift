@@ -74,7 +74,7 @@ extension CheckoutError: HTTPResponseError {
     public var message: String {
         switch self {
         case .cartNotFound: return "no cart with that id"
-        case .lineNotFound: return "no line with that id in this cart"
+        case .lineNotFound: return "no line with that id in this cart or order"
         case .orderNotFound: return "no order with that id and token"
         case .sessionNotFound: return "no payment session with that id"
         case .emptyCart: return "the cart is empty"

@@ -14,6 +14,8 @@ enum EmailAddress {
     /// Invisible format characters refused anywhere in an address (and in the document's pattern).
     static let invisible: [ClosedRange<UInt32>] = [
         0xAD...0xAD, 0x180E...0x180E, 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x206F, 0xFEFF...0xFEFF,
+        // Not invisible, but what a byte that was not UTF-8 became on the way in.
+        0xFFFD...0xFFFD,
     ]
 
     static func isRefused(_ scalar: Unicode.Scalar) -> Bool {

@@ -103,7 +103,6 @@ struct FormCartController: Sendable {
     }
 
     private func problem(_ error: CheckoutError, back: String) -> Response {
-        MessagePage.response(
-            status: error.status, title: "That did not work", message: error.message, link: ("Go back", shop.siteURL + back))
+        FormProblem.page(error, back: shop.siteURL + back)
     }
 }

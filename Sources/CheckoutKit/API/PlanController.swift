@@ -12,6 +12,12 @@ struct PlanController: Sendable {
     }
 
     @Sendable func checkout(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        try await FormProblem.answering(request, back: shop.siteURL + "/plans/") {
+            try await placeOrder(request, context: context)
+        }
+    }
+
+    private func placeOrder(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         let body = try await RequestBody.formOrJSON(PlanCheckoutRequest.self, from: request, context: context)
         let slug = try context.parameters.require("plan")
         guard let plan = shop.catalog.plansBySlug[slug] else {

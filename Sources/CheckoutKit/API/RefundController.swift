@@ -27,23 +27,43 @@ struct RefundController: Sendable {
             throw CheckoutError.invalid(field: "order_id", message: "only a paid purchase can be refunded")
         }
         guard let line = order.lines.first(where: { $0.id == body.lineID }) else { throw CheckoutError.lineNotFound }
-        guard line.refundedAt == nil else { throw CheckoutError.invalid(field: "line_id", message: "line \(line.id) is already refunded") }
+        let alreadyRefunded = CheckoutError.invalid(field: "line_id", message: "line \(line.id) is already refunded")
+        guard line.refundedAt == nil else { throw alreadyRefunded }
         let amount = line.total - line.discount
-        let refundID = try await shop.provider.refund(order: order, lineID: line.id, amount: amount)
         let now = shop.clock.seconds
+        // Claim the line before asking the provider, so two refunds of it at once make one refund.
+        let claimed = try await shop.database.write { db in
+            try db.execute(
+                sql: "UPDATE order_lines SET refunded_at = ? WHERE id = ? AND order_id = ? AND refunded_at IS NULL",
+                arguments: [now, line.id, order.id])
+            return db.changesCount == 1
+        }
+        guard claimed else { throw alreadyRefunded }
+        let refundID: String
+        do {
+            refundID = try await shop.provider.refund(order: order, lineID: line.id, amount: amount)
+        } catch {
+            try await shop.database.write { db in
+                try db.execute(sql: "UPDATE order_lines SET refunded_at = NULL WHERE id = ? AND refunded_at = ?", arguments: [line.id, now])
+            }
+            throw error
+        }
         let (ledger, effects) = (shop.delivery.ledger, shop.effects)
-        // Record the refund now, so access ends at once; the provider's refund events then find it recorded.
+        // Record the refund now, so access ends at once and the order shows it; the provider's refund
+        // events then find it recorded (their running total changes nothing).
         try await shop.database.write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO refunds (id, order_id, line_id, amount, provider_refund_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [RandomToken.make(prefix: "ref_"), order.id, line.id, amount, refundID, now])
-            try db.execute(sql: "UPDATE order_lines SET refunded_at = COALESCE(refunded_at, ?) WHERE id = ?", arguments: [now, line.id])
+            try db.execute(sql: "UPDATE orders SET amount_refunded = amount_refunded + ? WHERE id = ?", arguments: [amount, order.id])
+            try OrderStore.refreshStatus(db, order: order.id)
             let (granted, revoked) = try ledger.sync(db, email: order.email, now: now)
             try effects.announce(granted: granted, revoked: revoked, email: order.email, db: db, now: now)
             if let updated = try OrderStore.load(db, id: order.id) {
                 try OutgoingEvents.enqueue(db, type: "order.refunded", data: DeliveryEffects.orderData(updated), now: now)
             }
         }
+        shop.metrics.refunded(amount, currency: order.currency)
         shop.webhooks.notify()
         if shop.provider.name == "test" {
             let sender = TestEventSender(shop: shop)

@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import Logging
+import NIOCore
 import ShopCore
 import SiteBuilder
 
@@ -23,8 +24,11 @@ public enum CheckoutApp {
     public static func make(_ configuration: CheckoutConfiguration, logger: Logger) async throws -> (application: some ApplicationProtocol, control: CheckoutControl) {
         let shop = try await makeShop(configuration, logger: logger)
         let router = buildRouter(shop)
+        let connections = ConnectionLimit(maximum: configuration.maxConnections)
         let application = Application(
             router: router,
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [connections.handler()], idleTimeout: TimeAmount(configuration.idleTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "checkout"),
             services: [shop.processor, shop.mail, shop.webhooks, WALCheckpointer(database: shop.database)],
             onServerRunning: { channel in shop.address.serverStarted(port: channel.localAddress?.port) },

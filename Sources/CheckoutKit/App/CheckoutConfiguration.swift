@@ -47,6 +47,15 @@ public struct CheckoutConfiguration: Sendable {
     public var leadLimitPerAddress = RateLimiter.Rule(limit: 3, window: 3600)
     public var loginLimitPerIP = RateLimiter.Rule(limit: 10, window: 3600)
     public var loginLimitPerAddress = RateLimiter.Rule(limit: 5, window: 3600)
+    /// How long a connection may stay open without a complete request (the first, or the next on a
+    /// kept-alive connection) before it is closed: what stops a client holding connections open
+    /// with half-sent requests.
+    public var idleTimeout: Duration = .seconds(30)
+    /// Client connections open at once; one more is closed when accepted. `checkout serve` sets it
+    /// from the file-descriptor limit.
+    public var maxConnections = 4_096
+    /// How long an operator's endpoint has to answer an outgoing webhook before the attempt fails.
+    public var webhookTimeout: Duration = .seconds(10)
 
     public init(webhookSecret: String) {
         self.webhookSecret = webhookSecret

@@ -66,7 +66,8 @@ final class Shop: Sendable {
         let mail = MailWorker(
             database: database, sender: mailSender, from: from, clock: clock, logger: logger, metrics: metrics, holding: configuration.holdMail)
         self.mail = mail
-        let webhooks = WebhookDeliveryWorker(database: database, clock: clock, logger: logger, metrics: metrics)
+        let webhooks = WebhookDeliveryWorker(
+            database: database, clock: clock, logger: logger, metrics: metrics, timeout: configuration.webhookTimeout)
         self.webhooks = webhooks
         processor = WebhookProcessor(
             database: database,

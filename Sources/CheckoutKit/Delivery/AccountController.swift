@@ -18,6 +18,12 @@ struct AccountController: Sendable {
     }
 
     @Sendable func login(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        try await FormProblem.answering(request, back: shop.siteURL + "/account/") {
+            try await sendLink(request, context: context)
+        }
+    }
+
+    private func sendLink(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         let body = try await RequestBody.formOrJSON(LoginRequest.self, from: request, context: context)
         let email = try EmailAddress.required(body.value.email)
         let now = shop.clock.seconds

@@ -25,8 +25,8 @@ struct DeliveryEffects: Sendable {
                 try OutgoingEvents.enqueue(db, type: "order.paid", data: Self.orderData(order), now: now)
                 try sendReceipt(order, db: db, now: now)
             }
+            if transition.refundedIncrease > 0 { metrics.refunded(transition.refundedIncrease, currency: order.currency) }
             if transition.lineRefunded || [.refunded, .partiallyRefunded].contains(transition.to) && transition.from != transition.to {
-                if event.type == "charge.refunded" { metrics.refunded(order.amountRefunded, currency: order.currency) }
                 try OutgoingEvents.enqueue(db, type: "order.refunded", data: Self.orderData(order), now: now)
             }
         }

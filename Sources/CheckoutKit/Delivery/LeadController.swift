@@ -21,6 +21,12 @@ struct LeadController: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
+        try await FormProblem.answering(request, back: shop.siteURL + "/free/") {
+            try await ask(request, context: context)
+        }
+    }
+
+    private func ask(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         let body = try await RequestBody.formOrJSON(LeadRequest.self, from: request, context: context)
         let magnetSlug = body.value.magnet ?? ""
         guard let magnet = shop.catalog.leadMagnetsBySlug[magnetSlug] else {

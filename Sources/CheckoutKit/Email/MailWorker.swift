@@ -67,6 +67,8 @@ actor MailWorker: Service {
             ).map { OutgoingMail(id: $0[0], from: from, to: $0[1], subject: $0[2], body: $0[3], created: $0[4]) }
         }) else { return 0 }
         for mail in due {
+            // On SIGTERM the rest waits in the outbox for the next start instead of holding up the exit.
+            guard !Task.isShuttingDownGracefully, !Task.isCancelled else { break }
             do {
                 try await sender.send(mail)
                 try await database.write { db in

@@ -21,8 +21,15 @@ actor WebhookDeliveryWorker: Service {
     private var lastDrain: Task<Int, Never>?
     private let wakeUps = WorkerWakeUps()
 
-    init(database: CheckoutDatabase, clock: CheckoutClock, logger: Logger, metrics: CheckoutMetrics, client: HTTPClient = .shared) {
+    /// How long an endpoint has to answer one attempt.
+    let timeout: Duration
+
+    init(
+        database: CheckoutDatabase, clock: CheckoutClock, logger: Logger, metrics: CheckoutMetrics, timeout: Duration = .seconds(10),
+        client: HTTPClient = .shared
+    ) {
         self.database = database
+        self.timeout = timeout
         self.clock = clock
         self.logger = logger
         self.metrics = metrics
@@ -47,54 +54,102 @@ actor WebhookDeliveryWorker: Service {
         return await next.value
     }
 
+    /// A delivery to attempt.
+    private struct Due: Sendable {
+        let id: String
+        let payload: Data
+        let attempts: Int
+        let created: Int
+        let endpoint: String
+        let url: String
+        let secret: String
+    }
+
+    /// Endpoints worked on at once; each endpoint's deliveries go one after another, in order.
+    static let parallelEndpoints = 8
+
     private func deliverDue() async -> Int {
         let now = clock.seconds
         guard let due = try? await database.read({ db in
             try Row.fetchAll(db, sql: """
-                SELECT d.id, d.payload, d.attempts, d.created_at, e.url, e.secret
+                SELECT d.id, d.payload, d.attempts, d.created_at, d.endpoint_id, e.url, e.secret
                 FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
                 WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.created_at, d.id LIMIT 100
                 """, arguments: [now]
-            ).map { (id: $0[0] as String, payload: $0[1] as Data, attempts: ($0[2] as Int) + 1, created: $0[3] as Int, url: $0[4] as String, secret: $0[5] as String) }
+            ).map { Due(id: $0[0], payload: $0[1], attempts: ($0[2] as Int) + 1, created: $0[3], endpoint: $0[4], url: $0[5], secret: $0[6]) }
         }) else { return 0 }
+        // A slow or dead endpoint holds up only its own deliveries.
+        var lanes: [String: [Due]] = [:]
+        var order: [String] = []
+        for delivery in due {
+            if lanes[delivery.endpoint] == nil { order.append(delivery.endpoint) }
+            lanes[delivery.endpoint, default: []].append(delivery)
+        }
+        return await withTaskGroup(of: Int.self) { group in
+            var started = 0
+            var delivered = 0
+            for endpoint in order {
+                if started >= Self.parallelEndpoints, let done = await group.next() { delivered += done }
+                let lane = lanes[endpoint] ?? []
+                group.addTask { await self.deliver(lane, now: now) }
+                started += 1
+            }
+            for await done in group { delivered += done }
+            return delivered
+        }
+    }
+
+    /// Attempts one endpoint's deliveries in order; stops early when the service is shutting down, so
+    /// SIGTERM is not held up by a backlog (what is left stays pending for the next start).
+    private nonisolated func deliver(_ lane: [Due], now: Int) async -> Int {
         var delivered = 0
-        for (id, payload, attempts, created, url, secret) in due {
-            var status: Int?
-            var failure: String?
-            do {
-                var request = HTTPClientRequest(url: url)
-                request.method = .POST
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.headers.add(name: "User-Agent", value: "checkout-webhooks/1")
-                request.headers.add(name: "Checkout-Signature", value: StripeSignature(secret: secret).header(for: payload, timestamp: now))
-                request.body = .bytes(ByteBuffer(bytes: payload))
-                let response = try await client.execute(request, timeout: .seconds(10))
-                status = Int(response.status.code)
-                if !(200..<300).contains(response.status.code) { failure = "HTTP \(response.status.code)" }
-            } catch {
-                failure = String(describing: error)
-            }
-            let finalStatus: String
-            if failure == nil {
-                finalStatus = "delivered"
-                delivered += 1
-            } else {
-                metrics.webhookDeliveryFailures.increment()
-                finalStatus = now - created >= Self.giveUpAfter ? "failed" : "pending"
-                logger.warning("webhook delivery failed", metadata: ["delivery": "\(id)", "url": "\(url)", "error": "\(failure ?? "")"])
-            }
-            let next = now + min(6 * 3600, 30 << min(attempts - 1, 10))
-            let (lastStatus, lastError) = (status, failure)
-            try? await database.write { db in
-                try db.execute(
-                    sql: """
-                        UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status = ?, last_error = ?, next_attempt_at = ?,
-                               delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
-                        WHERE id = ?
-                        """,
-                    arguments: [finalStatus, attempts, lastStatus, lastError, next, finalStatus, now, id])
-            }
+        for delivery in lane {
+            guard !Task.isShuttingDownGracefully, !Task.isCancelled else { break }
+            // Removed since it was read (`checkout webhooks remove`, or delivered by another pass)?
+            let pending = (try? await database.read { db in
+                try Bool.fetchOne(db, sql: "SELECT status = 'pending' FROM webhook_deliveries WHERE id = ?", arguments: [delivery.id])
+            }) ?? nil
+            guard pending == true else { continue }
+            if await attempt(delivery, now: now) { delivered += 1 }
         }
         return delivered
+    }
+
+    private nonisolated func attempt(_ delivery: Due, now: Int) async -> Bool {
+        var status: Int?
+        var failure: String?
+        do {
+            var request = HTTPClientRequest(url: delivery.url)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "User-Agent", value: "checkout-webhooks/1")
+            request.headers.add(name: "Checkout-Signature", value: StripeSignature(secret: delivery.secret).header(for: delivery.payload, timestamp: now))
+            request.body = .bytes(ByteBuffer(bytes: delivery.payload))
+            let response = try await client.execute(request, timeout: TimeAmount(timeout))
+            status = Int(response.status.code)
+            if !(200..<300).contains(response.status.code) { failure = "HTTP \(response.status.code)" }
+        } catch {
+            failure = String(describing: error)
+        }
+        let finalStatus: String
+        if failure == nil {
+            finalStatus = "delivered"
+        } else {
+            metrics.webhookDeliveryFailures.increment()
+            finalStatus = now - delivery.created >= Self.giveUpAfter ? "failed" : "pending"
+            logger.warning("webhook delivery failed", metadata: ["delivery": "\(delivery.id)", "url": "\(delivery.url)", "error": "\(failure ?? "")"])
+        }
+        let next = now + min(6 * 3600, 30 << min(delivery.attempts - 1, 10))
+        let (lastStatus, lastError, attempts, id) = (status, failure, delivery.attempts, delivery.id)
+        try? await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status = ?, last_error = ?, next_attempt_at = ?,
+                           delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
+                    WHERE id = ?
+                    """,
+                arguments: [finalStatus, attempts, lastStatus, lastError, next, finalStatus, now, id])
+        }
+        return failure == nil
     }
 }

@@ -23,14 +23,16 @@ struct TestPaymentController: Sendable {
 
     @Sendable func page(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         let order = try await order(context)
-        return TestPaymentPage.response(order: order, session: try context.parameters.require("session"), shop: shop)
+        let membership = order.kind == "subscription" ? try await TestSubscriptionEvents(shop: shop).status(of: order) : nil
+        return TestPaymentPage.response(order: order, membership: membership, session: try context.parameters.require("session"), shop: shop)
     }
 
     @Sendable func pay(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         let order = try await order(context)
+        // A declined card may be tried again, as on Stripe's page; a payment outranks the failure.
         if order.status == .pending && order.kind == "subscription" {
             try await TestSubscriptionEvents(shop: shop).start(order)
-        } else if order.status == .pending {
+        } else if order.status == .pending || order.status == .failed {
             try await send(
                 type: "checkout.session.completed", order: order,
                 object: ["payment_status": "paid", "status": "complete", "payment_intent": RandomToken.make(prefix: "pi_test_")])
@@ -48,23 +50,35 @@ struct TestPaymentController: Sendable {
 
     /// For a paid subscription: the next payment succeeds, and the period moves on.
     @Sendable func renew(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        try await subscriptionAction(context) { try await TestSubscriptionEvents(shop: shop).renew($0) }
+        try await subscriptionAction(context, allowedWhen: [.active, .trialing, .pastDue]) { try await TestSubscriptionEvents(shop: shop).renew($0) }
     }
 
     /// For a paid subscription: the next payment fails, and the subscription goes past due.
     @Sendable func failPayment(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        try await subscriptionAction(context) { try await TestSubscriptionEvents(shop: shop).failPayment($0) }
+        try await subscriptionAction(context, allowedWhen: [.active, .trialing, .pastDue]) {
+            try await TestSubscriptionEvents(shop: shop).failPayment($0)
+        }
     }
 
     /// For a paid subscription: cancel it now.
     @Sendable func cancel(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        try await subscriptionAction(context) { try await TestSubscriptionEvents(shop: shop).cancel($0) }
+        try await subscriptionAction(context, allowedWhen: [.active, .trialing, .pastDue, .unpaid, .incomplete]) {
+            try await TestSubscriptionEvents(shop: shop).cancel($0)
+        }
     }
 
-    private func subscriptionAction(_ context: CheckoutRequestContext, _ action: (StoredOrder) async throws -> Void) async throws -> Response {
+    /// Plays a subscription event, if the membership is in one of the states it applies to (a canceled
+    /// membership cannot be renewed: Stripe would refuse too).
+    private func subscriptionAction(
+        _ context: CheckoutRequestContext, allowedWhen states: Set<SubscriptionStatus>, _ action: (StoredOrder) async throws -> Void
+    ) async throws -> Response {
         let order = try await order(context)
         guard order.kind == "subscription", order.paidAt != nil else {
             throw CheckoutError.invalid(field: "session", message: "only a paid subscription can be renewed, failed or cancelled")
+        }
+        let status = try await TestSubscriptionEvents(shop: shop).status(of: order)
+        guard let status, states.contains(status) else {
+            throw CheckoutError.invalid(field: "session", message: "the membership is \(status?.rawValue ?? "not started"); that does not apply to it")
         }
         try await action(order)
         return .redirect(to: shop.address.publicURL + "/test-pay/" + (try context.parameters.require("session")), type: .found)

@@ -1,10 +1,11 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import ShopCore
 
 /// The HTML of the test provider's "pay or decline" page.
 enum TestPaymentPage {
-    static func response(order: StoredOrder, session: String, shop: Shop) -> Response {
+    static func response(order: StoredOrder, membership: SubscriptionStatus?, session: String, shop: Shop) -> Response {
         let currency = order.currency
         func money(_ amount: Int64) -> String { escape(MoneyFormat.format(amount, currency: currency)) }
         var rows = ""
@@ -13,7 +14,9 @@ enum TestPaymentPage {
             rows += "<tr><td>\(name)</td><td class=\"n\">\(line.quantity)</td><td class=\"n\">\(money(line.total - line.discount))</td></tr>\n"
         }
         let actions: String
-        if order.kind == "subscription" && order.paidAt != nil {
+        if order.kind == "subscription" && order.paidAt != nil, let membership, [.canceled, .incompleteExpired].contains(membership) {
+            actions = "<p>This membership was <strong>canceled</strong>. <a href=\"\(escape(shop.siteURL))/account/\">Go to the account page</a>.</p>"
+        } else if order.kind == "subscription" && order.paidAt != nil {
             let base = "/test-pay/\(escape(session))"
             actions = """
                 <p>This membership is running. Play out what happens next:</p>
@@ -22,7 +25,7 @@ enum TestPaymentPage {
                 <form method="post" action="\(base)/cancel"><button type="submit" class="decline">Cancel the subscription</button></form>
                 <p><a href="\(escape(shop.siteURL))/account/">Go to the account page</a></p>
                 """
-        } else if order.status == .pending {
+        } else if order.status == .pending || order.status == .failed {
             actions = """
                 <form method="post" action="/test-pay/\(escape(session))/pay"><button type="submit" class="pay">Pay \(money(order.total))</button></form>
                 <form method="post" action="/test-pay/\(escape(session))/decline"><button type="submit" class="decline">Decline the payment</button></form>

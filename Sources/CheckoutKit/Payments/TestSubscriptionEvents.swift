@@ -52,6 +52,14 @@ struct TestSubscriptionEvents: Sendable {
             type: "customer.subscription.deleted", object: subscription(id, order, status: "canceled", periodEnd: try await currentPeriodEnd(id)))
     }
 
+    /// The membership's status as this service has it, nil before its first event.
+    func status(of order: StoredOrder) async throws -> SubscriptionStatus? {
+        let id = Self.subscriptionID(for: order)
+        return try await shop.database.read { db in
+            try String.fetchOne(db, sql: "SELECT status FROM subscriptions WHERE provider_id = ?", arguments: [id]).flatMap(SubscriptionStatus.init)
+        }
+    }
+
     private func currentPeriodEnd(_ id: String) async throws -> Int {
         try await shop.database.read { db in
             try Int.fetchOne(db, sql: "SELECT current_period_end FROM subscriptions WHERE provider_id = ?", arguments: [id]) ?? 0

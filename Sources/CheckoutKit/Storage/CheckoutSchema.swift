@@ -93,6 +93,10 @@ enum CheckoutSchema {
             // An email an SMTP relay refused for good (a 5xx answer) is marked failed, not retried.
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN failed_at INTEGER")
         }
+        migrator.registerMigration("v4-download-bytes") { db in
+            // Bytes sent per file and entitlement: ranges count against a budget (`DownloadCounts`).
+            try db.execute(sql: "ALTER TABLE downloads ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -8,6 +8,8 @@ struct OrderTransition: Sendable, Equatable {
     let to: OrderStatus
     /// A line of the order was refunded (its grants go, whatever the order's status).
     var lineRefunded = false
+    /// How much the order's refunded amount grew, in minor units (events carry the running total).
+    var refundedIncrease: Int64 = 0
 }
 
 /// Applies a payment event to the orders it concerns, inside the processing transaction.
@@ -56,11 +58,22 @@ struct PaymentEventApplier: Sendable {
             if order == nil, let intent = object.paymentIntent {
                 order = try String.fetchOne(db, sql: "SELECT id FROM orders WHERE payment_intent = ?", arguments: [intent])
             }
-            guard let order, let refunded = object.amountRefunded else { return [] }
-            return try record(order, in: db) { db in
+            guard let order, let refunded = object.amountRefunded,
+                  let before = try Int64.fetchOne(db, sql: "SELECT amount_refunded FROM orders WHERE id = ?", arguments: [order])
+            else { return [] }
+            // The running total only grows, so a repeat or an older event changes nothing.
+            var transitions = try record(order, in: db) { db in
                 try db.execute(
                     sql: "UPDATE orders SET amount_refunded = MAX(amount_refunded, ?) WHERE id = ?", arguments: [refunded, order])
             }
+            let increase = max(0, refunded - before)
+            guard increase > 0 else { return transitions }
+            if transitions.isEmpty {
+                let status = OrderStatus(rawValue: try String.fetchOne(db, sql: "SELECT status FROM orders WHERE id = ?", arguments: [order]) ?? "") ?? .paid
+                transitions = [OrderTransition(orderID: order, from: status, to: status)]
+            }
+            transitions[0].refundedIncrease = increase
+            return transitions
         default:
             return []
         }

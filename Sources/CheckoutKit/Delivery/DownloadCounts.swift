@@ -1,0 +1,32 @@
+import GRDB
+import ShopCore
+
+/// How much of each file each entitlement has downloaded, and whether one more download fits.
+///
+/// A whole download (a plain GET, or a range covering the whole file) counts as one of the `limit`
+/// downloads. Every byte sent counts against a budget of `limit + 1` times the file's size, so
+/// resuming an interrupted download is free, but ranges cannot fetch the file without limit.
+struct DownloadCounts: Sendable {
+    let database: CheckoutDatabase
+    /// Whole downloads allowed per file per entitlement.
+    let limit: Int
+
+    /// Records a download of `bytes` of a file of `size` bytes if it fits; false when it does not.
+    /// `whole` is whether it is the whole file.
+    func record(grant: String, file: String, bytes: Int, of size: Int, whole: Bool, now: Int) async throws -> Bool {
+        let budget = size.multipliedSaturated(by: limit.addingSaturated(1))
+        let limit = self.limit
+        return try await database.write { db in
+            try db.execute(
+                sql: "INSERT INTO downloads (grant_key, file, count, last_at) VALUES (?, ?, 0, ?) ON CONFLICT DO NOTHING",
+                arguments: [grant, file, now])
+            try db.execute(
+                sql: """
+                    UPDATE downloads SET count = count + ?1, bytes = bytes + ?2, last_at = ?3
+                    WHERE grant_key = ?4 AND file = ?5 AND count + ?1 <= ?6 AND bytes + ?2 <= ?7
+                    """,
+                arguments: [whole ? 1 : 0, bytes, now, grant, file, limit, budget])
+            return db.changesCount == 1
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// Clients that hold connections: half-sent requests are closed after the idle timeout, and past the
+/// connection cap new connections are closed at once while the open ones are served. Against the
+/// real process (its flags): the blocking sockets here would otherwise hold the threads an in-process
+/// server answers on.
+@Suite struct ConnectionTests {
+    func start(_ flags: [String]) throws -> ServerProcess {
+        let checkout = try TestCheckout()
+        let server = try ServerProcess.start(
+            ["--db", checkout.folder + "/connections.sqlite", "--site", checkout.folder + "/site", "--mail-dir", checkout.folder + "/mail"] + flags,
+            environment: ["CHECKOUT_WEBHOOK_SECRET": "whsec_connections"])
+        _ = server.keepReadingLog()
+        return server
+    }
+
+    @Test func aHalfSentRequestIsClosedAfterTheIdleTimeout() throws {
+        let server = try start(["--idle-timeout", "1"])
+        defer { server.process.terminate() }
+        let socket = try RawConnection(port: server.port)
+        try socket.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        // The server closes it: the read ends (EOF) well before this 10 s deadline.
+        #expect(try socket.receive(deadline: 10) == "")
+        #expect(try RawConnection(port: server.port).request("/healthz").hasPrefix("HTTP/1.1 200"))
+    }
+
+    @Test func pastTheCapNewConnectionsAreClosedAndTheOpenOnesServed() throws {
+        let server = try start(["--max-connections", "3"])
+        defer { server.process.terminate() }
+        let connections = try (0..<4).map { _ in try RawConnection(port: server.port) }
+        let answers = connections.map { (try? $0.request("/healthz")) ?? "" }
+        #expect(answers.filter { $0.hasPrefix("HTTP/1.1 200") }.count == 3, "\(answers)")
+        #expect(answers.filter(\.isEmpty).count == 1, "one connection over the cap was closed")
+        for connection in connections { connection.close() }
+        // Once they are gone, new clients are served again (a few tries: the closes land asynchronously).
+        var served = false
+        for _ in 0..<50 where !served {
+            served = (try? RawConnection(port: server.port).request("/healthz"))?.hasPrefix("HTTP/1.1 200") == true
+        }
+        #expect(served)
+    }
+}
+
+/// A blocking TCP connection to 127.0.0.1, for tests that need to send exactly the bytes they choose.
+final class RawConnection {
+    private let descriptor: Int32
+
+    init(port: Int) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw TestFailure("cannot connect to port \(port)") }
+    }
+
+    deinit { close() }
+
+    func close() { _ = Glibc.close(descriptor) }
+
+    func send(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        guard Glibc.send(descriptor, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else { throw TestFailure("send failed") }
+    }
+
+    /// What arrives before the peer closes or `deadline` seconds pass; "" when it closed with nothing.
+    func receive(deadline seconds: Int) throws -> String {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = recv(descriptor, &buffer, buffer.count, 0)
+        guard count >= 0 else { throw TestFailure("nothing within \(seconds) s (errno \(errno))") }
+        return String(decoding: buffer.prefix(count), as: UTF8.self)
+    }
+
+    /// Sends a GET and returns the start of the answer ("" when the server closed the connection).
+    func request(_ path: String) throws -> String {
+        try send("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n")
+        return try receive(deadline: 10)
+    }
+}
