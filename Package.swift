@@ -113,3 +113,14 @@ let package = Package(
         ),
     ]
 )
+
+// The parsers as libFuzzer targets, only when `scripts/fuzz` builds them (STOREFRONT_FUZZ=1): they
+// reach internal parsers through `@testable import`, which a release build does not allow.
+if Context.environment["STOREFRONT_FUZZ"] != nil {
+    package.targets.append(.executableTarget(
+        name: "Fuzz",
+        dependencies: ["CheckoutKit", "ShopCore", "SiteBuilder", .product(name: "Crypto", package: "swift-crypto")],
+        path: "Tests/Fuzz",
+        exclude: ["Regressions"]))
+    package.products.append(.executable(name: "fuzz", targets: ["Fuzz"]))
+}

@@ -16,7 +16,7 @@ import TestSupport
 
     @Test func formBodiesDecodeOrAreRefusedAs400Or422() {
         let inputs = FuzzInputs(
-            seeds: Self.crashedBefore + ["sku=KB-NOAH-COLORING&quantity=2&return_to=%2Fproducts%2Fnoah%2F", "email=a%40b.co&magnet=x",
+            seeds: Self.crashedBefore + FuzzInputs.regressions("form") + ["sku=KB-NOAH-COLORING&quantity=2&return_to=%2Fproducts%2Fnoah%2F", "email=a%40b.co&magnet=x",
                                          "quantity=2647282229755897512250572800&sku=A", "sku[]=a&sku[]=b", "sku[0]=a", "a[b][c]=d"],
             dictionary: ["=", "&", "%", "+", "[", "]", "[]", "[0]", "sku", "quantity", "return_to", "%E2%82", "%FF"], count: 5_000)
         for text in inputs.strings {
@@ -38,7 +38,7 @@ import TestSupport
 
     @Test func jsonBodiesDecodeOrAreRefusedAs400Or422() {
         let inputs = FuzzInputs(
-            seeds: [#"{"sku":"KB-NOAH-COLORING","quantity":2}"#, #"{"lines":[{"sku":"A","quantity":1e400}]}"#, "[]", "null", "1",
+            seeds: FuzzInputs.regressions("json") + [#"{"sku":"KB-NOAH-COLORING","quantity":2}"#, #"{"lines":[{"sku":"A","quantity":1e400}]}"#, "[]", "null", "1",
                     #"{"quantity":2647282229755897512250572800}"#, #"{"sku":null}"#, String(repeating: "[", count: 10_000)],
             dictionary: ["{", "}", "[", "]", ":", ",", "\"", "\"sku\"", "\"quantity\"", "\"lines\"", "null", "true", "-", "e", "."],
             count: 5_000, seed: 2)
@@ -61,7 +61,7 @@ import TestSupport
 
     @Test func rangeHeadersGiveARangeInsideTheFileOrNone() {
         let inputs = FuzzInputs(
-            seeds: ["bytes=0-99", "bytes=-5", "bytes=5-", "bytes=0-99999999999999999999999", "bytes=-99999999999999999999",
+            seeds: FuzzInputs.regressions("range") + ["bytes=0-99", "bytes=-5", "bytes=5-", "bytes=0-99999999999999999999999", "bytes=-99999999999999999999",
                     "bytes=9223372036854775807-", "bytes=1-0", "bytes=0-0,5-6", "items=0-1", "bytes=--5", "bytes=+1-2"],
             dictionary: ["bytes=", "-", ",", "0", "9223372036854775808"], count: 5_000, seed: 3)
         var random = SplitMix64(seed: 30)
@@ -86,7 +86,7 @@ import TestSupport
         let link = DownloadLink(
             email: "a@example.com", entitlement: Entitlement(item: "product:X", cause: "order:o:l"), file: "x.pdf", expires: 1_000)
         let token = link.token(secret: key)
-        let inputs = FuzzInputs(seeds: [token, "." , "..", "a.b", String(token.prefix(10))], dictionary: [".", "=", "-", "_"], count: 5_000, seed: 4)
+        let inputs = FuzzInputs(seeds: FuzzInputs.regressions("download-token") + [token, ".", "..", "a.b", String(token.prefix(10))], dictionary: [".", "=", "-", "_"], count: 5_000, seed: 4)
         for candidate in inputs.strings {
             do {
                 let verified = try DownloadLink.verify(candidate, secret: key, now: 0)
@@ -99,7 +99,7 @@ import TestSupport
 
     @Test func smtpURLsParseOrNameThePartAtFaultWithoutThePassword() {
         let inputs = FuzzInputs(
-            seeds: ["smtp://user:s3cret-pass@mail.example.com:587", "smtps://[::1]:465", "smtp+starttls://mail.example.com", "smtp://",
+            seeds: FuzzInputs.regressions("smtp-url") + ["smtp://user:s3cret-pass@mail.example.com:587", "smtps://[::1]:465", "smtp+starttls://mail.example.com", "smtp://",
                     "smtp://u:p@h:99999999999999999999", "smtp://@", "smtp://[", "smtp://u:%ZZ@h"],
             dictionary: ["://", ":", "@", "[", "]", "/", "%", "s3cret-pass", "65536", "smtp", "smtps"], count: 5_000, seed: 5)
         for url in inputs.strings {
@@ -121,7 +121,7 @@ import TestSupport
     @Test func stripeEventsDecodeOrAreRefused() {
         let event = #"{"id":"evt_1","type":"customer.subscription.updated","created":1700000000,"data":{"object":{"id":"sub_1","status":"active","current_period_end":1700000000,"lines":{"data":[{"period":{"end":1}}]}}}}"#
         let inputs = FuzzInputs(
-            seeds: [event, event.replacingOccurrences(of: "1700000000", with: "9223372036854775807"),
+            seeds: FuzzInputs.regressions("stripe-event") + [event, event.replacingOccurrences(of: "1700000000", with: "9223372036854775807"),
                     event.replacingOccurrences(of: "1700000000", with: "-9223372036854775808")],
             dictionary: ["{", "}", "\"", ":", ",", "null", "9223372036854775807", "-1", "1e30"], count: 3_000, seed: 6)
         for bytes in inputs {
@@ -134,7 +134,7 @@ import TestSupport
 
     @Test func emailAddressesNormalizeOrAreRefused() {
         let inputs = FuzzInputs(
-            seeds: ["a@b.co", " A@Example.COM ", "a@b", "@b.co", "a@.b", "a@b.", "a b@c.d", "a@@b.c", "a\u{0}@b.co", "a@\u{301}b.co", "a@b.\u{301}co"],
+            seeds: FuzzInputs.regressions("email") + ["a@b.co", " A@Example.COM ", "a@b", "@b.co", "a@.b", "a@b.", "a b@c.d", "a@@b.c", "a\u{0}@b.co", "a@\u{301}b.co", "a@b.\u{301}co"],
             dictionary: ["@", ".", " ", "\r\n", "\u{0}", "\u{301}", "\u{85}", "\u{A0}"], count: 5_000, seed: 8)
         for raw in inputs.strings {
             guard let email = EmailAddress.normalized(raw) else { continue }

@@ -14,7 +14,7 @@ import TestSupport
         let good = signer.header(for: payload, timestamp: 1_700_000_000)
         let signature = signer.signature(for: payload, timestamp: 1_700_000_000)
         let inputs = FuzzInputs(
-            seeds: [good, "t=1700000000,v1=\(signature),v1=00", "t=,v1=", "=", ",", "t=9223372036854775808,v1=\(signature)",
+            seeds: FuzzInputs.regressions("stripe-signature") + [good, "t=1700000000,v1=\(signature),v1=00", "t=,v1=", "=", ",", "t=9223372036854775808,v1=\(signature)",
                     "t=-9223372036854775808,v1=\(signature)", "t=1700000000,t=1700000000,v1=\(signature)"],
             dictionary: ["t=", "v1=", "v0=", ",", "=", " ", signature, "1700000000"], count: 5_000)
         for header in inputs.strings {
@@ -31,7 +31,7 @@ import TestSupport
         let example = try exampleCatalogText()
         let records = example.components(separatedBy: "\n\n")
         let inputs = FuzzInputs(
-            seeds: [example, String(example.prefix(2_000)), records.prefix(12).joined(separator: "\n\n")],
+            seeds: FuzzInputs.regressions("catalog-text") + [example, String(example.prefix(2_000)), records.prefix(12).joined(separator: "\n\n")],
             dictionary: ["product ", "variant ", "bundle ", "plan ", "coupon ", "  price: ", " USD", "  sku: ", "  discount: ", "%",
                          "  niche: ", "\n\n", "  files: ", "  percent-off: ", "  released: ", "2025-13-45", "  interval: "],
             count: 1_500, seed: 7)

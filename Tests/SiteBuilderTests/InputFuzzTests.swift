@@ -27,7 +27,7 @@ import TestSupport
 
     @Test func frontMatterIsReadOrLocated() throws {
         let inputs = FuzzInputs(
-            seeds: try Self.contentFiles() + ["---\n---\n", "---\n", "---\r\n---\r\n", "\u{FEFF}---\ntitle: x\n---\n", "---\n- a\n---\n"],
+            seeds: try Self.contentFiles() + FuzzInputs.regressions("front-matter") + ["---\n---\n", "---\n", "---\r\n---\r\n", "\u{FEFF}---\ntitle: x\n---\n", "---\n- a\n---\n"],
             dictionary: ["---\n", "---", "\n", ": ", "- ", "\"", "'", "[", "{", "&a", "*a", "!!binary", "|", ">", "#", "\t", "title", "sku"],
             count: 2_500, seed: 21)
         for text in inputs.strings {
@@ -43,7 +43,7 @@ import TestSupport
     @Test func siteYAMLIsReadOrLocated() throws {
         let example = try String(contentsOfFile: repositoryRoot + "/site.yaml", encoding: .utf8)
         let inputs = FuzzInputs(
-            seeds: [example, "products_per_page: 99999999999999999999\n", "title: [a\n", "markdown:\n  raw_html: maybe\n"],
+            seeds: FuzzInputs.regressions("site-yaml") + [example, "products_per_page: 99999999999999999999\n", "title: [a\n", "markdown:\n  raw_html: maybe\n"],
             dictionary: ["title: ", "base_url: ", "products_per_page: ", "markdown:\n  raw_html: ", "\n", ": ", "-", "9223372036854775808"],
             count: 1_500, seed: 22)
         for text in inputs.strings {
@@ -60,7 +60,7 @@ import TestSupport
         let wooRows = woo.split(separator: "\n", omittingEmptySubsequences: false)
         let shop = "sku,title,niche,price,files,product,variant\nA-1,\"One, two\",kids,4.99,a.pdf|b.pdf,,\nA-1-A4,A4,kids,5.99,,A-1,A4\n"
         let inputs = FuzzInputs(
-            seeds: [shop, wooRows.prefix(8).joined(separator: "\n"), wooRows.prefix(30).joined(separator: "\n"), "\"", "a,b\n\"c"],
+            seeds: FuzzInputs.regressions("csv") + [shop, wooRows.prefix(8).joined(separator: "\n"), wooRows.prefix(30).joined(separator: "\n"), "\"", "a,b\n\"c"],
             dictionary: [",", "\"", "\"\"", "\n", "\r\n", "|", "\\,", "\\n", "variable", "variation", "grouped", "simple", "id:", "99999999999999999999.99"],
             count: 600, seed: 23)
         let catalog = CatalogIndex.example
