@@ -41,6 +41,35 @@ import Testing
         }
     }
 
+    /// An email template saved with CR LF or a byte-order mark reads as with LF: no `\r` or BOM in the
+    /// subject or body, and the same error line when it is broken.
+    @Test func emailTemplatesReadTheSameWithCRLFAndABOM() async throws {
+        let checkout = try TestCheckout()
+        try FileManager.default.createDirectory(atPath: checkout.folder + "/site/templates/emails", withIntermediateDirectories: true)
+        try "\u{FEFF}Subject: Your files from {{shop}}\r\n\r\nHello,\r\nthanks.\r\n".write(
+            toFile: checkout.folder + "/site/templates/emails/receipt.mustache", atomically: true, encoding: .utf8)
+        try await checkout.live { client, control in
+            _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)], email: "crlf@example.com")
+            await control.sendPendingMail()
+            let receipt = try #require(checkout.emails().last)
+            #expect(receipt.subject == "Your files from Mustard Seed Printables")
+            #expect(receipt.body == "Hello,\r\nthanks.\r\n", "\(receipt.body.debugDescription)")
+        }
+        let broken = try TestCheckout()
+        try FileManager.default.createDirectory(atPath: broken.folder + "/site/templates/emails", withIntermediateDirectories: true)
+        try "Subject: x\r\n\r\n{{#open}}\r\n".write(toFile: broken.folder + "/site/templates/emails/magic-link.mustache", atomically: true, encoding: .utf8)
+        let lf = try TestCheckout()
+        try FileManager.default.createDirectory(atPath: lf.folder + "/site/templates/emails", withIntermediateDirectories: true)
+        try "Subject: x\n\n{{#open}}\n".write(toFile: lf.folder + "/site/templates/emails/magic-link.mustache", atomically: true, encoding: .utf8)
+        func startupError(_ checkout: TestCheckout) async -> String {
+            do { _ = try await checkout.app() } catch { return String(describing: error) }
+            return ""
+        }
+        let expected = await startupError(lf)
+        #expect(!expected.isEmpty)
+        #expect(await startupError(broken) == expected)
+    }
+
     @Test func emailCanGoOutBySMTP() async throws {
         try await FakeSMTPServer.withServer { server in
             var checkout = try TestCheckout()

@@ -1,4 +1,5 @@
 import Foundation
+import ShopCore
 import SiteBuilder
 
 /// The email templates: built in, each replaceable by `templates/emails/<name>.mustache` in the site.
@@ -18,7 +19,8 @@ struct EmailTemplates: Sendable {
         var templates: [String: CompiledTemplate] = [:]
         for name in Name.allCases {
             let override = siteFolder + "/templates/emails/\(name.rawValue).mustache"
-            let text = (try? String(contentsOfFile: override, encoding: .utf8)) ?? String(decoding: builtIn[name] ?? [], as: UTF8.self)
+            let text = FileManager.default.contents(atPath: override).flatMap(TextInput.normalized)
+                ?? String(decoding: builtIn[name] ?? [], as: UTF8.self)
             do {
                 templates[name.rawValue] = try CompiledTemplate(text)
             } catch {

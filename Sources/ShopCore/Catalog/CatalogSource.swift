@@ -57,7 +57,7 @@ public struct CatalogSource: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CatalogStoreError(path: path, message: "cannot read the catalog text")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = TextInput.normalized(data) else {
             throw CatalogStoreError(path: path, message: "the catalog text is not UTF-8")
         }
         return text

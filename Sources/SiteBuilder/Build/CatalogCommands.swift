@@ -55,7 +55,9 @@ public struct CatalogCommands {
 
     /// Replaces the catalog with the text in `file`, after checking it.
     public func load(_ file: String) throws -> String {
-        let text = try String(contentsOfFile: file, encoding: .utf8)
+        guard let data = FileManager.default.contents(atPath: file), let text = TextInput.normalized(data) else {
+            throw CatalogTextError(file: file, line: 1, message: "cannot read the file as UTF-8 text")
+        }
         let (catalog, map) = try CatalogText.parse(text, file: file)
         var check = CatalogCheck(catalog: catalog, source: map, availableFiles: availableFiles())
         let issues = check.run()

@@ -1,4 +1,5 @@
 import Foundation
+import ShopCore
 
 /// A site's settings, read from `site.yaml` in the site folder (every key optional).
 public struct SiteConfig: Sendable, Hashable {
@@ -37,7 +38,7 @@ public struct SiteConfig: Sendable, Hashable {
     public static func load(siteFolder: String) throws(BuildError) -> SiteConfig {
         let path = siteFolder + "/site.yaml"
         guard let data = FileManager.default.contents(atPath: path) else { return SiteConfig() }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = TextInput.normalized(data) else {
             throw BuildError(file: "site.yaml", message: "not UTF-8 text")
         }
         return try parse(text, file: "site.yaml")

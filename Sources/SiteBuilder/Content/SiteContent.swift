@@ -53,8 +53,7 @@ struct SiteContent: Sendable {
         guard let kind = ContentKind.of(relativePath: relative) else {
             throw BuildError(file: path, message: "this is not a place content can go", hint: ContentKind.locationHint)
         }
-        guard let data = FileManager.default.contents(atPath: root + "/" + relative),
-              let text = String(data: data, encoding: .utf8)
+        guard let data = FileManager.default.contents(atPath: root + "/" + relative), let text = TextInput.normalized(data)
         else {
             throw BuildError(file: path, message: "cannot read the file as UTF-8 text")
         }
@@ -89,10 +88,9 @@ struct SiteContent: Sendable {
     /// Files the copy under its kind, or returns the diagnostic that says why it can't be.
     private mutating func add(_ copy: PageCopy, kind: ContentKind, index: CatalogIndex, claimed: inout [String: String]) -> Diagnostic? {
         func unknown(_ what: String, _ known: [String]) -> Diagnostic {
-            let near = known.sorted { editDistance($0, copy.key) < editDistance($1, copy.key) }.prefix(3)
-            return Diagnostic(
+            Diagnostic(
                 file: copy.path, line: copy.keyLine, message: "'\(copy.key)' is not a \(what) in the catalog",
-                hint: near.isEmpty ? "the catalog has none" : "did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?")
+                hint: Suggestions.hint(copy.key, among: known) ?? "the catalog has none")
         }
         let claim = "\(kind.rawValue):\(copy.key)"
         if let other = claimed[claim] {
@@ -119,19 +117,4 @@ struct SiteContent: Sendable {
         }
         return nil
     }
-}
-
-/// Levenshtein distance, for "did you mean" hints.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.utf8), b = Array(b.utf8)
-    if a.isEmpty { return b.count }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in stride(from: 1, through: b.count, by: 1) {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
 }

@@ -1,5 +1,6 @@
 import CSV
 import Foundation
+import ShopCore
 
 /// A CSV file read into named rows; tolerates a UTF-8 byte-order mark and CRLF line endings.
 struct CSVTable {
@@ -11,10 +12,10 @@ struct CSVTable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImportError(file: path, row: nil, message: "cannot read the file", hint: nil)
         }
-        guard var text = String(data: data, encoding: .utf8) else {
+        // Line ends inside quoted cells become LF too, so a description reads the same from any exporter.
+        guard let text = TextInput.normalized(data) else {
             throw ImportError(file: path, row: nil, message: "the file is not UTF-8 text", hint: "export the CSV as UTF-8")
         }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         try self.init(text: text, file: path)
     }
 

@@ -51,9 +51,8 @@ struct PageDraft {
     }
 
     private func unknownEmbed(_ embed: Embed, file: String, bodyLine: Int, known: [String], what: String) -> Diagnostic {
-        let near = known.sorted { editDistance($0, embed.key) < editDistance($1, embed.key) }.prefix(3)
-        return Diagnostic(
+        Diagnostic(
             file: file, line: bodyLine - 1 + embed.line, message: "unknown \(what) '\(embed.key)' in \(embed.kind.rawValue) shortcode",
-            hint: near.isEmpty ? nil : "did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?")
+            hint: Suggestions.hint(embed.key, among: known))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ShopCore
 
 /// The Mustache templates a site renders with: the built-in theme, with any file in the site's
 /// `templates/` folder replacing the built-in one of the same name.
@@ -26,8 +27,7 @@ struct Theme: Sendable {
         let folder = siteFolder + "/templates"
         for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where file.hasSuffix(".mustache") {
             let path = "templates/" + file
-            guard let data = FileManager.default.contents(atPath: folder + "/" + file),
-                  let text = String(data: data, encoding: .utf8)
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file), let text = TextInput.normalized(data)
             else { throw BuildError(file: path, message: "cannot read the template as UTF-8 text") }
             sources[String(file.dropLast(".mustache".count))] = Source(path: path, text: text)
         }
