@@ -92,6 +92,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds an outgoing webhook endpoint has to answer.")
     var webhookTimeout: Int = 10
 
+    @Option(help: "Seconds the server of a remote file (a catalog file given as a URL) has to start answering.")
+    var originTimeout: Int = 30
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -102,6 +105,7 @@ struct Serve: AsyncParsableCommand {
         guard (1...87_600).contains(linkHours) else { throw ValidationError("--link-hours: \(linkHours) is not from 1 to 87600 (ten years)") }
         guard (0...3_650).contains(graceDays) else { throw ValidationError("--grace-days: \(graceDays) is not from 0 to 3650") }
         guard (1...600).contains(webhookTimeout) else { throw ValidationError("--webhook-timeout: \(webhookTimeout) is not from 1 to 600 seconds") }
+        guard (1...600).contains(originTimeout) else { throw ValidationError("--origin-timeout: \(originTimeout) is not from 1 to 600 seconds") }
         guard (1...3_600).contains(idleTimeout) else { throw ValidationError("--idle-timeout: \(idleTimeout) is not from 1 to 3600 seconds") }
         if let maxConnections, !(1...1_000_000).contains(maxConnections) {
             throw ValidationError("--max-connections: \(maxConnections) is not from 1 to 1000000")
@@ -146,6 +150,7 @@ struct Serve: AsyncParsableCommand {
             configuration.loginLimitPerAddress = .init(limit: loginLimitPerAddress, window: 3600)
             configuration.idleTimeout = .seconds(idleTimeout)
             configuration.webhookTimeout = .seconds(webhookTimeout)
+            configuration.originTimeout = .seconds(originTimeout)
             let descriptors = FileDescriptorLimit.raise()
             configuration.maxConnections = maxConnections ?? max(64, descriptors - 256)
             logger.info("connections", metadata: ["max": "\(configuration.maxConnections)", "file_descriptors": "\(descriptors)"])

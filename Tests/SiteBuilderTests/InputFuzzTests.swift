@@ -55,6 +55,30 @@ import TestSupport
         }
     }
 
+    /// Imported WordPress HTML: never a trap, and nothing active survives into the Markdown.
+    @Test func wordPressHTMLConvertsWithoutActiveContent() throws {
+        let inputs = FuzzInputs(
+            seeds: FuzzInputs.regressions("html") + [
+                "<p>One</p>\n<p>Two &amp; <strong>three</strong></p>", "<ul><li>a<ul><li>b</li></ul></li><li>c</ul>",
+                "<a href=\"https://x.example/\" onclick=\"steal()\">x</a><img src=x onerror=alert(1)>", "<pre><code>a < b</code></pre>",
+            ],
+            dictionary: [
+                "<p>", "</p>", "<br>", "<ul>", "<li>", "</li>", "</ul>", "<ol>", "<strong>", "</strong>", "<em>", "<a href=\"", "javascript:",
+                "\">", "</a>", "<script>", "</script>", "<style>", "<!--", "-->", "<pre>", "</pre>", "<code>", "&amp;", "&#", ";", "\n",
+                "<blockquote>", "<h2>", "</h2>", " onclick=\"", "<img src=\"", "<", ">", "*", "_", "\\", "`",
+            ],
+            count: 3_000, seed: 24)
+        for html in inputs.strings {
+            let markdown = HTMLToMarkdown.convert(html)
+            let rendered = MarkdownRenderer(allowRawHTML: false).render(markdown).html
+            #expect(!rendered.lowercased().contains("<script"), "\(html)")
+            #expect(!rendered.lowercased().contains("href=\"javascript:"), "\(html)")
+            // Text may mention `onclick=` (escaped); a tag may not carry it.
+            #expect(rendered.firstMatch(of: /<[a-zA-Z][^>]*\son[a-z]+\s*=/) == nil, "\(html)")
+            _ = HTMLToMarkdown.plainText(html)
+        }
+    }
+
     @Test func csvExportsImportOrNameTheirRow() throws {
         let woo = (try? String(contentsOfFile: "/work/shared/fixtures/woocommerce-sample-products.csv", encoding: .utf8)) ?? ""
         let wooRows = woo.split(separator: "\n", omittingEmptySubsequences: false)
@@ -67,7 +91,7 @@ import TestSupport
         for text in inputs.strings {
             do {
                 let table = try CSVTable(text: text, file: "fuzz.csv")
-                let (imported, report) = WooCommerceImport.apply(table, file: "fuzz.csv", to: catalog)
+                let (imported, report) = WooCommerceImport.apply(table, file: "fuzz.csv", to: catalog, today: "2026-12-01")
                 #expect(imported.products.count >= catalog.products.count)
                 #expect(report.skipped.allSatisfy { (2...table.rows.count + 1 + text.count).contains($0.row) })
             } catch {

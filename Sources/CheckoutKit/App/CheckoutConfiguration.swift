@@ -56,6 +56,9 @@ public struct CheckoutConfiguration: Sendable {
     public var maxConnections = 4_096
     /// How long an operator's endpoint has to answer an outgoing webhook before the attempt fails.
     public var webhookTimeout: Duration = .seconds(10)
+    /// How long the server holding a remote file (a catalog file given as a URL) has to answer
+    /// with its headers, connecting included, before the customer gets a 502.
+    public var originTimeout: Duration = .seconds(30)
 
     public init(webhookSecret: String) {
         self.webhookSecret = webhookSecret

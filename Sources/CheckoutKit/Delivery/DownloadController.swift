@@ -6,7 +6,8 @@ import ShopCore
 
 /// `GET /downloads/{token}`: checks the link's signature and expiry, that the customer is still
 /// entitled, and the per-file download limit (`DownloadCounts`), then streams the file, or the one
-/// range asked for (`ByteRange`), from the files folder.
+/// range asked for (`ByteRange`), from the files folder, or from the file's URL for a remote file
+/// (`DownloadController+Remote`).
 struct DownloadController: Sendable {
     let shop: Shop
 
@@ -34,28 +35,34 @@ struct DownloadController: Sendable {
         let entitled = try await shop.database.read { db in
             try ledger.current(db, email: link.email, now: now).contains(link.entitlement)
         }
-        guard entitled, EntitlementRules.files(of: link.entitlement.item, catalog: shop.catalog).contains(link.file) else {
+        guard entitled, let file = LinkedFile.resolve(link.file, among: EntitlementRules.files(of: link.entitlement.item, catalog: shop.catalog))
+        else {
             shop.metrics.downloads(outcome: "not_entitled")
             return MessagePage.response(
                 status: .forbidden, title: "This file is no longer available to you",
                 message: "It was refunded, or the membership that included it has ended. Your account lists what you can download.",
                 link: newLink)
         }
-        guard let path = delivery.filePath(link.file) else {
-            shop.logger.error("download refused: file path leaves the files folder", metadata: ["file": "\(link.file)"])
+        let counts = DownloadCounts(database: shop.database, limit: delivery.limit)
+        let grant = link.entitlement.cause + "|" + link.entitlement.item
+        if RemoteFile.isRemote(file) {
+            return try await remote(file, link: link, grant: grant, counts: counts, request: request, now: now, newLink: newLink)
+        }
+        guard let path = delivery.filePath(file) else {
+            shop.logger.error("download refused: file path leaves the files folder", metadata: ["file": "\(file)"])
             return MessagePage.response(status: .forbidden, title: "This download link is not valid", message: "Please contact us.", link: newLink)
         }
         // A regular file only: a directory named in the catalog would be sent as 4,096 bytes of nothing.
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
               attributes[.type] as? FileAttributeType == .typeRegular, let size = attributes[.size] as? Int
         else {
-            shop.logger.error("download refused: file missing", metadata: ["file": "\(link.file)"])
+            shop.logger.error("download refused: file missing", metadata: ["file": "\(file)"])
             return MessagePage.response(
                 status: .notFound, title: "This file is missing", message: "We could not find it on our side; please contact us.")
         }
         var headers: HTTPFields = [
-            .contentType: Self.mediaType(of: link.file), .acceptRanges: "bytes", .cacheControl: "private, no-store",
-            .contentDisposition: Self.disposition(link.file),
+            .contentType: Self.mediaType(of: file), .acceptRanges: "bytes", .cacheControl: "private, no-store",
+            .contentDisposition: Self.disposition(file),
         ]
         let range = ByteRange.parse(request.headers[.range], size: size)
         if range == .unsatisfiable {
@@ -63,16 +70,8 @@ struct DownloadController: Sendable {
         }
         let sent: ClosedRange<Int>? = if case let .part(part) = range { part } else { nil }
         let bytes = sent?.count ?? size
-        let counts = DownloadCounts(database: shop.database, limit: delivery.limit)
-        let fits = try await counts.record(
-            grant: link.entitlement.cause + "|" + link.entitlement.item, file: link.file, bytes: bytes, of: size, whole: bytes == size, now: now)
-        guard fits else {
-            shop.metrics.downloads(outcome: "limit")
-            return MessagePage.response(
-                status: .forbidden, title: "Download limit reached",
-                message: "This file has been downloaded \(delivery.limit) times, the most one purchase allows. Reply to your receipt and we will help.",
-                link: newLink)
-        }
+        let fits = try await counts.record(grant: grant, file: link.file, bytes: bytes, of: size, whole: bytes == size, now: now)
+        guard fits else { return limitReached(newLink) }
         shop.metrics.downloads(outcome: "ok")
         if let sent {
             headers[.contentRange] = "bytes \(sent.lowerBound)-\(sent.upperBound)/\(size)"
@@ -81,6 +80,14 @@ struct DownloadController: Sendable {
         }
         headers[.contentLength] = String(size)
         return Response(status: .ok, headers: headers, body: try await FileIO().loadFile(path: path, context: context))
+    }
+
+    func limitReached(_ newLink: (label: String, url: String)) -> Response {
+        shop.metrics.downloads(outcome: "limit")
+        return MessagePage.response(
+            status: .forbidden, title: "Download limit reached",
+            message: "This file has been downloaded \(shop.delivery.limit) times, the most one purchase allows. Reply to your receipt and we will help.",
+            link: newLink)
     }
 
     static func mediaType(of file: String) -> String {
@@ -96,7 +103,7 @@ struct DownloadController: Sendable {
 
     /// `attachment` with the real file name, ASCII-safe and RFC 5987-encoded.
     static func disposition(_ file: String) -> String {
-        let name = (file as NSString).lastPathComponent
+        let name = RemoteFile.isRemote(file) ? RemoteFile.name(file) : (file as NSString).lastPathComponent
         let ascii = String(name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" ? Character($0) : "_" })
         let encoded = PercentEncoding.unreserved(name)
         return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"

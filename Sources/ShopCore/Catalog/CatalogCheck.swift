@@ -141,7 +141,9 @@ public struct CatalogCheck {
 
     private mutating func checkFiles(_ files: [String], kind: String, key: String) {
         for file in files {
-            if file.hasPrefix("/") || file.split(separator: "/").contains("..") {
+            if RemoteFile.isRemote(file) {
+                if let problem = RemoteFile.problem(file) { report(kind, key, "files", problem) }
+            } else if file.hasPrefix("/") || file.split(separator: "/").contains("..") {
                 report(kind, key, "files", "'\(file)' leaves the files folder", hint: "name files relative to the shop's files folder")
             } else if let availableFiles, !availableFiles.contains(file) {
                 report(kind, key, "files", "'\(file)' is not in the files folder")

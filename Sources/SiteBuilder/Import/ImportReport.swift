@@ -13,6 +13,18 @@ public struct ImportReport: Sendable, CustomStringConvertible {
     public var niches = 0
     public var skipped: [Skipped] = []
     public var notes: [String] = []
+    /// What became of each column of the file (WooCommerce imports).
+    public var columns: [Column] = []
+
+    /// One column of the imported file: used for a catalog field, or ignored, and why.
+    public struct Column: Sendable, Hashable {
+        public let name: String
+        public let used: Bool
+        /// Whether any row has a value in it other than the exporter's default.
+        public let filled: Bool
+        /// What it becomes, or why it is ignored.
+        public let what: String
+    }
 
     public var description: String {
         var lines = ["imported \(products) products, \(variants) variants, \(bundles) bundles, \(niches) new niches"]
@@ -21,6 +33,13 @@ public struct ImportReport: Sendable, CustomStringConvertible {
             lines += skipped.map { "  row \($0.row) (\($0.identifier)): \($0.reason)" }
         }
         lines += notes.map { "note: \($0)" }
+        let ignored = columns.filter { !$0.used && $0.filled }
+        if !ignored.isEmpty {
+            lines.append("ignored \(ignored.count) column\(ignored.count == 1 ? "" : "s") holding values:")
+            lines += ignored.map { "  \($0.name): \($0.what)" }
+        }
+        let empty = columns.filter { !$0.used && !$0.filled }
+        if !empty.isEmpty { lines.append("ignored columns left empty or at their default: " + empty.map(\.name).joined(separator: ", ")) }
         return lines.joined(separator: "\n")
     }
 }
@@ -35,20 +54,4 @@ public struct ImportError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         "\(file)\(row.map { ":\($0)" } ?? ""): error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
     }
-}
-
-/// Lower-case words joined by hyphens: `Clothing > T-Shirts!` → `clothing-t-shirts`.
-func slugify(_ text: String) -> String {
-    var slug = ""
-    var pendingHyphen = false
-    for scalar in text.lowercased().unicodeScalars {
-        if (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") {
-            if pendingHyphen && !slug.isEmpty { slug += "-" }
-            slug.unicodeScalars.append(scalar)
-            pendingHyphen = false
-        } else {
-            pendingHyphen = true
-        }
-    }
-    return slug
 }

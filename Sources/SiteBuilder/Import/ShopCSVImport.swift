@@ -61,7 +61,7 @@ public enum ShopCSVImport {
                 continue
             }
             let existing = catalog.products.first { $0.sku == sku }
-            let slug = value("slug").isEmpty ? (existing?.slug ?? WooCommerceImport.uniqueSlug(slugify(value("title")), taken: slugs)) : value("slug")
+            let slug = value("slug").isEmpty ? (existing?.slug ?? WooCommerceImport.uniqueSlug(Slug.make(value("title")), taken: slugs)) : value("slug")
             slugs.insert(slug)
             catalog.products.removeAll { $0.sku == sku }
             catalog.products.append(Product(

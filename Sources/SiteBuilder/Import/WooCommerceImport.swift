@@ -6,22 +6,27 @@ import ShopCore
 /// Simple products become products; variable products become a product whose variations are its
 /// variants; grouped products become bundles of their children at no discount; downloadable files
 /// are kept as their URLs. External (affiliate) products are skipped, since they are sold elsewhere.
+/// Cells are read the way WooCommerce's own importer reads them (`WooCommerceCell`); every column
+/// is used or named in the report as ignored (`WooCommerceColumns`).
 public enum WooCommerceImport {
     static let requiredColumns = ["ID", "Type", "SKU", "Name", "Regular price"]
 
-    public static func run(file: String, into catalog: Catalog) throws(ImportError) -> (Catalog, ImportReport) {
+    /// - Parameter today: the day the import happens (`YYYY-MM-DD`, UTC by default), which decides
+    ///   whether a sale is on.
+    public static func run(file: String, into catalog: Catalog, today: String = day(of: Date())) throws(ImportError) -> (Catalog, ImportReport) {
         let table = try CSVTable(path: file)
         if let missing = requiredColumns.first(where: { !table.header.contains($0) }) {
             throw ImportError(
                 file: file, row: 1, message: "column '\(missing)' is missing: this is not a WooCommerce product export",
                 hint: "export from WooCommerce → Products → Export, or use --format csv")
         }
-        return apply(table, file: file, to: catalog)
+        return apply(table, file: file, to: catalog, today: today)
     }
 
-    static func apply(_ table: CSVTable, file: String, to original: Catalog) -> (Catalog, ImportReport) {
+    static func apply(_ table: CSVTable, file: String, to original: Catalog, today: String) -> (Catalog, ImportReport) {
         var catalog = original
         var report = ImportReport()
+        report.columns = columnReport(table)
         let currency = catalog.currency
         var skuByID: [String: String] = [:]
         for row in table.rows {
@@ -41,11 +46,12 @@ public enum WooCommerceImport {
         var bundles: [ProductBundle] = []
         var seenSKUs = Set<String>()
         var salePrices = 0
+        var salesOff = 0
 
         for (number, fields) in table.rows {
-            let types = Set(fields["Type", default: ""].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let types = Set(WooCommerceCell.list(fields["Type", default: ""]))
             let sku = sku(of: fields)
-            let name = fields["Name", default: ""].trimmingCharacters(in: .whitespaces)
+            let name = WooCommerceCell.text(fields["Name", default: ""]).trimmingCharacters(in: .whitespaces)
             let label = "ID \(fields["ID", default: "?"]), '\(name)'"
             func skip(_ reason: String) { report.skipped.append(.init(row: number, identifier: label, reason: reason)) }
             guard seenSKUs.insert(sku).inserted else {
@@ -56,8 +62,9 @@ public enum WooCommerceImport {
                 skip("external product: it is sold on another site (\(fields["External URL", default: ""])), not through the checkout")
                 continue
             }
-            let price = self.price(fields, currency: currency)
+            let price = self.price(fields, currency: currency, today: today)
             if price.usedSale { salePrices += 1 }
+            if price.saleOff { salesOff += 1 }
             if types.contains("variation") {
                 let parent = resolve(fields["Parent", default: ""])
                 guard !parent.isEmpty else {
@@ -68,10 +75,12 @@ public enum WooCommerceImport {
                     skip("variation has no price")
                     continue
                 }
-                let values = (1...3).compactMap { fields["Attribute \($0) value(s)"]?.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                let values = attributeNumbers(table.header).map { WooCommerceCell.list(fields["Attribute \($0) value(s)", default: ""]).joined(separator: ", ") }
+                    .filter { !$0.isEmpty }
+                let position = Int(fields["Position", default: ""].trimmingCharacters(in: .whitespaces)) ?? 0
                 variants.append(Variant(
                     sku: sku, product: parent, title: values.isEmpty ? name : values.joined(separator: " / "), price: amount,
-                    files: downloads(fields), position: variants.filter { $0.product == parent }.count + 1))
+                    files: downloads(fields), position: position))
                 continue
             }
             let (niche, tags) = category(fields)
@@ -81,10 +90,10 @@ public enum WooCommerceImport {
                 report.niches += 1
             }
             if types.contains("grouped") {
-                let children = fields["Grouped products", default: ""].split(separator: ",").map { resolve(String($0)) }
+                let children = WooCommerceCell.list(fields["Grouped products", default: ""]).map(resolve)
                 bundles.append(ProductBundle(
-                    slug: uniqueSlug(slugify(name.isEmpty ? sku : name), taken: Set(catalog.bundles.map(\.slug) + bundles.map(\.slug))),
-                    sku: sku, title: name, summary: plainText(fields["Short description", default: ""]), discountPercent: 0,
+                    slug: uniqueSlug(Slug.make(name.isEmpty ? sku : name), taken: Set(catalog.bundles.map(\.slug) + bundles.map(\.slug))),
+                    sku: sku, title: name, summary: WooCommerceCell.summary(fields["Short description", default: ""]), discountPercent: 0,
                     rule: BundleRule(skus: children), image: firstImage(fields)))
                 continue
             }
@@ -92,15 +101,24 @@ public enum WooCommerceImport {
                 skip("no regular or sale price")
                 continue
             }
-            let slug = uniqueSlug(slugify(name.isEmpty ? sku : name), taken: slugs)
+            let slug = uniqueSlug(Slug.make(name.isEmpty ? sku : name), taken: slugs)
             slugs.insert(slug)
             let published = fields["Published", default: "1"].trimmingCharacters(in: .whitespaces)
+            let hidden = fields["Visibility in catalog", default: ""].trimmingCharacters(in: .whitespaces) == "hidden"
+            let outOfStock = fields["In stock?", default: "1"].trimmingCharacters(in: .whitespaces) == "0"
+            if published == "1" && (hidden || outOfStock) {
+                report.notes.append("\(sku) is \(hidden ? "hidden from the catalog" : "out of stock") in WooCommerce; imported as draft")
+            }
+            var productTags = tags
+            for tag in WooCommerceCell.list(fields["Tags", default: ""]).map(Slug.make) where !tag.isEmpty && !productTags.contains(tag) {
+                productTags.append(tag)
+            }
             imported[sku] = Product(
                 sku: sku, slug: slug, title: name.isEmpty ? sku : name, niche: niche.slug,
-                summary: plainText(fields["Short description", default: ""]), description: fields["Description", default: ""],
-                price: price.money ?? .zero(currency), status: published == "1" ? .active : .draft,
-                tags: tags + fields["Tags", default: ""].split(separator: ",").map { slugify(String($0)) }.filter { !$0.isEmpty },
-                image: firstImage(fields), featured: fields["Is featured?", default: "0"] == "1", files: downloads(fields))
+                summary: WooCommerceCell.summary(fields["Short description", default: ""]),
+                description: HTMLToMarkdown.convert(WooCommerceCell.multiline(fields["Description", default: ""])),
+                price: price.money ?? .zero(currency), status: published == "1" && !hidden && !outOfStock ? .active : .draft,
+                tags: productTags, image: firstImage(fields), featured: fields["Is featured?", default: "0"] == "1", files: downloads(fields))
             importedOrder.append(sku)
         }
 
@@ -128,12 +146,22 @@ public enum WooCommerceImport {
         report.products = importedOrder.count
         report.variants = keptVariants.count
         report.bundles = bundles.count
-        if salePrices > 0 { report.notes.append("\(salePrices) rows had a sale price; the sale price was imported as the price") }
-        let remote = catalog.products.filter { $0.files.contains { $0.hasPrefix("http") } }.count
+        if salePrices > 0 { report.notes.append("\(salePrices) rows had a sale on today; the sale price was imported as the price") }
+        if salesOff > 0 { report.notes.append("\(salesOff) rows had a sale price outside its dates; the regular price was imported") }
+        let remote = importedOrder.compactMap { imported[$0] }.filter { $0.files.contains(where: RemoteFile.isRemote) }.count
+            + keptVariants.filter { $0.files.contains(where: RemoteFile.isRemote) }.count
         if remote > 0 {
-            report.notes.append("\(remote) products deliver files by URL; copy the files into the shop's files folder and update the catalog")
+            report.notes.append(
+                "\(remote) products or variants deliver files by URL: the checkout streams them to entitled customers (the URL is never shown); to serve them from the shop instead, copy them into files/ and name them in the catalog")
         }
         return (catalog.sorted(), report)
+    }
+
+    /// `YYYY-MM-DD` of `date` in UTC.
+    public static func day(of date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.string(from: date)
     }
 
     static func sku(of fields: [String: String]) -> String {
@@ -141,12 +169,38 @@ public enum WooCommerceImport {
         return sku.isEmpty ? "WOO-\(fields["ID", default: "0"])" : sku
     }
 
-    /// The price shoppers pay today: the sale price when there is one, else the regular price.
-    static func price(_ fields: [String: String], currency: Currency) -> (money: Money?, usedSale: Bool) {
+    /// The price shoppers pay `today` (`YYYY-MM-DD`): the sale price when there is one and its
+    /// dates (`Date sale price starts`/`ends`, inclusive, `YYYY-MM-DD` or a date-time) include today,
+    /// else the regular price.
+    static func price(_ fields: [String: String], currency: Currency, today: String) -> (money: Money?, usedSale: Bool, saleOff: Bool) {
         let sale = fields["Sale price", default: ""].trimmingCharacters(in: .whitespaces)
-        let regular = fields["Regular price", default: ""].trimmingCharacters(in: .whitespaces)
-        if let money = parseAmount(sale, currency: currency) { return (money, true) }
-        return (parseAmount(regular, currency: currency), false)
+        let regular = parseAmount(fields["Regular price", default: ""].trimmingCharacters(in: .whitespaces), currency: currency)
+        guard let money = parseAmount(sale, currency: currency) else { return (regular, false, false) }
+        let starts = String(fields["Date sale price starts", default: ""].trimmingCharacters(in: .whitespaces).prefix(10))
+        let ends = String(fields["Date sale price ends", default: ""].trimmingCharacters(in: .whitespaces).prefix(10))
+        let on = (starts.isEmpty || starts <= today) && (ends.isEmpty || today <= ends)
+        if !on, let regular { return (regular, false, true) }
+        return (money, true, false)
+    }
+
+    /// The numbers of the `Attribute N value(s)` columns present, in order.
+    static func attributeNumbers(_ header: [String]) -> [Int] {
+        header.compactMap { column in
+            guard column.hasPrefix("Attribute "), column.hasSuffix(" value(s)") else { return nil }
+            return Int(column.dropFirst("Attribute ".count).dropLast(" value(s)".count))
+        }.sorted()
+    }
+
+    /// What became of each column: the used ones, and the ignored ones that held a value, with why.
+    static func columnReport(_ table: CSVTable) -> [ImportReport.Column] {
+        table.header.filter { !$0.isEmpty }.map { column in
+            let filled = table.rows.contains { !WooCommerceColumns.isDefault($0.fields[column] ?? "", in: column) }
+            switch WooCommerceColumns.use(of: column) {
+            case let .used(what): return .init(name: column, used: true, filled: filled, what: what)
+            case let .ignored(why): return .init(name: column, used: false, filled: filled, what: why)
+            case nil: return .init(name: column, used: false, filled: filled, what: "not a column WooCommerce's exporter writes")
+            }
+        }
     }
 
     /// WooCommerce writes `.5`, `45` or `11.05`.
@@ -161,34 +215,31 @@ public enum WooCommerceImport {
 
     /// The first category's top level is the niche; the rest of every category path become tags.
     static func category(_ fields: [String: String]) -> (niche: (slug: String, title: String), tags: [String]) {
-        let paths = fields["Categories", default: ""].split(separator: ",").map {
+        let paths = WooCommerceCell.list(fields["Categories", default: ""]).map {
             $0.split(separator: ">").map { $0.trimmingCharacters(in: .whitespaces) }
         }
-        guard let first = paths.first, let top = first.first, !slugify(top).isEmpty else {
+        guard let first = paths.first, let top = first.first, !Slug.make(top).isEmpty else {
             return (("uncategorized", "Uncategorized"), [])
         }
         var tags: [String] = []
         for path in paths {
-            for part in path.dropFirst() where !tags.contains(slugify(part)) { tags.append(slugify(part)) }
+            for part in path.dropFirst() where !Slug.make(part).isEmpty && !tags.contains(Slug.make(part)) { tags.append(Slug.make(part)) }
         }
-        return ((slugify(top), top), tags)
+        return ((Slug.make(top), top), tags)
     }
 
+    /// `Download N URL` for every N the file has, in order.
     static func downloads(_ fields: [String: String]) -> [String] {
-        (1...10).compactMap { fields["Download \($0) URL"]?.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        fields.keys.compactMap { column -> (Int, String)? in
+            guard column.hasPrefix("Download "), column.hasSuffix(" URL"),
+                  let number = Int(column.dropFirst("Download ".count).dropLast(" URL".count)) else { return nil }
+            let value = WooCommerceCell.text(fields[column, default: ""]).trimmingCharacters(in: .whitespaces)
+            return value.isEmpty ? nil : (number, value)
+        }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     static func firstImage(_ fields: [String: String]) -> String {
-        fields["Images", default: ""].split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-    }
-
-    static func plainText(_ html: String) -> String {
-        var text = ""
-        var inTag = false
-        for character in html {
-            if character == "<" { inTag = true } else if character == ">" { inTag = false } else if !inTag { text.append(character) }
-        }
-        return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        WooCommerceCell.list(fields["Images", default: ""]).first ?? ""
     }
 
     static func uniqueSlug(_ base: String, taken: Set<String>) -> String {

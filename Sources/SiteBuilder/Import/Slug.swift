@@ -1,0 +1,28 @@
+import Foundation
+
+/// A URL slug made from a name: letters folded to ASCII, lower-case words joined by hyphens.
+///
+/// Letters with diacritics become their base letters and ligatures their letters (é→e, ø→o, å→a,
+/// ß→ss, æ→ae, œ→oe, ł→l), and other scripts are transliterated to Latin (ICU's
+/// `Any-Latin; Latin-ASCII`), as Hugo (`removePathAccents`), Django's `slugify` and WordPress's
+/// `sanitize_title` do, so `Crème Brûlée` is `creme-brulee`, not `cr-me-br-l-e`. Every other
+/// character separates words: `Clothing > T-Shirts!` → `clothing-t-shirts`. The result matches the
+/// catalog's slug rule (`a-z`, `0-9`, `-`) and may be empty.
+enum Slug {
+    static func make(_ text: String) -> String {
+        let folded = text.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) ?? text
+        var slug = ""
+        var pendingHyphen = false
+        for scalar in folded.lowercased().unicodeScalars {
+            if (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") {
+                if pendingHyphen && !slug.isEmpty { slug += "-" }
+                slug.unicodeScalars.append(scalar)
+                pendingHyphen = false
+            } else if scalar != "'" && scalar != "\u{2019}" {
+                // An apostrophe joins (`Noah's` → `noahs`), as WordPress and Django do.
+                pendingHyphen = true
+            }
+        }
+        return slug
+    }
+}
