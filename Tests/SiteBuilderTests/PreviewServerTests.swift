@@ -16,6 +16,7 @@ import Testing
 
     @Test func servesPagesWithLiveReloadAndReloadsAfterAnEdit() async throws {
         let site = try ExampleSite()
+        try site.write("content/pages/über-uns.md", "---\ntitle: Über uns\n---\n\nWir.\n")
         let server = PreviewServer(siteFolder: site.folder, interval: .milliseconds(20))
         let started = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "preview")
@@ -50,6 +51,8 @@ import Testing
             try site.edit("content/products/noahs-ark-coloring-pages.md", replacing: "sku: KB-NOPE", with: "sku: KB-NOAH-COLORING")
             #expect(try await events.next().contains("data: reload"))
             #expect(try await client.execute(uri: "/products/noahs-ark-coloring-pages/", method: .get).status == .ok, "fixed without a restart")
+            let encoded = try await client.execute(uri: "/%C3%BCber-uns/", method: .get)
+            #expect(encoded.status == .ok && String(buffer: encoded.body).contains("Wir."), "a percent-encoded URL finds its page")
             #expect(try await client.execute(uri: "/no/such/page/", method: .get).status == .notFound)
             #expect(try await client.execute(uri: "/../site.yaml", method: .get).status == .notFound)
         }

@@ -1,3 +1,6 @@
+import Foundation
+import ShopCore
+
 /// One HTML page the build renders.
 enum PageJob: Sendable, Hashable {
     case home
@@ -27,7 +30,7 @@ enum PageJob: Sendable, Hashable {
         case .plans: return "/plans/"
         case .free: return "/free/"
         case let .magnet(slug): return SitePaths.magnet(slug)
-        case let .page(slug): return "/\(slug)/"
+        case let .page(slug): return SitePaths.page(slug)
         case .cart: return "/cart/"
         case .thankYou: return "/thank-you/"
         case .account: return "/account/"
@@ -66,13 +69,30 @@ enum PageJob: Sendable, Hashable {
 }
 
 /// The site's URL scheme, in one place.
+///
+/// Paths are URIs: a slug outside ASCII (a page named in another script) is percent-encoded UTF-8
+/// (RFC 3986 §2.1, as Hugo writes it), so every link, canonical URL, sitemap entry and search
+/// result is valid; the file is written under the decoded name (`file(for:)`), which is where a
+/// web server looks for the request `/%C3%BCber-uns/`.
 enum SitePaths {
     static func niche(_ slug: String, page: Int = 1) -> String {
-        page <= 1 ? "/shop/\(slug)/" : "/shop/\(slug)/page/\(page)/"
+        page <= 1 ? "/shop/\(segment(slug))/" : "/shop/\(segment(slug))/page/\(page)/"
     }
-    static func product(_ slug: String) -> String { "/products/\(slug)/" }
-    static func bundle(_ slug: String) -> String { "/bundles/\(slug)/" }
-    static func magnet(_ slug: String) -> String { "/free/\(slug)/" }
+    static func product(_ slug: String) -> String { "/products/\(segment(slug))/" }
+    static func bundle(_ slug: String) -> String { "/bundles/\(segment(slug))/" }
+    static func magnet(_ slug: String) -> String { "/free/\(segment(slug))/" }
+    static func page(_ slug: String) -> String { "/\(segment(slug))/" }
+
+    static func segment(_ slug: String) -> String { PercentEncoding.unreserved(slug) }
+
+    /// Why `slug` cannot be a plain page's one path segment, or nil when it can.
+    static func pageSlugProblem(_ slug: String) -> String? {
+        if slug.isEmpty || slug == "." || slug == ".." { return "it is empty or a dot path" }
+        if let bad = slug.unicodeScalars.first(where: { "/\\?#%\"<>".unicodeScalars.contains($0) || $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
+            return bad.properties.isWhitespace ? "it contains a space" : "it contains '\(bad.escaped(asASCII: true))'"
+        }
+        return nil
+    }
 
     /// Top-level names a plain page may not take.
     static let reserved: Set<String> = [
@@ -80,9 +100,10 @@ enum SitePaths {
         "downloads", "webhooks", "checkout", "feed.xml", "sitemap.xml", "robots.txt", "404.html",
     ]
 
-    /// The file a URL path is written to: `/x/` → `x/index.html`.
+    /// The file a URL path is written to: `/x/` → `x/index.html`, `/%C3%BCber-uns/` → `über-uns/index.html`.
     static func file(for path: String) -> String {
-        let trimmed = path.hasPrefix("/") ? String(path.dropFirst()) : path
+        let decoded = path.contains("%") ? (path.removingPercentEncoding ?? path) : path
+        let trimmed = decoded.hasPrefix("/") ? String(decoded.dropFirst()) : decoded
         if trimmed.isEmpty { return "index.html" }
         return trimmed.hasSuffix("/") ? trimmed + "index.html" : trimmed
     }

@@ -6,7 +6,7 @@ extension PageRenderer {
         let context: PageContext = ["content": copyHTML(copy, fallbackLocation: (copy.path, nil), draft: &draft)]
         let title = copy.title ?? slug
         var meta = PageMeta(title: title, description: copy.description ?? "")
-        meta.breadcrumbs = [("Home", "/"), (title, "/\(slug)/")]
+        meta.breadcrumbs = [("Home", "/"), (title, SitePaths.page(slug))]
         return (meta, context)
     }
 

@@ -86,7 +86,7 @@ final class SiteModel: Sendable {
         self.bundleCards = bundleCards
 
         func menu(_ name: String) -> TemplateValue {
-            .list(content.pages.filter { $0.menu == name }.map { ["title": .text($0.title ?? $0.key), "url": .text("/\($0.key)/")] })
+            .list(content.pages.filter { $0.menu == name }.map { ["title": .text($0.title ?? $0.key), "url": .text(SitePaths.page($0.key))] })
         }
         self.siteContext = [
             "title": .text(config.title), "base_url": .text(config.baseURL), "language": .text(config.language),
@@ -98,10 +98,15 @@ final class SiteModel: Sendable {
             "header_menu": menu("header"), "footer_menu": menu("footer"),
         ]
 
-        for page in content.pages where SitePaths.reserved.contains(page.key) {
-            diagnostics.append(Diagnostic(
-                file: page.path, line: page.keyLine, message: "a page cannot take the URL /\(page.key)/, the shop uses it",
-                hint: "set `slug:` to another name"))
+        for page in content.pages {
+            if SitePaths.reserved.contains(page.key) {
+                diagnostics.append(Diagnostic(
+                    file: page.path, line: page.keyLine, message: "a page cannot take the URL /\(page.key)/, the shop uses it",
+                    hint: "set `slug:` to another name"))
+            } else if let problem = SitePaths.pageSlugProblem(page.key) {
+                diagnostics.append(Diagnostic(file: page.path, line: page.keyLine, message: "'\(page.key)' cannot be a page's URL: \(problem)",
+                    hint: "a slug is one path segment: letters (any script), digits and hyphens"))
+            }
         }
         guard diagnostics.isEmpty else { throw BuildError(diagnostics) }
     }

@@ -89,7 +89,7 @@ enum SiteFiles {
         }
         for page in model.content.pages {
             entries.append(.object([
-                ("type", "page"), ("title", .string(page.title ?? page.key)), ("url", .string("/\(page.key)/")),
+                ("type", "page"), ("title", .string(page.title ?? page.key)), ("url", .string(SitePaths.page(page.key))),
                 ("summary", .string(page.description ?? "")),
             ]))
         }

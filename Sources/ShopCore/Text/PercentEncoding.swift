@@ -1,9 +1,9 @@
 /// RFC 3986 percent-encoding over UTF-8 bytes.
-enum PercentEncoding {
+public enum PercentEncoding {
     /// Escapes every byte but the unreserved characters `A–Z a–z 0–9 - . _ ~` (RFC 3986 §2.3), which
     /// is also RFC 5987's `attr-char` set minus a few it allows, so the result is safe in both.
     /// `CharacterSet.alphanumerics` is not: it keeps non-ASCII letters such as `é` unescaped.
-    static func unreserved(_ text: String) -> String {
+    public static func unreserved(_ text: String) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count)
