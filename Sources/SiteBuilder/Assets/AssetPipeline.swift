@@ -29,7 +29,8 @@ struct AssetPipeline: Sendable {
         let ordered = sources.keys.sorted { ($0.hasSuffix(".css") ? 1 : 0, $0) < ($1.hasSuffix(".css") ? 1 : 0, $1) }
         for path in ordered {
             var bytes = sources[path]!.bytes
-            if path.hasSuffix(".js") { bytes = JSMinifier.minify(bytes) }
+            // Only the built-in script is minified: a site's scripts ship exactly as written.
+            if path.hasSuffix(".js"), sources[path]!.origin.hasPrefix("(built-in theme)/") { bytes = JSMinifier.minify(bytes) }
             if path.hasSuffix(".css") {
                 let (rewritten, missing) = rewriteCSS(bytes, urls: urls)
                 bytes = rewritten
