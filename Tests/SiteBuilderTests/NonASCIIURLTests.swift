@@ -8,7 +8,11 @@ import Testing
     func site() throws -> ExampleSite {
         let site = try ExampleSite()
         try site.write("content/pages/über-uns.md", "---\ntitle: Über uns\nmenu: footer\n---\n\nSee [Tokyo](/東京/) and [us](/%C3%BCber-uns/).\n")
-        try site.write("content/pages/tokyo.md", "---\ntitle: 東京\nslug: 東京\nmenu: header\n---\n\nこんにちは。\n")
+        try site.write("content/pages/tokyo.md", "---\ntitle: 東京\nslug: 東京\nmenu: header\n---\n\nこんにちは。 ![Crème](</assets/images/crème brûlée.svg>)\n")
+        try site.write("assets/images/crème brûlée.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+        try site.edit(
+            "catalog.txt", replacing: "image: /assets/images/products/homeschool-digital-planner.svg",
+            with: "image: /assets/images/crème brûlée.svg")
         return site
     }
 
@@ -43,6 +47,11 @@ import Testing
         #expect(page.contains("href=\"/%E6%9D%B1%E4%BA%AC/\""), "a raw UTF-8 link in Markdown is encoded and resolves")
         #expect(site.read("sitemap.xml").contains("<loc>https://mustardseed.example/%C3%BCber-uns/</loc>"))
         #expect(site.read("search-index.json").contains("\"/%E6%9D%B1%E4%BA%AC/\""))
+        let image = try #require(site.outputFiles().first { $0.hasPrefix("assets/images/crème brûlée.") }, "the asset keeps its name")
+        let url = "/" + SitePaths.encoded(image)
+        #expect(url.hasPrefix("/assets/images/cr%C3%A8me%20br%C3%BBl%C3%A9e."))
+        #expect(site.read("products/homeschool-digital-planner/index.html").contains("src=\"\(url)\""), "a catalog image")
+        #expect(site.read("東京/index.html").contains("src=\"\(url)\""), "an image in Markdown")
     }
 
     @Test(arguments: [("über uns", "it contains a space"), ("a/b", "it contains '/'"), ("..", "it is empty or a dot path"), ("50%", "it contains '%'"), ("x?y", "it contains '?'")])

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ShopCore
 
 /// The site's assets with content hashes in their names, and the map from plain to hashed URL.
 ///
@@ -41,7 +42,8 @@ struct AssetPipeline: Sendable {
                 }
             }
             let hashed = fingerprinted(path, bytes: bytes)
-            urls["/assets/" + path] = "/assets/" + hashed
+            // The URL is a URI (`crème brûlée.svg` → `cr%C3%A8me%20br%C3%BBl%C3%A9e.svg`); the file keeps its name.
+            urls["/assets/" + path] = "/assets/" + SitePaths.encoded(hashed)
             files.append(("assets/" + hashed, bytes))
         }
         for path in filesUnder(siteFolder + "/static") {

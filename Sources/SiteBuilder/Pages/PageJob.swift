@@ -85,6 +85,11 @@ enum SitePaths {
 
     static func segment(_ slug: String) -> String { PercentEncoding.unreserved(slug) }
 
+    /// A relative path with each segment percent-encoded: `images/a b.svg` → `images/a%20b.svg`.
+    static func encoded(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { segment(String($0)) }.joined(separator: "/")
+    }
+
     /// Why `slug` cannot be a plain page's one path segment, or nil when it can.
     static func pageSlugProblem(_ slug: String) -> String? {
         if slug.isEmpty || slug == "." || slug == ".." { return "it is empty or a dot path" }
