@@ -36,11 +36,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // What sitegen and the checkout both read: site.yaml, the Mustache engine, located diagnostics.
+        .target(
+            name: "SiteCore",
+            dependencies: [
+                "ShopCore",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .target(
             name: "SiteBuilder",
             dependencies: [
-                "ShopCore", "CCmarkGFM",
-                .product(name: "Yams", package: "Yams"),
+                "ShopCore", "SiteCore", "CCmarkGFM",
                 .product(name: "CSV", package: "CSV.swift"),
             ],
             resources: [.embedInCode("Theme")]
@@ -48,7 +55,7 @@ let package = Package(
         .target(
             name: "SitePreview",
             dependencies: [
-                "SiteBuilder",
+                "SiteBuilder", "SiteCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -57,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "SiteGen",
             dependencies: [
-                "SiteBuilder", "ShopCore", "SitePreview",
+                "SiteBuilder", "SiteCore", "ShopCore", "SitePreview",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -65,7 +72,7 @@ let package = Package(
         .target(
             name: "CheckoutKit",
             dependencies: [
-                "ShopCore", "SiteBuilder",
+                "ShopCore", "SiteCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -97,14 +104,14 @@ let package = Package(
         .testTarget(
             name: "SiteBuilderTests",
             dependencies: [
-                "SiteBuilder", "ShopCore", "SitePreview", "TestSupport",
+                "SiteBuilder", "SiteCore", "ShopCore", "SitePreview", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "CheckoutKitTests",
             dependencies: [
-                "CheckoutKit", "ShopCore", "TestSupport",
+                "CheckoutKit", "ShopCore", "SiteCore", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
@@ -119,7 +126,7 @@ let package = Package(
 if Context.environment["STOREFRONT_FUZZ"] != nil {
     package.targets.append(.executableTarget(
         name: "Fuzz",
-        dependencies: ["CheckoutKit", "ShopCore", "SiteBuilder", .product(name: "Crypto", package: "swift-crypto")],
+        dependencies: ["CheckoutKit", "ShopCore", "SiteBuilder", "SiteCore", .product(name: "Crypto", package: "swift-crypto")],
         path: "Tests/Fuzz",
         exclude: ["Regressions"]))
     package.products.append(.executable(name: "fuzz", targets: ["Fuzz"]))

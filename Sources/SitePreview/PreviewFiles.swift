@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import SiteBuilder
+import SiteCore
 
 /// Serves the built site, with the live-reload script added to every HTML page; while the build
 /// fails, every page is the error report instead.

@@ -1,5 +1,6 @@
 import SiteBuilder
 import Synchronization
+import SiteCore
 
 /// What the preview shows: the built site, or the build's errors.
 final class PreviewState: Sendable {

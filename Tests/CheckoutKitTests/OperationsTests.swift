@@ -22,6 +22,19 @@ import Yams
         ("post", "/cart/coupon"), ("post", "/cart/checkout"),
     ]
 
+    /// The checkout reads the catalog; it never writes the shop's files (`catalog.sqlite` is sitegen's).
+    @Test func startingTheCheckoutWritesNothingIntoTheSite() async throws {
+        let checkout = try TestCheckout()
+        let site = checkout.configuration.siteFolder
+        let before = try FileManager.default.contentsOfDirectory(atPath: site).sorted()
+        try await checkout.live { client in
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: site).sorted() == before)
+        #expect(!FileManager.default.fileExists(atPath: site + "/catalog.sqlite"))
+    }
+
     @Test func healthAndReadiness() async throws {
         try await TestCheckout().live { client in
             let health = try await client.json(.get, "/healthz")

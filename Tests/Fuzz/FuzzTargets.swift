@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import ShopCore
 @testable import SiteBuilder
+@testable import SiteCore
 
 /// The parsers of outside input, each as a libFuzzer target: given any bytes, answer or refuse, never
 /// trap. `scripts/fuzz TARGET` runs one under libFuzzer (coverage-guided, with AddressSanitizer);

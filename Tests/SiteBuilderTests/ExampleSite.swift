@@ -1,5 +1,6 @@
 import Foundation
 import SiteBuilder
+import SiteCore
 
 /// The repository root, which is the example shop's site folder.
 let repositoryRoot: String = {

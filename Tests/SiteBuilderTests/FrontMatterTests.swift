@@ -1,6 +1,7 @@
 @testable import SiteBuilder
 import Testing
 import Yams
+@testable import SiteCore
 
 /// The fast front-matter reader must agree with Yams wherever it answers, and leave the rest to Yams.
 @Suite struct FrontMatterTests {

@@ -3,6 +3,7 @@ import ShopCore
 @testable import SiteBuilder
 import Testing
 import TestSupport
+@testable import SiteCore
 
 /// sitegen's readers of files people and other programs write (front matter, site.yaml, CSV and
 /// WooCommerce exports), over generated inputs (seeded, so any failure reproduces). Each reads the

@@ -1,6 +1,7 @@
 import Foundation
 import SiteBuilder
 import Testing
+import SiteCore
 
 @Suite struct SiteSessionTests {
     @Test func aCopyEditRerendersOnlyItsPage() throws {

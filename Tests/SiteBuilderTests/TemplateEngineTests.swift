@@ -1,5 +1,6 @@
 @testable import SiteBuilder
 import Testing
+@testable import SiteCore
 
 @Suite struct TemplateEngineTests {
     func render(_ templates: [String: String], _ name: String = "main", _ context: TemplateValue) throws -> String {

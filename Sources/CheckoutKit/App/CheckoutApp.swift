@@ -6,7 +6,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ShopCore
-import SiteBuilder
+import SiteCore
 
 /// A problem that stops the service from starting, with what to fix.
 public struct StartupError: Error, CustomStringConvertible {
@@ -88,7 +88,7 @@ public enum CheckoutApp {
 
     private static func loadCatalog(text: String, database: String) throws -> CatalogSource.Loaded {
         do {
-            return try CatalogSource(textPath: text, databasePath: database).load()
+            return try CatalogSource(textPath: text, databasePath: database).read()
         } catch {
             throw StartupError(description: "cannot load the catalog: \(error)")
         }

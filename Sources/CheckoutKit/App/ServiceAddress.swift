@@ -1,6 +1,6 @@
 import Foundation
-import SiteBuilder
 import Synchronization
+import SiteCore
 
 /// Where this service and its storefront are reached. The port is known only once the server runs
 /// (it may be 0 = any free port), so URLs are worked out on demand.

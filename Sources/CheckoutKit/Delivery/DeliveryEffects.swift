@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import ShopCore
-import SiteBuilder
+import SiteCore
 
 /// What follows from a processed payment event, in the same transaction: entitlements granted or
 /// revoked (with causes), the receipt or payment-failed email, and outgoing webhook events.

@@ -1,6 +1,6 @@
 import Foundation
 import ShopCore
-import SiteBuilder
+import SiteCore
 
 /// The email templates: built in, each replaceable by `templates/emails/<name>.mustache` in the site.
 /// A template's first line is `Subject: …`, then a blank line, then the plain-text body.

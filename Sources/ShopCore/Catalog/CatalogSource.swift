@@ -41,6 +41,22 @@ public struct CatalogSource: Sendable {
         return Loaded(catalog: parsed, sourceMap: map)
     }
 
+    /// Reads the catalog without writing anything: the text when the shop keeps it (parsed and
+    /// checked, the database left as it is), else the database opened read-only. What the checkout
+    /// does at start, so a running service never rewrites the shop's `catalog.sqlite`.
+    public func read() throws -> Loaded {
+        guard let textPath, FileManager.default.fileExists(atPath: textPath) else {
+            guard FileManager.default.fileExists(atPath: databasePath) else {
+                throw CatalogStoreError(
+                    path: databasePath,
+                    message: "no catalog here; create it with `sitegen catalog init`, `import` or `load`")
+            }
+            return Loaded(catalog: try CatalogStore(path: databasePath, readOnly: true).load(), sourceMap: nil)
+        }
+        let (parsed, map) = try CatalogText.parse(try Self.readText(textPath), file: textPath)
+        return Loaded(catalog: parsed, sourceMap: map)
+    }
+
     /// Stores `catalog` in the database and, when the shop keeps text, rewrites the text canonically.
     public func save(_ catalog: Catalog) throws {
         let store = try CatalogStore(path: databasePath)

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import ShopCore
+import SiteCore
 
 /// The site's assets with content hashes in their names, and the map from plain to hashed URL.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import ShopCore
+import SiteCore
 
 /// The `sitegen catalog` commands, as a library so tests run them without a process.
 public struct CatalogCommands {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SiteCore
 
 /// Size and modification time of every file a build reads, to tell what changed since the last build.
 struct InputFingerprints: Equatable, Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import ShopCore
+import SiteCore
 
 /// Renders a whole site: read config, catalog, content, theme and assets; render every page on all
 /// cores; check every internal link; then swap the new output in place of the old.

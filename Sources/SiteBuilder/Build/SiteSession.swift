@@ -1,4 +1,5 @@
 import Foundation
+import SiteCore
 
 /// Builds a site again and again (for `sitegen serve`): a change to one page's copy re-renders just
 /// that page; anything else rebuilds the whole site.

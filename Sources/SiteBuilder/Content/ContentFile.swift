@@ -1,4 +1,5 @@
 import Foundation
+import SiteCore
 
 /// A Markdown file under `content/`: its front matter and its body.
 struct ContentFile {

@@ -1,5 +1,6 @@
 import Foundation
 import ShopCore
+import SiteCore
 
 /// All the copy under `content/`, joined to the catalog.
 struct SiteContent: Sendable {

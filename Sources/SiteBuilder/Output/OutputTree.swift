@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Synchronization
+import SiteCore
 
 /// The output folder, changed only when a whole build succeeded.
 ///

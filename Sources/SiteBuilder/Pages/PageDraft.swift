@@ -1,4 +1,5 @@
 import Foundation
+import SiteCore
 
 /// A link written in Markdown, located in its source file, to name the line when it is broken.
 struct SourceLink: Sendable, Hashable {

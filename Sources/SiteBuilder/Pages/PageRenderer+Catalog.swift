@@ -1,4 +1,5 @@
 import ShopCore
+import SiteCore
 
 extension PageRenderer {
     func product(_ sku: String, path: String, draft: inout PageDraft) -> (PageMeta, PageContext) {

@@ -1,4 +1,5 @@
 import ShopCore
+import SiteCore
 
 extension PageRenderer {
     func home(draft: inout PageDraft) -> (PageMeta, PageContext) {

@@ -1,4 +1,5 @@
 import ShopCore
+import SiteCore
 
 /// The page-wide facts every layout needs: title, description, canonical URL, social tags, JSON-LD.
 struct PageMeta {

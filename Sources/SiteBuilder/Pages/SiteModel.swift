@@ -1,5 +1,6 @@
 import Foundation
 import ShopCore
+import SiteCore
 
 /// Everything a page needs, read and worked out once per build, then shared read-only by the
 /// render workers.

@@ -1,4 +1,5 @@
 import ShopCore
+import SiteCore
 
 /// The non-HTML files a shop publishes: sitemap, robots.txt, Atom feed, search index and CDN headers.
 enum SiteFiles {

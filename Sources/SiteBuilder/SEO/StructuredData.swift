@@ -1,4 +1,5 @@
 import ShopCore
+import SiteCore
 
 /// schema.org JSON-LD for each kind of page, built from the catalog so it always matches what the checkout charges.
 enum StructuredData {

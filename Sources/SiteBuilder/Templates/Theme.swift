@@ -1,5 +1,6 @@
 import Foundation
 import ShopCore
+import SiteCore
 
 /// The Mustache templates a site renders with: the built-in theme, with any file in the site's
 /// `templates/` folder replacing the built-in one of the same name.

@@ -1,8 +1,8 @@
 /// Compiled templates by name (each usable as a page template, a partial or an inheritance parent).
 public struct TemplateLibrary: Sendable {
-    let templates: [String: CompiledTemplate]
+    public let templates: [String: CompiledTemplate]
     /// HTML-escape `{{x}}` (pages); plain-text templates such as emails turn it off.
-    let escapesHTML: Bool
+    public let escapesHTML: Bool
 
     public init(templates: [String: CompiledTemplate], escapesHTML: Bool = true) {
         self.templates = templates
@@ -22,20 +22,20 @@ public struct TemplateLibrary: Sendable {
 }
 
 private struct TemplateRenderer {
-    let library: TemplateLibrary
-    var stack: [TemplateValue]
-    var output: [UInt8] = []
+    public let library: TemplateLibrary
+    public var stack: [TemplateValue]
+    public var output: [UInt8] = []
     /// Position in the innermost list being looped over, for `first()`, `last()` and `index()`.
-    var loops: [(index: Int, count: Int)] = []
+    public var loops: [(index: Int, count: Int)] = []
     /// Block overrides of the templates inheriting, outermost first.
-    var overrides: [[String: [TemplateNode]]] = []
+    public var overrides: [[String: [TemplateNode]]] = []
 
-    init(library: TemplateLibrary, stack: [TemplateValue]) {
+    public init(library: TemplateLibrary, stack: [TemplateValue]) {
         self.library = library
         self.stack = stack
     }
 
-    mutating func render(_ nodes: [TemplateNode]) {
+    public mutating func render(_ nodes: [TemplateNode]) {
         for node in nodes {
             switch node {
             case let .text(bytes):
@@ -98,7 +98,7 @@ private struct TemplateRenderer {
     }
 
     /// Looks `name` up: its first component from the innermost context outwards, the rest inside it.
-    func resolve(_ name: TemplateName) -> TemplateValue {
+    public func resolve(_ name: TemplateName) -> TemplateValue {
         var value: TemplateValue
         if name.path.isEmpty {
             value = stack.last ?? .null
@@ -134,7 +134,7 @@ private struct TemplateRenderer {
     }
 
     /// Appends `text` with `& < > " '` replaced by entities, copying runs that need none in one go.
-    mutating func appendEscaped(_ text: String) {
+    public mutating func appendEscaped(_ text: String) {
         var text = text
         text.withUTF8 { bytes in
             var runStart = 0

@@ -23,7 +23,7 @@ public enum TemplateValue: Sendable, ExpressibleByStringLiteral, ExpressibleByBo
     public static func text(_ text: String?) -> TemplateValue { text.map { .text($0) } ?? .null }
 
     /// Whether a section shows: false, empty text, zero, an empty list and null do not.
-    var isTruthy: Bool {
+    public var isTruthy: Bool {
         switch self {
         case let .bool(value): return value
         case let .text(value): return !value.isEmpty
@@ -35,7 +35,7 @@ public enum TemplateValue: Sendable, ExpressibleByStringLiteral, ExpressibleByBo
     }
 
     /// The member `name` of an object, or nil.
-    subscript(member name: String) -> TemplateValue? {
+    public subscript(member name: String) -> TemplateValue? {
         if case let .object(fields) = self { return fields[name] }
         return nil
     }

@@ -29,7 +29,7 @@ public struct SiteConfig: Sendable, Hashable {
     public init() {}
 
     /// The keys `site.yaml` accepts.
-    static let keys = [
+    public static let keys = [
         "title", "tagline", "description", "base_url", "language", "checkout_url", "products_per_page", "markdown",
         "catalog", "files", "organization", "twitter", "copyright",
     ]
@@ -44,7 +44,7 @@ public struct SiteConfig: Sendable, Hashable {
         return try parse(text, file: "site.yaml")
     }
 
-    static func parse(_ text: String, file: String) throws(BuildError) -> SiteConfig {
+    public static func parse(_ text: String, file: String) throws(BuildError) -> SiteConfig {
         let fields = try YAMLFields(yaml: text, file: file)
         try fields.rejectUnknown(keys)
         var config = SiteConfig()

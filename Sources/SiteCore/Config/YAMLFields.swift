@@ -1,15 +1,15 @@
 import Yams
 
 /// Typed, located access to a YAML mapping: every error names the file, the line and the key.
-struct YAMLFields {
-    let file: String
+public struct YAMLFields {
+    public let file: String
     /// Lines before the YAML text in its file (front matter starts after `---`).
-    let lineOffset: Int
-    let entries: [(key: String, value: Node, line: Int)]
-    let mappingLine: Int
+    public let lineOffset: Int
+    public let entries: [(key: String, value: Node, line: Int)]
+    public let mappingLine: Int
 
     /// Parses `yaml`; an empty document gives an empty mapping.
-    init(yaml: String, file: String, lineOffset: Int = 0) throws(BuildError) {
+    public init(yaml: String, file: String, lineOffset: Int = 0) throws(BuildError) {
         self.file = file
         self.lineOffset = lineOffset
         if let simple = SimpleYAML.parse(yaml) {
@@ -50,7 +50,7 @@ struct YAMLFields {
         self.mappingLine = mappingLine
     }
 
-    static func diagnose(_ error: YamlError, file: String, lineOffset: Int) -> Diagnostic {
+    public static func diagnose(_ error: YamlError, file: String, lineOffset: Int) -> Diagnostic {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
             let what = [context?.text, problem].compactMap { $0 }.joined(separator: ": ")
@@ -65,16 +65,16 @@ struct YAMLFields {
         }
     }
 
-    func line(of key: String) -> Int { entries.first { $0.key == key }?.line ?? mappingLine }
+    public func line(of key: String) -> Int { entries.first { $0.key == key }?.line ?? mappingLine }
 
-    func node(_ key: String) -> Node? { entries.first { $0.key == key }?.value }
+    public func node(_ key: String) -> Node? { entries.first { $0.key == key }?.value }
 
-    func error(_ key: String, _ message: String, hint: String? = nil) -> BuildError {
+    public func error(_ key: String, _ message: String, hint: String? = nil) -> BuildError {
         BuildError(file: file, line: line(of: key), message: "'\(key)': \(message)", hint: hint)
     }
 
     /// Fails on keys outside `known`, naming the first unknown one.
-    func rejectUnknown(_ known: [String]) throws(BuildError) {
+    public func rejectUnknown(_ known: [String]) throws(BuildError) {
         if let unknown = entries.first(where: { !known.contains($0.key) }) {
             throw BuildError(
                 file: file, line: unknown.line, message: "unknown key '\(unknown.key)'",
@@ -82,23 +82,23 @@ struct YAMLFields {
         }
     }
 
-    func string(_ key: String) throws(BuildError) -> String? {
+    public func string(_ key: String) throws(BuildError) -> String? {
         guard let node = node(key) else { return nil }
         guard case let .scalar(scalar) = node else { throw error(key, "expected text, found a \(node.kindName)") }
         return scalar.string
     }
 
-    func string(_ key: String, default value: String) throws(BuildError) -> String {
+    public func string(_ key: String, default value: String) throws(BuildError) -> String {
         try string(key) ?? value
     }
 
-    func bool(_ key: String, default value: Bool) throws(BuildError) -> Bool {
+    public func bool(_ key: String, default value: Bool) throws(BuildError) -> Bool {
         guard let node = node(key) else { return value }
         guard let flag = node.bool else { throw error(key, "expected true or false, found '\(node.string ?? node.kindName)'") }
         return flag
     }
 
-    func int(_ key: String, default value: Int, range: ClosedRange<Int>) throws(BuildError) -> Int {
+    public func int(_ key: String, default value: Int, range: ClosedRange<Int>) throws(BuildError) -> Int {
         guard let node = node(key) else { return value }
         guard let number = node.int, range.contains(number) else {
             throw error(key, "expected a whole number from \(range.lowerBound) to \(range.upperBound), found '\(node.string ?? node.kindName)'")
@@ -106,7 +106,7 @@ struct YAMLFields {
         return number
     }
 
-    func strings(_ key: String) throws(BuildError) -> [String] {
+    public func strings(_ key: String) throws(BuildError) -> [String] {
         guard let node = node(key) else { return [] }
         switch node {
         case let .scalar(scalar): return [scalar.string]
@@ -122,7 +122,7 @@ struct YAMLFields {
     }
 
     /// A nested mapping, read with the same file and line information.
-    func mapping(_ key: String) throws(BuildError) -> YAMLFields? {
+    public func mapping(_ key: String) throws(BuildError) -> YAMLFields? {
         guard let node = node(key) else { return nil }
         guard case let .mapping(mapping) = node else { throw error(key, "expected `key: value` lines under it") }
         var entries: [(String, Node, Int)] = []
@@ -134,7 +134,7 @@ struct YAMLFields {
 }
 
 extension Node {
-    var kindName: String {
+    public var kindName: String {
         switch self {
         case .scalar: return "value"
         case .mapping: return "mapping"
