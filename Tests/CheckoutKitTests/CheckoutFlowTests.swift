@@ -5,6 +5,28 @@ import Testing
 
 @Suite struct CheckoutFlowTests {
     /// Cart → checkout → the test provider's page → pay → signed webhook → order paid, over real HTTP.
+    /// The test provider hands its events to the processor in process, so a whole purchase, a
+    /// refund and a membership's end work without a socket (`.router`).
+    @Test func aPurchaseRefundAndCancellationNeedNoSocket() async throws {
+        let checkout = try TestCheckout()
+        try await checkout.app().test(.router) { client in
+            let order = try await client.buy([("HS-DIGITAL-PLANNER", 1), ("KB-NOAH-COLORING-A4", 1)], email: "router@example.com")
+            let paid = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
+            #expect(paid["status"] as? String == "paid")
+            let line = try #require((paid["lines"] as? [[String: Any]])?.first?["id"] as? String)
+            let refund = try await client.json(
+                .post, "/api/admin/orders/\(order.id)/refunds", ["line_id": line],
+                headers: [.authorization: "Bearer \(TestCheckout.adminToken)"])
+            #expect(refund.status == .ok, "\(refund.text)")
+            #expect(refund["status"] as? String == "partially_refunded")
+            #expect(refund.amount("amount_refunded") == 1299, "the planner's 12.99, counted once though the provider's events came first")
+            #expect((refund["lines"] as? [[String: Any]])?.first?["refunded"] as? Bool == true)
+
+            let (membership, page) = try await client.subscribe("kids-bible-club", email: "member@example.com")
+            #expect(try await client.execute(uri: page + "/cancel", method: .post).status == .found, "order \(membership)")
+        }
+    }
+
     @Test func buyTwoProductsEndToEndWithTheTestProvider() async throws {
         try await TestCheckout().live { client in
             let cart = try await client.cart([("KB-NOAH-COLORING-A4", 1), ("HS-DIGITAL-PLANNER", 2)])

@@ -56,15 +56,15 @@ public enum CheckoutApp {
         }
         let catalog = try await loadedCatalog
         let address = ServiceAddress(configuration: configuration, site: site)
-        let provider: any PaymentProvider
+        let provider: PaymentProvider
         switch configuration.provider {
         case .test:
-            provider = TestPaymentProvider(publicURL: { address.publicURL })
+            provider = .test(publicURL: { address.publicURL }, events: TestEvents(secret: configuration.webhookSecret, clock: configuration.clock))
         case .stripe:
             guard let key = configuration.stripeSecretKey, !key.isEmpty else {
                 throw StartupError(description: "the stripe provider needs a secret key: set STRIPE_SECRET_KEY or --stripe-key-file")
             }
-            provider = StripePaymentProvider(apiBase: configuration.stripeAPIBase, secretKey: key, client: .shared, logger: logger)
+            provider = .stripe(StripeClient(apiBase: configuration.stripeAPIBase, secretKey: key, client: .shared, logger: logger))
         }
         var secret = configuration.downloadSecret ?? ""
         if secret.isEmpty { secret = try await SecretStore.secret(named: "download-link-key", in: database) }
@@ -79,11 +79,13 @@ public enum CheckoutApp {
             mailSender = FolderMailSender(folder: configuration.mailFolder)
         }
         let filesFolder = URL(fileURLWithPath: configuration.siteFolder + "/" + site.filesFolder).resolvingSymlinksInPath().path
-        return Shop(
+        let shop = Shop(
             address: address, database: database, catalog: CatalogIndex(catalog.catalog), provider: provider, metrics: CheckoutMetrics(),
             logger: logger, templates: try await loadedTemplates,
             downloadSecret: SymmetricKey(data: Data(secret.utf8)), filesFolder: (filesFolder as NSString).standardizingPath,
             mailSender: mailSender)
+        provider.testEvents?.connect(WebhookIntake(shop: shop))
+        return shop
     }
 
     private static func loadCatalog(text: String, database: String) throws -> CatalogSource.Loaded {
@@ -128,10 +130,10 @@ public enum CheckoutApp {
         router.get("downloads/:token", use: DownloadController(shop: shop).download)
         router.post("webhooks/stripe", use: WebhookController(shop: shop).receive)
         router.addRoutes(FormCartController(shop: shop).endpoints, atPath: "cart")
-        if shop.provider.name == "test" {
+        if let events = shop.provider.testEvents {
             // Only the test provider has a payment page here: with Stripe, these routes would sign
             // payment events with the real webhook secret for anyone who knew a session id.
-            router.addRoutes(TestPaymentController(shop: shop).endpoints, atPath: "test-pay")
+            router.addRoutes(TestPaymentController(shop: shop, events: events).endpoints, atPath: "test-pay")
         }
         OperationsController(shop: shop).register(on: router)
         return router

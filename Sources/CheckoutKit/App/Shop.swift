@@ -14,7 +14,7 @@ final class Shop: Sendable {
     let events: WebhookEventStore
     let processor: WebhookProcessor
     let clock: CheckoutClock
-    let provider: any PaymentProvider
+    let provider: PaymentProvider
     let metrics: CheckoutMetrics
     let logger: Logger
     let templates: EmailTemplates
@@ -28,7 +28,7 @@ final class Shop: Sendable {
     private let catalogHolder: CatalogHolder
 
     init(
-        address: ServiceAddress, database: CheckoutDatabase, catalog: CatalogIndex, provider: any PaymentProvider,
+        address: ServiceAddress, database: CheckoutDatabase, catalog: CatalogIndex, provider: PaymentProvider,
         metrics: CheckoutMetrics, logger: Logger, templates: EmailTemplates, downloadSecret: SymmetricKey, filesFolder: String,
         mailSender: any MailSender
     ) {

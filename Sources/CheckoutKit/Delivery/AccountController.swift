@@ -151,13 +151,8 @@ struct AccountController: Sendable {
                 arguments: [id, email]
             ).map { (provider: $0[0] as String? ?? id, status: $0[1] as String, periodEnd: $0[2] as Int, order: $0[3] as String?, plan: $0[4] as String) }
         }) else { throw CheckoutError.invalid(field: "subscription", message: "no subscription \(Quoted(id)) on this account") }
-        try await shop.provider.setCancelAtPeriodEnd(subscription: row.provider, cancel)
-        if shop.provider.name == "test" {
-            try await TestEventSender(shop: shop).send(type: "customer.subscription.updated", object: [
-                "id": row.provider, "object": "subscription", "status": row.status, "current_period_end": row.periodEnd,
-                "cancel_at_period_end": cancel, "metadata": ["order_id": row.order ?? "", "plan": row.plan],
-            ])
-        }
+        try await shop.provider.setCancelAtPeriodEnd(CancelAtPeriodEnd(
+            providerID: row.provider, cancel: cancel, status: row.status, periodEnd: row.periodEnd, orderID: row.order ?? "", plan: row.plan))
         let state = try await shop.database.read { db in
             try Row.fetchOne(db, sql: "SELECT status, cancel_at_period_end FROM subscriptions WHERE id = ?", arguments: [id])
                 .map { (status: $0[0] as String, cancelling: $0[1] as Bool) }

@@ -30,24 +30,48 @@ public struct PaymentSession: Sendable, Equatable {
     public let url: String
 }
 
-/// A payment provider: Stripe, or the offline test provider. Both report back through the same
-/// signed webhook at `/webhooks/stripe`.
-public protocol PaymentProvider: Sendable {
+/// A payment provider as a value, the shape of Point-Free's Stripe client: a name and the
+/// operations the checkout asks of it. `.stripe(…)` calls Stripe's API; `.test(…)` is the offline
+/// provider, which answers at once and hands the events Stripe would send to the event processor
+/// in process (`TestEvents`). Both report back through the same verify → store → apply path, and no
+/// controller asks which one it has.
+public struct PaymentProvider: Sendable {
     /// `stripe` or `test`, as stored on orders.
-    var name: String { get }
-    func startSession(_ request: PaymentSessionRequest) async throws -> PaymentSession
-    /// A session opened without asking anyone, or nil when the provider must be asked over the network
-    /// (`startSession`). With one, the order and its session are stored in one transaction.
-    func immediateSession() -> PaymentSession?
-    /// Refunds one order line's amount; returns the provider's refund id. The provider reports the
-    /// refund back through the webhook.
-    func refund(order: StoredOrder, lineID: String, amount: Int64) async throws -> String
-    /// Makes a subscription end at its period end (`true`) or renew again (`false`).
-    func setCancelAtPeriodEnd(subscription providerID: String, _ cancel: Bool) async throws
+    public var name: String
+    /// Opens a payment session for an order; throws `CheckoutError.paymentProviderFailed` (a 502).
+    public var startSession: @Sendable (PaymentSessionRequest) async throws -> PaymentSession
+    /// A session opened without asking anyone, or nil when the provider must be asked over the
+    /// network (`startSession`). With one, the order and its session are stored in one transaction.
+    public var immediateSession: @Sendable () -> PaymentSession?
+    /// Refunds one order line's amount (minor units); returns the provider's refund id. The provider
+    /// reports the refund back as events.
+    public var refund: @Sendable (LineRefund) async throws -> String
+    /// Makes a subscription end at its period end (`cancel == true`) or renew again.
+    public var setCancelAtPeriodEnd: @Sendable (CancelAtPeriodEnd) async throws -> Void
+    /// The test provider's event source, which also serves its payment page at `/test-pay/`; nil
+    /// for a real provider, whose events arrive only as signed webhooks.
+    var testEvents: TestEvents?
 }
 
-extension PaymentProvider {
-    public func immediateSession() -> PaymentSession? { nil }
+/// A refund of one order line.
+public struct LineRefund: Sendable {
+    public let order: StoredOrder
+    public let lineID: String
+    /// Minor units, at most what the line has left to refund.
+    public let amount: Int64
+}
+
+/// A subscription set to end at its period end, or to renew again (Stripe's `cancel_at_period_end`), with what the provider's
+/// `customer.subscription.updated` event carries.
+public struct CancelAtPeriodEnd: Sendable {
+    /// The provider's subscription id (`sub_…`).
+    public let providerID: String
+    public let cancel: Bool
+    public let status: String
+    /// Seconds since 1970.
+    public let periodEnd: Int
+    public let orderID: String
+    public let plan: String
 }
 
 extension PaymentSessionRequest {

@@ -1,14 +1,12 @@
-import AsyncHTTPClient
 import Foundation
 import Hummingbird
-import NIOCore
 import ShopCore
-import Synchronization
 
 /// The test provider's payment page. "Pay" and "Decline" send the same signed events Stripe would
-/// send, through this service's own `/webhooks/stripe`, so a purchase on a laptop takes the production path.
+/// send, through the same intake as `/webhooks/stripe`, so a purchase on a laptop takes the production path.
 struct TestPaymentController: Sendable {
     let shop: Shop
+    let events: TestEvents
 
     var endpoints: RouteCollection<CheckoutRequestContext> {
         let routes = RouteCollection(context: CheckoutRequestContext.self)
@@ -23,7 +21,7 @@ struct TestPaymentController: Sendable {
 
     @Sendable func page(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         let order = try await order(context)
-        let membership = order.kind == "subscription" ? try await TestSubscriptionEvents(shop: shop).status(of: order) : nil
+        let membership = order.kind == "subscription" ? try await TestSubscriptionEvents(shop: shop, events: events).status(of: order) : nil
         return TestPaymentPage.response(order: order, membership: membership, session: try context.parameters.require("session"), shop: shop)
     }
 
@@ -31,7 +29,7 @@ struct TestPaymentController: Sendable {
         let order = try await order(context)
         // A declined card may be tried again, as on Stripe's page; a payment outranks the failure.
         if order.status == .pending && order.kind == "subscription" {
-            try await TestSubscriptionEvents(shop: shop).start(order)
+            try await TestSubscriptionEvents(shop: shop, events: events).start(order)
         } else if order.status == .pending || order.status == .failed {
             try await send(
                 type: "checkout.session.completed", order: order,
@@ -50,20 +48,20 @@ struct TestPaymentController: Sendable {
 
     /// For a paid subscription: the next payment succeeds, and the period moves on.
     @Sendable func renew(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        try await subscriptionAction(context, allowedWhen: [.active, .trialing, .pastDue]) { try await TestSubscriptionEvents(shop: shop).renew($0) }
+        try await subscriptionAction(context, allowedWhen: [.active, .trialing, .pastDue]) { try await TestSubscriptionEvents(shop: shop, events: events).renew($0) }
     }
 
     /// For a paid subscription: the next payment fails, and the subscription goes past due.
     @Sendable func failPayment(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         try await subscriptionAction(context, allowedWhen: [.active, .trialing, .pastDue]) {
-            try await TestSubscriptionEvents(shop: shop).failPayment($0)
+            try await TestSubscriptionEvents(shop: shop, events: events).failPayment($0)
         }
     }
 
     /// For a paid subscription: cancel it now.
     @Sendable func cancel(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         try await subscriptionAction(context, allowedWhen: [.active, .trialing, .pastDue, .unpaid, .incomplete]) {
-            try await TestSubscriptionEvents(shop: shop).cancel($0)
+            try await TestSubscriptionEvents(shop: shop, events: events).cancel($0)
         }
     }
 
@@ -76,7 +74,7 @@ struct TestPaymentController: Sendable {
         guard order.kind == "subscription", order.paidAt != nil else {
             throw CheckoutError.invalid(field: "session", message: "only a paid subscription can be renewed, failed or cancelled")
         }
-        let status = try await TestSubscriptionEvents(shop: shop).status(of: order)
+        let status = try await TestSubscriptionEvents(shop: shop, events: events).status(of: order)
         guard let status, states.contains(status) else {
             throw CheckoutError.invalid(field: "session", message: "the membership is \(status?.rawValue ?? "not started"); that does not apply to it")
         }
@@ -100,40 +98,6 @@ struct TestPaymentController: Sendable {
             "mode": order.kind == "subscription" ? "subscription" : "payment", "metadata": ["order_id": order.id],
         ]
         for (key, value) in extra { object[key] = value }
-        try await TestEventSender(shop: shop).send(type: type, object: object)
-    }
-}
-
-/// Posts signed Stripe-format events to this service's own webhook endpoint over loopback HTTP.
-struct TestEventSender: Sendable {
-    let shop: Shop
-
-    /// The last event time used: each test event is at least a second after the one before, so a
-    /// burst of button presses keeps its order (events in the same second would tie).
-    private static let lastCreated = Mutex(0)
-
-    func send(type: String, object: [String: Any]) async throws {
-        let id = RandomToken.make(prefix: "evt_test_")
-        let now = shop.clock.seconds
-        let created = Self.lastCreated.withLock { last in
-            last = max(now, last + 1)
-            return last
-        }
-        let event: [String: Any] = [
-            "id": id, "object": "event", "type": type, "created": created, "api_version": StripePaymentProvider.apiVersion,
-            "livemode": false, "data": ["object": object],
-        ]
-        let payload = try JSONSerialization.data(withJSONObject: event, options: [.sortedKeys])
-        var request = HTTPClientRequest(url: shop.internalURL + "/webhooks/stripe")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(
-            name: "Stripe-Signature", value: StripeSignature(secret: shop.configuration.webhookSecret).header(for: payload, timestamp: now))
-        request.body = .bytes(ByteBuffer(bytes: payload))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        guard (200..<300).contains(response.status.code) else {
-            shop.logger.error("the test provider's event was refused", metadata: ["status": "\(response.status.code)"])
-            throw CheckoutError.paymentProviderFailed
-        }
+        try await events.send(type: type, object: object)
     }
 }

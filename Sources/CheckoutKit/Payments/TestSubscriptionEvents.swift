@@ -6,11 +6,12 @@ import ShopCore
 /// start (with or without a trial), renew, fail a payment, cancel.
 struct TestSubscriptionEvents: Sendable {
     let shop: Shop
+    let events: TestEvents
 
     /// The provider-side id the test provider gives a subscription order.
     static func subscriptionID(for order: StoredOrder) -> String { "sub_test_" + order.id.dropFirst(4) }
 
-    private var sender: TestEventSender { TestEventSender(shop: shop) }
+    private var sender: TestEvents { events }
 
     private func plan(of order: StoredOrder) -> Plan? {
         order.lines.first.flatMap { line in shop.catalog.catalog.plans.first { $0.sku == line.sku } }

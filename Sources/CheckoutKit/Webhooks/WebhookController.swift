@@ -4,9 +4,8 @@ import Hummingbird
 import NIOCore
 import ShopCore
 
-/// `POST /webhooks/stripe`: verifies Stripe's signature on the raw body, stores the event, and only
-/// then answers 2xx; the event is applied in the same transaction, and retried from the stored queue
-/// if that fails.
+/// `POST /webhooks/stripe`: hands the raw body and its `Stripe-Signature` to `WebhookIntake`, and
+/// answers 2xx only once the event is stored.
 struct WebhookController: Sendable {
     let shop: Shop
     static let maxBody = 1 << 20
@@ -19,26 +18,14 @@ struct WebhookController: Sendable {
         } catch let error as HTTPResponseError where error.status == .contentTooLarge {
             throw CheckoutError.payloadTooLarge(limit: Self.maxBody)
         }
-        let payload = Data(buffer: buffer)
-        let verifier = StripeSignature(secret: shop.configuration.webhookSecret)
-        do throws(SignatureFailure) {
-            try verifier.verify(header: request.headers[.stripeSignature], payload: payload, now: shop.clock.now())
-        } catch {
-            shop.metrics.webhookVerificationFailures.increment()
-            context.logger.warning("webhook signature refused", metadata: ["reason": "\(error)"])
-            return APIErrorBody.response(status: .badRequest, code: "invalid_signature", message: error.description, field: "Stripe-Signature")
-        }
-        let event: StripeEvent
-        do {
-            event = try StripeEvent.decode(payload)
-        } catch {
+        switch try await WebhookIntake(shop: shop).accept(payload: Data(buffer: buffer), signature: request.headers[.stripeSignature]) {
+        case let .stored(duplicate):
+            return jsonResponse(WebhookReceipt(duplicate: duplicate))
+        case let .invalidSignature(reason):
+            return APIErrorBody.response(status: .badRequest, code: "invalid_signature", message: reason, field: "Stripe-Signature")
+        case .malformed:
             return APIErrorBody.response(status: .badRequest, code: "malformed_event", message: "the body is not a Stripe event")
         }
-        // Stored and applied in one transaction; an event whose processing fails is still stored (so
-        // acknowledged) and the background worker retries it.
-        let stored = try await shop.processor.ingest(event, payload: payload)
-        shop.metrics.webhookEvents.increment()
-        return jsonResponse(WebhookReceipt(duplicate: !stored))
     }
 }
 

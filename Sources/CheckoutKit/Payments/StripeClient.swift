@@ -5,15 +5,24 @@ import NIOCore
 import NIOHTTP1
 import ShopCore
 
+extension PaymentProvider {
+    /// Stripe, through `client`.
+    static func stripe(_ client: StripeClient) -> PaymentProvider {
+        PaymentProvider(
+            name: "stripe", startSession: client.startSession, immediateSession: { nil },
+            refund: { try await client.refund(order: $0.order, lineID: $0.lineID, amount: $0.amount) },
+            setCancelAtPeriodEnd: { try await client.setCancelAtPeriodEnd(subscription: $0.providerID, $0.cancel) },
+            testEvents: nil)
+    }
+}
+
 /// Stripe Checkout Sessions over Stripe's HTTP API: form-encoded, API version pinned, idempotent per order.
-struct StripePaymentProvider: PaymentProvider {
+struct StripeClient: Sendable {
     static let apiVersion = "2024-06-20"
     let apiBase: String
     let secretKey: String
     let client: HTTPClient
     let logger: Logger
-
-    var name: String { "stripe" }
 
     func startSession(_ request: PaymentSessionRequest) async throws -> PaymentSession {
         var form: [(String, String)] = [
