@@ -33,10 +33,9 @@ struct RefundController: Sendable {
         let now = shop.clock.seconds
         // Claim the line before asking the provider, so two refunds of it at once make one refund.
         let claimed = try await shop.database.write { db in
-            try db.execute(
-                sql: "UPDATE order_lines SET refunded_at = ? WHERE id = ? AND order_id = ? AND refunded_at IS NULL",
-                arguments: [now, line.id, order.id])
-            return db.changesCount == 1
+            try String.fetchOne(
+                db, sql: "UPDATE order_lines SET refunded_at = ? WHERE id = ? AND order_id = ? AND refunded_at IS NULL RETURNING id",
+                arguments: [now, line.id, order.id]) != nil
         }
         guard claimed else { throw alreadyRefunded }
         let refundID: String
@@ -53,10 +52,14 @@ struct RefundController: Sendable {
         // refund events got here first (Stripe's webhook can beat its API's answer; the test provider's
         // events always do): whichever records the refund row counts the amount, once.
         let recorded = try await shop.database.write { db -> Bool in
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO refunds (id, order_id, line_id, amount, provider_refund_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            let inserted = try String.fetchOne(
+                db,
+                sql: """
+                    INSERT INTO refunds (id, order_id, line_id, amount, provider_refund_id, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING RETURNING id
+                    """,
                 arguments: [RandomToken.make(prefix: "ref_"), order.id, line.id, amount, refundID, now])
-            guard db.changesCount == 1 else { return false }
+            guard inserted != nil else { return false }
             try db.execute(sql: "UPDATE orders SET amount_refunded = amount_refunded + ? WHERE id = ?", arguments: [amount, order.id])
             try OrderStore.refreshStatus(db, order: order.id)
             let (granted, revoked) = try ledger.sync(db, email: order.email, now: now)

@@ -20,13 +20,14 @@ struct DownloadCounts: Sendable {
             try db.execute(
                 sql: "INSERT INTO downloads (grant_key, file, count, last_at) VALUES (?, ?, 0, ?) ON CONFLICT DO NOTHING",
                 arguments: [grant, file, now])
-            try db.execute(
+            let counted = try String.fetchOne(
+                db,
                 sql: """
                     UPDATE downloads SET count = count + ?1, bytes = bytes + ?2, last_at = ?3
-                    WHERE grant_key = ?4 AND file = ?5 AND count + ?1 <= ?6 AND bytes + ?2 <= ?7
+                    WHERE grant_key = ?4 AND file = ?5 AND count + ?1 <= ?6 AND bytes + ?2 <= ?7 RETURNING file
                     """,
                 arguments: [whole ? 1 : 0, bytes, now, grant, file, limit, budget])
-            return db.changesCount == 1
+            return counted != nil
         }
     }
 }

@@ -44,7 +44,8 @@ struct LeadController: Sendable {
         try await shop.database.write { db in
             try db.execute(
                 sql: """
-                    INSERT OR IGNORE INTO leads (id, email, magnet, token, created_at, last_sent_at) VALUES (?, ?, ?, ?, ?, 0)
+                    INSERT INTO leads (id, email, magnet, token, created_at, last_sent_at) VALUES (?, ?, ?, ?, ?, 0)
+                    ON CONFLICT DO NOTHING
                     """,
                 arguments: [RandomToken.make(prefix: "lead_"), email, magnet.slug, RandomToken.make(bytes: 24), now])
             guard let lead = try Row.fetchOne(

@@ -8,10 +8,13 @@ enum Outbox {
     /// Queues an email once per `dedupeKey` (e.g. `receipt:ORDER`); returns whether it was new.
     @discardableResult
     static func enqueue(_ db: Database, key dedupeKey: String, to recipient: String, subject: String, body: String, now: Int) throws -> Bool {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO outbox (id, dedupe_key, recipient, subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [RandomToken.makeOrdered(prefix: "mail_"), dedupeKey, recipient, subject, body, now])
-        return db.changesCount == 1
+        try String.fetchOne(
+            db,
+            sql: """
+                INSERT INTO outbox (id, dedupe_key, recipient, subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING RETURNING id
+                """,
+            arguments: [RandomToken.makeOrdered(prefix: "mail_"), dedupeKey, recipient, subject, body, now]) != nil
     }
 }
 

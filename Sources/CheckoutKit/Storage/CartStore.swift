@@ -23,8 +23,8 @@ struct CartStore: Sendable {
         let admit = self.admit
         return try await commit { db in
             try db.cachedStatement(sql: "INSERT INTO carts (id, created_at, updated_at) VALUES (?, ?, ?)").execute(arguments: [id, now, now])
-            for (position, line) in lines.enumerated() {
-                try Self.upsertLine(db, cart: id, sku: line.sku, quantity: line.quantity, position: position)
+            for line in lines {
+                try Self.upsertLine(db, cart: id, sku: line.sku, quantity: line.quantity)
             }
             let cart = try Self.loadWritten(db, id: id)
             try admit(nil, cart)
@@ -57,7 +57,7 @@ struct CartStore: Sendable {
             let existing = cart.lines.first { $0.sku == sku }?.quantity ?? 0
             guard existing + quantity <= limit else { throw CheckoutError.pricing(.quantityOutOfRange(String(existing + quantity))) }
             guard existing > 0 || cart.lines.count < CartPricing.maxLines else { throw CheckoutError.pricing(.tooManyLines) }
-            try Self.upsertLine(db, cart: id, sku: sku, quantity: existing + quantity, position: cart.lines.count)
+            try Self.upsertLine(db, cart: id, sku: sku, quantity: existing + quantity)
             try db.cachedStatement(sql: "UPDATE carts SET updated_at = ? WHERE id = ?").execute(arguments: [now, id])
             let updated = try Self.loadWritten(db, id: id)
             try admit(cart, updated)
@@ -67,15 +67,16 @@ struct CartStore: Sendable {
 
     func updateLine(cart id: String, line: String, quantity: Int) async throws -> StoredCart {
         try await change(cart: id, admitting: true) { db in
-            try db.execute(sql: "UPDATE cart_lines SET quantity = ? WHERE id = ? AND cart_id = ?", arguments: [quantity, line, id])
-            guard db.changesCount == 1 else { throw CheckoutError.lineNotFound }
+            let updated = try String.fetchOne(
+                db, sql: "UPDATE cart_lines SET quantity = ? WHERE id = ? AND cart_id = ? RETURNING id", arguments: [quantity, line, id])
+            guard updated != nil else { throw CheckoutError.lineNotFound }
         }
     }
 
     func removeLine(cart id: String, line: String) async throws -> StoredCart {
         try await change(cart: id) { db in
-            try db.execute(sql: "DELETE FROM cart_lines WHERE id = ? AND cart_id = ?", arguments: [line, id])
-            guard db.changesCount == 1 else { throw CheckoutError.lineNotFound }
+            let removed = try String.fetchOne(db, sql: "DELETE FROM cart_lines WHERE id = ? AND cart_id = ? RETURNING id", arguments: [line, id])
+            guard removed != nil else { throw CheckoutError.lineNotFound }
         }
     }
 
@@ -107,12 +108,15 @@ struct CartStore: Sendable {
         return cart
     }
 
-    private static func upsertLine(_ db: Database, cart: String, sku: String, quantity: Int, position: Int) throws {
+    private static func upsertLine(_ db: Database, cart: String, sku: String, quantity: Int) throws {
+        // A new line goes after every line the cart has had, so positions never tie and order the
+        // lines on any backend (no rowid).
         try db.cachedStatement(sql: """
-            INSERT INTO cart_lines (id, cart_id, sku, quantity, position) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO cart_lines (id, cart_id, sku, quantity, position)
+            VALUES (?1, ?2, ?3, ?4, COALESCE((SELECT MAX(position) + 1 FROM cart_lines WHERE cart_id = ?2), 0))
             ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = excluded.quantity
             """
-        ).execute(arguments: [RandomToken.make(bytes: 9, prefix: "line_"), cart, sku, quantity, position])
+        ).execute(arguments: [RandomToken.make(bytes: 9, prefix: "line_"), cart, sku, quantity])
     }
 
     /// One cached statement: a cart is read on every cart request, so parsing SQL each time would cost
@@ -121,7 +125,7 @@ struct CartStore: Sendable {
     static func load(_ db: Database, id: String) throws -> StoredCart? {
         let select = try db.cachedStatement(sql: """
             SELECT c.coupon, l.id, l.sku, l.quantity FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id
-            WHERE c.id = ? ORDER BY l.position, l.rowid
+            WHERE c.id = ? ORDER BY l.position, l.id
             """)
         let rows = try Row.fetchCursor(select, arguments: [id])
         guard let first = try rows.next() else { return nil }

@@ -42,14 +42,16 @@ struct PaymentEventApplier: Sendable {
             guard let refundID = object.id, let order = object.orderID, let line = object.metadata?["line_id"],
                   object.status != "failed" && object.status != "canceled"
             else { return [] }
-            try db.execute(
+            let recorded = try String.fetchOne(
+                db,
                 sql: """
-                    INSERT OR IGNORE INTO refunds (id, order_id, line_id, amount, provider_refund_id, created_at)
+                    INSERT INTO refunds (id, order_id, line_id, amount, provider_refund_id, created_at)
                     SELECT ?, o.id, l.id, l.total - l.discount, ?, ? FROM orders o JOIN order_lines l ON l.order_id = o.id
                     WHERE o.id = ? AND l.id = ?
+                    ON CONFLICT DO NOTHING RETURNING id
                     """,
                 arguments: [RandomToken.make(prefix: "ref_"), refundID, event.created, order, line])
-            guard db.changesCount == 1 else { return [] }
+            guard recorded != nil else { return [] }
             try db.execute(sql: "UPDATE order_lines SET refunded_at = ? WHERE id = ?", arguments: [event.created, line])
             let status = OrderStatus(rawValue: try String.fetchOne(db, sql: "SELECT status FROM orders WHERE id = ?", arguments: [order]) ?? "") ?? .paid
             return [OrderTransition(orderID: order, from: status, to: status, lineRefunded: true)]

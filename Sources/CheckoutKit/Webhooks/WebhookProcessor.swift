@@ -58,10 +58,10 @@ actor WebhookProcessor: Service {
     nonisolated func ingest(_ event: StripeEvent, payload: Data) async throws -> Bool {
         let now = clock.seconds
         let outcome = try await database.write { [self] db -> IngestOutcome in
-            try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO webhook_events (id, type, created, payload, received_at) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [event.id, event.type, event.created, payload, now])
-            guard db.changesCount == 1 else { return .duplicate }
+            let stored = try String.fetchOne(db.cachedStatement(
+                sql: "INSERT INTO webhook_events (id, type, created, payload, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id"
+            ), arguments: [event.id, event.type, event.created, payload, now])
+            guard stored != nil else { return .duplicate }
             do {
                 try db.inSavepoint {
                     try apply(event, db: db, now: now)
