@@ -9,13 +9,13 @@ import Testing
 /// A file server standing in for a CDN or the old WordPress site that holds a shop's files.
 final class FakeOrigin: Sendable {
     static let content = String(repeating: "%PDF-1.4 remote planner ", count: 400)
-    let requests = Mutex<[(path: String, range: String?)]>([])
+    let requests = Mutex<[(path: String, range: String?, encoding: String?)]>([])
 
     var application: some ApplicationProtocol {
         let router = Router()
         router.get("/uploads/{name}") { [self] request, context -> Response in
             let name = try context.parameters.require("name")
-            requests.withLock { $0.append((request.uri.path, request.headers[.range])) }
+            requests.withLock { $0.append((request.uri.path, request.headers[.range], request.headers[.acceptEncoding])) }
             guard name == "Weekly%20Planner.pdf" || name == "Weekly Planner.pdf" else { return Response(status: .notFound) }
             let bytes = Array(Self.content.utf8)
             if let range = request.headers[.range], range.hasPrefix("bytes="),
@@ -77,6 +77,7 @@ final class FakeOrigin: Sendable {
                 #expect(String(buffer: part.body) == "%PDF-1.4")
                 #expect(part.headers[.contentRange] == "bytes 0-7/\(FakeOrigin.content.utf8.count)")
                 #expect(origin.requests.withLock { $0.last?.range } == "bytes=0-7", "the range is passed on")
+                #expect(origin.requests.withLock { $0.last?.encoding } == "identity", "the stored bytes, never a compressed copy")
                 #expect(try await client.get(url, headers: [.range: "bytes=999999-"]).status == .rangeNotSatisfiable)
 
                 for _ in 2...5 { #expect(try await client.get(url).status == .ok) }

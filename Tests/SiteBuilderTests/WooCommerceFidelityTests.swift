@@ -119,6 +119,8 @@ import Testing
          "![Cover](https://cdn.example/a.png)inline"),
         ("<style>p{}</style><!-- note --><iframe src=\"x\">frame</iframe>Text", "Text"),
         ("a < b && c", "a \\< b && c"),
+        ("<table><thead><tr><th>Size</th><th>Pages</th></tr></thead><tbody><tr><td>A4</td><td>12</td></tr></tbody></table>",
+         "Size · Pages\n\nA4 · 12"),
         ("<a href=\"/old-shop/page\">old page</a> <a href=\"mailto:me@example.com\">mail</a>", "old page [mail](mailto:me@example.com)"),
     ])
     func wordPressHTMLBecomesMarkdown(html: String, markdown: String) {
@@ -180,6 +182,58 @@ import Testing
         let error = try #require(site.buildError())
         #expect(error.description.contains("'https://cdn.example/files/my planner.pdf' has spaces"), "\(error)")
         #expect(error.description.contains("catalog.txt:"), "located in the catalog: \(error)")
+    }
+
+    @Test func reimportingKeepsEveryURL() throws {
+        let site = try ExampleSite.empty()
+        let commands = try CatalogCommands(siteFolder: site.folder)
+        let fixture = "/work/shared/fixtures/woocommerce-sample-products.csv"
+        func urls() throws -> [String] {
+            let catalog = try CatalogStore(path: site.folder + "/catalog.sqlite").load()
+            return catalog.products.map { "\($0.sku) \($0.slug)" } + catalog.bundles.map { "\($0.sku) \($0.slug)" }
+        }
+        _ = try commands.importCSV(fixture, format: .woocommerce)
+        let first = try urls()
+        _ = try commands.importCSV(fixture, format: .woocommerce)
+        #expect(try urls() == first, "same file, same URLs: no slug gets a -2")
+        #expect(first.count == 17)
+    }
+
+    /// What a loosely written export holds is imported in a state that builds, each fix noted by SKU.
+    @Test func aLooseExportImportsInAStateThatBuilds() throws {
+        let site = try ExampleSite()
+        let long = String(repeating: "Very Long Name ", count: 20)
+        let csv = """
+            ID,Type,SKU,Name,Published,Regular price,Sale price,Categories,Images,Grouped products,Parent,Download 1 URL,Download 2 URL
+            1,simple,'=CMD,Formula SKU,1,5.00,,Misc,javascript:alert(1),,,"https://cdn.example/my file, v2.pdf",/etc/passwd
+            2,simple,NEG,Negative,1,-5.00,,Misc,,,,,
+            3,simple,COMMA,Comma price,1,"4,99",,Misc,,,,,
+            4,simple,SALE-UP,Sale above regular,1,5.00,9.00,Misc,https://old.example/a b.png,,,,
+            5,simple,LONG,\(long),0,3.00,,Misc,,,,,
+            6,grouped,GRP,Group,1,,,Misc,,"CMD, NOPE",,,
+            7,variation,ORPHAN,Orphan,1,2.00,,,,,NO-PARENT,,
+
+            """
+        try site.write("loose.csv", csv)
+        let report = try CatalogCommands(siteFolder: site.folder).importCSV(site.folder + "/loose.csv", format: .woocommerce)
+        let catalog = try CatalogText.parse(try site.source("catalog.txt"), file: "catalog.txt").0
+        let products = Dictionary(uniqueKeysWithValues: catalog.products.map { ($0.sku, $0) })
+        let formula = try #require(products["=CMD"], "the exporter's formula guard is dropped from the SKU too")
+        #expect(formula.files == ["https://cdn.example/my%20file%2C%20v2.pdf"], "spaces and the comma encoded; /etc/passwd left out")
+        #expect(formula.image == "", "a javascript: image is left out")
+        #expect(report.notes.contains { $0.contains("=CMD: Download 2 URL '/etc/passwd' is not an http(s) URL") })
+        #expect(report.notes.contains { $0.contains("=CMD: image 'javascript:alert(1)'") })
+        #expect(report.skipped.contains { $0.row == 3 && $0.reason == "Regular price '-5.00' is negative" })
+        #expect(report.skipped.contains { $0.row == 4 && $0.reason == "Regular price '4,99' is not a price like 4.99" })
+        #expect(products["SALE-UP"]?.price.amount == 500, "a sale price above the regular price is no sale")
+        #expect(products["SALE-UP"]?.image == "https://old.example/a%20b.png")
+        let longSlug = try #require(products["LONG"]?.slug)
+        #expect(longSlug.count <= 80 && longSlug.hasPrefix("very-long-name-very") && !longSlug.hasSuffix("-"))
+        #expect(report.notes.contains { $0.contains("LONG is not published in WooCommerce (Published 0)") })
+        #expect(report.skipped.contains { $0.row == 7 && $0.reason.contains("fewer than two products") }, "GRP keeps only =CMD")
+        #expect(report.notes.contains { $0.contains("bundle GRP leaves out CMD, NOPE") })
+        #expect(report.skipped.contains { $0.row == 8 && $0.identifier == "ORPHAN" })
+        try site.build()
     }
 
     @Test func htmlEntitiesDecodeNamedAndNumericReferencesOnce() {

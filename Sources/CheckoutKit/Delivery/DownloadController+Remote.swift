@@ -18,6 +18,9 @@ extension DownloadController {
         newLink: (label: String, url: String)
     ) async throws -> Response {
         var fetch = HTTPClientRequest(url: url)
+        // The bytes as stored: a compressed answer would be unpacked by the client and no longer
+        // match the Content-Length and Content-Range the origin sent.
+        fetch.headers.add(name: "Accept-Encoding", value: "identity")
         if let range = request.headers[.range], range.utf8.count <= 200, range.hasPrefix("bytes=") {
             fetch.headers.add(name: "Range", value: range)
         }
@@ -31,7 +34,9 @@ extension DownloadController {
             shop.logger.error("download failed: file origin unreachable", metadata: ["host": "\(host)", "error": "\(error)"])
             return unavailable()
         }
-        let length = origin.headers.first(name: "Content-Length").flatMap { Int($0) }
+        let encoded = (origin.headers.first(name: "Content-Encoding") ?? "identity").lowercased() != "identity"
+        // A length of encoded bytes says nothing of the bytes sent on; the file then goes chunked.
+        let length = encoded ? nil : origin.headers.first(name: "Content-Length").flatMap { Int($0) }
         var headers: HTTPFields = [
             // The type from the file's name, as for local files: an origin's `text/html` is not passed on.
             .contentType: Self.mediaType(of: RemoteFile.name(url)),

@@ -16,7 +16,7 @@ enum HTMLFragment {
     static let rawTextElements: Set<String> = ["script", "style", "textarea", "title", "xmp", "iframe", "noscript", "template"]
     static let blockElements: Set<String> = [
         "p", "div", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "tr", "hr",
-        "section", "article", "header", "footer", "figure", "dl", "dt", "dd", "address", "aside", "nav", "main",
+        "section", "article", "header", "footer", "figure", "dl", "dt", "dd", "address", "aside", "nav", "main", "thead", "tbody", "tfoot",
     ]
 
     static func parse(_ html: String) -> [HTMLNode] {

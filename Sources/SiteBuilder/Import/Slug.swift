@@ -7,8 +7,11 @@ import Foundation
 /// `Any-Latin; Latin-ASCII`), as Hugo (`removePathAccents`), Django's `slugify` and WordPress's
 /// `sanitize_title` do, so `Crème Brûlée` is `creme-brulee`, not `cr-me-br-l-e`. Every other
 /// character separates words: `Clothing > T-Shirts!` → `clothing-t-shirts`. The result matches the
-/// catalog's slug rule (`a-z`, `0-9`, `-`) and may be empty.
+/// catalog's slug rule (`a-z`, `0-9`, `-`) and may be empty. It is at most `maxLength` characters,
+/// cut at a word, so a long name still makes a file name the file system takes.
 enum Slug {
+    static let maxLength = 80
+
     static func make(_ text: String) -> String {
         let folded = text.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) ?? text
         var slug = ""
@@ -23,6 +26,8 @@ enum Slug {
                 pendingHyphen = true
             }
         }
-        return slug
+        guard slug.count > maxLength else { return slug }
+        let cut = slug.prefix(maxLength + 1)
+        return String(cut.lastIndex(of: "-").map { cut[..<$0] } ?? cut.prefix(maxLength))
     }
 }

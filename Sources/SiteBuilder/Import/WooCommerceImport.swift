@@ -39,6 +39,10 @@ public enum WooCommerceImport {
             return trimmed
         }
         var slugs = Set(catalog.products.map(\.slug))
+        // Re-importing keeps a product's URL: the same SKU keeps the slug it has.
+        let previousSlugs = Dictionary(catalog.products.map { ($0.sku, $0.slug) }, uniquingKeysWith: { first, _ in first })
+        let previousBundleSlugs = Dictionary(catalog.bundles.map { ($0.sku, $0.slug) }, uniquingKeysWith: { first, _ in first })
+        var variantRows: [String: Int] = [:]
         var niches = Set(catalog.niches.map(\.slug))
         var imported: [String: Product] = [:]
         var importedOrder: [String] = []
@@ -47,6 +51,7 @@ public enum WooCommerceImport {
         var seenSKUs = Set<String>()
         var salePrices = 0
         var salesOff = 0
+        var bundleRows: [String: Int] = [:]
 
         for (number, fields) in table.rows {
             let types = Set(WooCommerceCell.list(fields["Type", default: ""]))
@@ -63,6 +68,10 @@ public enum WooCommerceImport {
                 continue
             }
             let price = self.price(fields, currency: currency, today: today)
+            if let problem = price.problem {
+                skip(problem)
+                continue
+            }
             if price.usedSale { salePrices += 1 }
             if price.saleOff { salesOff += 1 }
             if types.contains("variation") {
@@ -78,9 +87,10 @@ public enum WooCommerceImport {
                 let values = attributeNumbers(table.header).map { WooCommerceCell.list(fields["Attribute \($0) value(s)", default: ""]).joined(separator: ", ") }
                     .filter { !$0.isEmpty }
                 let position = Int(fields["Position", default: ""].trimmingCharacters(in: .whitespaces)) ?? 0
+                variantRows[sku] = number
                 variants.append(Variant(
                     sku: sku, product: parent, title: values.isEmpty ? name : values.joined(separator: " / "), price: amount,
-                    files: downloads(fields), position: position))
+                    files: downloads(fields, sku: sku, report: &report), position: position))
                 continue
             }
             let (niche, tags) = category(fields)
@@ -92,21 +102,29 @@ public enum WooCommerceImport {
             if types.contains("grouped") {
                 let children = WooCommerceCell.list(fields["Grouped products", default: ""]).map(resolve)
                 bundles.append(ProductBundle(
-                    slug: uniqueSlug(Slug.make(name.isEmpty ? sku : name), taken: Set(catalog.bundles.map(\.slug) + bundles.map(\.slug))),
+                    slug: previousBundleSlugs[sku]
+                        ?? uniqueSlug(Slug.make(name.isEmpty ? sku : name), taken: Set(catalog.bundles.map(\.slug) + bundles.map(\.slug))),
                     sku: sku, title: name, summary: WooCommerceCell.summary(fields["Short description", default: ""]), discountPercent: 0,
-                    rule: BundleRule(skus: children), image: firstImage(fields)))
+                    rule: BundleRule(skus: children), image: firstImage(fields, sku: sku, report: &report)))
+                bundleRows[sku] = number
                 continue
             }
             guard price.money != nil || types.contains("variable") else {
                 skip("no regular or sale price")
                 continue
             }
-            let slug = uniqueSlug(Slug.make(name.isEmpty ? sku : name), taken: slugs)
+            let base = Slug.make(name.isEmpty ? sku : name)
+            let slug = previousSlugs[sku] ?? uniqueSlug(base, taken: slugs)
+            if previousSlugs[sku] == nil && slug != base {
+                report.notes.append("\(sku)'s URL is /products/\(slug)/: \(base.isEmpty ? "its name has no letters or digits" : "'\(base)' is taken")")
+            }
             slugs.insert(slug)
             let published = fields["Published", default: "1"].trimmingCharacters(in: .whitespaces)
             let hidden = fields["Visibility in catalog", default: ""].trimmingCharacters(in: .whitespaces) == "hidden"
             let outOfStock = fields["In stock?", default: "1"].trimmingCharacters(in: .whitespaces) == "0"
-            if published == "1" && (hidden || outOfStock) {
+            if published != "1" {
+                report.notes.append("\(sku) is not published in WooCommerce (Published \(published)); imported as draft")
+            } else if hidden || outOfStock {
                 report.notes.append("\(sku) is \(hidden ? "hidden from the catalog" : "out of stock") in WooCommerce; imported as draft")
             }
             var productTags = tags
@@ -118,13 +136,15 @@ public enum WooCommerceImport {
                 summary: WooCommerceCell.summary(fields["Short description", default: ""]),
                 description: HTMLToMarkdown.convert(WooCommerceCell.multiline(fields["Description", default: ""])),
                 price: price.money ?? .zero(currency), status: published == "1" && !hidden && !outOfStock ? .active : .draft,
-                tags: productTags, image: firstImage(fields), featured: fields["Is featured?", default: "0"] == "1", files: downloads(fields))
+                tags: productTags, image: firstImage(fields, sku: sku, report: &report), featured: fields["Is featured?", default: "0"] == "1",
+                files: downloads(fields, sku: sku, report: &report))
             importedOrder.append(sku)
         }
 
         for variant in variants {
             guard var product = imported[variant.product] else {
-                report.skipped.append(.init(row: 0, identifier: variant.sku, reason: "variation of '\(variant.product)', which is not in the file"))
+                report.skipped.append(.init(
+                    row: variantRows[variant.sku] ?? 0, identifier: variant.sku, reason: "variation of '\(variant.product)', which is not in the file"))
                 continue
             }
             if product.price.amount == 0 || (variant.price.map { $0 < product.price } ?? false) { product.price = variant.price ?? product.price }
@@ -140,6 +160,22 @@ public enum WooCommerceImport {
         catalog.products += importedOrder.compactMap { imported[$0] }
         catalog.variants.removeAll { replaced.contains($0.product) || keptVariants.map(\.sku).contains($0.sku) }
         catalog.variants += keptVariants
+        // A grouped product's children must be products; a bundle needs two.
+        let knownSKUs = Set(catalog.products.map(\.sku))
+        bundles = bundles.compactMap { bundle in
+            var bundle = bundle
+            let unknown = bundle.rule.skus.filter { !knownSKUs.contains($0) }
+            if !unknown.isEmpty {
+                report.notes.append("bundle \(bundle.sku) leaves out \(unknown.joined(separator: ", ")): not a product in the catalog")
+                bundle.rule = BundleRule(skus: bundle.rule.skus.filter(knownSKUs.contains))
+            }
+            guard bundle.rule.skus.count >= 2 else {
+                report.skipped.append(.init(
+                    row: bundleRows[bundle.sku] ?? 0, identifier: bundle.sku, reason: "grouped product with fewer than two products in the catalog"))
+                return nil
+            }
+            return bundle
+        }
         let bundleSKUs = Set(bundles.map(\.sku))
         catalog.bundles.removeAll { bundleSKUs.contains($0.sku) }
         catalog.bundles += bundles
@@ -165,22 +201,34 @@ public enum WooCommerceImport {
     }
 
     static func sku(of fields: [String: String]) -> String {
-        let sku = fields["SKU", default: ""].trimmingCharacters(in: .whitespaces)
+        let sku = WooCommerceCell.text(fields["SKU", default: ""]).trimmingCharacters(in: .whitespaces)
         return sku.isEmpty ? "WOO-\(fields["ID", default: "0"])" : sku
     }
 
     /// The price shoppers pay `today` (`YYYY-MM-DD`): the sale price when there is one and its
     /// dates (`Date sale price starts`/`ends`, inclusive, `YYYY-MM-DD` or a date-time) include today,
     /// else the regular price.
-    static func price(_ fields: [String: String], currency: Currency, today: String) -> (money: Money?, usedSale: Bool, saleOff: Bool) {
-        let sale = fields["Sale price", default: ""].trimmingCharacters(in: .whitespaces)
-        let regular = parseAmount(fields["Regular price", default: ""].trimmingCharacters(in: .whitespaces), currency: currency)
-        guard let money = parseAmount(sale, currency: currency) else { return (regular, false, false) }
+    /// A sale price at or above the regular price is no sale (WooCommerce's `is_on_sale`). A price
+    /// that is not a number, or is negative, is the row's `problem`.
+    static func price(
+        _ fields: [String: String], currency: Currency, today: String
+    ) -> (money: Money?, usedSale: Bool, saleOff: Bool, problem: String?) {
+        let saleText = fields["Sale price", default: ""].trimmingCharacters(in: .whitespaces)
+        let regularText = fields["Regular price", default: ""].trimmingCharacters(in: .whitespaces)
+        for (column, text) in [("Regular price", regularText), ("Sale price", saleText)] where !text.isEmpty {
+            guard let money = parseAmount(text, currency: currency) else {
+                return (nil, false, false, "\(column) '\(text)' is not a price like 4.99")
+            }
+            if money.amount < 0 { return (nil, false, false, "\(column) '\(text)' is negative") }
+        }
+        let regular = parseAmount(regularText, currency: currency)
+        guard let sale = parseAmount(saleText, currency: currency) else { return (regular, false, false, nil) }
+        if let regular, sale >= regular { return (regular, false, false, nil) }
         let starts = String(fields["Date sale price starts", default: ""].trimmingCharacters(in: .whitespaces).prefix(10))
         let ends = String(fields["Date sale price ends", default: ""].trimmingCharacters(in: .whitespaces).prefix(10))
         let on = (starts.isEmpty || starts <= today) && (ends.isEmpty || today <= ends)
-        if !on, let regular { return (regular, false, true) }
-        return (money, true, false)
+        if !on, let regular { return (regular, false, true, nil) }
+        return (sale, true, false, nil)
     }
 
     /// The numbers of the `Attribute N value(s)` columns present, in order.
@@ -228,18 +276,45 @@ public enum WooCommerceImport {
         return ((Slug.make(top), top), tags)
     }
 
-    /// `Download N URL` for every N the file has, in order.
-    static func downloads(_ fields: [String: String]) -> [String] {
+    /// `Download N URL` for every N the file has, in order, as URLs the catalog can hold (spaces,
+    /// commas and non-ASCII percent-encoded); one that is not an `http(s)` URL is left out and noted.
+    static func downloads(_ fields: [String: String], sku: String, report: inout ImportReport) -> [String] {
         fields.keys.compactMap { column -> (Int, String)? in
             guard column.hasPrefix("Download "), column.hasSuffix(" URL"),
                   let number = Int(column.dropFirst("Download ".count).dropLast(" URL".count)) else { return nil }
             let value = WooCommerceCell.text(fields[column, default: ""]).trimmingCharacters(in: .whitespaces)
             return value.isEmpty ? nil : (number, value)
-        }.sorted { $0.0 < $1.0 }.map(\.1)
+        }.sorted { $0.0 < $1.0 }.compactMap { number, value in
+            let url = encodedURL(value)
+            guard RemoteFile.isRemote(url), RemoteFile.problem(url) == nil else {
+                report.notes.append("\(sku): Download \(number) URL '\(value)' is not an http(s) URL the checkout can fetch; left out")
+                return nil
+            }
+            return url
+        }
     }
 
-    static func firstImage(_ fields: [String: String]) -> String {
-        WooCommerceCell.list(fields["Images", default: ""]).first ?? ""
+    /// The first image when it is an `http(s)` URL or a path under `/assets/`; anything else is noted.
+    static func firstImage(_ fields: [String: String], sku: String, report: inout ImportReport) -> String {
+        guard let first = WooCommerceCell.list(fields["Images", default: ""]).first else { return "" }
+        let url = encodedURL(first)
+        if (RemoteFile.isRemote(url) && RemoteFile.problem(url) == nil) || first.hasPrefix("/assets/") { return RemoteFile.isRemote(url) ? url : first }
+        report.notes.append("\(sku): image '\(first)' is not an http(s) URL or an /assets/ path; left out")
+        return ""
+    }
+
+    /// Spaces, commas (the catalog's list separator), quotes, angle brackets and non-ASCII bytes
+    /// percent-encoded, so a URL an exporter wrote loosely is one the catalog and a browser read.
+    static func encodedURL(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            if byte <= 0x20 || byte >= 0x7F || [UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "<"), UInt8(ascii: ">")].contains(byte) {
+                out += String(format: "%%%02X", byte)
+            } else {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return out
     }
 
     static func uniqueSlug(_ base: String, taken: Set<String>) -> String {
