@@ -18,6 +18,7 @@ import Testing
         #expect(report.skipped.first?.identifier.contains("WordPress Pennant") == true)
         #expect(report.skipped.first?.reason.contains("external product") == true)
         #expect(report.description.contains("skipped 1 row"))
+        #expect(report.notes.contains { $0.contains("active products have no downloadable files") && $0.contains("woo-hoodie-with-logo") })
 
         let summary = try site.build()
         let catalog = try CatalogStore(path: site.folder + "/catalog.sqlite").load()

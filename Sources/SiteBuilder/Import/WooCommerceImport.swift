@@ -154,6 +154,17 @@ public enum WooCommerceImport {
             imported[sku]?.status = .draft
             report.notes.append("\(sku) has neither a price nor variations; imported as draft")
         }
+        // The shop delivers files: a product with none anywhere (WooCommerce's physical goods) sells
+        // nothing to download. It stays listed (bundles may count on it), and the report says so.
+        let fileless = importedOrder.filter { sku in
+            imported[sku]?.status == .active && imported[sku]?.files.isEmpty == true
+                && !variants.contains(where: { $0.product == sku && !$0.files.isEmpty })
+        }
+        if !fileless.isEmpty {
+            report.notes.append(
+                "\(fileless.count) active products have no downloadable files (physical goods?): "
+                    + fileless.joined(separator: ", ") + "; name their files in the catalog, or set them to draft, before selling them")
+        }
         let keptVariants = variants.filter { imported[$0.product] != nil }
         let replaced = Set(importedOrder)
         catalog.products.removeAll { replaced.contains($0.sku) }
