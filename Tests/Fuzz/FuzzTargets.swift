@@ -51,7 +51,15 @@ enum FuzzTargets {
         "site-yaml": { bytes in _ = try? SiteConfig.parse(String(decoding: bytes, as: UTF8.self), file: "site.yaml") },
         "csv": { bytes in
             guard let table = try? CSVTable(text: String(decoding: bytes, as: UTF8.self), file: "fuzz.csv") else { return }
-            _ = WooCommerceImport.apply(table, file: "fuzz.csv", to: Catalog())
+            _ = WooCommerceImport.apply(table, file: "fuzz.csv", to: Catalog(), today: "2026-12-01")
+        },
+        "html": { bytes in
+            let html = String(decoding: bytes, as: UTF8.self)
+            let markdown = HTMLToMarkdown.convert(html)
+            if markdown.unicodeScalars.contains(where: { $0.value == 1 || $0.value == 2 }) { fatalError("a break mark leaked into \(markdown)") }
+            let rendered = MarkdownRenderer(allowRawHTML: true).render(markdown).html.lowercased()
+            if rendered.contains("<script") || rendered.firstMatch(of: /<[a-z][^>]*\son[a-z]+\s*=/) != nil { fatalError("active HTML from \(html)") }
+            _ = HTMLToMarkdown.plainText(html)
         },
     ]
 

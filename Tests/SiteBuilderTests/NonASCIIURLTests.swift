@@ -10,6 +10,7 @@ import Testing
         try site.write("content/pages/über-uns.md", "---\ntitle: Über uns\nmenu: footer\n---\n\nSee [Tokyo](/東京/) and [us](/%C3%BCber-uns/).\n")
         try site.write("content/pages/tokyo.md", "---\ntitle: 東京\nslug: 東京\nmenu: header\n---\n\nこんにちは。 ![Crème](</assets/images/crème brûlée.svg>)\n")
         try site.write("assets/images/crème brûlée.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+        try site.write("assets/extra.css", ".a { background: url(\"/assets/images/crème brûlée.svg\") }\n.b { background: url(/assets/images/cr%C3%A8me%20br%C3%BBl%C3%A9e.svg) }\n")
         try site.edit(
             "catalog.txt", replacing: "image: /assets/images/products/homeschool-digital-planner.svg",
             with: "image: /assets/images/crème brûlée.svg")
@@ -52,6 +53,8 @@ import Testing
         #expect(url.hasPrefix("/assets/images/cr%C3%A8me%20br%C3%BBl%C3%A9e."))
         #expect(site.read("products/homeschool-digital-planner/index.html").contains("src=\"\(url)\""), "a catalog image")
         #expect(site.read("東京/index.html").contains("src=\"\(url)\""), "an image in Markdown")
+        let css = try #require(site.outputFiles().first { $0.hasPrefix("assets/extra.") })
+        #expect(site.read(css).components(separatedBy: url).count == 3, "both CSS forms, quoted with spaces and percent-encoded")
     }
 
     @Test(arguments: [("über uns", "it contains a space"), ("a/b", "it contains '/'"), ("..", "it is empty or a dot path"), ("50%", "it contains '%'"), ("x?y", "it contains '?'")])

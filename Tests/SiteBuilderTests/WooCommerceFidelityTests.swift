@@ -118,13 +118,41 @@ import Testing
         ("<img src=\"https://cdn.example/a.png\" alt=\"Cover\" onerror=\"x()\"><img src=\"data:image/png;base64,AAAA\" alt=\"inline\">",
          "![Cover](https://cdn.example/a.png)inline"),
         ("<style>p{}</style><!-- note --><iframe src=\"x\">frame</iframe>Text", "Text"),
-        ("a < b && c", "a \\< b && c"),
+        ("a < b && c", "a &lt; b && c"),
+        ("https://x.example/a\\&lt;img src=x onerror=alert(1)&gt;", "https://x.example/a\\\\&lt;img src=x onerror=alert(1)>"),
         ("<table><thead><tr><th>Size</th><th>Pages</th></tr></thead><tbody><tr><td>A4</td><td>12</td></tr></tbody></table>",
          "Size · Pages\n\nA4 · 12"),
+        ("<code>&#2;&lt;img src=x onerror=alert(1)&gt;</code>", "`\u{FFFD}<img src=x onerror=alert(1)>`"),
+        ("<img src=\"data:text/html,<script>alert(6)</script>\" alt=\"i6\"> <span title=\"a > b\">t</span>", "i6 t"),
+        ("<a href=\"https://ok.example/x\\\">a8</a> <img src=\"https://ok.example/i.png\" alt=\"two\n\nlines\">",
+         "[a8](https://ok.example/x%5C) ![two lines](https://ok.example/i.png)"),
         ("<a href=\"/old-shop/page\">old page</a> <a href=\"mailto:me@example.com\">mail</a>", "old page [mail](mailto:me@example.com)"),
     ])
     func wordPressHTMLBecomesMarkdown(html: String, markdown: String) {
         #expect(HTMLToMarkdown.convert(html) == markdown)
+    }
+
+    /// Deep nesting and many stray `<` stay fast and shallow (a stack overflow, a quadratic scan before).
+    @Test func pathologicalHTMLConvertsWithoutCrashingOrStalling() {
+        let deep = String(repeating: "<div><span>", count: 5_000) + "core" + String(repeating: "</span></div>", count: 5_000)
+        #expect(HTMLToMarkdown.convert(deep) == "core")
+        let strays = String(repeating: "x<y ", count: 20_000)
+        let convertedStrays = HTMLToMarkdown.convert(strays)
+        let straysKept = convertedStrays.hasPrefix("x&lt;y x&lt;y") && convertedStrays.count > 100_000
+        #expect(straysKept, "every stray < kept as text")
+    }
+
+    @Test func variationsWithoutAPositionKeepTheFileOrder() throws {
+        let csv = """
+            ID,Type,SKU,Name,Regular price,Parent,Position,Attribute 1 value(s)
+            1,variable,SHIRT,Shirt,,,0,
+            2,variation,SHIRT-M,M,5.00,SHIRT,0,M
+            3,variation,SHIRT-A,A,5.00,SHIRT,0,A
+            4,variation,SHIRT-Z,Z,5.00,SHIRT,0,Z
+
+            """
+        let (catalog, _) = WooCommerceImport.apply(try CSVTable(text: csv, file: "x.csv"), file: "x.csv", to: Catalog(), today: "2026-12-01")
+        #expect(catalog.variants.sorted { $0.position < $1.position }.map(\.sku) == ["SHIRT-M", "SHIRT-A", "SHIRT-Z"])
     }
 
     @Test func descriptionMarkdownRendersBackToTheSameText() {

@@ -6,6 +6,7 @@ import Foundation
 /// The checkout checks the entitlement and the download limit exactly as for a local file, then
 /// streams the file from its URL; the customer's link names the file by a hash, never the URL.
 public enum RemoteFile {
+    /// Whether a catalog file entry names a URL (`https://…` or `http://…`) rather than a file in `files/`.
     public static func isRemote(_ file: String) -> Bool {
         file.hasPrefix("https://") || file.hasPrefix("http://")
     }

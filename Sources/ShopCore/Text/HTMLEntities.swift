@@ -6,6 +6,7 @@
 /// must end in `;` (HTML 4; the legacy semicolon-less forms are not guessed at).
 /// Source: HTML 4.01 §24 (https://www.w3.org/TR/html401/sgml/entities.html).
 public enum HTMLEntities {
+    /// `text` with every reference it holds replaced by its character, once.
     public static func decode(_ text: String) -> String {
         guard text.contains("&") else { return text }
         var out = ""

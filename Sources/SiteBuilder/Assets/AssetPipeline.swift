@@ -30,15 +30,16 @@ struct AssetPipeline: Sendable {
         var diagnostics: [Diagnostic] = []
         let ordered = sources.keys.sorted { ($0.hasSuffix(".css") ? 1 : 0, $0) < ($1.hasSuffix(".css") ? 1 : 0, $1) }
         for path in ordered {
-            var bytes = sources[path]!.bytes
+            guard let source = sources[path] else { continue }
+            var bytes = source.bytes
             // Only the built-in script is minified: a site's scripts ship exactly as written.
-            if path.hasSuffix(".js"), sources[path]!.origin.hasPrefix("(built-in theme)/") { bytes = JSMinifier.minify(bytes) }
+            if path.hasSuffix(".js"), source.origin.hasPrefix("(built-in theme)/") { bytes = JSMinifier.minify(bytes) }
             if path.hasSuffix(".css") {
                 let (rewritten, missing) = rewriteCSS(bytes, urls: urls)
                 bytes = rewritten
                 for (url, line) in missing {
                     diagnostics.append(Diagnostic(
-                        file: sources[path]!.origin, line: line, message: "missing asset \(url)",
+                        file: source.origin, line: line, message: "missing asset \(url)",
                         hint: "put the file at assets\(url.dropFirst("/assets".count))"))
                 }
             }
@@ -74,9 +75,12 @@ struct AssetPipeline: Sendable {
         var rest = Substring(text)
         while let start = rest.range(of: "/assets/") {
             output += rest[..<start.lowerBound]
-            let end = rest[start.lowerBound...].firstIndex { "\"') \n\t?#".contains($0) } ?? rest.endIndex
+            // A quoted url("…") may hold spaces; a bare one ends at a space or `)`.
+            let quote = start.lowerBound > text.startIndex ? text[text.index(before: start.lowerBound)] : " "
+            let stops: String = quote == "\"" || quote == "'" ? "\(quote)\n?#" : "\"') \n\t?#"
+            let end = rest[start.lowerBound...].firstIndex { stops.contains($0) } ?? rest.endIndex
             let url = String(rest[start.lowerBound..<end])
-            if let hashed = urls[url] {
+            if let hashed = urls[url] ?? url.removingPercentEncoding.flatMap({ urls[$0] }) {
                 output += hashed
             } else {
                 let line = text[..<start.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }

@@ -19,6 +19,39 @@ enum HTMLFragment {
         "section", "article", "header", "footer", "figure", "dl", "dt", "dd", "address", "aside", "nav", "main", "thead", "tbody", "tfoot",
     ]
 
+    /// Open elements kept at most; deeper start tags are dropped (their text stays).
+    static let maximumDepth = 128
+
+    /// Text as the page may show it: C0 controls other than tab, line feed and carriage return
+    /// (which `&#1;` could smuggle in, and which the converter uses as marks) become U+FFFD.
+    static func cleaned(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" }) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map {
+            $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" ? "\u{FFFD}" : $0
+        }))
+    }
+
+    /// The `>` that ends the tag starting at `text` (just after its `<`), skipping any inside quoted
+    /// attribute values (`title="a > b"`); nil when none does.
+    static func tagEnd(_ text: Substring) -> Substring.Index? {
+        var quote: Character?
+        var index = text.startIndex
+        var afterEquals = false
+        while index < text.endIndex {
+            let character = text[index]
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == ">" {
+                return index
+            } else if (character == "\"" || character == "'") && afterEquals {
+                quote = character
+            }
+            if !character.isWhitespace { afterEquals = character == "=" && quote == nil }
+            index = text.index(after: index)
+        }
+        return nil
+    }
+
     static func parse(_ html: String) -> [HTMLNode] {
         var stack: [(name: String, attributes: [String: String], children: [HTMLNode])] = [("", [:], [])]
         func close() {
@@ -37,7 +70,7 @@ enum HTMLFragment {
         }
         var text = ""
         func flushText() {
-            if !text.isEmpty { stack[stack.count - 1].children.append(.text(HTMLEntities.decode(text))) }
+            if !text.isEmpty { stack[stack.count - 1].children.append(.text(cleaned(HTMLEntities.decode(text)))) }
             text = ""
         }
         var rest = Substring(html)
@@ -49,10 +82,17 @@ enum HTMLFragment {
                 rest = afterLT.range(of: "-->").map { afterLT[$0.upperBound...] } ?? ""
                 continue
             }
-            guard let gt = afterLT.firstIndex(of: ">"), let first = afterLT.first, first.isLetter || first == "/" || first == "!" || first == "?" else {
+            // The next character first: a `<` that starts no tag costs nothing more (no quadratic scan).
+            guard let first = afterLT.first, first.isLetter || first == "/" || first == "!" || first == "?" else {
                 text += "<"
                 rest = afterLT
                 continue
+            }
+            guard let gt = tagEnd(afterLT) else {
+                // No tag closes after here: the rest is text.
+                text += "<" + afterLT
+                rest = ""
+                break
             }
             flushText()
             let tag = afterLT[..<gt]
@@ -72,6 +112,9 @@ enum HTMLFragment {
             }
             if blockElements.contains(name), let open = stack.last?.name, open == "p" { close() }
             if name == "li" { closeUntilList() }
+            // Deeper than any editor writes: further tags give only their text, so the converter's
+            // recursion stays shallow whatever the input.
+            if stack.count > maximumDepth { continue }
             if voidElements.contains(name) {
                 stack[stack.count - 1].children.append(.element(name: name, attributes: attributes, children: []))
             } else if !tag.hasSuffix("/") {
@@ -106,7 +149,7 @@ enum HTMLFragment {
                     rest = rest.dropFirst(bare.count)
                 }
             }
-            attributes[name.lowercased()] = HTMLEntities.decode(value)
+            attributes[name.lowercased()] = cleaned(HTMLEntities.decode(value))
             rest = rest.drop { $0.isWhitespace || $0 == "/" }
         }
         return attributes

@@ -114,7 +114,7 @@ enum HTMLToMarkdown {
                         out += text
                     }
                 case "img":
-                    let alt = escaped(attributes["alt", default: ""])
+                    let alt = escaped(attributes["alt", default: ""].split(whereSeparator: \.isWhitespace).joined(separator: " "))
                     if let source = attributes["src"].flatMap(safeURL) { out += "![\(alt)](\(destination(source)))" } else { out += alt }
                 default:
                     out += HTMLFragment.blockElements.contains(name)
@@ -184,7 +184,13 @@ enum HTMLToMarkdown {
         var index = text.startIndex
         while index < text.endIndex {
             let character = text[index]
-            if "`*_[]<~|".contains(character) {
+            if character == "<" {
+                // An entity, not `\<`: cmark-gfm's autolink extension reads `https://x\` with the
+                // backslash, and the `<img …>` after it would then be raw HTML.
+                out += "&lt;"
+                index = text.index(after: index)
+                continue
+            } else if "`*_[]~|".contains(character) {
                 out += "\\"
             } else if character == "\\" {
                 // A backslash is literal unless punctuation follows (CommonMark §2.4): `\n` stays `\n`.
@@ -225,7 +231,7 @@ enum HTMLToMarkdown {
     }
 
     static func destination(_ url: String) -> String {
-        url.replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: "(", with: "%28").replacingOccurrences(of: ")", with: "%29")
+        url.replacingOccurrences(of: "\\", with: "%5C").replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: "(", with: "%28").replacingOccurrences(of: ")", with: "%29")
             .replacingOccurrences(of: "<", with: "%3C").replacingOccurrences(of: ">", with: "%3E")
     }
 }

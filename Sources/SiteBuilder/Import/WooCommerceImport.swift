@@ -86,7 +86,9 @@ public enum WooCommerceImport {
                 }
                 let values = attributeNumbers(table.header).map { WooCommerceCell.list(fields["Attribute \($0) value(s)", default: ""]).joined(separator: ", ") }
                     .filter { !$0.isEmpty }
-                let position = Int(fields["Position", default: ""].trimmingCharacters(in: .whitespaces)) ?? 0
+                // WooCommerce writes 0 for variations made by its API or importer: file order then.
+                let given = Int(fields["Position", default: ""].trimmingCharacters(in: .whitespaces)) ?? 0
+                let position = given > 0 ? given : variants.filter { $0.product == parent }.count + 1
                 variantRows[sku] = number
                 variants.append(Variant(
                     sku: sku, product: parent, title: values.isEmpty ? name : values.joined(separator: " / "), price: amount,
