@@ -23,14 +23,7 @@ public struct CatalogSource: Sendable {
 
     /// Loads the catalog, refreshing the database from the text first when the text changed.
     public func load() throws -> Loaded {
-        guard let textPath, FileManager.default.fileExists(atPath: textPath) else {
-            guard FileManager.default.fileExists(atPath: databasePath) else {
-                throw CatalogStoreError(
-                    path: databasePath,
-                    message: "no catalog here; create it with `sitegen catalog init`, `import` or `load`")
-            }
-            return Loaded(catalog: try CatalogStore(path: databasePath).load(), sourceMap: nil)
-        }
+        guard let textPath, FileManager.default.fileExists(atPath: textPath) else { return try databaseOnly(readOnly: false) }
         let text = try Self.readText(textPath)
         let digest = Self.digest(text)
         let (parsed, map) = try CatalogText.parse(text, file: textPath)
@@ -45,16 +38,19 @@ public struct CatalogSource: Sendable {
     /// checked, the database left as it is), else the database opened read-only. What the checkout
     /// does at start, so a running service never rewrites the shop's `catalog.sqlite`.
     public func read() throws -> Loaded {
-        guard let textPath, FileManager.default.fileExists(atPath: textPath) else {
-            guard FileManager.default.fileExists(atPath: databasePath) else {
-                throw CatalogStoreError(
-                    path: databasePath,
-                    message: "no catalog here; create it with `sitegen catalog init`, `import` or `load`")
-            }
-            return Loaded(catalog: try CatalogStore(path: databasePath, readOnly: true).load(), sourceMap: nil)
-        }
+        guard let textPath, FileManager.default.fileExists(atPath: textPath) else { return try databaseOnly(readOnly: true) }
         let (parsed, map) = try CatalogText.parse(try Self.readText(textPath), file: textPath)
         return Loaded(catalog: parsed, sourceMap: map)
+    }
+
+    /// The catalog of a shop that keeps no text; throws `CatalogStoreError` when there is no database either.
+    private func databaseOnly(readOnly: Bool) throws -> Loaded {
+        guard FileManager.default.fileExists(atPath: databasePath) else {
+            throw CatalogStoreError(
+                path: databasePath,
+                message: "no catalog here; create it with `sitegen catalog init`, `import` or `load`")
+        }
+        return Loaded(catalog: try CatalogStore(path: databasePath, readOnly: readOnly).load(), sourceMap: nil)
     }
 
     /// Stores `catalog` in the database and, when the shop keeps text, rewrites the text canonically.
