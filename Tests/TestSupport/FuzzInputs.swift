@@ -55,7 +55,7 @@ public struct FuzzInputs: Sequence {
                 bytes[Swift.min(position, bytes.count - 1)] ^= UInt8(1 << random.next(below: 8))
             case 1:
                 bytes.insert(UInt8(truncatingIfNeeded: random.next()), at: position)
-            case 2, 3 where !dictionary.isEmpty:
+            case 2 where !dictionary.isEmpty, 3 where !dictionary.isEmpty:
                 bytes.insert(contentsOf: dictionary[random.next(below: dictionary.count)], at: position)
             case 4 where !bytes.isEmpty:
                 let end = Swift.min(bytes.count, position + 1 + random.next(below: 16))
