@@ -4,7 +4,6 @@ import HummingbirdTesting
 import Testing
 
 @Suite struct CheckoutFlowTests {
-    /// Cart → checkout → the test provider's page → pay → signed webhook → order paid, over real HTTP.
     /// The test provider hands its events to the processor in process, so a whole purchase, a
     /// refund and a membership's end work without a socket (`.router`).
     @Test func aPurchaseRefundAndCancellationNeedNoSocket() async throws {
@@ -27,6 +26,7 @@ import Testing
         }
     }
 
+    /// Cart → checkout → the test provider's page → pay → signed webhook → order paid, over real HTTP.
     @Test func buyTwoProductsEndToEndWithTheTestProvider() async throws {
         try await TestCheckout().live { client in
             let cart = try await client.cart([("KB-NOAH-COLORING-A4", 1), ("HS-DIGITAL-PLANNER", 2)])

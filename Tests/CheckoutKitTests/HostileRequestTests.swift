@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CheckoutKit
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -280,6 +281,40 @@ import TestSupport
             #expect(last.amount("amount_refunded") == total)
             let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
             #expect(metrics.contains("checkout_refunded_minor_units_total{currency=\"USD\"} \(total)"), "refunds counted once each")
+        }
+    }
+}
+
+extension RefundRaceTests {
+    /// Two lines refunded at once: the order shows their sum, the metric counts each once, and each
+    /// refund is announced by one `order.refunded` event (the provider's events come first).
+    @Test func twoLinesRefundedAtOnceAddUpAndAreAnnouncedOnceEach() async throws {
+        let checkout = try TestCheckout()
+        let endpoints = try WebhookEndpoints(databasePath: checkout.configuration.databasePath)
+        _ = try await endpoints.add(url: "http://127.0.0.1:9/hooks", events: ["order.refunded"])
+        try await checkout.live { client in
+            let order = try await client.buy([("HS-DIGITAL-PLANNER", 1), ("KB-NOAH-COLORING-A4", 1)], email: "two@example.com")
+            let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
+            let lines = (try #require(json["lines"] as? [[String: Any]])).compactMap { $0["id"] as? String }
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for line in lines {
+                    group.addTask {
+                        try await client.json(
+                            .post, "/api/admin/orders/\(order.id)/refunds", ["line_id": line],
+                            headers: [.authorization: "Bearer \(TestCheckout.adminToken)"]
+                        ).status.code
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == [200, 200])
+            let after = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
+            let total = try #require(after.amount("total"))
+            #expect(after.amount("amount_refunded") == total && after["status"] as? String == "refunded", "\(after.text)")
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains("checkout_refunded_minor_units_total{currency=\"USD\"} \(total)"))
+            let announced = try await endpoints.deliveries().filter { $0.eventType == "order.refunded" }
+            #expect(announced.count == 2, "one per refund, not one per provider event")
         }
     }
 }

@@ -84,6 +84,9 @@ final class FakeOrigin: Sendable {
                 let over = try await client.get(url)
                 #expect(over.status == .forbidden, "the same download limit as a local file")
                 #expect(String(buffer: over.body).contains("Download limit reached"))
+                let asked = origin.requests.withLock { $0.count }
+                #expect(try await client.get(url).status == .forbidden)
+                #expect(origin.requests.withLock { $0.count } == asked, "a spent link does not ask the origin")
                 _ = control
             }
         }

@@ -1,10 +1,26 @@
 import Foundation
 import GRDB
+import Logging
 import Testing
 
 @testable import CheckoutKit
 
 @Suite struct StorageConcurrencyTests {
+    /// Nothing the shop holds points back at it (the test provider's events reach the intake through
+    /// the processor, not the shop), so a finished shop frees its database connections.
+    @Test func aShopIsFreedWhenNothingUsesItAnyMore() async throws {
+        let checkout = try TestCheckout()
+        weak var released: Shop?
+        do {
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let shop = try await CheckoutApp.makeShop(checkout.configuration, logger: logger)
+            released = shop
+            #expect(shop.provider.testEvents != nil)
+        }
+        #expect(released == nil)
+    }
+
     @Test func concurrentWritesCommitTogetherAndAFailingOneRollsBackAlone() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("group-commit-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }

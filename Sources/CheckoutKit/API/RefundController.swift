@@ -42,16 +42,25 @@ struct RefundController: Sendable {
         do {
             refundID = try await shop.provider.refund(LineRefund(order: order, lineID: line.id, amount: amount))
         } catch {
+            // Released for another try, unless the provider's refund events already recorded it.
             try await shop.database.write { db in
-                try db.execute(sql: "UPDATE order_lines SET refunded_at = NULL WHERE id = ? AND refunded_at = ?", arguments: [line.id, now])
+                try db.execute(
+                    sql: """
+                        UPDATE order_lines SET refunded_at = NULL
+                        WHERE id = ? AND refunded_at = ? AND NOT EXISTS (SELECT 1 FROM refunds WHERE line_id = ?)
+                        """,
+                    arguments: [line.id, now, line.id])
             }
             throw error
         }
         let (ledger, effects) = (shop.delivery.ledger, shop.effects)
-        // Record the refund now, so access ends at once and the order shows it, unless the provider's
-        // refund events got here first (Stripe's webhook can beat its API's answer; the test provider's
-        // events always do): whichever records the refund row counts the amount, once.
-        let recorded = try await shop.database.write { db -> Bool in
+        // Record the refund now, so access ends at once and the order shows it. The provider's events
+        // may have got here first, in any order (Stripe's webhook can beat its API's answer; the test
+        // provider's events always do): the refunded amount is the larger of what the provider reported
+        // and the sum of the refund rows, so it grows once whoever comes first, and the metric and the
+        // `order.refunded` announcement follow what actually changed.
+        let increase = try await shop.database.write { db -> Int64 in
+            let before = try Row.fetchOne(db, sql: "SELECT amount_refunded, status FROM orders WHERE id = ?", arguments: [order.id])
             let inserted = try String.fetchOne(
                 db,
                 sql: """
@@ -59,17 +68,24 @@ struct RefundController: Sendable {
                     ON CONFLICT DO NOTHING RETURNING id
                     """,
                 arguments: [RandomToken.make(prefix: "ref_"), order.id, line.id, amount, refundID, now])
-            guard inserted != nil else { return false }
-            try db.execute(sql: "UPDATE orders SET amount_refunded = amount_refunded + ? WHERE id = ?", arguments: [amount, order.id])
+            guard inserted != nil, let before else { return 0 }
+            try db.execute(
+                sql: """
+                    UPDATE orders SET amount_refunded = MAX(amount_refunded, (SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE order_id = ?))
+                    WHERE id = ?
+                    """,
+                arguments: [order.id, order.id])
             try OrderStore.refreshStatus(db, order: order.id)
             let (granted, revoked) = try ledger.sync(db, email: order.email, now: now)
             try effects.announce(granted: granted, revoked: revoked, email: order.email, db: db, now: now)
-            if let updated = try OrderStore.load(db, id: order.id) {
+            guard let updated = try OrderStore.load(db, id: order.id) else { return 0 }
+            let increase = updated.amountRefunded - (before[0] as Int64)
+            if increase > 0 || updated.status.rawValue != (before[1] as String) {
                 try OutgoingEvents.enqueue(db, type: "order.refunded", data: DeliveryEffects.orderData(updated), now: now)
             }
-            return true
+            return max(0, increase)
         }
-        if recorded { shop.metrics.refunded(amount, currency: order.currency) }
+        if increase > 0 { shop.metrics.refunded(increase, currency: order.currency) }
         shop.webhooks.notify()
         guard let updated = try await shop.orders.find(order.id) else { throw CheckoutError.orderNotFound }
         return jsonResponse(OrderJSON(updated))

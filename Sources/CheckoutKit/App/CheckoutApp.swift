@@ -59,7 +59,7 @@ public enum CheckoutApp {
         let provider: PaymentProvider
         switch configuration.provider {
         case .test:
-            provider = .test(publicURL: { address.publicURL }, events: TestEvents(secret: configuration.webhookSecret, clock: configuration.clock))
+            provider = .test(publicURL: { address.publicURL }, events: TestEvents(secret: configuration.webhookSecret, clock: configuration.clock, logger: logger))
         case .stripe:
             guard let key = configuration.stripeSecretKey, !key.isEmpty else {
                 throw StartupError(description: "the stripe provider needs a secret key: set STRIPE_SECRET_KEY or --stripe-key-file")
@@ -84,7 +84,8 @@ public enum CheckoutApp {
             logger: logger, templates: try await loadedTemplates,
             downloadSecret: SymmetricKey(data: Data(secret.utf8)), filesFolder: (filesFolder as NSString).standardizingPath,
             mailSender: mailSender)
-        provider.testEvents?.connect(WebhookIntake(shop: shop))
+        provider.testEvents?.connect(WebhookIntake(
+            secret: configuration.webhookSecret, clock: configuration.clock, processor: shop.processor, metrics: shop.metrics))
         return shop
     }
 

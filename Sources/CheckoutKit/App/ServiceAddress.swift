@@ -18,9 +18,6 @@ final class ServiceAddress: Sendable {
 
     private var port: Int { boundPort.withLock { $0 } ?? configuration.port }
 
-    /// This service on loopback, for the test provider's own webhook deliveries.
-    var internalURL: String { "http://127.0.0.1:\(port)" }
-
     /// How shoppers reach this service.
     var publicURL: String { configuration.publicURL ?? "http://\(configuration.host):\(port)" }
 

@@ -82,7 +82,6 @@ final class Shop: Sendable {
     func leadsConfirmed() { metrics.leadsConfirmed.increment() }
 
     var siteURL: String { address.siteURL }
-    var internalURL: String { address.internalURL }
 
     /// Where the shopper lands after paying.
     func thankYouURL(_ order: StoredOrder) -> String {

@@ -26,7 +26,9 @@ struct DeliveryEffects: Sendable {
                 try sendReceipt(order, db: db, now: now)
             }
             if transition.refundedIncrease > 0 { metrics.refunded(transition.refundedIncrease, currency: order.currency) }
-            if transition.lineRefunded || [.refunded, .partiallyRefunded].contains(transition.to) && transition.from != transition.to {
+            // Announced when money moved or the status changed: a line's refund event alone (Stripe's
+            // `refund.created`, ahead of `charge.refunded`) revokes access but is not a second announcement.
+            if transition.refundedIncrease > 0 || [.refunded, .partiallyRefunded].contains(transition.to) && transition.from != transition.to {
                 try OutgoingEvents.enqueue(db, type: "order.refunded", data: Self.orderData(order), now: now)
             }
         }

@@ -17,6 +17,7 @@ extension DownloadController {
         _ url: String, link: DownloadLink, grant: String, counts: DownloadCounts, request: Request, now: Int,
         newLink: (label: String, url: String)
     ) async throws -> Response {
+        if try await counts.isSpent(grant: grant, file: link.file) { return limitReached(newLink) }
         var fetch = HTTPClientRequest(url: url)
         // The bytes as stored: a compressed answer would be unpacked by the client and no longer
         // match the Content-Length and Content-Range the origin sent.

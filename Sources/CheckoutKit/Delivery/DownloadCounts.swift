@@ -11,6 +11,15 @@ struct DownloadCounts: Sendable {
     /// Whole downloads allowed per file per entitlement.
     let limit: Int
 
+    /// Whether the grant has used every whole download of `file` already: a cheap check before
+    /// asking a remote file's server for bytes that could not be sent anyway.
+    func isSpent(grant: String, file: String) async throws -> Bool {
+        let limit = self.limit
+        return try await database.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count FROM downloads WHERE grant_key = ? AND file = ?", arguments: [grant, file]) ?? 0) >= limit
+        }
+    }
+
     /// Records a download of `bytes` of a file of `size` bytes if it fits; false when it does not.
     /// `whole` is whether it is the whole file.
     func record(grant: String, file: String, bytes: Int, of size: Int, whole: Bool, now: Int) async throws -> Bool {

@@ -102,7 +102,8 @@ public struct WebhookEndpoints: Sendable {
     /// Removes an endpoint and its delivery log; throws when there is no such endpoint.
     public func remove(id: String) async throws {
         try await database.write { db in
-            guard try String.fetchOne(db, sql: "DELETE FROM webhook_endpoints WHERE id = ? RETURNING id", arguments: [id]) != nil else { throw CheckoutError.invalid(field: "id", message: "no webhook endpoint \(Quoted(id))") }
+            let removed = try String.fetchOne(db, sql: "DELETE FROM webhook_endpoints WHERE id = ? RETURNING id", arguments: [id])
+            guard removed != nil else { throw CheckoutError.invalid(field: "id", message: "no webhook endpoint \(Quoted(id))") }
         }
     }
 

@@ -53,27 +53,6 @@ public struct PaymentProvider: Sendable {
     var testEvents: TestEvents?
 }
 
-/// A refund of one order line.
-public struct LineRefund: Sendable {
-    public let order: StoredOrder
-    public let lineID: String
-    /// Minor units, at most what the line has left to refund.
-    public let amount: Int64
-}
-
-/// A subscription set to end at its period end, or to renew again (Stripe's `cancel_at_period_end`), with what the provider's
-/// `customer.subscription.updated` event carries.
-public struct CancelAtPeriodEnd: Sendable {
-    /// The provider's subscription id (`sub_…`).
-    public let providerID: String
-    public let cancel: Bool
-    public let status: String
-    /// Seconds since 1970.
-    public let periodEnd: Int
-    public let orderID: String
-    public let plan: String
-}
-
 extension PaymentSessionRequest {
     /// One provider line per order line, at its discounted amount, so the provider's total is the order's.
     init(order: StoredOrder, mode: Mode = .payment, successURL: String, cancelURL: String) {

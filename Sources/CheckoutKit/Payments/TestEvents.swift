@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ShopCore
 import Synchronization
 
@@ -8,15 +9,31 @@ import Synchronization
 final class TestEvents: Sendable {
     private let secret: String
     private let clock: CheckoutClock
+    private let logger: Logger
     /// Set once the shop exists (the shop holds the provider that holds this).
     private let intake = Mutex<WebhookIntake?>(nil)
     /// The last event time used: each test event is at least a second after the one before, so a
     /// burst of button presses keeps its order (events in the same second would tie).
     private let lastCreated = Mutex(0)
 
-    init(secret: String, clock: CheckoutClock) {
+    /// The running refunded total per order (minor units), so refunds of two lines at once report
+    /// their sum in `charge.refunded`, as Stripe does.
+    private let refunded = Mutex<[String: Int64]>([:])
+
+    init(secret: String, clock: CheckoutClock, logger: Logger) {
         self.secret = secret
         self.clock = clock
+        self.logger = logger
+    }
+
+    /// Adds `amount` to the order's refunded total (starting from `stored`, what the order shows)
+    /// and returns the new total.
+    func addRefunded(order: String, amount: Int64, stored: Int64) -> Int64 {
+        refunded.withLock { totals in
+            let total = max(totals[order] ?? 0, stored).addingSaturated(amount)
+            totals[order] = total
+            return total
+        }
     }
 
     func connect(_ intake: WebhookIntake) {
@@ -37,8 +54,13 @@ final class TestEvents: Sendable {
         ]
         let payload = try JSONSerialization.data(withJSONObject: event, options: [.sortedKeys])
         let signature = StripeSignature(secret: secret).header(for: payload, timestamp: now)
-        guard let intake = intake.withLock({ $0 }) else { throw CheckoutError.paymentProviderFailed }
-        guard case .stored = try await intake.accept(payload: payload, signature: signature) else {
+        guard let intake = intake.withLock({ $0 }) else {
+            logger.error("the test provider has no event intake connected", metadata: ["type": "\(type)"])
+            throw CheckoutError.paymentProviderFailed
+        }
+        let outcome = try await intake.accept(payload: payload, signature: signature, logger: logger)
+        guard case .stored = outcome else {
+            logger.error("the test provider's event was refused", metadata: ["type": "\(type)", "outcome": "\(outcome)"])
             throw CheckoutError.paymentProviderFailed
         }
     }

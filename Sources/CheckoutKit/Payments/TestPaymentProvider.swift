@@ -23,7 +23,8 @@ extension PaymentProvider {
                 ])
                 try await events.send(type: "charge.refunded", object: [
                     "id": RandomToken.make(prefix: "ch_test_"), "object": "charge", "amount": order.total,
-                    "amount_refunded": order.amountRefunded.addingSaturated(request.amount), "payment_intent": order.paymentIntent ?? "",
+                    "amount_refunded": events.addRefunded(order: order.id, amount: request.amount, stored: order.amountRefunded),
+                    "payment_intent": order.paymentIntent ?? "",
                     "metadata": ["order_id": order.id],
                 ])
                 return refundID

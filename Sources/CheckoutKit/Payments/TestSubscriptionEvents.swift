@@ -11,7 +11,6 @@ struct TestSubscriptionEvents: Sendable {
     /// The provider-side id the test provider gives a subscription order.
     static func subscriptionID(for order: StoredOrder) -> String { "sub_test_" + order.id.dropFirst(4) }
 
-    private var sender: TestEvents { events }
 
     private func plan(of order: StoredOrder) -> Plan? {
         order.lines.first.flatMap { line in shop.catalog.catalog.plans.first { $0.sku == line.sku } }
@@ -24,32 +23,32 @@ struct TestSubscriptionEvents: Sendable {
         let id = Self.subscriptionID(for: order)
         let trial = (plan?.trialDays ?? 0) > 0
         let periodEnd = shop.clock.seconds + (trial ? (plan?.trialDays ?? 0) * 86_400 : Self.period(of: plan))
-        try await sender.send(type: "checkout.session.completed", object: [
+        try await events.send(type: "checkout.session.completed", object: [
             "id": order.paymentSessionID ?? "", "object": "checkout.session", "mode": "subscription", "client_reference_id": order.id,
             "subscription": id, "payment_status": trial ? "no_payment_required" : "paid", "status": "complete",
             "customer_email": order.email, "metadata": ["order_id": order.id],
         ])
-        try await sender.send(type: "customer.subscription.created", object: subscription(id, order, status: trial ? "trialing" : "active", periodEnd: periodEnd))
-        if !trial { try await sender.send(type: "invoice.paid", object: invoice(id, order, periodEnd: periodEnd)) }
+        try await events.send(type: "customer.subscription.created", object: subscription(id, order, status: trial ? "trialing" : "active", periodEnd: periodEnd))
+        if !trial { try await events.send(type: "invoice.paid", object: invoice(id, order, periodEnd: periodEnd)) }
     }
 
     func renew(_ order: StoredOrder) async throws {
         let id = Self.subscriptionID(for: order)
         let periodEnd = try await currentPeriodEnd(id) + Self.period(of: plan(of: order))
-        try await sender.send(type: "invoice.paid", object: invoice(id, order, periodEnd: periodEnd))
-        try await sender.send(type: "customer.subscription.updated", object: subscription(id, order, status: "active", periodEnd: periodEnd))
+        try await events.send(type: "invoice.paid", object: invoice(id, order, periodEnd: periodEnd))
+        try await events.send(type: "customer.subscription.updated", object: subscription(id, order, status: "active", periodEnd: periodEnd))
     }
 
     func failPayment(_ order: StoredOrder) async throws {
         let id = Self.subscriptionID(for: order)
         let periodEnd = try await currentPeriodEnd(id)
-        try await sender.send(type: "invoice.payment_failed", object: invoice(id, order, periodEnd: periodEnd + Self.period(of: plan(of: order))))
-        try await sender.send(type: "customer.subscription.updated", object: subscription(id, order, status: "past_due", periodEnd: periodEnd))
+        try await events.send(type: "invoice.payment_failed", object: invoice(id, order, periodEnd: periodEnd + Self.period(of: plan(of: order))))
+        try await events.send(type: "customer.subscription.updated", object: subscription(id, order, status: "past_due", periodEnd: periodEnd))
     }
 
     func cancel(_ order: StoredOrder) async throws {
         let id = Self.subscriptionID(for: order)
-        try await sender.send(
+        try await events.send(
             type: "customer.subscription.deleted", object: subscription(id, order, status: "canceled", periodEnd: try await currentPeriodEnd(id)))
     }
 

@@ -109,8 +109,8 @@ struct CartStore: Sendable {
     }
 
     private static func upsertLine(_ db: Database, cart: String, sku: String, quantity: Int) throws {
-        // A new line goes after every line the cart has had, so positions never tie and order the
-        // lines on any backend (no rowid).
+        // A new line goes after every line the cart has, so positions do not tie (SQLite's single
+        // writer orders concurrent adds) and order the lines without rowid.
         try db.cachedStatement(sql: """
             INSERT INTO cart_lines (id, cart_id, sku, quantity, position)
             VALUES (?1, ?2, ?3, ?4, COALESCE((SELECT MAX(position) + 1 FROM cart_lines WHERE cart_id = ?2), 0))

@@ -18,7 +18,8 @@ struct WebhookController: Sendable {
         } catch let error as HTTPResponseError where error.status == .contentTooLarge {
             throw CheckoutError.payloadTooLarge(limit: Self.maxBody)
         }
-        switch try await WebhookIntake(shop: shop).accept(payload: Data(buffer: buffer), signature: request.headers[.stripeSignature]) {
+        switch try await WebhookIntake(shop: shop).accept(
+            payload: Data(buffer: buffer), signature: request.headers[.stripeSignature], logger: context.logger) {
         case let .stored(duplicate):
             return jsonResponse(WebhookReceipt(duplicate: duplicate))
         case let .invalidSignature(reason):

@@ -41,7 +41,7 @@ struct Theme: Sendable {
             } catch {
                 diagnostics.append(Diagnostic(
                     file: source.path, line: error.line, message: "template error: \(error.kind.message) (column \(error.column))",
-                    hint: "near: \(error.lineText.trimmingSpaces)"))
+                    hint: "near: \(error.lineText.trimmingCharacters(in: .whitespacesAndNewlines))"))
             }
         }
         for name in sources.keys.sorted() {

@@ -3,8 +3,8 @@ import Yams
 /// Reads the plain front matter most Markdown files have (`key: value` lines, `- item` lists,
 /// `[a, b]` lists, quoted strings) without a full YAML parser. Anything else, including anything
 /// malformed, returns nil so Yams reads it and reports errors in the usual way.
-public enum SimpleYAML {
-    public static func parse(_ yaml: String) -> [(key: String, value: Node, line: Int)]? {
+enum SimpleYAML {
+    static func parse(_ yaml: String) -> [(key: String, value: Node, line: Int)]? {
         var entries: [(key: String, value: Node, line: Int)] = []
         var keys = Set<String>()
         var pendingList: (key: String, line: Int, items: [Node])?
@@ -56,7 +56,7 @@ public enum SimpleYAML {
     }
 
     /// A plain or simply quoted scalar; nil for anything YAML would read differently.
-    public static func scalar(_ text: Substring) -> Node? {
+    static func scalar(_ text: Substring) -> Node? {
         var text = text
         while text.last == " " { text = text.dropLast() }
         guard let first = text.first else { return nil }

@@ -5,8 +5,8 @@ public struct YAMLFields {
     public let file: String
     /// Lines before the YAML text in its file (front matter starts after `---`).
     public let lineOffset: Int
-    public let entries: [(key: String, value: Node, line: Int)]
-    public let mappingLine: Int
+    let entries: [(key: String, value: Node, line: Int)]
+    let mappingLine: Int
 
     /// Parses `yaml`; an empty document gives an empty mapping.
     public init(yaml: String, file: String, lineOffset: Int = 0) throws(BuildError) {
@@ -50,7 +50,7 @@ public struct YAMLFields {
         self.mappingLine = mappingLine
     }
 
-    public static func diagnose(_ error: YamlError, file: String, lineOffset: Int) -> Diagnostic {
+    static func diagnose(_ error: YamlError, file: String, lineOffset: Int) -> Diagnostic {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
             let what = [context?.text, problem].compactMap { $0 }.joined(separator: ": ")
@@ -67,7 +67,7 @@ public struct YAMLFields {
 
     public func line(of key: String) -> Int { entries.first { $0.key == key }?.line ?? mappingLine }
 
-    public func node(_ key: String) -> Node? { entries.first { $0.key == key }?.value }
+    func node(_ key: String) -> Node? { entries.first { $0.key == key }?.value }
 
     public func error(_ key: String, _ message: String, hint: String? = nil) -> BuildError {
         BuildError(file: file, line: line(of: key), message: "'\(key)': \(message)", hint: hint)
@@ -134,7 +134,7 @@ public struct YAMLFields {
 }
 
 extension Node {
-    public var kindName: String {
+    var kindName: String {
         switch self {
         case .scalar: return "value"
         case .mapping: return "mapping"

@@ -6,10 +6,10 @@
 /// standalone-line trimming, and the transforms `empty(x)`, `count(x)`, `first()`, `last()`, `index()`,
 /// `uppercased(x)`, `lowercased(x)` and `capitalized(x)`.
 public struct CompiledTemplate: Sendable {
-    public let nodes: [TemplateNode]
+    let nodes: [TemplateNode]
 }
 
-public indirect enum TemplateNode: Sendable {
+indirect enum TemplateNode: Sendable {
     case text([UInt8])
     case variable(TemplateName, escaped: Bool)
     case section(TemplateName, inverted: Bool, [TemplateNode])
@@ -19,7 +19,7 @@ public indirect enum TemplateNode: Sendable {
 }
 
 /// A name in a tag: a dotted path, optionally wrapped in a transform.
-public struct TemplateName: Sendable, Hashable {
+struct TemplateName: Sendable, Hashable {
     public enum Transform: String, Sendable {
         case empty, count, first, last, index, uppercased, lowercased, capitalized
     }
@@ -90,13 +90,13 @@ extension CompiledTemplate {
 }
 
 private struct TemplateParser {
-    public let bytes: [UInt8]
-    public var position = 0
+    let bytes: [UInt8]
+    var position = 0
 
-    public init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8]) { self.bytes = bytes }
 
     /// An open section, inheritance parent or block while its body is read.
-    public struct Frame {
+    struct Frame {
         enum Kind { case root, section(TemplateName, inverted: Bool), parent(String), block(String) }
         let kind: Kind
         let name: String
@@ -105,7 +105,7 @@ private struct TemplateParser {
         var overrides: [String: [TemplateNode]] = [:]
     }
 
-    public mutating func parse() throws(TemplateSyntaxError) -> [TemplateNode] {
+    mutating func parse() throws(TemplateSyntaxError) -> [TemplateNode] {
         var stack = [Frame(kind: .root, name: "", start: 0)]
         var text: [UInt8] = []
         func flush(_ stack: inout [Frame], _ text: inout [UInt8]) {
@@ -198,7 +198,7 @@ private struct TemplateParser {
         return stack[0].nodes
     }
 
-    public func find(_ needle: [UInt8], from start: Int) -> Int? {
+    func find(_ needle: [UInt8], from start: Int) -> Int? {
         var index = start
         while index + needle.count <= bytes.count {
             if bytes[index] == needle[0] && (needle.count < 2 || bytes[index + 1] == needle[1])
@@ -211,7 +211,7 @@ private struct TemplateParser {
     }
 
     /// When the tag ending at `position` is alone on its line, the index its line starts at.
-    public func standaloneLineStart(before tagStart: Int, text: [UInt8]) -> Int? {
+    func standaloneLineStart(before tagStart: Int, text: [UInt8]) -> Int? {
         var lineStart = tagStart
         while lineStart > 0, bytes[lineStart - 1] != 10 {
             guard bytes[lineStart - 1] == 32 || bytes[lineStart - 1] == 9 else { return nil }
@@ -226,13 +226,13 @@ private struct TemplateParser {
         return lineStart
     }
 
-    public mutating func skipLineEnd() {
+    mutating func skipLineEnd() {
         while position < bytes.count, bytes[position] == 32 || bytes[position] == 9 { position += 1 }
         if position < bytes.count, bytes[position] == 13 { position += 1 }
         if position < bytes.count, bytes[position] == 10 { position += 1 }
     }
 
-    public func error(_ kind: TemplateSyntaxError.Kind, at offset: Int) -> TemplateSyntaxError {
+    func error(_ kind: TemplateSyntaxError.Kind, at offset: Int) -> TemplateSyntaxError {
         var line = 1
         var lineStart = 0
         for index in 0..<min(offset, bytes.count) where bytes[index] == 10 {
@@ -247,7 +247,7 @@ private struct TemplateParser {
 }
 
 extension String {
-    public var trimmingSpaces: String {
+    var trimmingSpaces: String {
         var view = Substring(self)
         while let first = view.first, first == " " || first == "\t" || first == "\n" { view = view.dropFirst() }
         while let last = view.last, last == " " || last == "\t" || last == "\n" { view = view.dropLast() }

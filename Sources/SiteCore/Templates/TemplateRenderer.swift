@@ -22,20 +22,20 @@ public struct TemplateLibrary: Sendable {
 }
 
 private struct TemplateRenderer {
-    public let library: TemplateLibrary
-    public var stack: [TemplateValue]
-    public var output: [UInt8] = []
+    let library: TemplateLibrary
+    var stack: [TemplateValue]
+    var output: [UInt8] = []
     /// Position in the innermost list being looped over, for `first()`, `last()` and `index()`.
-    public var loops: [(index: Int, count: Int)] = []
+    var loops: [(index: Int, count: Int)] = []
     /// Block overrides of the templates inheriting, outermost first.
-    public var overrides: [[String: [TemplateNode]]] = []
+    var overrides: [[String: [TemplateNode]]] = []
 
-    public init(library: TemplateLibrary, stack: [TemplateValue]) {
+    init(library: TemplateLibrary, stack: [TemplateValue]) {
         self.library = library
         self.stack = stack
     }
 
-    public mutating func render(_ nodes: [TemplateNode]) {
+    mutating func render(_ nodes: [TemplateNode]) {
         for node in nodes {
             switch node {
             case let .text(bytes):
@@ -98,7 +98,7 @@ private struct TemplateRenderer {
     }
 
     /// Looks `name` up: its first component from the innermost context outwards, the rest inside it.
-    public func resolve(_ name: TemplateName) -> TemplateValue {
+    func resolve(_ name: TemplateName) -> TemplateValue {
         var value: TemplateValue
         if name.path.isEmpty {
             value = stack.last ?? .null
@@ -134,7 +134,7 @@ private struct TemplateRenderer {
     }
 
     /// Appends `text` with `& < > " '` replaced by entities, copying runs that need none in one go.
-    public mutating func appendEscaped(_ text: String) {
+    mutating func appendEscaped(_ text: String) {
         var text = text
         text.withUTF8 { bytes in
             var runStart = 0
