@@ -6,6 +6,19 @@ import Testing
 @testable import CheckoutKit
 
 @Suite struct StorageConcurrencyTests {
+    /// Twenty first starts at once make one download-link key, and each gets it.
+    @Test func firstStartsRacingForTheSecretAllGetTheOneStored() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("settings-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let settings = SQLiteSettings(database: try CheckoutDatabase(path: folder + "/checkout.sqlite"))
+        let secrets = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<20 { group.addTask { try await SecretStore.secret(named: "download-link-key", in: settings) } }
+            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        #expect(secrets.count == 1)
+        #expect(try await SecretStore.secret(named: "download-link-key", in: settings) == secrets.first)
+    }
+
     /// Nothing the shop holds points back at it (the test provider's events reach the intake through
     /// the processor, not the shop), so a finished shop frees its database connections.
     @Test func aShopIsFreedWhenNothingUsesItAnyMore() async throws {

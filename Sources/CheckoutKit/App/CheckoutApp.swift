@@ -67,7 +67,7 @@ public enum CheckoutApp {
             provider = .stripe(StripeClient(apiBase: configuration.stripeAPIBase, secretKey: key, client: .shared, logger: logger))
         }
         var secret = configuration.downloadSecret ?? ""
-        if secret.isEmpty { secret = try await SecretStore.secret(named: "download-link-key", in: database) }
+        if secret.isEmpty { secret = try await SecretStore.secret(named: "download-link-key", in: SQLiteSettings(database: database)) }
         let mailSender: any MailSender
         if let url = configuration.smtpURL, !url.isEmpty {
             do {
