@@ -19,6 +19,8 @@ final class Shop: Sendable {
     let logger: Logger
     let templates: EmailTemplates
     let delivery: Delivery
+    /// Downloads per file and entitlement, against the limit and byte budget.
+    let downloadCounts: any DownloadCounts
     let effects: DeliveryEffects
     let mail: MailWorker
     let webhooks: WebhookDeliveryWorker
@@ -59,6 +61,7 @@ final class Shop: Sendable {
             secret: downloadSecret, publicURL: { address.publicURL }, lifetime: configuration.linkLifetime, catalog: currentCatalog)
         let ledger = EntitlementLedger(catalog: currentCatalog, grace: configuration.gracePeriod)
         delivery = Delivery(ledger: ledger, links: links, limit: configuration.downloadLimit, filesFolder: filesFolder)
+        downloadCounts = SQLiteDownloadCounts(database: database, limit: configuration.downloadLimit)
         effects = DeliveryEffects(
             ledger: ledger, links: links, templates: templates, shopName: address.site.title, siteURL: { address.siteURL },
             downloadLimit: configuration.downloadLimit, metrics: metrics)

@@ -14,7 +14,7 @@ import ShopCore
 /// other than 200/206/416 gives the customer a 502 page that names nothing of the origin.
 extension DownloadController {
     func remote(
-        _ url: String, link: DownloadLink, grant: String, counts: DownloadCounts, request: Request, now: Int,
+        _ url: String, link: DownloadLink, grant: String, counts: any DownloadCounts, request: Request, now: Int,
         newLink: (label: String, url: String)
     ) async throws -> Response {
         if try await counts.isSpent(grant: grant, file: link.file) { return limitReached(newLink) }

@@ -43,7 +43,7 @@ struct DownloadController: Sendable {
                 message: "It was refunded, or the membership that included it has ended. Your account lists what you can download.",
                 link: newLink)
         }
-        let counts = DownloadCounts(database: shop.database, limit: delivery.limit)
+        let counts = shop.downloadCounts
         let grant = link.entitlement.cause + "|" + link.entitlement.item
         if RemoteFile.isRemote(file) {
             return try await remote(file, link: link, grant: grant, counts: counts, request: request, now: now, newLink: newLink)
