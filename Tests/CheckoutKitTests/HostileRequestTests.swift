@@ -256,17 +256,7 @@ import TestSupport
             let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
             let lines = try #require(json["lines"] as? [[String: Any]])
             let line = lines[0]["id"] as? String ?? ""
-            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<20 {
-                    group.addTask {
-                        try await client.json(
-                            .post, "/api/admin/orders/\(order.id)/refunds", ["line_id": line],
-                            headers: [.authorization: "Bearer \(TestCheckout.adminToken)"]
-                        ).status.code
-                    }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
+            let statuses = try await client.refundAtOnce(order: order.id, lines: Array(repeating: line, count: 20))
             #expect(statuses.filter { $0 == 200 }.count == 1, "\(statuses)")
             #expect(statuses.filter { $0 == 422 }.count == 19)
             let first = (lines[0]["total"] as? [String: Any])?["amount"] as? Int ?? 0
@@ -296,17 +286,7 @@ extension RefundRaceTests {
             let order = try await client.buy([("HS-DIGITAL-PLANNER", 1), ("KB-NOAH-COLORING-A4", 1)], email: "two@example.com")
             let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
             let lines = (try #require(json["lines"] as? [[String: Any]])).compactMap { $0["id"] as? String }
-            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                for line in lines {
-                    group.addTask {
-                        try await client.json(
-                            .post, "/api/admin/orders/\(order.id)/refunds", ["line_id": line],
-                            headers: [.authorization: "Bearer \(TestCheckout.adminToken)"]
-                        ).status.code
-                    }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
+            let statuses = try await client.refundAtOnce(order: order.id, lines: lines)
             #expect(statuses == [200, 200])
             let after = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
             let total = try #require(after.amount("total"))
@@ -315,6 +295,23 @@ extension RefundRaceTests {
             #expect(metrics.contains("checkout_refunded_minor_units_total{currency=\"USD\"} \(total)"))
             let announced = try await endpoints.deliveries().filter { $0.eventType == "order.refunded" }
             #expect(announced.count == 2, "one per refund, not one per provider event")
+        }
+    }
+}
+
+extension TestClientProtocol {
+    /// Posts an admin refund of each of `lines` at once; the statuses, in the order they came.
+    func refundAtOnce(order: String, lines: [String]) async throws -> [Int] {
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for line in lines {
+                group.addTask {
+                    try await json(
+                        .post, "/api/admin/orders/\(order)/refunds", ["line_id": line],
+                        headers: [.authorization: "Bearer \(TestCheckout.adminToken)"]
+                    ).status.code
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
         }
     }
 }

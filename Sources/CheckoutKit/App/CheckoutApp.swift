@@ -84,8 +84,7 @@ public enum CheckoutApp {
             logger: logger, templates: try await loadedTemplates,
             downloadSecret: SymmetricKey(data: Data(secret.utf8)), filesFolder: (filesFolder as NSString).standardizingPath,
             mailSender: mailSender)
-        provider.testEvents?.connect(WebhookIntake(
-            secret: configuration.webhookSecret, clock: configuration.clock, processor: shop.processor, metrics: shop.metrics))
+        provider.testEvents?.connect(WebhookIntake(shop: shop))
         return shop
     }
 

@@ -25,10 +25,9 @@ enum HTMLFragment {
     /// Text as the page may show it: C0 controls other than tab, line feed and carriage return
     /// (which `&#1;` could smuggle in, and which the converter uses as marks) become U+FFFD.
     static func cleaned(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" }) else { return text }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map {
-            $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" ? "\u{FFFD}" : $0
-        }))
+        let isControl: (Unicode.Scalar) -> Bool = { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" }
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { isControl($0) ? "\u{FFFD}" : $0 }))
     }
 
     /// The `>` that ends the tag starting at `text` (just after its `<`), skipping any inside quoted

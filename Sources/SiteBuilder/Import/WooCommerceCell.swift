@@ -38,17 +38,20 @@ enum WooCommerceCell {
 
     /// A plain text cell (a name, an attribute value): formula guard removed, entities decoded.
     static func text(_ cell: String) -> String {
-        var value = Substring(cell)
-        if value.first == "'", let second = value.dropFirst().first, "=+-@".contains(second) { value = value.dropFirst() }
-        return HTMLEntities.decode(String(value))
+        HTMLEntities.decode(String(unguarded(cell)))
+    }
+
+    /// The cell without the `'` the exporter puts before `=`, `+`, `-` or `@` (`unescape_data`).
+    static func unguarded(_ cell: String) -> Substring {
+        let value = Substring(cell)
+        if value.first == "'", let second = value.dropFirst().first, "=+-@".contains(second) { return value.dropFirst() }
+        return value
     }
 
     /// A Description or Short description cell with its `\n` escapes turned back into line breaks;
     /// `\\n` is the text `\n`. HTML is left for `HTMLToMarkdown`.
     static func multiline(_ cell: String) -> String {
-        var value = Substring(cell)
-        if value.first == "'", let second = value.dropFirst().first, "=+-@".contains(second) { value = value.dropFirst() }
-        return value.components(separatedBy: "\\\\n")
+        unguarded(cell).components(separatedBy: "\\\\n")
             .map { $0.replacingOccurrences(of: "\\n", with: "\n") }
             .joined(separator: "\\n")
     }

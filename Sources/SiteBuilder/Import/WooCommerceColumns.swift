@@ -11,10 +11,8 @@ enum WooCommerceColumns {
     /// What `column` becomes; nil for a column WooCommerce does not write.
     static func use(of column: String) -> Use? {
         if let use = fixed[column] { return use }
-        for (prefix, pattern) in numbered where column.hasPrefix(prefix) {
-            let rest = column.dropFirst(prefix.count)
-            let digits = rest.prefix { $0.isNumber }
-            if !digits.isEmpty, let use = pattern[String(rest.dropFirst(digits.count))] { return use }
+        for (prefix, pattern) in numbered {
+            if let (_, rest) = number(in: column, after: prefix), let use = pattern[String(rest)] { return use }
         }
         if column.hasPrefix("Meta: ") { return .ignored("plugin data (custom fields) has no place in the catalog") }
         if ["Weight", "Length", "Width", "Height"].contains(where: { column.hasPrefix($0 + " (") }) {
@@ -62,6 +60,21 @@ enum WooCommerceColumns {
         "Position": .used("the order of a product's variants"),
         "Brands": .ignored("the catalog has no brand field"),
     ]
+
+    /// `Download 2 URL` after `Download ` → `(2, " URL")`; nil when no number follows the prefix.
+    static func number(in column: String, after prefix: String) -> (Int, Substring)? {
+        guard column.hasPrefix(prefix) else { return nil }
+        let rest = column.dropFirst(prefix.count)
+        let digits = rest.prefix { $0.isNumber }
+        guard let number = Int(digits) else { return nil }
+        return (number, rest.dropFirst(digits.count))
+    }
+
+    /// The columns `prefix N suffix` of `header` (`Download N URL`…), in the order of N.
+    static func columns(in header: [String], prefix: String, suffix: String) -> [String] {
+        header.compactMap { column in number(in: column, after: prefix).flatMap { $0.1 == suffix ? ($0.0, column) : nil } }
+            .sorted { $0.0 < $1.0 }.map(\.1)
+    }
 
     /// Values that mean "WooCommerce's default" in an ignored column, so ignoring them loses nothing.
     static func isDefault(_ value: String, in column: String) -> Bool {

@@ -52,6 +52,8 @@ public enum WooCommerceImport {
         var salePrices = 0
         var salesOff = 0
         var bundleRows: [String: Int] = [:]
+        let attributeColumns = WooCommerceColumns.columns(in: table.header, prefix: "Attribute ", suffix: " value(s)")
+        let downloadColumns = WooCommerceColumns.columns(in: table.header, prefix: "Download ", suffix: " URL")
 
         for (number, fields) in table.rows {
             let types = Set(WooCommerceCell.list(fields["Type", default: ""]))
@@ -84,7 +86,7 @@ public enum WooCommerceImport {
                     skip("variation has no price")
                     continue
                 }
-                let values = attributeNumbers(table.header).map { WooCommerceCell.list(fields["Attribute \($0) value(s)", default: ""]).joined(separator: ", ") }
+                let values = attributeColumns.map { WooCommerceCell.list(fields[$0, default: ""]).joined(separator: ", ") }
                     .filter { !$0.isEmpty }
                 // WooCommerce writes 0 for variations made by its API or importer: file order then.
                 let given = Int(fields["Position", default: ""].trimmingCharacters(in: .whitespaces)) ?? 0
@@ -92,7 +94,7 @@ public enum WooCommerceImport {
                 variantRows[sku] = number
                 variants.append(Variant(
                     sku: sku, product: parent, title: values.isEmpty ? name : values.joined(separator: " / "), price: amount,
-                    files: downloads(fields, sku: sku, report: &report), position: position))
+                    files: downloads(fields, columns: downloadColumns, sku: sku, report: &report), position: position))
                 continue
             }
             let (niche, tags) = category(fields)
@@ -139,7 +141,7 @@ public enum WooCommerceImport {
                 description: HTMLToMarkdown.convert(WooCommerceCell.multiline(fields["Description", default: ""])),
                 price: price.money ?? .zero(currency), status: published == "1" && !hidden && !outOfStock ? .active : .draft,
                 tags: productTags, image: firstImage(fields, sku: sku, report: &report), featured: fields["Is featured?", default: "0"] == "1",
-                files: downloads(fields, sku: sku, report: &report))
+                files: downloads(fields, columns: downloadColumns, sku: sku, report: &report))
             importedOrder.append(sku)
         }
 
@@ -244,14 +246,6 @@ public enum WooCommerceImport {
         return (sale, true, false, nil)
     }
 
-    /// The numbers of the `Attribute N value(s)` columns present, in order.
-    static func attributeNumbers(_ header: [String]) -> [Int] {
-        header.compactMap { column in
-            guard column.hasPrefix("Attribute "), column.hasSuffix(" value(s)") else { return nil }
-            return Int(column.dropFirst("Attribute ".count).dropLast(" value(s)".count))
-        }.sorted()
-    }
-
     /// What became of each column: the used ones, and the ignored ones that held a value, with why.
     static func columnReport(_ table: CSVTable) -> [ImportReport.Column] {
         table.header.filter { !$0.isEmpty }.map { column in
@@ -283,24 +277,19 @@ public enum WooCommerceImport {
             return (("uncategorized", "Uncategorized"), [])
         }
         var tags: [String] = []
-        for path in paths {
-            for part in path.dropFirst() where !Slug.make(part).isEmpty && !tags.contains(Slug.make(part)) { tags.append(Slug.make(part)) }
-        }
+        for slug in paths.flatMap({ $0.dropFirst().map(Slug.make) }) where !slug.isEmpty && !tags.contains(slug) { tags.append(slug) }
         return ((Slug.make(top), top), tags)
     }
 
     /// `Download N URL` for every N the file has, in order, as URLs the catalog can hold (spaces,
     /// commas and non-ASCII percent-encoded); one that is not an `http(s)` URL is left out and noted.
-    static func downloads(_ fields: [String: String], sku: String, report: inout ImportReport) -> [String] {
-        fields.keys.compactMap { column -> (Int, String)? in
-            guard column.hasPrefix("Download "), column.hasSuffix(" URL"),
-                  let number = Int(column.dropFirst("Download ".count).dropLast(" URL".count)) else { return nil }
+    /// - Parameter columns: the file's `Download N URL` columns, in the order of N.
+    static func downloads(_ fields: [String: String], columns: [String], sku: String, report: inout ImportReport) -> [String] {
+        columns.compactMap { column in
             let value = WooCommerceCell.text(fields[column, default: ""]).trimmingCharacters(in: .whitespaces)
-            return value.isEmpty ? nil : (number, value)
-        }.sorted { $0.0 < $1.0 }.compactMap { number, value in
-            let url = encodedURL(value)
-            guard RemoteFile.isRemote(url), RemoteFile.problem(url) == nil else {
-                report.notes.append("\(sku): Download \(number) URL '\(value)' is not an http(s) URL the checkout can fetch; left out")
+            guard !value.isEmpty else { return nil }
+            guard let url = fetchableURL(value) else {
+                report.notes.append("\(sku): \(column) '\(value)' is not an http(s) URL the checkout can fetch; left out")
                 return nil
             }
             return url
@@ -310,10 +299,16 @@ public enum WooCommerceImport {
     /// The first image when it is an `http(s)` URL or a path under `/assets/`; anything else is noted.
     static func firstImage(_ fields: [String: String], sku: String, report: inout ImportReport) -> String {
         guard let first = WooCommerceCell.list(fields["Images", default: ""]).first else { return "" }
-        let url = encodedURL(first)
-        if (RemoteFile.isRemote(url) && RemoteFile.problem(url) == nil) || first.hasPrefix("/assets/") { return RemoteFile.isRemote(url) ? url : first }
+        if first.hasPrefix("/assets/") { return first }
+        if let url = fetchableURL(first) { return url }
         report.notes.append("\(sku): image '\(first)' is not an http(s) URL or an /assets/ path; left out")
         return ""
+    }
+
+    /// `text` as an `http(s)` URL the catalog can hold and the checkout can fetch, or nil.
+    static func fetchableURL(_ text: String) -> String? {
+        let url = encodedURL(text)
+        return RemoteFile.isRemote(url) && RemoteFile.problem(url) == nil ? url : nil
     }
 
     /// Spaces, commas (the catalog's list separator), quotes, angle brackets and non-ASCII bytes
