@@ -1,6 +1,18 @@
 #!/usr/bin/env bash
-# Installs what the tests need (system packages, the Nu HTML checker), builds, and runs the whole suite.
+# Installs what the tests need (system packages, PostgreSQL, the Nu HTML checker), builds, and runs
+# the whole suite on SQLite, then the checkout's suites again on a throw-away PostgreSQL server
+# started here on a free loopback port and removed at the end.
+# CHECKOUT_TEST_SQLITE_ONLY=1 scripts/test.sh skips the PostgreSQL half (no PostgreSQL needed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --for-tests
+unset CHECKOUT_TEST_POSTGRES_URL CHECKOUT_DATABASE_URL
 swift test --skip-build
+if [[ "${CHECKOUT_TEST_SQLITE_ONLY:-}" == 1 ]]; then
+  echo "test: CHECKOUT_TEST_SQLITE_ONLY=1, so the checkout was not tested on PostgreSQL"
+  exit 0
+fi
+eval "$(scripts/postgres-server.sh start)"
+trap 'scripts/postgres-server.sh stop "$PG_TEST_DIR"' EXIT
+echo "test: the checkout's suites again, on PostgreSQL"
+CHECKOUT_TEST_POSTGRES_URL="$CHECKOUT_TEST_POSTGRES_URL" swift test --skip-build --filter CheckoutKitTests

@@ -26,6 +26,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "SQLite database file (env CHECKOUT_DB).")
     var db: String = ProcessInfo.processInfo.environment["CHECKOUT_DB"] ?? "var/checkout.sqlite"
 
+    @Option(help: """
+        PostgreSQL instead of --db: postgres://user:password@host:port/database[?sslmode=disable|prefer|require]; \
+        several instances may share one (env CHECKOUT_DATABASE_URL, which keeps the password out of the process list).
+        """)
+    var databaseURL: String? = ProcessInfo.processInfo.environment["CHECKOUT_DATABASE_URL"]
+
     @Option(help: "Site folder holding site.yaml and the catalog (env CHECKOUT_SITE).")
     var site: String = ProcessInfo.processInfo.environment["CHECKOUT_SITE"] ?? "."
 
@@ -131,6 +137,7 @@ struct Serve: AsyncParsableCommand {
             configuration.host = host
             configuration.port = port
             configuration.databasePath = db
+            configuration.databaseURL = databaseURL
             configuration.siteFolder = site
             configuration.publicFolder = publicFolder
             configuration.publicURL = publicURL

@@ -10,6 +10,26 @@ struct Webhooks: AsyncParsableCommand {
     struct DatabaseOption: ParsableArguments {
         @Option(help: "SQLite database file (env CHECKOUT_DB).")
         var db: String = ProcessInfo.processInfo.environment["CHECKOUT_DB"] ?? "var/checkout.sqlite"
+        @Option(help: "PostgreSQL URL, postgres://user:password@host:port/database, used instead of --db (env CHECKOUT_DATABASE_URL).")
+        var databaseURL: String? = ProcessInfo.processInfo.environment["CHECKOUT_DATABASE_URL"]
+
+        var location: StorageLocation {
+            if let url = databaseURL, !url.isEmpty { return .postgres(url: url) }
+            return .sqlite(path: db)
+        }
+
+        /// Runs `body` over the endpoints in the database, closing it after.
+        func endpoints<T>(_ body: (WebhookEndpoints) async throws -> T) async throws -> T {
+            let endpoints = try await WebhookEndpoints(location)
+            do {
+                let value = try await body(endpoints)
+                await endpoints.close()
+                return value
+            } catch {
+                await endpoints.close()
+                throw error
+            }
+        }
     }
 
     struct Add: AsyncParsableCommand {
@@ -20,8 +40,8 @@ struct Webhooks: AsyncParsableCommand {
         var events: String = "*"
 
         func run() async throws {
-            let endpoint = try await report { try await WebhookEndpoints(databasePath: database.db).add(
-                url: url, events: events.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
+            let endpoint = try await report { try await database.endpoints { try await $0.add(
+                url: url, events: events.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) } }
             print("added \(endpoint.id) → \(endpoint.url)")
             print("events: \(endpoint.events.joined(separator: ", "))")
             print("signing secret: \(endpoint.secret)")
@@ -34,7 +54,7 @@ struct Webhooks: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let endpoints = try await report { try await WebhookEndpoints(databasePath: database.db).list() }
+            let endpoints = try await report { try await database.endpoints { try await $0.list() } }
             if endpoints.isEmpty { print("no endpoints") }
             for endpoint in endpoints {
                 print("\(endpoint.id)  \(endpoint.url)  events: \(endpoint.events.joined(separator: ","))")
@@ -48,7 +68,7 @@ struct Webhooks: AsyncParsableCommand {
         @Argument(help: "The endpoint id (we_…).") var id: String
 
         func run() async throws {
-            try await report { try await WebhookEndpoints(databasePath: database.db).remove(id: id) }
+            try await report { try await database.endpoints { try await $0.remove(id: id) } }
             print("removed \(id)")
         }
     }
@@ -60,7 +80,7 @@ struct Webhooks: AsyncParsableCommand {
         @Option(help: "How many to show.") var limit: Int = 50
 
         func run() async throws {
-            let deliveries = try await report { try await WebhookEndpoints(databasePath: database.db).deliveries(endpoint: endpoint, limit: limit) }
+            let deliveries = try await report { try await database.endpoints { try await $0.deliveries(endpoint: endpoint, limit: limit) } }
             if deliveries.isEmpty { print("no deliveries") }
             for delivery in deliveries {
                 let time = Date(timeIntervalSince1970: TimeInterval(delivery.createdAt)).ISO8601Format()

@@ -11,7 +11,7 @@ import Testing
     /// receipt goes out and the entitlements are there.
     @Test func aKillBetweenPaymentAndEmailLosesNothingAndSendsOnce() async throws {
         let checkout = try TestCheckout()
-        let arguments = ["--db", checkout.folder + "/crash.sqlite", "--site", checkout.folder + "/site", "--mail-dir", checkout.folder + "/mail"]
+        let arguments = try checkout.databaseArguments("crash") + ["--site", checkout.folder + "/site", "--mail-dir", checkout.folder + "/mail"]
         let environment = ["CHECKOUT_WEBHOOK_SECRET": "whsec_crash", "CHECKOUT_DOWNLOAD_SECRET": "download-key"]
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         var orderURL = ""

@@ -9,7 +9,7 @@ import Testing
     func start(_ flags: [String]) throws -> ServerProcess {
         let checkout = try TestCheckout()
         let server = try ServerProcess.start(
-            ["--db", checkout.folder + "/connections.sqlite", "--site", checkout.folder + "/site", "--mail-dir", checkout.folder + "/mail"] + flags,
+            try checkout.databaseArguments("connections") + ["--site", checkout.folder + "/site", "--mail-dir", checkout.folder + "/mail"] + flags,
             environment: ["CHECKOUT_WEBHOOK_SECRET": "whsec_connections"])
         _ = server.keepReadingLog()
         return server

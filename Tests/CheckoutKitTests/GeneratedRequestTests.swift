@@ -21,7 +21,7 @@ import TestSupport
         let checkout = try TestCheckout()
         // High rate limits: otherwise most lead and sign-in requests would meet a (documented) 429.
         let server = try ServerProcess.start(
-            ["--db", checkout.folder + "/generated.sqlite", "--site", checkout.folder + "/site", "--mail-dir", checkout.folder + "/mail",
+            try checkout.databaseArguments("generated") + ["--site", checkout.folder + "/site", "--mail-dir", checkout.folder + "/mail",
              "--lead-limit-per-ip", "1000000", "--lead-limit-per-address", "1000000", "--login-limit-per-ip", "1000000",
              "--login-limit-per-address", "1000000"],
             environment: ["CHECKOUT_WEBHOOK_SECRET": "whsec_generated", "CHECKOUT_ADMIN_TOKEN": "generated-admin"])

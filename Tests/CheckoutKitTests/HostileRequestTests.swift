@@ -214,7 +214,7 @@ import TestSupport
     @Test func theCheckoutProcessSurvivesTheOneByteRequest() async throws {
         let checkout = try TestCheckout()
         let server = try ServerProcess.start(
-            ["--db", checkout.folder + "/survive.sqlite", "--site", checkout.folder + "/site", "--mail-dir", checkout.folder + "/mail"],
+            try checkout.databaseArguments("survive") + ["--site", checkout.folder + "/site", "--mail-dir", checkout.folder + "/mail"],
             environment: ["CHECKOUT_WEBHOOK_SECRET": "whsec_survive"])
         defer { server.process.terminate() }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
@@ -280,7 +280,7 @@ extension RefundRaceTests {
     /// refund is announced by one `order.refunded` event (the provider's events come first).
     @Test func twoLinesRefundedAtOnceAddUpAndAreAnnouncedOnceEach() async throws {
         let checkout = try TestCheckout()
-        let endpoints = try WebhookEndpoints(databasePath: checkout.configuration.databasePath)
+        let endpoints = try await checkout.endpoints()
         _ = try await endpoints.add(url: "http://127.0.0.1:9/hooks", events: ["order.refunded"])
         try await checkout.live { client in
             let order = try await client.buy([("HS-DIGITAL-PLANNER", 1), ("KB-NOAH-COLORING-A4", 1)], email: "two@example.com")

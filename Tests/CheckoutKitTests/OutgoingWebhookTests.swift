@@ -39,7 +39,7 @@ final class WebhookReceiver: Sendable {
         let receiver = WebhookReceiver()
         try await receiver.application.test(.live) { hook in
             let checkout = try TestCheckout()
-            let endpoints = try WebhookEndpoints(databasePath: checkout.configuration.databasePath)
+            let endpoints = try await checkout.endpoints()
             let endpoint = try await endpoints.add(url: "http://localhost:\(try #require(hook.port))/hooks", events: ["order.paid", "entitlement.granted", "lead.confirmed"])
             #expect(endpoint.secret.hasPrefix("whsec_"))
             try await checkout.live { client, control in
@@ -68,7 +68,7 @@ final class WebhookReceiver: Sendable {
         let receiver = WebhookReceiver(status: .internalServerError)
         try await receiver.application.test(.live) { hook in
             let checkout = try TestCheckout()
-            let endpoints = try WebhookEndpoints(databasePath: checkout.configuration.databasePath)
+            let endpoints = try await checkout.endpoints()
             _ = try await endpoints.add(url: "http://localhost:\(try #require(hook.port))/hooks", events: ["order.paid"])
             try await checkout.live { client, control in
                 _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
@@ -98,7 +98,7 @@ final class WebhookReceiver: Sendable {
 
     @Test func endpointsCanBeListedAndRemovedAndBadInputIsNamed() async throws {
         let checkout = try TestCheckout()
-        let endpoints = try WebhookEndpoints(databasePath: checkout.configuration.databasePath)
+        let endpoints = try await checkout.endpoints()
         let added = try await endpoints.add(url: "https://ops.example/hooks", events: ["*"])
         #expect(try await endpoints.list().map(\.id) == [added.id])
         try await endpoints.remove(id: added.id)
@@ -112,19 +112,19 @@ final class WebhookReceiver: Sendable {
 
     @Test func theCommandLineManagesEndpoints() throws {
         let checkout = try TestCheckout()
-        let db = checkout.configuration.databasePath
-        let added = try runCheckout(["webhooks", "add", "https://ops.example/hooks", "--events", "order.paid,order.refunded", "--db", db])
+        let db = try checkout.databaseArguments("cli")
+        let added = try runCheckout(["webhooks", "add", "https://ops.example/hooks", "--events", "order.paid,order.refunded"] + db)
         #expect(added.status == 0)
         #expect(added.output.contains("signing secret: whsec_"))
         let id = try #require(added.output.split(separator: " ").dropFirst().first.map(String.init))
-        let listed = try runCheckout(["webhooks", "list", "--db", db])
+        let listed = try runCheckout(["webhooks", "list"] + db)
         #expect(listed.output.contains(id) && listed.output.contains("order.paid,order.refunded"))
-        #expect(try runCheckout(["webhooks", "deliveries", "--db", db]).output.contains("no deliveries"))
-        #expect(try runCheckout(["webhooks", "remove", id, "--db", db]).status == 0)
-        let missing = try runCheckout(["webhooks", "remove", id, "--db", db])
+        #expect(try runCheckout(["webhooks", "deliveries"] + db).output.contains("no deliveries"))
+        #expect(try runCheckout(["webhooks", "remove", id] + db).status == 0)
+        let missing = try runCheckout(["webhooks", "remove", id] + db)
         #expect(missing.status != 0)
         #expect(missing.errors.contains("no webhook endpoint '\(id)'"))
-        let bad = try runCheckout(["webhooks", "add", "https://x.example", "--events", "nope", "--db", db])
+        let bad = try runCheckout(["webhooks", "add", "https://x.example", "--events", "nope"] + db)
         #expect(bad.errors.contains("unknown event 'nope'"))
     }
 }

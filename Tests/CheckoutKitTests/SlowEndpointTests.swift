@@ -39,7 +39,7 @@ final class SilentEndpoint: Sendable {
         try await receiver.application.test(.live) { hook in
             var checkout = try TestCheckout()
             checkout.configuration.webhookTimeout = .seconds(2)
-            let endpoints = try WebhookEndpoints(databasePath: checkout.configuration.databasePath)
+            let endpoints = try await checkout.endpoints()
             _ = try await endpoints.add(url: "http://127.0.0.1:\(silent.port)/hooks", events: ["*"])
             _ = try await endpoints.add(url: "http://127.0.0.1:\(try #require(hook.port))/hooks", events: ["order.paid", "entitlement.granted"])
             try await checkout.live { client, control in
@@ -59,7 +59,7 @@ final class SilentEndpoint: Sendable {
         let silent = try SilentEndpoint()
         let checkout = try TestCheckout()
         let database = checkout.folder + "/backlog.sqlite"
-        _ = try await WebhookEndpoints(databasePath: database).add(url: "http://127.0.0.1:\(silent.port)/hooks", events: ["*"])
+        _ = try await WebhookEndpoints(.sqlite(path: database)).add(url: "http://127.0.0.1:\(silent.port)/hooks", events: ["*"])
         let server = try ServerProcess.start(
             ["--db", database, "--site", checkout.folder + "/site", "--mail-dir", checkout.folder + "/mail", "--webhook-timeout", "2"],
             environment: ["CHECKOUT_WEBHOOK_SECRET": "whsec_backlog"])

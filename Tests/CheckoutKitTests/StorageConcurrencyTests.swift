@@ -8,15 +8,15 @@ import Testing
 @Suite struct StorageConcurrencyTests {
     /// Twenty first starts at once make one download-link key, and each gets it.
     @Test func firstStartsRacingForTheSecretAllGetTheOneStored() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("settings-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let settings = SQLiteSettings(database: try CheckoutDatabase(path: folder + "/checkout.sqlite"))
+        let checkout = try TestCheckout()
+        let storage = try await checkout.configuration.storageLocation.open(logger: Logger(label: "test"))
         let secrets = try await withThrowingTaskGroup(of: String.self) { group in
-            for _ in 0..<20 { group.addTask { try await SecretStore.secret(named: "download-link-key", in: settings) } }
+            for _ in 0..<20 { group.addTask { try await SecretStore.secret(named: "download-link-key", in: storage) } }
             return try await group.reduce(into: Set<String>()) { $0.insert($1) }
         }
         #expect(secrets.count == 1)
-        #expect(try await SecretStore.secret(named: "download-link-key", in: settings) == secrets.first)
+        #expect(try await SecretStore.secret(named: "download-link-key", in: storage) == secrets.first)
+        await storage.close()
     }
 
     /// Nothing the shop holds points back at it (the test provider's events reach the intake through
@@ -38,13 +38,13 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("group-commit-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let database = try CheckoutDatabase(path: folder + "/checkout.sqlite")
-        try await database.write { db in try db.execute(sql: "CREATE TABLE marks (n INTEGER PRIMARY KEY)") }
+        try await database.writeSQL { db in try db.execute(sql: "CREATE TABLE marks (n INTEGER PRIMARY KEY)") }
         struct Refused: Error {}
         let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
             for n in 0..<200 {
                 group.addTask {
                     do {
-                        try await database.write { db in
+                        try await database.writeSQL { db in
                             try db.execute(sql: "INSERT INTO marks (n) VALUES (?)", arguments: [n])
                             if n % 10 == 3 { throw Refused() }
                         }
@@ -56,7 +56,7 @@ import Testing
             }
             return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
         }
-        let stored = try await database.read { db in try Set(Int.fetchAll(db, sql: "SELECT n FROM marks")) }
+        let stored = Set(try await database.read { tx in try tx.sql.values("SELECT n FROM marks") as [Int] })
         #expect(stored == Set((0..<200).filter { $0 % 10 != 3 }))
         #expect(outcomes.filter { $0.value }.keys.sorted() == stored.sorted())
     }

@@ -22,7 +22,9 @@ final class TestTime: Sendable {
     var clock: CheckoutClock { CheckoutClock { [self] in now } }
 }
 
-/// A checkout over a temporary copy of the example shop's catalog and a fresh SQLite file.
+/// A checkout over a temporary copy of the example shop's catalog and a fresh database: a SQLite
+/// file, or, when `CHECKOUT_TEST_POSTGRES_URL` names a PostgreSQL server (`scripts/test.sh` starts
+/// one), a database of its own on that server. The same suites thus run on both backends.
 struct TestCheckout {
     static let secret = "whsec_test_secret"
     let folder: String
@@ -42,6 +44,7 @@ struct TestCheckout {
         configuration = CheckoutConfiguration(webhookSecret: Self.secret)
         configuration.port = 0
         configuration.databasePath = folder + "/checkout.sqlite"
+        configuration.databaseURL = try TestDatabases.makePostgresDatabase()
         configuration.siteFolder = folder + "/site"
         configuration.siteURL = "https://shop.example"
         configuration.clock = time.clock
@@ -50,6 +53,17 @@ struct TestCheckout {
     }
 
     static let adminToken = "admin-secret-token"
+
+    /// The operator's endpoint commands over this checkout's database.
+    func endpoints() async throws -> WebhookEndpoints {
+        try await WebhookEndpoints(configuration.storageLocation)
+    }
+
+    /// `checkout serve` arguments naming a fresh database of the backend under test, called `name`.
+    func databaseArguments(_ name: String) throws -> [String] {
+        if let url = try TestDatabases.makePostgresDatabase() { return ["--database-url", url] }
+        return ["--db", folder + "/\(name).sqlite"]
+    }
 
     func app() async throws -> some ApplicationProtocol {
         var logger = Logger(label: "test")
@@ -165,4 +179,35 @@ extension String {
         guard let url = URL(string: self) else { return self }
         return url.path + (url.query.map { "?" + $0 } ?? "")
     }
+}
+
+/// Fresh PostgreSQL databases for tests, on the server `CHECKOUT_TEST_POSTGRES_URL` names.
+enum TestDatabases {
+    static let serverURL = ProcessInfo.processInfo.environment["CHECKOUT_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// Whether the suites run on PostgreSQL.
+    static var onPostgres: Bool { serverURL != nil }
+
+    /// Creates an empty database and returns its URL; nil when the tests run on SQLite.
+    static func makePostgresDatabase() throws -> String? {
+        guard let serverURL, var parts = URLComponents(string: serverURL) else { return nil }
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        psql.arguments = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", serverURL, "-c", "CREATE DATABASE \(name)"]
+        let errors = Pipe()
+        psql.standardError = errors
+        try psql.run()
+        psql.waitUntilExit()
+        guard psql.terminationStatus == 0 else {
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            throw TestDatabaseError(description: "psql could not create a test database on \(serverURL): \(message)")
+        }
+        parts.path = "/" + name
+        return parts.string
+    }
+}
+
+struct TestDatabaseError: Error, CustomStringConvertible {
+    let description: String
 }

@@ -63,7 +63,7 @@ struct CartController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        guard let cart = try shop.carts.find(try context.parameters.require("cart")) else { throw CheckoutError.cartNotFound }
+        guard let cart = try await shop.carts.find(try context.parameters.require("cart")) else { throw CheckoutError.cartNotFound }
         return jsonResponse(shop.cartJSON(cart))
     }
 
@@ -93,7 +93,7 @@ struct CartController: Sendable {
     @Sendable func applyCoupon(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         let body = try await RequestBody.json(CouponRequest.self, from: request, context: context)
         let id = try context.parameters.require("cart")
-        guard let cart = try shop.carts.find(id) else { throw CheckoutError.cartNotFound }
+        guard let cart = try await shop.carts.find(id) else { throw CheckoutError.cartNotFound }
         let code = body.code.trimmingCharacters(in: .whitespaces).uppercased()
         do {
             try CartPricing.validateCoupon(code, lines: cart.lines, index: shop.catalog, today: shop.clock.today)

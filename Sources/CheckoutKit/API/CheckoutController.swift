@@ -49,7 +49,7 @@ struct CheckoutController: Sendable {
         if let key = idempotencyKey, key.isEmpty || key.unicodeScalars.count > 255 {
             throw CheckoutError.invalid(field: "Idempotency-Key", message: "the Idempotency-Key must be 1 to 255 characters")
         }
-        guard let cart = try shop.carts.find(cartID) else { throw CheckoutError.cartNotFound }
+        guard let cart = try await shop.carts.find(cartID) else { throw CheckoutError.cartNotFound }
         let (priced, couponProblem) = shop.price(cart)
         guard !priced.lines.isEmpty else { throw CheckoutError.emptyCart }
         if let couponProblem { throw CheckoutError.pricing(couponProblem) }

@@ -92,7 +92,7 @@ struct FormCartController: Sendable {
 
     private func currentCart(_ request: Request) async throws -> StoredCart? {
         guard let id = request.cookies[Self.cookie]?.value, !id.isEmpty else { return nil }
-        return try shop.carts.find(id)
+        return try await shop.carts.find(id)
     }
 
     /// Not HttpOnly: the storefront script shares this cart.

@@ -17,8 +17,8 @@ struct OrderController: Sendable {
             let now = shop.clock.seconds
             let delivery = shop.delivery
             let catalog = shop.catalog
-            let entitlements = try await shop.database.read { db in
-                try delivery.ledger.current(db, email: order.email, now: now).filter { $0.cause.hasPrefix("order:\(order.id):") }.sorted()
+            let entitlements = try await shop.storage.read { tx in
+                try delivery.ledger.current(tx, email: order.email, now: now).filter { $0.cause.hasPrefix("order:\(order.id):") }.sorted()
             }
             json.downloads = entitlements.map { entitlement in
                 OrderJSON.Download(

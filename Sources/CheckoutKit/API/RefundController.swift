@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import ShopCore
@@ -32,25 +31,14 @@ struct RefundController: Sendable {
         let amount = line.total - line.discount
         let now = shop.clock.seconds
         // Claim the line before asking the provider, so two refunds of it at once make one refund.
-        let claimed = try await shop.database.write { db in
-            try String.fetchOne(
-                db, sql: "UPDATE order_lines SET refunded_at = ? WHERE id = ? AND order_id = ? AND refunded_at IS NULL RETURNING id",
-                arguments: [now, line.id, order.id]) != nil
-        }
+        let claimed = try await shop.storage.write { tx in try tx.orders.claimLineRefund(line: line.id, order: order.id, at: now) }
         guard claimed else { throw alreadyRefunded }
         let refundID: String
         do {
             refundID = try await shop.provider.refund(LineRefund(order: order, lineID: line.id, amount: amount))
         } catch {
             // Released for another try, unless the provider's refund events already recorded it.
-            try await shop.database.write { db in
-                try db.execute(
-                    sql: """
-                        UPDATE order_lines SET refunded_at = NULL
-                        WHERE id = ? AND refunded_at = ? AND NOT EXISTS (SELECT 1 FROM refunds WHERE line_id = ?)
-                        """,
-                    arguments: [line.id, now, line.id])
-            }
+            try await shop.storage.write { tx in try tx.orders.releaseLineRefund(line: line.id, claimedAt: now) }
             throw error
         }
         let (ledger, effects) = (shop.delivery.ledger, shop.effects)
@@ -59,29 +47,18 @@ struct RefundController: Sendable {
         // provider's events always do): the refunded amount is the larger of what the provider reported
         // and the sum of the refund rows, so it grows once whoever comes first, and the metric and the
         // `order.refunded` announcement follow what actually changed.
-        let increase = try await shop.database.write { db -> Int64 in
-            let before = try Row.fetchOne(db, sql: "SELECT amount_refunded, status FROM orders WHERE id = ?", arguments: [order.id])
-            let inserted = try String.fetchOne(
-                db,
-                sql: """
-                    INSERT INTO refunds (id, order_id, line_id, amount, provider_refund_id, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING RETURNING id
-                    """,
-                arguments: [RandomToken.make(prefix: "ref_"), order.id, line.id, amount, refundID, now])
-            guard inserted != nil, let before else { return 0 }
-            try db.execute(
-                sql: """
-                    UPDATE orders SET amount_refunded = MAX(amount_refunded, (SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE order_id = ?))
-                    WHERE id = ?
-                    """,
-                arguments: [order.id, order.id])
-            try OrderStore.refreshStatus(db, order: order.id)
-            let (granted, revoked) = try ledger.sync(db, email: order.email, now: now)
-            try effects.announce(granted: granted, revoked: revoked, email: order.email, db: db, now: now)
-            guard let updated = try OrderStore.load(db, id: order.id) else { return 0 }
-            let increase = updated.amountRefunded - (before[0] as Int64)
-            if increase > 0 || updated.status.rawValue != (before[1] as String) {
-                try OutgoingEvents.enqueue(db, type: "order.refunded", data: DeliveryEffects.orderData(updated), now: now)
+        let increase = try await shop.storage.write { tx -> Int64 in
+            guard let before = try tx.orders.find(order.id),
+                  try tx.refunds.record(providerRefundID: refundID, order: order.id, line: line.id, amount: amount, at: now)
+            else { return 0 }
+            try tx.orders.raiseAmountRefundedToRefunds(order: order.id)
+            try tx.orders.refreshStatus(order.id)
+            let (granted, revoked) = try ledger.sync(tx, email: order.email, now: now)
+            try effects.announce(granted: granted, revoked: revoked, email: order.email, tx: tx, now: now)
+            guard let updated = try tx.orders.find(order.id) else { return 0 }
+            let increase = updated.amountRefunded - before.amountRefunded
+            if increase > 0 || updated.status != before.status {
+                try OutgoingEvents.enqueue(tx, type: "order.refunded", data: DeliveryEffects.orderData(updated), now: now)
             }
             return max(0, increase)
         }

@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Crypto
 import Foundation
-import GRDB
 import Hummingbird
 import Logging
 import NIOCore
@@ -30,7 +29,8 @@ public enum CheckoutApp {
             server: .http1(configuration: .init(
                 additionalChannelHandlers: [connections.handler()], idleTimeout: TimeAmount(configuration.idleTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "checkout"),
-            services: [shop.processor, shop.mail, shop.webhooks, WALCheckpointer(database: shop.database)],
+            // The storage's services first: they stop last, after the workers that use the database.
+            services: shop.storage.services + [shop.processor, shop.mail, shop.webhooks],
             onServerRunning: { channel in shop.address.serverStarted(port: channel.localAddress?.port) },
             logger: logger)
         return (application, CheckoutControl(shop: shop))
@@ -48,12 +48,7 @@ public enum CheckoutApp {
         // takes a few milliseconds, and start-up time is time a restarted service is not answering.
         async let loadedCatalog = Self.loadCatalog(text: paths.text, database: paths.database)
         async let loadedTemplates = EmailTemplates.load(siteFolder: configuration.siteFolder)
-        let database: CheckoutDatabase
-        do {
-            database = try CheckoutDatabase(path: configuration.databasePath)
-        } catch {
-            throw StartupError(description: "cannot open the database \(configuration.databasePath): \(error)")
-        }
+        let storage = try await configuration.storageLocation.open(logger: logger)
         let catalog = try await loadedCatalog
         let address = ServiceAddress(configuration: configuration, site: site)
         let provider: PaymentProvider
@@ -67,7 +62,7 @@ public enum CheckoutApp {
             provider = .stripe(StripeClient(apiBase: configuration.stripeAPIBase, secretKey: key, client: .shared, logger: logger))
         }
         var secret = configuration.downloadSecret ?? ""
-        if secret.isEmpty { secret = try await SecretStore.secret(named: "download-link-key", in: SQLiteSettings(database: database)) }
+        if secret.isEmpty { secret = try await SecretStore.secret(named: "download-link-key", in: storage) }
         let mailSender: any MailSender
         if let url = configuration.smtpURL, !url.isEmpty {
             do {
@@ -80,7 +75,7 @@ public enum CheckoutApp {
         }
         let filesFolder = URL(fileURLWithPath: configuration.siteFolder + "/" + site.filesFolder).resolvingSymlinksInPath().path
         let shop = Shop(
-            address: address, database: database, catalog: CatalogIndex(catalog.catalog), provider: provider, metrics: CheckoutMetrics(),
+            address: address, storage: storage, catalog: CatalogIndex(catalog.catalog), provider: provider, metrics: CheckoutMetrics(),
             logger: logger, templates: try await loadedTemplates,
             downloadSecret: SymmetricKey(data: Data(secret.utf8)), filesFolder: (filesFolder as NSString).standardizingPath,
             mailSender: mailSender)

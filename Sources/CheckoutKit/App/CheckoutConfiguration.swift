@@ -8,7 +8,11 @@ public struct CheckoutConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// 0 picks a free port (tests).
     public var port = 8080
+    /// The SQLite file (`--db`), used unless `databaseURL` is set.
     public var databasePath = "var/checkout.sqlite"
+    /// A PostgreSQL server (`postgres://user:password@host:port/database`, `--database-url` or
+    /// `CHECKOUT_DATABASE_URL`); several instances may share it.
+    public var databaseURL: String?
     /// The site folder: its `site.yaml` and catalog.
     public var siteFolder = "."
     /// A built site to serve from the same origin (the local default).
@@ -59,6 +63,12 @@ public struct CheckoutConfiguration: Sendable {
     /// How long the server holding a remote file (a catalog file given as a URL) has to answer
     /// with its headers, connecting included, before the customer gets a 502.
     public var originTimeout: Duration = .seconds(30)
+
+    /// The database this configuration names: PostgreSQL when `databaseURL` is set, else the SQLite file.
+    public var storageLocation: StorageLocation {
+        if let url = databaseURL, !url.isEmpty { return .postgres(url: url) }
+        return .sqlite(path: databasePath)
+    }
 
     public init(webhookSecret: String) {
         self.webhookSecret = webhookSecret

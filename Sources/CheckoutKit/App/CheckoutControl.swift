@@ -17,8 +17,8 @@ public struct CheckoutControl: Sendable {
     /// What `email` may download now, as `item cause` lines, sorted.
     public func entitlements(of email: String) async throws -> [String] {
         let (ledger, now) = (shop.delivery.ledger, shop.clock.seconds)
-        return try await shop.database.read { db in
-            try ledger.current(db, email: email, now: now).sorted().map { "\($0.item) \($0.cause)" }
+        return try await shop.storage.read { tx in
+            try ledger.current(tx, email: email, now: now).sorted().map { "\($0.item) \($0.cause)" }
         }
     }
 }

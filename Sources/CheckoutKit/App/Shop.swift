@@ -8,7 +8,7 @@ import Synchronization
 final class Shop: Sendable {
     let configuration: CheckoutConfiguration
     let address: ServiceAddress
-    let database: CheckoutDatabase
+    let storage: any CheckoutStorage
     let carts: CartStore
     let orders: OrderStore
     let events: WebhookEventStore
@@ -30,27 +30,27 @@ final class Shop: Sendable {
     private let catalogHolder: CatalogHolder
 
     init(
-        address: ServiceAddress, database: CheckoutDatabase, catalog: CatalogIndex, provider: PaymentProvider,
+        address: ServiceAddress, storage: any CheckoutStorage, catalog: CatalogIndex, provider: PaymentProvider,
         metrics: CheckoutMetrics, logger: Logger, templates: EmailTemplates, downloadSecret: SymmetricKey, filesFolder: String,
         mailSender: any MailSender
     ) {
         let configuration = address.configuration
         self.configuration = configuration
         self.address = address
-        self.database = database
+        self.storage = storage
         let clock = configuration.clock
         self.clock = clock
         let holder = CatalogHolder(catalog)
         catalogHolder = holder
-        carts = CartStore(database: database, clock: clock) { before, after in
+        carts = CartStore(storage: storage, clock: clock) { before, after in
             do throws(PricingError) {
                 try CartPricing.checkChange(from: before?.lines, to: after.lines, index: holder.current, today: clock.today)
             } catch {
                 throw CheckoutError.pricing(error)
             }
         }
-        orders = OrderStore(database: database, clock: clock)
-        events = WebhookEventStore(database: database, clock: clock)
+        orders = OrderStore(storage: storage, clock: clock)
+        events = WebhookEventStore(storage: storage, clock: clock)
         self.provider = provider
         self.metrics = metrics
         self.logger = logger
@@ -61,19 +61,19 @@ final class Shop: Sendable {
             secret: downloadSecret, publicURL: { address.publicURL }, lifetime: configuration.linkLifetime, catalog: currentCatalog)
         let ledger = EntitlementLedger(catalog: currentCatalog, grace: configuration.gracePeriod)
         delivery = Delivery(ledger: ledger, links: links, limit: configuration.downloadLimit, filesFolder: filesFolder)
-        downloadCounts = SQLiteDownloadCounts(database: database, limit: configuration.downloadLimit)
+        downloadCounts = StoredDownloadCounts(storage: storage, limit: configuration.downloadLimit)
         effects = DeliveryEffects(
             ledger: ledger, links: links, templates: templates, shopName: address.site.title, siteURL: { address.siteURL },
             downloadLimit: configuration.downloadLimit, metrics: metrics)
         let from = configuration.mailFrom ?? "\(address.site.title) <noreply@\(URL(string: address.site.baseURL)?.host ?? "localhost")>"
         let mail = MailWorker(
-            database: database, sender: mailSender, from: from, clock: clock, logger: logger, metrics: metrics, holding: configuration.holdMail)
+            storage: storage, sender: mailSender, from: from, clock: clock, logger: logger, metrics: metrics, holding: configuration.holdMail)
         self.mail = mail
         let webhooks = WebhookDeliveryWorker(
-            database: database, clock: clock, logger: logger, metrics: metrics, timeout: configuration.webhookTimeout)
+            storage: storage, clock: clock, logger: logger, metrics: metrics, timeout: configuration.webhookTimeout)
         self.webhooks = webhooks
         processor = WebhookProcessor(
-            database: database,
+            storage: storage,
             subscriptions: SubscriptionEventApplier(planSlug: { sku in currentCatalog().catalog.plans.first { $0.sku == sku }?.slug }),
             effects: effects, clock: clock, logger: logger,
             processed: {

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import ShopCore
@@ -36,18 +35,12 @@ struct AccountController: Sendable {
         let (subject, text) = shop.templates.render(.magicLink, [
             "shop": .text(shop.shopName), "login_url": .text(url), "minutes": .int(Self.loginLifetime / 60),
         ])
-        try await shop.database.write { db in
+        let tokenHash = Self.hash(token)
+        try await shop.storage.write { tx in
             // Only known customers get an email; the answer is the same either way, so it reveals nothing.
-            let known = try Bool.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM orders WHERE email = ?1 AND paid_at IS NOT NULL)
-                    OR EXISTS (SELECT 1 FROM subscriptions WHERE email = ?1)
-                    OR EXISTS (SELECT 1 FROM leads WHERE email = ?1 AND confirmed_at IS NOT NULL)
-                """, arguments: [email]) ?? false
-            guard known else { return }
-            try db.execute(
-                sql: "INSERT INTO login_tokens (token_hash, email, expires_at) VALUES (?, ?, ?)",
-                arguments: [Self.hash(token), email, now + Self.loginLifetime])
-            try Outbox.enqueue(db, key: "login:\(Self.hash(token))", to: email, subject: subject, body: text, now: now)
+            guard try tx.accounts.isKnownCustomer(email) else { return }
+            try tx.accounts.addLoginToken(hash: tokenHash, email: email, expiresAt: now + Self.loginLifetime)
+            try tx.outbox.enqueue(key: "login:\(tokenHash)", to: email, subject: subject, body: text, now: now)
         }
         shop.mail.notify()
         if body.isForm { return .redirect(to: shop.siteURL + "/account/?login=sent", type: .found) }
@@ -59,16 +52,11 @@ struct AccountController: Sendable {
         let token = try context.parameters.require("token")
         let now = shop.clock.seconds
         let session = RandomToken.make(bytes: 32)
-        let email = try await shop.database.write { db -> String? in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT email FROM login_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at >= ?",
-                arguments: [Self.hash(token), now])
-            else { return nil }
-            try db.execute(sql: "UPDATE login_tokens SET used_at = ? WHERE token_hash = ?", arguments: [now, Self.hash(token)])
-            try db.execute(
-                sql: "INSERT INTO sessions (id_hash, email, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                arguments: [Self.hash(session), row[0] as String, now, now + Self.sessionLifetime])
-            return row[0]
+        let (tokenHash, sessionHash) = (Self.hash(token), Self.hash(session))
+        let email = try await shop.storage.write { tx -> String? in
+            guard let email = try tx.accounts.redeemLoginToken(hash: tokenHash, now: now) else { return nil }
+            try tx.accounts.addSession(hash: sessionHash, email: email, now: now, expiresAt: now + Self.sessionLifetime)
+            return email
         }
         guard email != nil else {
             return MessagePage.response(
@@ -86,15 +74,11 @@ struct AccountController: Sendable {
         let now = shop.clock.seconds
         let delivery = shop.delivery
         let catalog = shop.catalog
-        let (entitlements, orders, subscriptions) = try await shop.database.read { db in
+        let (entitlements, orders, subscriptions) = try await shop.storage.read { tx in
             (
-                try delivery.ledger.current(db, email: email, now: now).sorted(),
-                try String.fetchAll(db, sql: "SELECT id FROM orders WHERE email = ? AND paid_at IS NOT NULL ORDER BY created_at DESC", arguments: [email])
-                    .compactMap { try OrderStore.load(db, id: $0) },
-                try Row.fetchAll(
-                    db, sql: "SELECT id, plan, status, current_period_end, cancel_at_period_end FROM subscriptions WHERE email = ? ORDER BY created_at DESC",
-                    arguments: [email]
-                ).map { (id: $0[0] as String, plan: $0[1] as String, status: $0[2] as String, periodEnd: $0[3] as Int, cancelling: $0[4] as Bool) }
+                try delivery.ledger.current(tx, email: email, now: now).sorted(),
+                try tx.orders.paidIDs(email: email).compactMap { try tx.orders.find($0) },
+                try tx.subscriptions.all(email: email)
             )
         }
         var items: [[String: Any]] = []
@@ -119,11 +103,11 @@ struct AccountController: Sendable {
                 ]
             },
             "subscriptions": subscriptions.map { row -> [String: Any] in
-                let status = SubscriptionStatus(rawValue: row.status) ?? .incomplete
-                let fact = SubscriptionFact(id: row.id, plan: row.plan, status: status, currentPeriodEnd: row.periodEnd)
+                let status = row.status ?? .incomplete
+                let fact = SubscriptionFact(id: row.id, plan: row.plan, status: status, currentPeriodEnd: row.currentPeriodEnd)
                 return [
                     "id": row.id, "plan": row.plan, "plan_title": catalog.plansBySlug[row.plan]?.title ?? row.plan, "status": status.rawValue,
-                    "current_period_end": isoTime(row.periodEnd), "cancel_at_period_end": row.cancelling,
+                    "current_period_end": isoTime(row.currentPeriodEnd), "cancel_at_period_end": row.cancelAtPeriodEnd,
                     "access": EntitlementRules.grantsAccess(fact, now: now, grace: delivery.ledger.grace),
                 ]
             },
@@ -145,26 +129,20 @@ struct AccountController: Sendable {
     private func setCancel(_ cancel: Bool, request: Request, context: CheckoutRequestContext) async throws -> Response {
         let email = try await signedIn(request)
         let id = try context.parameters.require("subscription")
-        guard let row = try await shop.database.read({ db in
-            try Row.fetchOne(
-                db, sql: "SELECT provider_id, status, current_period_end, order_id, plan FROM subscriptions WHERE id = ? AND email = ?",
-                arguments: [id, email]
-            ).map { (provider: $0[0] as String? ?? id, status: $0[1] as String, periodEnd: $0[2] as Int, order: $0[3] as String?, plan: $0[4] as String) }
-        }) else { throw CheckoutError.invalid(field: "subscription", message: "no subscription \(Quoted(id)) on this account") }
-        try await shop.provider.setCancelAtPeriodEnd(CancelAtPeriodEnd(
-            providerID: row.provider, cancel: cancel, status: row.status, periodEnd: row.periodEnd, orderID: row.order ?? "", plan: row.plan))
-        let state = try await shop.database.read { db in
-            try Row.fetchOne(db, sql: "SELECT status, cancel_at_period_end FROM subscriptions WHERE id = ?", arguments: [id])
-                .map { (status: $0[0] as String, cancelling: $0[1] as Bool) }
+        guard let row = try await shop.storage.read({ tx in try tx.subscriptions.find(id) }), row.email == email else {
+            throw CheckoutError.invalid(field: "subscription", message: "no subscription \(Quoted(id)) on this account")
         }
-        return try jsonResponse(SubscriptionState(id: id, status: state?.status ?? "", cancelAtPeriodEnd: state?.cancelling ?? cancel))
+        try await shop.provider.setCancelAtPeriodEnd(CancelAtPeriodEnd(
+            providerID: row.providerID ?? id, cancel: cancel, status: row.status?.rawValue ?? "", periodEnd: row.currentPeriodEnd,
+            orderID: row.orderID ?? "", plan: row.plan))
+        let state = try await shop.storage.read { tx in try tx.subscriptions.find(id) }
+        return try jsonResponse(SubscriptionState(id: id, status: state?.status?.rawValue ?? "", cancelAtPeriodEnd: state?.cancelAtPeriodEnd ?? cancel))
     }
 
     @Sendable func logout(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         if let session = request.cookies[Self.cookie]?.value {
-            try await shop.database.write { db in
-                try db.execute(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [Self.hash(session)])
-            }
+            let hash = Self.hash(session)
+            try await shop.storage.write { tx in try tx.accounts.removeSession(hash: hash) }
         }
         var response = try jsonResponse(["status": "signed_out"])
         response.setCookie(cookie("", maxAge: 0))
@@ -175,10 +153,8 @@ struct AccountController: Sendable {
     func signedIn(_ request: Request) async throws -> String {
         let now = shop.clock.seconds
         guard let session = request.cookies[Self.cookie]?.value,
-              let email = try await shop.database.read({ db in
-                  try String.fetchOne(
-                      db, sql: "SELECT email FROM sessions WHERE id_hash = ? AND expires_at >= ?", arguments: [Self.hash(session), now])
-              })
+              case let hash = Self.hash(session),
+              let email = try await shop.storage.read({ tx in try tx.accounts.sessionEmail(hash: hash, now: now) })
         else { throw CheckoutError.notSignedIn }
         return email
     }

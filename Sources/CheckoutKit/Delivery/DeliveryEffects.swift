@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import ShopCore
 import SiteCore
 
@@ -14,36 +13,40 @@ struct DeliveryEffects: Sendable {
     let downloadLimit: Int
     let metrics: CheckoutMetrics
 
-    func apply(_ event: StripeEvent, orders: [OrderTransition], subscriptions: [SubscriptionChange], db: Database, now: Int) throws {
+    func apply(_ event: StripeEvent, orders: [OrderTransition], subscriptions: [SubscriptionChange], tx: StorageTransaction, now: Int) throws {
         for transition in orders {
-            guard let order = try OrderStore.load(db, id: transition.orderID) else { continue }
-            let (granted, revoked) = try ledger.sync(db, email: order.email, now: now)
-            try announce(granted: granted, revoked: revoked, email: order.email, db: db, now: now)
+            guard let order = try tx.orders.find(transition.orderID) else { continue }
+            let (granted, revoked) = try ledger.sync(tx, email: order.email, now: now)
+            try announce(granted: granted, revoked: revoked, email: order.email, tx: tx, now: now)
             if transition.from != .paid && transition.to == .paid {
-                metrics.ordersPaid.increment()
-                metrics.revenue(order.total, currency: order.currency)
-                try OutgoingEvents.enqueue(db, type: "order.paid", data: Self.orderData(order), now: now)
-                try sendReceipt(order, db: db, now: now)
+                let metrics = self.metrics
+                tx.afterCommit {
+                    metrics.ordersPaid.increment()
+                    metrics.revenue(order.total, currency: order.currency)
+                }
+                try OutgoingEvents.enqueue(tx, type: "order.paid", data: Self.orderData(order), now: now)
+                try sendReceipt(order, tx: tx, now: now)
             }
-            if transition.refundedIncrease > 0 { metrics.refunded(transition.refundedIncrease, currency: order.currency) }
+            if transition.refundedIncrease > 0 {
+                let (metrics, increase) = (self.metrics, transition.refundedIncrease)
+                tx.afterCommit { metrics.refunded(increase, currency: order.currency) }
+            }
             // Announced when money moved or the status changed: a line's refund event alone (Stripe's
             // `refund.created`, ahead of `charge.refunded`) revokes access but is not a second announcement.
             if transition.refundedIncrease > 0 || [.refunded, .partiallyRefunded].contains(transition.to) && transition.from != transition.to {
-                try OutgoingEvents.enqueue(db, type: "order.refunded", data: Self.orderData(order), now: now)
+                try OutgoingEvents.enqueue(tx, type: "order.refunded", data: Self.orderData(order), now: now)
             }
         }
         for change in subscriptions {
-            let (granted, revoked) = try ledger.sync(db, email: change.email, now: now)
-            try announce(granted: granted, revoked: revoked, email: change.email, db: db, now: now)
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT status, current_period_end, cancel_at_period_end FROM subscriptions WHERE id = ?", arguments: [change.id])
-            else { continue }
-            let periodEnd: Int = row[1]
+            let (granted, revoked) = try ledger.sync(tx, email: change.email, now: now)
+            try announce(granted: granted, revoked: revoked, email: change.email, tx: tx, now: now)
+            guard let subscription = try tx.subscriptions.find(change.id) else { continue }
+            let periodEnd = subscription.currentPeriodEnd
             try OutgoingEvents.enqueue(
-                db, type: "subscription.updated",
+                tx, type: "subscription.updated",
                 data: [
-                    "id": change.id, "email": change.email, "plan": change.plan, "status": row[0] as String,
-                    "current_period_end": periodEnd, "cancel_at_period_end": row[2] as Bool,
+                    "id": change.id, "email": change.email, "plan": change.plan, "status": (subscription.status ?? .incomplete).rawValue,
+                    "current_period_end": periodEnd, "cancel_at_period_end": subscription.cancelAtPeriodEnd,
                 ], now: now)
             if change.to == .pastDue && change.from != .pastDue {
                 let until = Date(timeIntervalSince1970: TimeInterval(periodEnd) + TimeInterval(ledger.grace)).formatted(date: .long, time: .omitted)
@@ -52,27 +55,27 @@ struct DeliveryEffects: Sendable {
                     "shop": .text(shopName), "plan": .text(planTitle), "access_until": .text(until),
                     "account_url": .text(siteURL() + "/account/"),
                 ])
-                try Outbox.enqueue(db, key: "payment-failed:\(change.id):\(periodEnd)", to: change.email, subject: subject, body: body, now: now)
+                try tx.outbox.enqueue(key: "payment-failed:\(change.id):\(periodEnd)", to: change.email, subject: subject, body: body, now: now)
             }
         }
     }
 
     /// `entitlement.granted` / `entitlement.revoked` for each change.
-    func announce(granted: [Entitlement], revoked: [Entitlement], email: String, db: Database, now: Int) throws {
+    func announce(granted: [Entitlement], revoked: [Entitlement], email: String, tx: StorageTransaction, now: Int) throws {
         for (type, entitlements) in [("entitlement.granted", granted), ("entitlement.revoked", revoked)] {
             for entitlement in entitlements {
                 try OutgoingEvents.enqueue(
-                    db, type: type, data: ["email": email, "item": entitlement.item, "cause": entitlement.cause], now: now)
+                    tx, type: type, data: ["email": email, "item": entitlement.item, "cause": entitlement.cause], now: now)
             }
         }
     }
 
     /// The receipt: lines, totals and a download link per file of everything the order grants.
-    func sendReceipt(_ order: StoredOrder, db: Database, now: Int) throws {
+    func sendReceipt(_ order: StoredOrder, tx: StorageTransaction, now: Int) throws {
         let catalog = ledger.catalog()
         let currency = order.currency
         let money = { (amount: Int64) in MoneyFormat.format(amount, currency: currency) }
-        let granted = try ledger.current(db, email: order.email, now: now).filter { $0.cause.hasPrefix("order:\(order.id):") }.sorted()
+        let granted = try ledger.current(tx, email: order.email, now: now).filter { $0.cause.hasPrefix("order:\(order.id):") }.sorted()
         let downloads: [TemplateValue] = order.kind == "purchase" ? granted.map { entitlement in
             let title = entitlement.productSKU.flatMap { catalog.productsBySKU[$0]?.title } ?? entitlement.item
             return [
@@ -90,7 +93,7 @@ struct DeliveryEffects: Sendable {
             "total": .text(money(order.total)), "downloads": .list(downloads), "has_downloads": .bool(!downloads.isEmpty),
             "link_hours": .int(links.lifetime / 3600), "download_limit": .int(downloadLimit), "account_url": .text(siteURL() + "/account/"),
         ])
-        try Outbox.enqueue(db, key: "receipt:\(order.id)", to: order.email, subject: subject, body: body, now: now)
+        try tx.outbox.enqueue(key: "receipt:\(order.id)", to: order.email, subject: subject, body: body, now: now)
     }
 
     static func orderData(_ order: StoredOrder) -> [String: Any] {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import ShopCore
@@ -32,8 +31,8 @@ struct DownloadController: Sendable {
                 message: "The link may have been cut short or changed. Sign in to your account for a working link.", link: newLink)
         }
         let ledger = delivery.ledger
-        let entitled = try await shop.database.read { db in
-            try ledger.current(db, email: link.email, now: now).contains(link.entitlement)
+        let entitled = try await shop.storage.read { tx in
+            try ledger.current(tx, email: link.email, now: now).contains(link.entitlement)
         }
         guard entitled, let file = LinkedFile.resolve(link.file, among: EntitlementRules.files(of: link.entitlement.item, catalog: shop.catalog))
         else {

@@ -3,7 +3,7 @@
 /// A whole download (a plain GET, or a range covering the whole file) counts as one of the `limit`
 /// downloads. Every byte sent counts against a budget of `limit + 1` times the file's size, so
 /// resuming an interrupted download is free, but ranges cannot fetch the file without limit.
-/// A storage seam (issue 11): the SQL is in `Storage/SQLite/SQLiteDownloadCounts`.
+/// Kept in the storage by `StoredDownloadCounts`.
 protocol DownloadCounts: Sendable {
     /// Whole downloads allowed per file per entitlement.
     var limit: Int { get }

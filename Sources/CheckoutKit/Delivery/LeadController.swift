@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import ShopCore
 
@@ -41,24 +40,15 @@ struct LeadController: Sendable {
         let confirmBase = shop.address.publicURL + "/leads/confirm/"
         let templates = shop.templates
         let shopName = shop.shopName
-        try await shop.database.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO leads (id, email, magnet, token, created_at, last_sent_at) VALUES (?, ?, ?, ?, ?, 0)
-                    ON CONFLICT DO NOTHING
-                    """,
-                arguments: [RandomToken.make(prefix: "lead_"), email, magnet.slug, RandomToken.make(bytes: 24), now])
-            guard let lead = try Row.fetchOne(
-                db, sql: "SELECT id, token, last_sent_at FROM leads WHERE email = ? AND magnet = ?", arguments: [email, magnet.slug])
-            else { return }
-            let lastSent: Int = lead[2]
+        try await shop.storage.write { tx in
+            guard let lead = try tx.leads.findOrAdd(email: email, magnet: magnet.slug, now: now) else { return }
             // The same address twice is one lead; the confirmation goes again at most every ten minutes.
-            guard now - lastSent >= 600 else { return }
+            guard now - lead.lastSentAt >= 600 else { return }
             let (subject, text) = templates.render(.leadConfirmation, [
-                "shop": .text(shopName), "magnet": .text(magnet.title), "confirm_url": .text(confirmBase + (lead[1] as String)),
+                "shop": .text(shopName), "magnet": .text(magnet.title), "confirm_url": .text(confirmBase + lead.token),
             ])
-            try Outbox.enqueue(db, key: "lead:\(lead[0] as String):\(now)", to: email, subject: subject, body: text, now: now)
-            try db.execute(sql: "UPDATE leads SET last_sent_at = ? WHERE id = ?", arguments: [now, lead[0] as String])
+            try tx.outbox.enqueue(key: "lead:\(lead.id):\(now)", to: email, subject: subject, body: text, now: now)
+            try tx.leads.markSent(lead.id, at: now)
         }
         shop.mail.notify()
         if body.isForm {
@@ -73,17 +63,15 @@ struct LeadController: Sendable {
         let now = shop.clock.seconds
         let delivery = shop.delivery
         let effects = shop.effects
-        let found = try await shop.database.write { db -> (email: String, magnet: String, id: String)? in
-            guard let lead = try Row.fetchOne(db, sql: "SELECT id, email, magnet, confirmed_at FROM leads WHERE token = ?", arguments: [token])
-            else { return nil }
-            let id: String = lead[0], email: String = lead[1], magnet: String = lead[2]
-            if (lead[3] as Int?) == nil {
-                try db.execute(sql: "UPDATE leads SET confirmed_at = ? WHERE id = ?", arguments: [now, id])
-                let (granted, revoked) = try delivery.ledger.sync(db, email: email, now: now)
-                try effects.announce(granted: granted, revoked: revoked, email: email, db: db, now: now)
-                try OutgoingEvents.enqueue(db, type: "lead.confirmed", data: ["id": id, "email": email, "magnet": magnet], now: now)
+        let found = try await shop.storage.write { tx -> (email: String, magnet: String, id: String)? in
+            guard let lead = try tx.leads.find(token: token) else { return nil }
+            // Confirmed once, even when the link is followed twice at once.
+            if try tx.leads.confirm(lead.id, at: now) {
+                let (granted, revoked) = try delivery.ledger.sync(tx, email: lead.email, now: now)
+                try effects.announce(granted: granted, revoked: revoked, email: lead.email, tx: tx, now: now)
+                try OutgoingEvents.enqueue(tx, type: "lead.confirmed", data: ["id": lead.id, "email": lead.email, "magnet": lead.magnet], now: now)
             }
-            return (email, magnet, id)
+            return (lead.email, lead.magnet, lead.id)
         }
         guard let found else {
             return MessagePage.response(

@@ -1,11 +1,10 @@
 import Foundation
-import GRDB
 import Logging
 import ServiceLifecycle
 
 /// Sends the outbox, oldest first, retrying failures with backoff. Runs beside the HTTP server.
 actor MailWorker: Service {
-    let database: CheckoutDatabase
+    let storage: any CheckoutStorage
     let sender: any MailSender
     let from: String
     let clock: CheckoutClock
@@ -18,8 +17,8 @@ actor MailWorker: Service {
     private var lastDrain: Task<Int, Never>?
     private let wakeUps = WorkerWakeUps()
 
-    init(database: CheckoutDatabase, sender: any MailSender, from: String, clock: CheckoutClock, logger: Logger, metrics: CheckoutMetrics, holding: Bool) {
-        self.database = database
+    init(storage: any CheckoutStorage, sender: any MailSender, from: String, clock: CheckoutClock, logger: Logger, metrics: CheckoutMetrics, holding: Bool) {
+        self.storage = storage
         self.sender = sender
         self.from = from
         self.clock = clock
@@ -57,23 +56,15 @@ actor MailWorker: Service {
         var sent = 0
         let now = clock.seconds
         let from = self.from
-        guard let due = try? await database.read({ db in
-            try Row.fetchAll(
-                db, sql: """
-                    SELECT id, recipient, subject, body, created_at FROM outbox
-                    WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, id LIMIT 200
-                    """,
-                arguments: [now]
-            ).map { OutgoingMail(id: $0[0], from: from, to: $0[1], subject: $0[2], body: $0[3], created: $0[4]) }
+        guard let due = try? await storage.read({ tx in
+            try tx.outbox.due(now: now, limit: 200).map { OutgoingMail(id: $0.id, from: from, to: $0.to, subject: $0.subject, body: $0.body, created: $0.created) }
         }) else { return 0 }
         for mail in due {
             // On SIGTERM the rest waits in the outbox for the next start instead of holding up the exit.
             guard !Task.isShuttingDownGracefully, !Task.isCancelled else { break }
             do {
                 try await sender.send(mail)
-                try await database.write { db in
-                    try db.execute(sql: "UPDATE outbox SET sent_at = ?, last_error = NULL WHERE id = ?", arguments: [now, mail.id])
-                }
+                try await storage.write { tx in try tx.outbox.markSent(mail.id, at: now) }
                 sent += 1
                 logger.info("email sent", metadata: ["email": "\(mail.id)"])
             } catch {
@@ -84,11 +75,10 @@ actor MailWorker: Service {
                 logger.error(
                     permanent ? "email failed for good" : "email not sent, will retry",
                     metadata: ["email": "\(mail.id)", "error": "\(error)"])
-                try? await database.write { db in
-                    let attempts = (try Int.fetchOne(db, sql: "SELECT attempts FROM outbox WHERE id = ?", arguments: [mail.id]) ?? 0) + 1
-                    try db.execute(
-                        sql: "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, failed_at = ? WHERE id = ?",
-                        arguments: [attempts, now + min(3600, 30 << min(attempts, 7)), String(describing: error), permanent ? now : nil, mail.id])
+                let description = String(describing: error)
+                try? await storage.write { tx in
+                    try tx.outbox.recordFailure(
+                        mail.id, error: description, retryAt: { now + min(3600, 30 << min($0, 7)) }, permanent: permanent, now: now)
                 }
             }
         }

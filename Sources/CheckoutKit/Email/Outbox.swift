@@ -1,22 +1,5 @@
 import Foundation
-import GRDB
 import ShopCore
-
-/// Emails waiting to be sent, written in the same transaction as whatever caused them, so a crash can
-/// neither lose an email nor (with its unique key) queue it twice.
-enum Outbox {
-    /// Queues an email once per `dedupeKey` (e.g. `receipt:ORDER`); returns whether it was new.
-    @discardableResult
-    static func enqueue(_ db: Database, key dedupeKey: String, to recipient: String, subject: String, body: String, now: Int) throws -> Bool {
-        try String.fetchOne(
-            db,
-            sql: """
-                INSERT INTO outbox (id, dedupe_key, recipient, subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO NOTHING RETURNING id
-                """,
-            arguments: [RandomToken.makeOrdered(prefix: "mail_"), dedupeKey, recipient, subject, body, now]) != nil
-    }
-}
 
 /// An email ready to hand to a sender.
 struct OutgoingMail: Sendable, Equatable {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import NIOCore
 import ShopCore
@@ -32,7 +31,7 @@ struct OperationsController: Sendable {
     }
 
     @Sendable func ready(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        let database = await shop.database.isReady()
+        let database = await shop.storage.isReady()
         let products = shop.catalog.catalog.products.count
         let ready = database && products > 0
         var response = try jsonResponse(
@@ -58,11 +57,7 @@ struct OperationsController: Sendable {
         }
         let now = shop.clock.seconds
         let grace = shop.configuration.gracePeriod
-        let subscriptions = try await shop.database.read { db in
-            try Row.fetchAll(db, sql: "SELECT plan, status, current_period_end FROM subscriptions").map {
-                SubscriptionFact(id: "", plan: $0[0], status: SubscriptionStatus(rawValue: $0[1]) ?? .incomplete, currentPeriodEnd: $0[2])
-            }
-        }
+        let subscriptions = try await shop.storage.read { tx in try tx.subscriptions.allFacts() }
         let catalog = shop.catalog
         var active: [String: Int] = [:]
         var monthly: Int64 = 0

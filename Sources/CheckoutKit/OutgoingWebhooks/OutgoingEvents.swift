@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import Logging
 import ShopCore
 
 /// Events this service sends to operators' endpoints.
@@ -9,24 +9,15 @@ public enum OutgoingEvents {
     ]
 
     /// Queues an event for every endpoint subscribed to `type`, in the transaction that caused it.
-    static func enqueue(_ db: Database, type: String, data: [String: Any], now: Int) throws {
-        let endpoints = try Row.fetchAll(db, sql: "SELECT id, events FROM webhook_endpoints")
-            .filter { row in
-                let events: String = row[1]
-                return events == "*" || events.split(separator: ",").contains { $0 == type }
-            }
+    static func enqueue(_ tx: StorageTransaction, type: String, data: [String: Any], now: Int) throws {
+        let endpoints = try tx.webhooks.endpointIDs(subscribedTo: type)
         guard !endpoints.isEmpty else { return }
         let id = RandomToken.makeOrdered(prefix: "evt_")
         let payload = try JSONSerialization.data(
             withJSONObject: ["id": id, "object": "event", "type": type, "created": now, "data": data] as [String: Any],
             options: [.sortedKeys, .withoutEscapingSlashes])
         for endpoint in endpoints {
-            try db.execute(
-                sql: """
-                    INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload, status, next_attempt_at, created_at)
-                    VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
-                    """,
-                arguments: [RandomToken.makeOrdered(prefix: "whd_"), endpoint[0] as String, id, type, payload, now, now])
+            try tx.webhooks.addDelivery(endpoint: endpoint, eventID: id, type: type, payload: payload, now: now)
         }
     }
 }
@@ -56,16 +47,19 @@ public struct WebhookDelivery: Sendable, Equatable {
 
 /// The operator's view of outgoing webhooks: what `checkout webhooks …` runs against the database.
 public struct WebhookEndpoints: Sendable {
-    let database: CheckoutDatabase
+    let storage: any CheckoutStorage
     let clock: CheckoutClock
 
-    public init(databasePath: String, clock: CheckoutClock = .system) throws {
-        database = try CheckoutDatabase(path: databasePath)
+    /// Opens the database at `location` (applying pending migrations); throws `StartupError` naming it.
+    public init(_ location: StorageLocation, clock: CheckoutClock = .system) async throws {
+        var logger = Logger(label: "checkout.webhooks")
+        logger.logLevel = .warning
+        storage = try await location.open(logger: logger)
         self.clock = clock
     }
 
-    init(database: CheckoutDatabase, clock: CheckoutClock) {
-        self.database = database
+    init(storage: any CheckoutStorage, clock: CheckoutClock) {
+        self.storage = storage
         self.clock = clock
     }
 
@@ -82,50 +76,30 @@ public struct WebhookEndpoints: Sendable {
         let endpoint = WebhookEndpoint(
             id: RandomToken.make(bytes: 9, prefix: "we_"), url: url, events: events, secret: RandomToken.make(bytes: 24, prefix: "whsec_"),
             createdAt: clock.seconds)
-        try await database.write { db in
-            try db.execute(
-                sql: "INSERT INTO webhook_endpoints (id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [endpoint.id, endpoint.url, endpoint.events.joined(separator: ","), endpoint.secret, endpoint.createdAt])
-        }
+        try await storage.write { tx in try tx.webhooks.add(endpoint) }
         return endpoint
     }
 
     public func list() async throws -> [WebhookEndpoint] {
-        try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, url, events, secret, created_at FROM webhook_endpoints ORDER BY created_at, id").map {
-                let events: String = $0[2]
-                return WebhookEndpoint(id: $0[0], url: $0[1], events: events.split(separator: ",").map(String.init), secret: $0[3], createdAt: $0[4])
-            }
-        }
+        try await storage.read { tx in try tx.webhooks.endpoints() }
     }
 
     /// Removes an endpoint and its delivery log; throws when there is no such endpoint.
     public func remove(id: String) async throws {
-        try await database.write { db in
-            let removed = try String.fetchOne(db, sql: "DELETE FROM webhook_endpoints WHERE id = ? RETURNING id", arguments: [id])
-            guard removed != nil else { throw CheckoutError.invalid(field: "id", message: "no webhook endpoint \(Quoted(id))") }
+        try await storage.write { tx in
+            guard try tx.webhooks.remove(endpoint: id) else {
+                throw CheckoutError.invalid(field: "id", message: "no webhook endpoint \(Quoted(id))")
+            }
         }
     }
 
     /// The delivery log, newest first.
     public func deliveries(endpoint: String? = nil, limit: Int = 50) async throws -> [WebhookDelivery] {
-        try await database.read { db in
-            var sql = """
-                SELECT id, endpoint_id, event_id, event_type, status, attempts, last_status, last_error, created_at, delivered_at
-                FROM webhook_deliveries
-                """
-            var arguments: StatementArguments = []
-            if let endpoint {
-                sql += " WHERE endpoint_id = ?"
-                arguments += [endpoint]
-            }
-            sql += " ORDER BY created_at DESC, id LIMIT ?"
-            arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
-                WebhookDelivery(
-                    id: $0[0], endpointID: $0[1], eventID: $0[2], eventType: $0[3], status: $0[4], attempts: $0[5], lastStatus: $0[6],
-                    lastError: $0[7], createdAt: $0[8], deliveredAt: $0[9])
-            }
-        }
+        try await storage.read { tx in try tx.webhooks.deliveries(endpoint: endpoint, limit: limit) }
+    }
+
+    /// Closes the database connections (PostgreSQL); SQLite closes with the process.
+    public func close() async {
+        await storage.close()
     }
 }

@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import Foundation
-import GRDB
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -11,7 +10,7 @@ import ShopCore
 /// exponential backoff for up to three days, and keeping a log of every attempt's outcome.
 actor WebhookDeliveryWorker: Service {
     static let giveUpAfter = 3 * 24 * 3600
-    let database: CheckoutDatabase
+    let storage: any CheckoutStorage
     let clock: CheckoutClock
     let logger: Logger
     let metrics: CheckoutMetrics
@@ -25,10 +24,10 @@ actor WebhookDeliveryWorker: Service {
     let timeout: Duration
 
     init(
-        database: CheckoutDatabase, clock: CheckoutClock, logger: Logger, metrics: CheckoutMetrics, timeout: Duration = .seconds(10),
+        storage: any CheckoutStorage, clock: CheckoutClock, logger: Logger, metrics: CheckoutMetrics, timeout: Duration = .seconds(10),
         client: HTTPClient = .shared
     ) {
-        self.database = database
+        self.storage = storage
         self.timeout = timeout
         self.clock = clock
         self.logger = logger
@@ -55,29 +54,14 @@ actor WebhookDeliveryWorker: Service {
     }
 
     /// A delivery to attempt.
-    private struct Due: Sendable {
-        let id: String
-        let payload: Data
-        let attempts: Int
-        let created: Int
-        let endpoint: String
-        let url: String
-        let secret: String
-    }
+    private typealias Due = WebhookRecords.Due
 
     /// Endpoints worked on at once; each endpoint's deliveries go one after another, in order.
     static let parallelEndpoints = 8
 
     private func deliverDue() async -> Int {
         let now = clock.seconds
-        guard let due = try? await database.read({ db in
-            try Row.fetchAll(db, sql: """
-                SELECT d.id, d.payload, d.attempts, d.created_at, d.endpoint_id, e.url, e.secret
-                FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-                WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.created_at, d.id LIMIT 100
-                """, arguments: [now]
-            ).map { Due(id: $0[0], payload: $0[1], attempts: ($0[2] as Int) + 1, created: $0[3], endpoint: $0[4], url: $0[5], secret: $0[6]) }
-        }) else { return 0 }
+        guard let due = try? await storage.read({ tx in try tx.webhooks.due(now: now, limit: 100) }) else { return 0 }
         // A slow or dead endpoint holds up only its own deliveries.
         var lanes: [String: [Due]] = [:]
         var order: [String] = []
@@ -106,9 +90,7 @@ actor WebhookDeliveryWorker: Service {
         for delivery in lane {
             guard !Task.isShuttingDownGracefully, !Task.isCancelled else { break }
             // Removed since it was read (`checkout webhooks remove`, or delivered by another pass)?
-            let pending = (try? await database.read { db in
-                try Bool.fetchOne(db, sql: "SELECT status = 'pending' FROM webhook_deliveries WHERE id = ?", arguments: [delivery.id])
-            }) ?? nil
+            let pending = try? await storage.read { tx in try tx.webhooks.isPending(delivery.id) }
             guard pending == true else { continue }
             if await attempt(delivery, now: now) { delivered += 1 }
         }
@@ -139,16 +121,10 @@ actor WebhookDeliveryWorker: Service {
             finalStatus = now - delivery.created >= Self.giveUpAfter ? "failed" : "pending"
             logger.warning("webhook delivery failed", metadata: ["delivery": "\(delivery.id)", "url": "\(delivery.url)", "error": "\(failure ?? "")"])
         }
-        let next = now + min(6 * 3600, 30 << min(delivery.attempts - 1, 10))
-        let (lastStatus, lastError, attempts, id) = (status, failure, delivery.attempts, delivery.id)
-        try? await database.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status = ?, last_error = ?, next_attempt_at = ?,
-                           delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
-                    WHERE id = ?
-                    """,
-                arguments: [finalStatus, attempts, lastStatus, lastError, next, finalStatus, now, id])
+        let next = now + min(6 * 3600, 30 << min(delivery.attempts, 10))
+        let (lastStatus, lastError, attempts, id) = (status, failure, delivery.attempts + 1, delivery.id)
+        try? await storage.write { tx in
+            try tx.webhooks.recordAttempt(id, status: finalStatus, attempts: attempts, httpStatus: lastStatus, error: lastError, nextAttempt: next, now: now)
         }
         return failure == nil
     }

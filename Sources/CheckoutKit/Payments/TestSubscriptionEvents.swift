@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import ShopCore
 
 /// The events Stripe sends over a subscription's life, as the test provider plays them out:
@@ -55,15 +54,11 @@ struct TestSubscriptionEvents: Sendable {
     /// The membership's status as this service has it, nil before its first event.
     func status(of order: StoredOrder) async throws -> SubscriptionStatus? {
         let id = Self.subscriptionID(for: order)
-        return try await shop.database.read { db in
-            try String.fetchOne(db, sql: "SELECT status FROM subscriptions WHERE provider_id = ?", arguments: [id]).flatMap(SubscriptionStatus.init)
-        }
+        return try await shop.storage.read { tx in try tx.subscriptions.find(providerID: id)?.status }
     }
 
     private func currentPeriodEnd(_ id: String) async throws -> Int {
-        try await shop.database.read { db in
-            try Int.fetchOne(db, sql: "SELECT current_period_end FROM subscriptions WHERE provider_id = ?", arguments: [id]) ?? 0
-        }
+        try await shop.storage.read { tx in try tx.subscriptions.find(providerID: id)?.currentPeriodEnd ?? 0 }
     }
 
     private func subscription(_ id: String, _ order: StoredOrder, status: String, periodEnd: Int) -> [String: Any] {

@@ -1,12 +1,11 @@
 import Foundation
-import GRDB
 import Logging
 import ServiceLifecycle
 
 /// Processes stored payment events, oldest first, each in its own transaction; a failing event is
 /// retried with backoff and does not hold up the rest. Runs as a service beside the HTTP server.
 actor WebhookProcessor: Service {
-    let database: CheckoutDatabase
+    let storage: any CheckoutStorage
     let events: WebhookEventStore
     let payments = PaymentEventApplier()
     let subscriptions: SubscriptionEventApplier
@@ -19,11 +18,11 @@ actor WebhookProcessor: Service {
     private let wakeUps = WorkerWakeUps()
 
     init(
-        database: CheckoutDatabase, subscriptions: SubscriptionEventApplier, effects: DeliveryEffects, clock: CheckoutClock,
+        storage: any CheckoutStorage, subscriptions: SubscriptionEventApplier, effects: DeliveryEffects, clock: CheckoutClock,
         logger: Logger, processed: @escaping @Sendable () -> Void
     ) {
-        self.database = database
-        self.events = WebhookEventStore(database: database, clock: clock)
+        self.storage = storage
+        self.events = WebhookEventStore(storage: storage, clock: clock)
         self.subscriptions = subscriptions
         self.effects = effects
         self.processed = processed
@@ -57,17 +56,16 @@ actor WebhookProcessor: Service {
     /// the retries take it from there. Returns false for an event id seen before (a repeat delivery).
     nonisolated func ingest(_ event: StripeEvent, payload: Data) async throws -> Bool {
         let now = clock.seconds
-        let outcome = try await database.write { [self] db -> IngestOutcome in
-            let stored = try String.fetchOne(db.cachedStatement(
-                sql: "INSERT INTO webhook_events (id, type, created, payload, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id"
-            ), arguments: [event.id, event.type, event.created, payload, now])
-            guard stored != nil else { return .duplicate }
+        let outcome = try await storage.write { [self] tx -> IngestOutcome in
+            guard try tx.events.store(id: event.id, type: event.type, created: event.created, payload: payload, now: now) else {
+                return .duplicate
+            }
             do {
-                try db.inSavepoint {
-                    try apply(event, db: db, now: now)
-                    return .commit
-                }
+                try tx.savepoint { try apply(event, tx: tx, now: now) }
                 return .processed
+            } catch let conflict as StorageConflict {
+                // Lost a race with another transaction: the whole ingest runs again.
+                throw conflict
             } catch {
                 return .stored(failure: error)
             }
@@ -86,23 +84,20 @@ actor WebhookProcessor: Service {
     }
 
     /// Applies an event's effects and marks it processed, inside the caller's transaction.
-    private nonisolated func apply(_ event: StripeEvent, db: Database, now: Int) throws {
-        let orders = try payments.apply(event, in: db)
-        let changes = try subscriptions.apply(event, in: db)
-        try effects.apply(event, orders: orders, subscriptions: changes, db: db, now: now)
-        try db.cachedStatement(sql: "UPDATE webhook_events SET processed_at = ?, last_error = NULL WHERE id = ?")
-            .execute(arguments: [now, event.id])
+    private nonisolated func apply(_ event: StripeEvent, tx: StorageTransaction, now: Int) throws {
+        let orders = try payments.apply(event, in: tx)
+        let changes = try subscriptions.apply(event, in: tx)
+        try effects.apply(event, orders: orders, subscriptions: changes, tx: tx, now: now)
+        try tx.events.markProcessed(event.id, at: now)
     }
 
     /// Processes one event; returns whether it is now done.
     private func process(_ id: String) async -> Bool {
         let now = clock.seconds
         do {
-            try await database.write { [self] db in
-                guard let payload = try Data.fetchOne(
-                    db, sql: "SELECT payload FROM webhook_events WHERE id = ? AND processed_at IS NULL", arguments: [id])
-                else { return }
-                try apply(try StripeEvent.decode(payload), db: db, now: now)
+            try await storage.write { [self] tx in
+                guard let payload = try tx.events.unprocessedPayload(id) else { return }
+                try apply(try StripeEvent.decode(payload), tx: tx, now: now)
             }
             processed()
             return true
@@ -121,23 +116,18 @@ actor WebhookProcessor: Service {
         }
         let unlinked = error is UnlinkedSubscription
         let description = String(describing: error)
-        try? await database.write { db in
-            let row = try Row.fetchOne(db, sql: "SELECT attempts, received_at FROM webhook_events WHERE id = ?", arguments: [id])
-            let attempts = (row?[0] as Int? ?? 0) + 1
-            let received: Int = row?[1] ?? now
+        try? await storage.write { tx in
+            let recorded = try tx.events.attempts(id)
+            let attempts = (recorded?.attempts ?? 0) + 1
+            let received = recorded?.receivedAt ?? now
             if unlinked && now - received > 86_400 {
                 // A day on, nothing has linked this subscription to one of our orders: it is not ours.
-                try db.execute(
-                    sql: "UPDATE webhook_events SET processed_at = ?, attempts = ?, last_error = ? WHERE id = ?",
-                    arguments: [now, attempts, "never linked to an order: \(description)", id])
+                try tx.events.giveUp(id, attempts: attempts, at: now, error: "never linked to an order: \(description)")
                 return
             }
             // An unlinked event is retried on the next pass, right after the events that may link it.
             let delay = unlinked ? 0 : min(3600, 1 << min(attempts, 12))
-            try db.execute(
-                sql: "UPDATE webhook_events SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
-                arguments: [attempts, now + delay, description, id])
+            try tx.events.scheduleRetry(id, attempts: attempts, at: now + delay, error: description)
         }
     }
-
 }

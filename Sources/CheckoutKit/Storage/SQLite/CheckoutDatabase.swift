@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
+import ServiceLifecycle
 
 /// The checkout's SQLite database in WAL mode: carts, orders and the events that moved them.
-public struct CheckoutDatabase: Sendable {
+public struct CheckoutDatabase: CheckoutStorage {
     public let path: String
     let pool: DatabasePool
     private let commits: GroupCommit
@@ -53,21 +54,39 @@ public struct CheckoutDatabase: Sendable {
         }
     }
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.read(body)
+    func read<T: Sendable>(_ body: @escaping @Sendable (StorageTransaction) throws -> T) async throws -> T {
+        try await pool.read { db in try body(StorageTransaction(sql: GRDBStatements(db: db))) }
     }
 
-    /// Reads on the calling thread, outside a transaction. For the point lookups every cart request
-    /// makes: the async `read` hops to a reader's queue and back and wraps the query in BEGIN/COMMIT,
-    /// which together cost more than the query. `body` must run a single statement, which SQLite
-    /// reads from one consistent snapshot; never for scans or anything unbounded.
-    func lookup<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.unsafeRead(body)
+    /// Reads on the calling thread, outside a transaction: the async `read` hops to a reader's queue
+    /// and back and wraps the query in BEGIN/COMMIT, which together cost more than a point lookup.
+    /// `body` must run a single statement, which SQLite reads from one consistent snapshot.
+    func lookup<T: Sendable>(_ body: @escaping @Sendable (StorageTransaction) throws -> T) async throws -> T {
+        try lookupHere(body)
+    }
+
+    private func lookupHere<T>(_ body: (StorageTransaction) throws -> T) throws -> T {
+        try pool.unsafeRead { db in try body(StorageTransaction(sql: GRDBStatements(db: db))) }
     }
 
     /// Runs `body` in a transaction of its own, committed together with the writes queued beside it
-    /// (see `GroupCommit`); returns once that commit is durable.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// (see `GroupCommit`); returns once that commit is durable, then runs its after-commit actions.
+    func write<T: Sendable>(_ body: @escaping @Sendable (StorageTransaction) throws -> T) async throws -> T {
+        let actions = CommitActions()
+        let value = try await commits.write { db in try body(StorageTransaction(sql: GRDBStatements(db: db), commitActions: actions)) }
+        actions.run()
+        return value
+    }
+
+    /// Runs raw SQL in a write transaction: for tests of the group commit itself.
+    func writeSQL<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await commits.write(body)
     }
+
+    var services: [any Service] { [WALCheckpointer(database: self)] }
+
+    var isSingleWriter: Bool { true }
+
+    /// Nothing to do: GRDB closes the file when the last reference goes.
+    func close() async {}
 }

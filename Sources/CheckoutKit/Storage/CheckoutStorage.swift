@@ -1,0 +1,44 @@
+import ServiceLifecycle
+
+/// Where the checkout keeps its state: SQLite on one machine (`Storage/SQLite/`), or PostgreSQL
+/// shared by several instances (`Storage/Postgres/`). Controllers, appliers and workers see this
+/// protocol and `StorageTransaction`; no SQL outside `Storage/`.
+protocol CheckoutStorage: Sendable {
+    /// Runs `body` in a read-only transaction over one consistent snapshot.
+    func read<T: Sendable>(_ body: @escaping @Sendable (StorageTransaction) throws -> T) async throws -> T
+
+    /// Runs `body` in a write transaction and returns once its commit is durable. The body may run
+    /// more than once (see `StorageTransaction`); its after-commit actions run once.
+    func write<T: Sendable>(_ body: @escaping @Sendable (StorageTransaction) throws -> T) async throws -> T
+
+    /// A single-statement read for the point lookups every cart request makes, as cheap as the
+    /// backend can make it (SQLite: on the calling thread, outside a transaction). Never for scans.
+    func lookup<T: Sendable>(_ body: @escaping @Sendable (StorageTransaction) throws -> T) async throws -> T
+
+    /// Whether the database answers and every migration has been applied.
+    func isReady() async -> Bool
+
+    /// What must run beside the HTTP server for as long as it serves (SQLite's checkpointer, the
+    /// PostgreSQL connection pool), stopped after the other services on shutdown.
+    var services: [any Service] { get }
+
+    /// Whether one process owns every write (SQLite), so in-process caches of stored rows stay coherent.
+    var isSingleWriter: Bool { get }
+
+    /// Closes the database's connections (a PostgreSQL pool); the storage is unusable after.
+    func close() async
+}
+
+/// Which database `checkout` uses: a SQLite file (`--db FILE`, the default) or a PostgreSQL server
+/// (`--database-url postgres://user:password@host:port/database`, or `CHECKOUT_DATABASE_URL`).
+public enum StorageLocation: Sendable, Equatable, CustomStringConvertible {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    public var description: String {
+        switch self {
+        case .sqlite(let path): return path
+        case .postgres(let url): return PostgresURL.redacted(url)
+        }
+    }
+}

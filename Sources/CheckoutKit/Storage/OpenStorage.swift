@@ -1,0 +1,16 @@
+import Logging
+
+extension StorageLocation {
+    /// Opens the database, applying every pending migration. Throws `StartupError` naming the
+    /// database (a PostgreSQL URL with its password hidden) and what went wrong.
+    func open(logger: Logger) async throws -> any CheckoutStorage {
+        do {
+            switch self {
+            case .sqlite(let path): return try CheckoutDatabase(path: path)
+            case .postgres(let url): return try await PostgresStorage.open(url: url, logger: logger)
+            }
+        } catch {
+            throw StartupError(description: "cannot open the database \(self): \(error)")
+        }
+    }
+}

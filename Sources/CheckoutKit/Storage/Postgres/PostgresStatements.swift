@@ -1,0 +1,134 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import Synchronization
+
+/// `SQLStatements` on one leased PostgreSQL connection. The portable stores are synchronous (so the
+/// same transaction bodies run inside SQLite's group commit), so this runs on a thread of
+/// `PostgresStorage`'s own pool, never on a Swift concurrency or event-loop thread, and waits for
+/// each statement's answer from postgres-nio.
+struct PostgresStatements: SQLStatements {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
+        var binds = PostgresBindings(capacity: arguments.count)
+        for argument in arguments {
+            switch argument {
+            case .null: binds.appendNull()
+            case .integer(let value): binds.append(value)
+            case .text(let value): binds.append(value)
+            case .blob(let value): try binds.append(value)
+            }
+        }
+        let statement = PostgresQuery(unsafeSQL: PostgresPlaceholders.translate(sql), binds: binds)
+        do {
+            let result = try connection.query(statement, logger: logger).wait()
+            return try result.rows.map { row in SQLRow(values: try row.map(Self.value)) }
+        } catch let error as PSQLError {
+            throw PostgresFailure(error, statement: sql)
+        }
+    }
+
+    /// Runs `body` in a transaction opened with `begin` (nil: no transaction, one statement on its own).
+    func transaction<T>(begin: String?, _ body: () throws -> T) throws -> T {
+        guard let begin else { return try body() }
+        try run(begin)
+        do {
+            let value = try body()
+            try run("COMMIT")
+            return value
+        } catch {
+            _ = try? run("ROLLBACK")
+            throw error
+        }
+    }
+
+    func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try run("SAVEPOINT checkout_step")
+        do {
+            let value = try body()
+            try run("RELEASE SAVEPOINT checkout_step")
+            return value
+        } catch let conflict as StorageConflict {
+            // The whole transaction runs again; nothing of it may commit.
+            throw conflict
+        } catch let failure as PostgresFailure where failure.isConflict {
+            throw failure.conflict
+        } catch {
+            try run("ROLLBACK TO SAVEPOINT checkout_step")
+            try run("RELEASE SAVEPOINT checkout_step")
+            throw error
+        }
+    }
+
+    private static func value(_ cell: PostgresCell) throws -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
+        case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
+        case .bytea: return .blob(try cell.decode(Data.self))
+        case .numeric: return .integer(NSDecimalNumber(decimal: try cell.decode(Decimal.self)).int64Value)
+        case .void: return .null
+        default: return .text(try cell.decode(String.self))
+        }
+    }
+}
+
+/// A statement PostgreSQL refused, with its SQLSTATE and the server's message (postgres-nio's own
+/// description hides both). Never shown to a client: logs only.
+struct PostgresFailure: Error, CustomStringConvertible {
+    let sqlState: String?
+    let message: String
+    let statement: String
+
+    init(_ error: PSQLError, statement: String) {
+        sqlState = error.serverInfo?[.sqlState]
+        message = error.serverInfo?[.message] ?? "\(error.code)"
+        self.statement = statement
+    }
+
+    /// Serialization failure or deadlock: the transaction lost a race and should run again.
+    var isConflict: Bool { sqlState == "40001" || sqlState == "40P01" }
+
+    var conflict: StorageConflict { StorageConflict(reason: message) }
+
+    var description: String {
+        "PostgreSQL: \(message)\(sqlState.map { " (SQLSTATE \($0))" } ?? "") in \(statement.prefix(120))"
+    }
+}
+
+/// The portable SQL's `?` and `?N` placeholders as PostgreSQL's `$N`, translated once per statement.
+enum PostgresPlaceholders {
+    private static let translated = Mutex<[String: String]>([:])
+
+    static func translate(_ sql: String) -> String {
+        if let known = translated.withLock({ $0[sql] }) { return known }
+        var output = ""
+        var next = 1
+        var inLiteral = false
+        var characters = sql.makeIterator()
+        var pending = characters.next()
+        while let character = pending {
+            pending = characters.next()
+            if character == "'" { inLiteral.toggle() }
+            guard character == "?", !inLiteral else {
+                output.append(character)
+                continue
+            }
+            var digits = ""
+            while let digit = pending, digit.isASCII, digit.isNumber {
+                digits.append(digit)
+                pending = characters.next()
+            }
+            if digits.isEmpty {
+                digits = String(next)
+                next += 1
+            }
+            output += "$" + digits
+        }
+        translated.withLock { $0[sql] = output }
+        return output
+    }
+}

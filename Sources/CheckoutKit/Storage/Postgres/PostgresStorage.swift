@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import NIOPosix
+import PostgresNIO
+import ServiceLifecycle
+
+/// The checkout's state in PostgreSQL, shared by any number of `checkout serve` instances.
+///
+/// Connections come from postgres-nio's `PostgresClient` pool. A transaction body is synchronous (the
+/// same bodies run on SQLite), so it runs on a thread of this storage's own pool, one per pooled
+/// connection, holding its leased connection from `BEGIN` to `COMMIT`. Writes are `SERIALIZABLE`: what
+/// SQLite's single writer guarantees (no lost update, no read of a half-made change) holds with many
+/// writers too, and a transaction that loses a race is run again from the start (SQLSTATE 40001 or
+/// 40P01), up to `retries` times, with a short random back-off.
+final class PostgresStorage: CheckoutStorage {
+    let client: PostgresClient
+    let logger: Logger
+    /// Runs the synchronous transaction bodies: one pool for the process, shared by every storage
+    /// it opens (tests open many), with a thread for each connection that may be leased at once.
+    private var threads: NIOThreadPool { Self.threads }
+    private static let threads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 64)
+        pool.start()
+        return pool
+    }()
+    /// `client.run()`, started at open so migrations can run before the service is up.
+    private let running: Task<Void, Never>
+    static let retries = 40
+
+    /// Connects to `url` (`postgres://user:password@host:port/database`), applies every pending
+    /// migration, and returns the storage; throws `PostgresURL.Problem` for an unusable URL and
+    /// `PostgresFailure` when the server refuses.
+    static func open(url: String, connections: Int = 32, logger: Logger) async throws -> PostgresStorage {
+        let storage = PostgresStorage(configuration: try PostgresURL.configuration(url, connections: connections), logger: logger)
+        do {
+            try await storage.run(begin: nil) { sql in try PostgresSchema.migrate(sql) }
+        } catch {
+            await storage.close()
+            throw error
+        }
+        return storage
+    }
+
+    private init(configuration: PostgresClient.Configuration, logger: Logger) {
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.logger = logger
+        running = Task { await client.run() }
+    }
+
+    /// Closes every connection; the storage is unusable after.
+    func close() async {
+        running.cancel()
+        _ = await running.value
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (StorageTransaction) throws -> T) async throws -> T {
+        try await transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (StorageTransaction) throws -> T) async throws -> T {
+        try await transaction(begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", body)
+    }
+
+    func lookup<T: Sendable>(_ body: @escaping @Sendable (StorageTransaction) throws -> T) async throws -> T {
+        try await transaction(begin: nil, body)
+    }
+
+    private func transaction<T: Sendable>(begin: String?, _ body: @escaping @Sendable (StorageTransaction) throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            let actions = CommitActions()
+            do {
+                let value = try await run(begin: begin) { sql in try body(StorageTransaction(sql: sql, commitActions: actions)) }
+                actions.run()
+                return value
+            } catch let failure as PostgresFailure where failure.isConflict && attempt < Self.retries {
+                attempt += 1
+            } catch is StorageConflict where attempt < Self.retries {
+                attempt += 1
+            }
+            // Spread the retries of transactions that collided, so they do not collide again.
+            try await Task.sleep(for: .microseconds(Int.random(in: 100...(500 << min(attempt, 5)))))
+        }
+    }
+
+    /// Runs `body` on a pooled connection, on one of this storage's threads.
+    private func run<T: Sendable>(begin: String?, _ body: @escaping @Sendable (PostgresStatements) throws -> T) async throws -> T {
+        let (threads, logger) = (self.threads, self.logger)
+        return try await client.withConnection { connection in
+            try await threads.runIfActive {
+                let sql = PostgresStatements(connection: connection, logger: logger)
+                return try sql.transaction(begin: begin) { try body(sql) }
+            }
+        }
+    }
+
+    func isReady() async -> Bool {
+        (try? await run(begin: nil) { sql in try PostgresSchema.isCurrent(sql) }) ?? false
+    }
+
+    var services: [any Service] { [PostgresLifecycle(storage: self)] }
+
+    var isSingleWriter: Bool { false }
+}
+
+/// Keeps the storage's connections for as long as the service runs and closes them on shutdown
+/// (listed first among the services, so it stops after the workers that use the database).
+struct PostgresLifecycle: Service {
+    let storage: PostgresStorage
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await storage.close()
+    }
+}

@@ -1,0 +1,54 @@
+import ShopCore
+
+/// Carts and their lines (`carts`, `cart_lines`). Prices are never stored; they come from the catalog.
+struct CartRecords {
+    let sql: any SQLStatements
+
+    func create(id: String, now: Int) throws {
+        try sql.run("INSERT INTO carts (id, created_at, updated_at) VALUES (?, ?, ?)", id, now, now)
+    }
+
+    /// Sets the quantity of the cart's line for `sku`, adding the line after every other when new.
+    func upsertLine(cart: String, sku: String, quantity: Int) throws {
+        // A new line goes after every line the cart has, so positions do not tie and order the lines.
+        try sql.run("""
+            INSERT INTO cart_lines (id, cart_id, sku, quantity, position)
+            VALUES (?1, ?2, ?3, ?4, COALESCE((SELECT MAX(position) + 1 FROM cart_lines WHERE cart_id = ?2), 0))
+            ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = excluded.quantity
+            """, RandomToken.make(bytes: 9, prefix: "line_"), cart, sku, quantity)
+    }
+
+    /// Sets a line's quantity; false when the cart has no such line.
+    func setQuantity(cart: String, line: String, quantity: Int) throws -> Bool {
+        try sql.row("UPDATE cart_lines SET quantity = ? WHERE id = ? AND cart_id = ? RETURNING id", quantity, line, cart) != nil
+    }
+
+    /// Removes a line; false when the cart has no such line.
+    func removeLine(cart: String, line: String) throws -> Bool {
+        try sql.row("DELETE FROM cart_lines WHERE id = ? AND cart_id = ? RETURNING id", line, cart) != nil
+    }
+
+    func setCoupon(cart: String, code: String?) throws {
+        try sql.run("UPDATE carts SET coupon = ? WHERE id = ?", code, cart)
+    }
+
+    func touch(cart: String, now: Int) throws {
+        try sql.run("UPDATE carts SET updated_at = ? WHERE id = ?", now, cart)
+    }
+
+    /// A cart with its lines in the order they were added, in one statement (so one snapshot even
+    /// outside a transaction: `CheckoutStorage.lookup`); nil when there is no such cart.
+    func find(_ id: String) throws -> StoredCart? {
+        let rows = try sql.rows("""
+            SELECT c.coupon, l.id, l.sku, l.quantity FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id
+            WHERE c.id = ? ORDER BY l.position, l.id
+            """, id)
+        guard let first = rows.first else { return nil }
+        var lines: [CartLineRequest] = []
+        for row in rows {
+            guard let lineID: String = try row[1] else { continue }
+            lines.append(CartLineRequest(id: lineID, sku: try row[2], quantity: try row[3]))
+        }
+        return StoredCart(id: id, coupon: try first[0], lines: lines)
+    }
+}

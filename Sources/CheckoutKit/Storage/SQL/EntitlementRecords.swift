@@ -1,0 +1,44 @@
+import ShopCore
+
+/// Entitlements as recorded (`entitlements`) with the log of every grant and revocation
+/// (`entitlement_log`), and the purchase facts they are worked out from.
+struct EntitlementRecords {
+    let sql: any SQLStatements
+
+    func recorded(email: String) throws -> Set<Entitlement> {
+        Set(try sql.rows("SELECT item, cause FROM entitlements WHERE email = ?", email).map { Entitlement(item: try $0[0], cause: try $0[1]) })
+    }
+
+    func grant(_ entitlement: Entitlement, to email: String, now: Int) throws {
+        try sql.run(
+            "INSERT INTO entitlements (email, item, cause, granted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            email, entitlement.item, entitlement.cause, now)
+        try log(entitlement, email: email, change: "granted", now: now)
+    }
+
+    func revoke(_ entitlement: Entitlement, from email: String, now: Int) throws {
+        try sql.run("DELETE FROM entitlements WHERE email = ? AND item = ? AND cause = ?", email, entitlement.item, entitlement.cause)
+        try log(entitlement, email: email, change: "revoked", now: now)
+    }
+
+    private func log(_ entitlement: Entitlement, email: String, change: String, now: Int) throws {
+        try sql.run(
+            "INSERT INTO entitlement_log (email, item, change, cause, at) VALUES (?, ?, ?, ?, ?)",
+            email, entitlement.item, change, entitlement.cause, now)
+    }
+
+    /// Every paid purchase line of `email`, with whether it was refunded.
+    func purchases(email: String) throws -> [PurchaseFact] {
+        try sql.rows("""
+            SELECT o.id, l.id, l.grants,
+                   CASE WHEN o.status = 'refunded' OR EXISTS (SELECT 1 FROM refunds r WHERE r.line_id = l.id) THEN 1 ELSE 0 END
+            FROM orders o JOIN order_lines l ON l.order_id = o.id
+            WHERE o.email = ? AND o.kind = 'purchase' AND o.paid_at IS NOT NULL
+            """, email
+        ).map { row in
+            let grants: String = try row[2]
+            return PurchaseFact(
+                orderID: try row[0], lineID: try row[1], grants: grants.split(separator: ",").map(String.init), refunded: try row[3])
+        }
+    }
+}

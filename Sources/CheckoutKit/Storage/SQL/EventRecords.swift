@@ -1,0 +1,58 @@
+import Foundation
+
+/// Received payment events (`webhook_events`), stored before they are acknowledged and processed
+/// from here in the order they arrived.
+struct EventRecords {
+    let sql: any SQLStatements
+
+    /// Stores an event; false when an event with its id was stored before (a repeat delivery).
+    func store(id: String, type: String, created: Int, payload: Data, now: Int) throws -> Bool {
+        try sql.row("""
+            INSERT INTO webhook_events (id, type, created, payload, received_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING RETURNING id
+            """, id, type, created, payload, now) != nil
+    }
+
+    /// The payload of an event not processed yet; nil when it is processed or unknown.
+    func unprocessedPayload(_ id: String) throws -> Data? {
+        try sql.value("SELECT payload FROM webhook_events WHERE id = ? AND processed_at IS NULL", id)
+    }
+
+    func markProcessed(_ id: String, at time: Int) throws {
+        try sql.run("UPDATE webhook_events SET processed_at = ?, last_error = NULL WHERE id = ?", time, id)
+    }
+
+    /// Attempts so far and when the event arrived.
+    func attempts(_ id: String) throws -> (attempts: Int, receivedAt: Int)? {
+        guard let row = try sql.row("SELECT attempts, received_at FROM webhook_events WHERE id = ?", id) else { return nil }
+        return (try row[0], try row[1])
+    }
+
+    /// Records a failed attempt and when to try again.
+    func scheduleRetry(_ id: String, attempts: Int, at time: Int, error: String) throws {
+        try sql.run("UPDATE webhook_events SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?", attempts, time, error, id)
+    }
+
+    /// Stops retrying an event: it is marked processed with why.
+    func giveUp(_ id: String, attempts: Int, at time: Int, error: String) throws {
+        try sql.run("UPDATE webhook_events SET processed_at = ?, attempts = ?, last_error = ? WHERE id = ?", time, attempts, error, id)
+    }
+
+    /// Events not yet processed and due at `now`, oldest first.
+    func due(now: Int, limit: Int) throws -> [String] {
+        try sql.values(
+            "SELECT id FROM webhook_events WHERE processed_at IS NULL AND next_attempt_at <= ? ORDER BY sequence LIMIT ?", now, limit)
+    }
+
+    func isProcessed(_ id: String) throws -> Bool {
+        try sql.row("SELECT 1 FROM webhook_events WHERE id = ? AND processed_at IS NOT NULL", id) != nil
+    }
+
+    /// Events waiting, and events that failed at least once and still wait.
+    func backlog() throws -> (pending: Int, failing: Int) {
+        let row = try sql.row("""
+            SELECT COUNT(*), COALESCE(SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), 0) FROM webhook_events WHERE processed_at IS NULL
+            """)
+        return (try row?[0] ?? 0, try row?[1] ?? 0)
+    }
+}

@@ -1,0 +1,185 @@
+import ShopCore
+
+/// Orders, their lines and idempotency keys (`orders`, `order_lines`, `idempotency_keys`).
+struct OrderRecords {
+    let sql: any SQLStatements
+
+    /// Claims `key` for the order `orderID` about to be created; when the key was claimed before,
+    /// returns that claim (its request digest and order) and claims nothing.
+    func claim(idempotencyKey key: String, requestHash: String, orderID: String, now: Int) throws -> (requestHash: String, orderID: String)? {
+        // Writing first (not reading first) keeps concurrent checkouts from conflicting on the key's
+        // index; the same key at once waits for the first to commit, then finds its row.
+        let claimed = try sql.row("""
+            INSERT INTO idempotency_keys (key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT DO NOTHING RETURNING key
+            """, key, requestHash, orderID, now)
+        guard claimed == nil else { return nil }
+        guard let row = try sql.row("SELECT request_hash, order_id FROM idempotency_keys WHERE key = ?", key) else {
+            throw StorageConflict(reason: "idempotency key \(key) was claimed and then not found")
+        }
+        return (try row[0], try row[1])
+    }
+
+    /// Stores a new order and its lines as given.
+    func insert(_ order: StoredOrder, cartID: String?) throws {
+        try sql.run("""
+            INSERT INTO orders (id, token, email, kind, status, currency, subtotal, discount, total, coupon, cart_id,
+                                provider, created_at, payment_session_id, payment_url)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            order.id, order.token, order.email, order.kind, order.status.rawValue, order.currency, order.subtotal, order.discount,
+            order.total, order.coupon, cartID, order.provider, order.createdAt, order.paymentSessionID, order.paymentURL)
+        for (position, line) in order.lines.enumerated() {
+            try sql.run("""
+                INSERT INTO order_lines (id, order_id, position, sku, kind, title, option, unit_price, quantity, total, discount, grants)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                line.id, order.id, position, line.sku, line.kind.rawValue, line.title, line.option, line.unitPrice, line.quantity,
+                line.total, line.discount, line.grants.joined(separator: ","))
+        }
+    }
+
+    func attachSession(order id: String, sessionID: String, url: String) throws {
+        try sql.run("UPDATE orders SET payment_session_id = ?, payment_url = ? WHERE id = ?", sessionID, url, id)
+    }
+
+    func find(_ id: String) throws -> StoredOrder? {
+        guard let row = try sql.row("""
+            SELECT id, token, email, kind, status, currency, subtotal, discount, total, coupon, provider, payment_session_id,
+                   payment_url, payment_intent, created_at, paid_at, amount_refunded
+            FROM orders WHERE id = ?
+            """, id)
+        else { return nil }
+        let lines = try sql.rows("""
+            SELECT id, sku, kind, title, option, unit_price, quantity, total, discount, grants, refunded_at
+            FROM order_lines WHERE order_id = ? ORDER BY position
+            """, id
+        ).map { line in
+            let grants: String = try line[9]
+            return StoredOrderLine(
+                id: try line[0], sku: try line[1], kind: SellableKind(rawValue: try line[2]) ?? .product, title: try line[3],
+                option: try line[4], unitPrice: try line[5], quantity: try line[6], total: try line[7], discount: try line[8],
+                grants: grants.isEmpty ? [] : grants.split(separator: ",").map(String.init), refundedAt: try line[10])
+        }
+        return StoredOrder(
+            id: try row[0], token: try row[1], email: try row[2], kind: try row[3], status: OrderStatus(rawValue: try row[4]) ?? .pending,
+            currency: try row[5], subtotal: try row[6], discount: try row[7], total: try row[8], coupon: try row[9],
+            provider: try row[10], paymentSessionID: try row[11], paymentURL: try row[12], paymentIntent: try row[13],
+            createdAt: try row[14], paidAt: try row[15], amountRefunded: try row[16], lines: lines)
+    }
+
+    func id(forSession session: String) throws -> String? {
+        try sql.value("SELECT id FROM orders WHERE payment_session_id = ?", session)
+    }
+
+    func id(forPaymentIntent intent: String) throws -> String? {
+        try sql.value("SELECT id FROM orders WHERE payment_intent = ?", intent)
+    }
+
+    /// Paid orders of `email`, newest first.
+    func paidIDs(email: String) throws -> [String] {
+        try sql.values("SELECT id FROM orders WHERE email = ? AND paid_at IS NOT NULL ORDER BY created_at DESC", email)
+    }
+
+    func status(_ id: String) throws -> OrderStatus? {
+        try (sql.value("SELECT status FROM orders WHERE id = ?", id) as String?).map { OrderStatus(rawValue: $0) ?? .pending }
+    }
+
+    func amountRefunded(_ id: String) throws -> Int64? {
+        try sql.value("SELECT amount_refunded FROM orders WHERE id = ?", id)
+    }
+
+    /// The email and first line's SKU of an order (what a subscription it started needs).
+    func buyerAndFirstSKU(_ id: String) throws -> (email: String, sku: String)? {
+        guard let email: String = try sql.value("SELECT email FROM orders WHERE id = ?", id),
+              let sku: String = try sql.value("SELECT sku FROM order_lines WHERE order_id = ? ORDER BY position", id)
+        else { return nil }
+        return (email, sku)
+    }
+
+    /// Counts of orders by status.
+    func countsByStatus() throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try sql.rows("SELECT status, COUNT(*) FROM orders GROUP BY status") { counts[try row[0]] = try row[1] }
+        return counts
+    }
+
+    /// A payment fact, recorded once: `paid_at`, `failed_at` or `expired_at` keeps its first time.
+    func recordOnce(_ fact: PaymentFact, at time: Int, order: String) throws {
+        try sql.run("UPDATE orders SET \(fact.rawValue) = COALESCE(\(fact.rawValue), ?) WHERE id = ?", time, order)
+    }
+
+    enum PaymentFact: String {
+        case paid = "paid_at", failed = "failed_at", expired = "expired_at"
+    }
+
+    func recordPaymentIntent(_ intent: String?, order: String) throws {
+        try sql.run("UPDATE orders SET payment_intent = COALESCE(payment_intent, ?) WHERE id = ?", intent, order)
+    }
+
+    /// Raises the refunded amount to `amount` (the provider's running total); never lowers it.
+    func raiseAmountRefunded(to amount: Int64, order: String) throws {
+        try sql.run(
+            "UPDATE orders SET amount_refunded = CASE WHEN amount_refunded > ?1 THEN amount_refunded ELSE ?1 END WHERE id = ?2",
+            amount, order)
+    }
+
+    /// Raises the refunded amount to the sum of the order's refund rows; never lowers it.
+    func raiseAmountRefundedToRefunds(order: String) throws {
+        let total: Int64 = try sql.value("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM refunds WHERE order_id = ?", order) ?? 0
+        try raiseAmountRefunded(to: total, order: order)
+    }
+
+    /// Recomputes and stores an order's status from its recorded facts.
+    @discardableResult
+    func refreshStatus(_ id: String) throws -> OrderStatus? {
+        guard let row = try sql.row("SELECT paid_at, failed_at, expired_at, amount_refunded, total FROM orders WHERE id = ?", id)
+        else { return nil }
+        let paid: Int? = try row[0], failed: Int? = try row[1], expired: Int? = try row[2]
+        let status = OrderStatus.derive(
+            paid: paid != nil, failed: failed != nil, expired: expired != nil, amountRefunded: try row[3], total: try row[4])
+        try sql.run("UPDATE orders SET status = ? WHERE id = ?", status.rawValue, id)
+        return status
+    }
+
+    /// Marks a line refunded at `time` if it is not yet; false when it already was (or is not the order's).
+    func claimLineRefund(line: String, order: String, at time: Int) throws -> Bool {
+        try sql.row("UPDATE order_lines SET refunded_at = ? WHERE id = ? AND order_id = ? AND refunded_at IS NULL RETURNING id", time, line, order) != nil
+    }
+
+    /// Undoes `claimLineRefund` made at `time`, unless a refund of the line was recorded since.
+    func releaseLineRefund(line: String, claimedAt time: Int) throws {
+        try sql.run("""
+            UPDATE order_lines SET refunded_at = NULL
+            WHERE id = ?1 AND refunded_at = ?2 AND NOT EXISTS (SELECT 1 FROM refunds WHERE line_id = ?1)
+            """, line, time)
+    }
+
+    func markLineRefunded(line: String, at time: Int) throws {
+        try sql.run("UPDATE order_lines SET refunded_at = ? WHERE id = ?", time, line)
+    }
+}
+
+/// Refunds as recorded (`refunds`), one row per provider refund.
+struct RefundRecords {
+    let sql: any SQLStatements
+
+    /// Records the provider's refund `providerRefundID` of a whole line, for the line's amount after
+    /// discount; false when it was recorded before or the order has no such line.
+    func recordLine(providerRefundID: String, order: String, line: String, at time: Int) throws -> Bool {
+        try sql.row("""
+            INSERT INTO refunds (id, order_id, line_id, amount, provider_refund_id, created_at)
+            SELECT ?, o.id, l.id, l.total - l.discount, ?, ? FROM orders o JOIN order_lines l ON l.order_id = o.id
+            WHERE o.id = ? AND l.id = ?
+            ON CONFLICT DO NOTHING RETURNING id
+            """, RandomToken.make(prefix: "ref_"), providerRefundID, time, order, line) != nil
+    }
+
+    /// Records a refund of `amount` minor units; false when the provider's refund was recorded before.
+    func record(providerRefundID: String, order: String, line: String, amount: Int64, at time: Int) throws -> Bool {
+        try sql.row("""
+            INSERT INTO refunds (id, order_id, line_id, amount, provider_refund_id, created_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING RETURNING id
+            """, RandomToken.make(prefix: "ref_"), order, line, amount, providerRefundID, time) != nil
+    }
+}

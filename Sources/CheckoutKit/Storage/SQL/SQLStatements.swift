@@ -1,0 +1,44 @@
+/// What a backend gives the portable stores (`Storage/SQL/…Records`): statements run inside the one
+/// transaction of a `CheckoutStorage.read` or `write`. SQL is written once, in the dialect SQLite and
+/// PostgreSQL share: `?` or `?N` placeholders, `ON CONFLICT … DO NOTHING`, `RETURNING`, integers for
+/// booleans, `CASE` instead of two-argument `MAX`, and `CAST(SUM(…) AS BIGINT)`.
+protocol SQLStatements {
+    /// Runs one statement and returns its rows (none for most writes).
+    func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow]
+
+    /// Runs `body` in a savepoint: when it throws, only its own writes roll back, and the error is
+    /// rethrown. A conflict that needs the whole transaction retried (`StorageConflict`) is rethrown too.
+    func savepoint<T>(_ body: () throws -> T) throws -> T
+}
+
+/// The transaction lost a race with another one and ran again from the start; raised by a backend
+/// when it gives up after retrying, and by `savepoint` so a retry is never swallowed as a failure.
+struct StorageConflict: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { "the database transaction conflicted with another one: \(reason)" }
+}
+
+extension SQLStatements {
+    func rows(_ sql: String, _ arguments: any SQLBindable...) throws -> [SQLRow] {
+        try query(sql, arguments.map(\.sqlValue))
+    }
+
+    func row(_ sql: String, _ arguments: any SQLBindable...) throws -> SQLRow? {
+        try query(sql, arguments.map(\.sqlValue)).first
+    }
+
+    /// The first column of the first row; nil when there is no row (or the value is NULL, for an optional `T`).
+    func value<T: SQLColumn>(_ sql: String, _ arguments: any SQLBindable...) throws -> T? {
+        guard let row = try query(sql, arguments.map(\.sqlValue)).first else { return nil }
+        return try row[0] as T
+    }
+
+    /// The first column of every row.
+    func values<T: SQLColumn>(_ sql: String, _ arguments: any SQLBindable...) throws -> [T] {
+        try query(sql, arguments.map(\.sqlValue)).map { try $0[0] as T }
+    }
+
+    func run(_ sql: String, _ arguments: any SQLBindable...) throws {
+        _ = try query(sql, arguments.map(\.sqlValue))
+    }
+}

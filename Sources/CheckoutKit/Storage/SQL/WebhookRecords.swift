@@ -1,0 +1,94 @@
+import Foundation
+import ShopCore
+
+/// The operator's outgoing webhook endpoints (`webhook_endpoints`) and the delivery of each event to
+/// each of them (`webhook_deliveries`).
+struct WebhookRecords {
+    let sql: any SQLStatements
+
+    /// Ids of the endpoints subscribed to `type` (or to every event, `*`).
+    func endpointIDs(subscribedTo type: String) throws -> [String] {
+        try sql.rows("SELECT id, events FROM webhook_endpoints ORDER BY id").compactMap { row in
+            let events: String = try row[1]
+            return events == "*" || events.split(separator: ",").contains { $0 == type } ? try row[0] as String : nil
+        }
+    }
+
+    func addDelivery(endpoint: String, eventID: String, type: String, payload: Data, now: Int) throws {
+        try sql.run("""
+            INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload, status, next_attempt_at, created_at)
+            VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
+            """, RandomToken.makeOrdered(prefix: "whd_"), endpoint, eventID, type, payload, now, now)
+    }
+
+    func add(_ endpoint: WebhookEndpoint) throws {
+        try sql.run(
+            "INSERT INTO webhook_endpoints (id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)",
+            endpoint.id, endpoint.url, endpoint.events.joined(separator: ","), endpoint.secret, endpoint.createdAt)
+    }
+
+    func endpoints() throws -> [WebhookEndpoint] {
+        try sql.rows("SELECT id, url, events, secret, created_at FROM webhook_endpoints ORDER BY created_at, id").map {
+            let events: String = try $0[2]
+            return WebhookEndpoint(
+                id: try $0[0], url: try $0[1], events: events.split(separator: ",").map(String.init), secret: try $0[3], createdAt: try $0[4])
+        }
+    }
+
+    /// Removes an endpoint and its deliveries; false when there is no such endpoint.
+    func remove(endpoint id: String) throws -> Bool {
+        try sql.run("DELETE FROM webhook_deliveries WHERE endpoint_id = ?", id)
+        return try sql.row("DELETE FROM webhook_endpoints WHERE id = ? RETURNING id", id) != nil
+    }
+
+    /// The delivery log, newest first, of one endpoint or all.
+    func deliveries(endpoint: String?, limit: Int) throws -> [WebhookDelivery] {
+        let columns = "id, endpoint_id, event_id, event_type, status, attempts, last_status, last_error, created_at, delivered_at"
+        let rows = try endpoint.map {
+            try sql.rows("SELECT \(columns) FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY created_at DESC, id LIMIT ?", $0, limit)
+        } ?? sql.rows("SELECT \(columns) FROM webhook_deliveries ORDER BY created_at DESC, id LIMIT ?", limit)
+        return try rows.map {
+            WebhookDelivery(
+                id: try $0[0], endpointID: try $0[1], eventID: try $0[2], eventType: try $0[3], status: try $0[4], attempts: try $0[5],
+                lastStatus: try $0[6], lastError: try $0[7], createdAt: try $0[8], deliveredAt: try $0[9])
+        }
+    }
+
+    struct Due: Sendable {
+        let id: String
+        let payload: Data
+        /// Attempts made before this one.
+        let attempts: Int
+        let created: Int
+        let endpoint: String
+        let url: String
+        let secret: String
+    }
+
+    /// Pending deliveries due at `now`, oldest first, with their endpoint's URL and secret.
+    func due(now: Int, limit: Int) throws -> [Due] {
+        try sql.rows("""
+            SELECT d.id, d.payload, d.attempts, d.created_at, d.endpoint_id, e.url, e.secret
+            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+            WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.created_at, d.id LIMIT ?
+            """, now, limit
+        ).map {
+            Due(id: try $0[0], payload: try $0[1], attempts: try $0[2], created: try $0[3], endpoint: try $0[4], url: try $0[5], secret: try $0[6])
+        }
+    }
+
+    func isPending(_ id: String) throws -> Bool {
+        try sql.row("SELECT 1 FROM webhook_deliveries WHERE id = ? AND status = 'pending'", id) != nil
+    }
+
+    /// Records an attempt's outcome: `status` is `delivered`, `pending` (retried at `nextAttempt`) or `failed`.
+    func recordAttempt(
+        _ id: String, status: String, attempts: Int, httpStatus: Int?, error: String?, nextAttempt: Int, now: Int
+    ) throws {
+        try sql.run("""
+            UPDATE webhook_deliveries SET status = ?1, attempts = ?2, last_status = ?3, last_error = ?4, next_attempt_at = ?5,
+                   delivered_at = CASE WHEN ?1 = 'delivered' THEN ?6 ELSE delivered_at END
+            WHERE id = ?7
+            """, status, attempts, httpStatus, error, nextAttempt, now, id)
+    }
+}
