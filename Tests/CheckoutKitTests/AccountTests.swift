@@ -7,7 +7,7 @@ import Testing
 @Suite struct AccountTests {
     @Test func aCustomerSignsInByMagicLinkAndSeesOrdersAndDownloads() async throws {
         let checkout = try TestCheckout()
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             let order = try await client.buy([("HS-DIGITAL-PLANNER", 1), ("BND-PD-JOURNALS", 1)], email: "ann@example.com")
             let cookie = try await client.signIn("ann@example.com", checkout: checkout, control: control)
             let account = try await client.account(cookie)
@@ -28,7 +28,7 @@ import Testing
 
     @Test func aSignInLinkWorksOnceAndExpires() async throws {
         let checkout = try TestCheckout()
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)], email: "once@example.com")
             _ = try await client.json(.post, "/api/account/login", ["email": "once@example.com"])
             await control.sendPendingMail()
@@ -48,7 +48,7 @@ import Testing
 
     @Test func signingInNeverRevealsWhetherAnAddressIsACustomer() async throws {
         let checkout = try TestCheckout()
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)], email: "known@example.com")
             await control.sendPendingMail()
             let before = checkout.emails().count
@@ -68,7 +68,7 @@ import Testing
         var checkout = try TestCheckout()
         checkout.configuration.loginLimitPerAddress = .init(limit: 2, window: 3600)
         let time = checkout.time
-        try await checkout.live { client in
+        try await checkout.run { client in
             for _ in 0..<2 {
                 let reply = try await client.json(.post, "/api/account/login", ["email": "r@example.com"])
                 #expect(reply.status == .accepted)

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct CartAPITests {
     @Test func cartsArePricedFromTheCatalogOnly() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let created = try await client.json(.post, "/api/carts")
             #expect(created.status == .created)
             let id = try #require(created["id"] as? String)
@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func aProductSKUAddsItsFirstVariantAndRepeatsMergeIntoOneLine() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let id = try await client.cart()
             try await client.json(.post, "/api/carts/\(id)/lines", ["sku": "SW-PSALM-23"])
             let again = try await client.json(.post, "/api/carts/\(id)/lines", ["sku": "SW-PSALM-23", "quantity": 2])
@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func linesCanBeChangedAndRemoved() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let id = try await client.cart([("KB-NOAH-COLORING-LTR", 1), ("HS-DIGITAL-PLANNER", 1)])
             let cart = try await client.json(.get, "/api/carts/\(id)")
             let lines = try #require(cart["lines"] as? [[String: Any]])
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func couponsDiscountAndCanBeRemoved() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let id = try await client.cart([("KB-NOAH-COLORING-LTR", 2)])
             let applied = try await client.json(.post, "/api/carts/\(id)/coupon", ["code": " welcome10 "])
             #expect(applied.status == .ok)
@@ -71,7 +71,7 @@ import Testing
         ("KB-NOAH-COLORING-LTR", 101, "invalid_quantity", "quantity"),
     ])
     func badLinesAreRefusedNamingTheField(sku: String, quantity: Int, code: String, field: String) async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let id = try await client.cart()
             let reply = try await client.json(.post, "/api/carts/\(id)/lines", ["sku": sku, "quantity": quantity])
             #expect(reply.status == .unprocessableContent)
@@ -83,7 +83,7 @@ import Testing
 
     @Test func anInactiveProductIsRefused() async throws {
         let checkout = try TestCheckout { $0.replacingOccurrences(of: "  slug: noahs-ark-coloring-pages\n", with: "  slug: noahs-ark-coloring-pages\n  status: archived\n") }
-        try await checkout.live { client in
+        try await checkout.run { client in
             let id = try await client.cart()
             let reply = try await client.json(.post, "/api/carts/\(id)/lines", ["sku": "KB-NOAH-COLORING-A4"])
             #expect(reply.status == .unprocessableContent)
@@ -93,7 +93,7 @@ import Testing
     }
 
     @Test func aQuantityMergedPastTheLimitIsRefused() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let id = try await client.cart([("KB-NOAH-COLORING-LTR", 90)])
             let reply = try await client.json(.post, "/api/carts/\(id)/lines", ["sku": "KB-NOAH-COLORING-LTR", "quantity": 20])
             #expect(reply.errorCode == "invalid_quantity")
@@ -109,7 +109,7 @@ import Testing
         ("HOMESCHOOL20", "coupon_not_applicable"),
     ])
     func couponsThatDoNotApplyAreRefusedNamingTheField(code: String, error: String) async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let id = try await client.cart([("KB-NOAH-COLORING-LTR", 1)])
             let reply = try await client.json(.post, "/api/carts/\(id)/coupon", ["code": code])
             #expect(reply.status == .unprocessableContent)
@@ -121,7 +121,7 @@ import Testing
 
     @Test func aCouponThatExpiresAfterBeingAppliedStopsDiscounting() async throws {
         let checkout = try TestCheckout()
-        try await checkout.live { client in
+        try await checkout.run { client in
             let id = try await client.cart([("KB-NOAH-COLORING-LTR", 1)])
             try await client.json(.post, "/api/carts/\(id)/coupon", ["code": "WELCOME10"])
             checkout.time.advance(6 * 365 * 86400)
@@ -135,7 +135,7 @@ import Testing
     }
 
     @Test func unknownCartsAndLinesAre404NamingTheField() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let missing = try await client.json(.get, "/api/carts/cart_nope")
             #expect(missing.status == .notFound)
             #expect(missing.errorField == "cart_id")
@@ -147,7 +147,7 @@ import Testing
     }
 
     @Test func malformedAndMistypedBodiesAreRefused() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let id = try await client.cart()
             let broken = try await client.json(.post, "/api/carts/\(id)/lines", raw: "{\"sku\": ")
             #expect(broken.status == .badRequest)
@@ -164,7 +164,7 @@ import Testing
     }
 
     @Test func corsAllowsOnlyTheSiteOrigin() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let allowed = try await client.execute(
                 uri: "/api/carts", method: .options,
                 headers: [.origin: "https://shop.example", .accessControlRequestMethod: "POST"])
@@ -180,7 +180,7 @@ import Testing
     static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
 
     @Test func addToCartThenCheckOutWithPlainForms() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let added = try await client.execute(
                 uri: "/cart/add", method: .post, headers: Self.form,
                 body: .init(string: "sku=KB-NOAH-COLORING-A4&quantity=2&return_to=%2Fproducts%2Fnoahs-ark-coloring-pages%2F"))
@@ -200,7 +200,7 @@ import Testing
     }
 
     @Test func aBadFormPostShowsTheProblemWithAWayBack() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let response = try await client.execute(
                 uri: "/cart/add", method: .post, headers: Self.form, body: .init(string: "sku=NOPE&return_to=%2Fshop%2F"))
             #expect(response.status == .unprocessableContent)

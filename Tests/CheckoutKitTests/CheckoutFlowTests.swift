@@ -28,7 +28,7 @@ import Testing
 
     /// Cart → checkout → the test provider's page → pay → signed webhook → order paid, over real HTTP.
     @Test func buyTwoProductsEndToEndWithTheTestProvider() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let cart = try await client.cart([("KB-NOAH-COLORING-A4", 1), ("HS-DIGITAL-PLANNER", 2)])
             let priced = try await client.json(.get, "/api/carts/\(cart)")
             let expected = try #require(priced.amount("total"))
@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func declinedPaymentsFailTheOrder() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let cart = try await client.cart([("KB-NOAH-COLORING-A4", 1)])
             let checkout = try await client.json(.post, "/api/checkout", ["cart_id": cart, "email": "b@example.com"])
             let url = try #require(checkout["payment_url"] as? String)
@@ -80,7 +80,7 @@ import Testing
     }
 
     @Test func theSameIdempotencyKeyGivesTheSameOrderAndAnotherBodyIsAConflict() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let cart = try await client.cart([("KB-NOAH-COLORING-A4", 1)])
             let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "order-attempt-1"]
             let first = try await client.json(.post, "/api/checkout", ["cart_id": cart, "email": "c@example.com"], headers: key)
@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test func checkoutRefusesBadInputNamingTheField() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let empty = try await client.cart()
             let emptyReply = try await client.json(.post, "/api/checkout", ["cart_id": empty, "email": "d@example.com"])
             #expect(emptyReply.status == .unprocessableContent)
@@ -118,7 +118,7 @@ import Testing
     }
 
     @Test func ordersNeedTheirToken() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let cart = try await client.cart([("KB-NOAH-COLORING-A4", 1)])
             let checkout = try await client.json(.post, "/api/checkout", ["cart_id": cart, "email": "e@example.com"])
             let id = try #require(checkout["order_id"] as? String)
@@ -131,7 +131,7 @@ import Testing
     }
 
     @Test func bundleLinesFreezeTheProductsTheyGrant() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let cart = try await client.cart([("BND-HS-PLANNERS", 1)])
             let checkout = try await client.json(.post, "/api/checkout", ["cart_id": cart, "email": "f@example.com"])
             let order = try await client.json(

@@ -8,7 +8,7 @@ import Testing
     /// Buy a bundle → the receipt has working links → each file downloads until the limit.
     @Test func aBundleReceiptsLinksDownloadUntilTheLimit() async throws {
         let checkout = try TestCheckout()
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             let order = try await client.buy([("BND-PD-JOURNALS", 1)], email: "bundle@example.com")
             #expect(try await client.status(of: order) == "paid")
             await control.sendPendingMail()
@@ -43,7 +43,7 @@ import Testing
 
     /// The thank-you page's order JSON carries the download links once paid.
     @Test func thePaidOrderCarriesItsDownloads() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let order = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
             let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
             let downloads = try #require(json["downloads"] as? [[String: Any]])
@@ -56,7 +56,7 @@ import Testing
     /// Refund one line → its files stop; the other line's keep working.
     @Test func refundingOneLineRevokesOnlyThatLine() async throws {
         let checkout = try TestCheckout()
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             let order = try await client.buy([("HS-DIGITAL-PLANNER", 1), ("KB-NOAH-COLORING-A4", 1)], email: "refund@example.com")
             let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
             let lines = try #require(json["lines"] as? [[String: Any]])
@@ -91,7 +91,7 @@ import Testing
 
     @Test func anExpiredLinkIsRefusedWith410() async throws {
         let checkout = try TestCheckout()
-        try await checkout.live { client in
+        try await checkout.run { client in
             let order = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
             let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
             let url = try #require(((json["downloads"] as? [[String: Any]])?.first?["files"] as? [[String: Any]])?.first?["url"] as? String)
@@ -105,7 +105,7 @@ import Testing
 
     @Test(arguments: ["payload", "signature", "truncated", "garbage"])
     func aTamperedLinkIsRefusedWith403(part: String) async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let order = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
             let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
             let url = try #require(((json["downloads"] as? [[String: Any]])?.first?["files"] as? [[String: Any]])?.first?["url"] as? String)
@@ -131,7 +131,7 @@ import Testing
         "/downloads/..%2F..%2Fsite.yaml", "/downloads/%2Fetc%2Fpasswd", "/downloads/../../site.yaml", "/downloads/..%252F..%252Fsite.yaml",
     ])
     func pathEscapesInTheURLAreRefused(path: String) async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let response = try await client.execute(uri: path, method: .get)
             #expect([.forbidden, .notFound].contains(response.status))
             #expect(!String(buffer: response.body).contains("title:"), "no file outside the files folder is served")

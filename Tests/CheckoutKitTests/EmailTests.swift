@@ -23,7 +23,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: checkout.folder + "/site/templates/emails", withIntermediateDirectories: true)
         try "Subject: Thanks from {{shop}}\n\nYour total was {{total}}.\n".write(
             toFile: checkout.folder + "/site/templates/emails/receipt.mustache", atomically: true, encoding: .utf8)
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
             await control.sendPendingMail()
             let receipt = try #require(checkout.emails().first)
@@ -48,7 +48,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: checkout.folder + "/site/templates/emails", withIntermediateDirectories: true)
         try "\u{FEFF}Subject: Your files from {{shop}}\r\n\r\nHello,\r\nthanks.\r\n".write(
             toFile: checkout.folder + "/site/templates/emails/receipt.mustache", atomically: true, encoding: .utf8)
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)], email: "crlf@example.com")
             await control.sendPendingMail()
             let receipt = try #require(checkout.emails().last)
@@ -75,7 +75,7 @@ import Testing
             var checkout = try TestCheckout()
             checkout.configuration.smtpURL = "smtp://127.0.0.1:\(server.port)"
             checkout.configuration.mailFrom = "Mustard Seed <hello@mustardseed.example>"
-            try await checkout.live { client, control in
+            try await checkout.run { client, control in
                 _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)], email: "smtp@example.com")
                 await control.sendPendingMail()
             }
@@ -89,7 +89,7 @@ import Testing
     @Test func aFailingSenderIsRetriedLaterAndCounted() async throws {
         var checkout = try TestCheckout()
         checkout.configuration.smtpURL = "smtp://127.0.0.1:1"
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
             #expect(await control.sendPendingMail() == 0)
             let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
@@ -107,7 +107,7 @@ import Testing
             var checkout = try TestCheckout()
             checkout.configuration.smtpURL = "smtp://127.0.0.1:\(server.port)"
             let time = checkout.time
-            try await checkout.live { client, control in
+            try await checkout.run { client, control in
                 _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
                 #expect(await control.sendPendingMail() == 0)
                 time.advance(3_600)

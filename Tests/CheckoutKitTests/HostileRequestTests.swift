@@ -23,7 +23,7 @@ import TestSupport
 
     /// Issue 18: a body of one `=` killed the process. Every form route now answers 400 and names the problem.
     @Test func aFormOfOneEqualsSignIsA400OnEveryFormRoute() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             for route in Self.formRoutes {
                 for body in ["=", "=&=", "sku=a&sku=b", "a=%ZZ"] {
                     let response = try await form(client, route, body, headers: [.cookie: "checkout_cart=cart_x"])
@@ -38,7 +38,7 @@ import TestSupport
 
     /// Plain forms get their errors as a page with a link back, JSON callers as JSON.
     @Test func formPostsGetErrorPagesAndJSONCallersJSON() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             for (route, body) in [("/plans/all-access/checkout", "email=nobody"), ("/api/plans/all-access/checkout", "email=nobody"),
                                   ("/api/leads", "magnet=scripture-memory-cards&email=nobody"), ("/api/account/login", "email=nobody"),
                                   ("/api/account/login", "email=%FF%40b.co")] {
@@ -52,7 +52,7 @@ import TestSupport
     }
 
     @Test func aHugeQuantityIsA422NamingTheQuantity() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let cart = try await client.cart()
             for body in [#"{"sku":"KB-NOAH-COLORING","quantity":2647282229755897512250572800}"#, #"{"sku":"KB-NOAH-COLORING","quantity":"2647282229755897512250572800"}"#] {
                 let reply = try await client.json(.post, "/api/carts/\(cart)/lines", raw: body)
@@ -71,7 +71,7 @@ import TestSupport
     }
 
     @Test func bodiesThatAreNotObjectsOrNotJSONAre400s() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             for (body, message) in [("[]", "the body must be a JSON object"), ("{", "the body is not valid JSON"), ("\"x\"", "the body must be a JSON object")] {
                 let reply = try await client.json(.post, "/api/carts", raw: body)
                 #expect(reply.status == .badRequest && reply.errorCode == "malformed_body" && reply.errorMessage == message, "\(body): \(reply.text)")
@@ -89,7 +89,7 @@ import TestSupport
         let catalog = exampleCatalog.catalog
         let skus = catalog.products.filter { $0.status == .active }.map(\.sku) + catalog.bundles.map(\.sku)
         try #require(skus.count >= 51)
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let fifty = try await client.json(.post, "/api/carts", ["lines": skus.prefix(50).map { ["sku": $0] }])
             #expect(fifty.status == .created && (fifty["lines"] as? [Any])?.count == 50, "\(fifty.text)")
             let tooMany = try await client.json(.post, "/api/carts", ["lines": skus.prefix(51).map { ["sku": $0] }])
@@ -105,7 +105,7 @@ import TestSupport
     /// A cart may not grow past what a payment can take (Stripe: eight digits of minor units).
     @Test func aCartCannotGrowPastWhatAPaymentCanTake() async throws {
         let checkout = try TestCheckout(catalogEdit: { $0.replacingOccurrences(of: "  price: 12.99 USD", with: "  price: 600000.00 USD") })
-        try await checkout.live { client in
+        try await checkout.run { client in
             let cart = try await client.cart([("HS-DIGITAL-PLANNER", 1)])
             let reply = try await client.json(.post, "/api/carts/\(cart)/lines", ["sku": "HS-DIGITAL-PLANNER", "quantity": 1])
             #expect(reply.status == .unprocessableContent && reply.errorCode == "amount_too_large" && reply.errorField == "quantity", "\(reply.text)")
@@ -118,7 +118,7 @@ import TestSupport
 
     @Test func aRangePastTheEndOfEverythingIsTheWholeFile() async throws {
         let checkout = try TestCheckout()
-        try await checkout.live { client in
+        try await checkout.run { client in
             let order = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
             let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
             let url = try #require(((json["downloads"] as? [[String: Any]])?.first?["files"] as? [[String: Any]])?.first?["url"] as? String)
@@ -138,7 +138,7 @@ import TestSupport
     @Test func rangesCountAgainstTheDownloadLimit() async throws {
         var checkout = try TestCheckout()
         checkout.configuration.downloadLimit = 2
-        try await checkout.live { client in
+        try await checkout.run { client in
             let order = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
             let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
             let url = try #require(((json["downloads"] as? [[String: Any]])?.first?["files"] as? [[String: Any]])?.first?["url"] as? String)
@@ -156,7 +156,7 @@ import TestSupport
 
     @Test func aSignedEventWithAnImpossibleTimeIsRefusedNotApplied() async throws {
         let checkout = try TestCheckout()
-        try await checkout.live { client in
+        try await checkout.run { client in
             let order = try await client.pendingOrder()
             let events = EventFactory(secret: TestCheckout.secret, now: Int(checkout.time.now.timeIntervalSince1970))
             for created in [Int.max, -1] {
@@ -183,7 +183,7 @@ import TestSupport
         let content = String(repeating: "0123456789", count: 10)
         try content.write(toFile: folder + "/a.txt", atomically: true, encoding: .utf8)
         checkout.configuration.publicFolder = folder
-        try await checkout.live { client in
+        try await checkout.run { client in
             for range in ["bytes=5000-", "bytes=-5", "bytes=0-9", "bytes=x"] {
                 let response = try await client.execute(uri: "/a.txt", method: .get, headers: [.range: range])
                 #expect(response.status == .ok && String(buffer: response.body) == content, "\(range)")
@@ -202,7 +202,7 @@ import TestSupport
         checkout.configuration.provider = .stripe
         checkout.configuration.stripeSecretKey = "sk_test_x"
         checkout.configuration.stripeAPIBase = "http://127.0.0.1:9"
-        try await checkout.live { client in
+        try await checkout.run { client in
             for path in ["/test-pay/cs_1", "/test-pay/cs_1/pay"] {
                 let response = try await client.execute(uri: path, method: path.hasSuffix("pay") ? .post : .get)
                 #expect(response.status == .notFound, "\(path)")
@@ -251,7 +251,7 @@ import TestSupport
 /// metrics show exactly what was refunded.
 @Suite struct RefundRaceTests {
     @Test func twentyRefundsOfOneLineAtOnceMakeOneRefund() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let order = try await client.buy([("HS-DIGITAL-PLANNER", 1), ("KB-NOAH-COLORING-A4", 1)], email: "race@example.com")
             let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
             let lines = try #require(json["lines"] as? [[String: Any]])
@@ -282,7 +282,7 @@ extension RefundRaceTests {
         let checkout = try TestCheckout()
         let endpoints = try await checkout.endpoints()
         _ = try await endpoints.add(url: "http://127.0.0.1:9/hooks", events: ["order.refunded"])
-        try await checkout.live { client in
+        try await checkout.run { client in
             let order = try await client.buy([("HS-DIGITAL-PLANNER", 1), ("KB-NOAH-COLORING-A4", 1)], email: "two@example.com")
             let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
             let lines = (try #require(json["lines"] as? [[String: Any]])).compactMap { $0["id"] as? String }
@@ -319,7 +319,7 @@ extension TestClientProtocol {
 /// The test provider's page plays only what Stripe would allow.
 @Suite struct TestProviderStateTests {
     @Test func aCanceledMembershipCannotBeRenewed() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let (_, page) = try await client.subscribe("kids-bible-club", email: "member@example.com")
             #expect(try await client.execute(uri: page + "/cancel", method: .post).status == .found)
             let renew = try await client.execute(uri: page + "/renew", method: .post)
@@ -331,7 +331,7 @@ extension TestClientProtocol {
     }
 
     @Test func aDeclinedPaymentMayBeTriedAgain() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let cart = try await client.cart([("KB-NOAH-COLORING-A4", 1)])
             let placed = try await client.json(.post, "/api/checkout", ["cart_id": cart, "email": "retry@example.com"])
             let page = (placed["payment_url"] as? String ?? "").pathAndQuery

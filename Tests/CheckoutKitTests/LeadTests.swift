@@ -8,7 +8,7 @@ import Testing
     /// A lead → the confirmation email → its link confirms and sends the shopper to the download.
     @Test func aLeadConfirmsAndDownloads() async throws {
         let checkout = try TestCheckout()
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             let reply = try await client.json(.post, "/api/leads", ["email": "Lead@Example.com", "magnet": "scripture-memory-cards"])
             #expect(reply.status == .accepted)
             await control.sendPendingMail()
@@ -28,7 +28,7 @@ import Testing
 
     @Test func theSameAddressTwiceIsOneLead() async throws {
         let checkout = try TestCheckout()
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             for _ in 0..<2 {
                 let reply = try await client.json(.post, "/api/leads", ["email": "twice@example.com", "magnet": "scripture-memory-cards"])
                 #expect(reply.status == .accepted)
@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func aPlainFormPostRedirectsBackToThePage() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let response = try await client.execute(
                 uri: "/api/leads", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
                 body: .init(string: "email=form%40example.com&magnet=scripture-memory-cards&return_to=%2Ffree%2Fscripture-memory-cards%2F"))
@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func badLeadsNameTheField() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let magnet = try await client.json(.post, "/api/leads", ["email": "a@example.com", "magnet": "nothing"])
             #expect(magnet.status == .unprocessableContent)
             #expect(magnet.errorField == "magnet")
@@ -68,7 +68,7 @@ import Testing
         var checkout = try TestCheckout()
         checkout.configuration.leadLimitPerAddress = .init(limit: 2, window: 3600)
         checkout.configuration.leadLimitPerIP = .init(limit: 4, window: 3600)
-        try await checkout.live { client in
+        try await checkout.run { client in
             for _ in 0..<2 {
                 let reply = try await client.json(.post, "/api/leads", ["email": "same@example.com", "magnet": "scripture-memory-cards"])
                 #expect(reply.status == .accepted)

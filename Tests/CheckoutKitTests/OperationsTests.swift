@@ -27,7 +27,7 @@ import Yams
         let checkout = try TestCheckout()
         let site = checkout.configuration.siteFolder
         let before = try FileManager.default.contentsOfDirectory(atPath: site).sorted()
-        try await checkout.live { client in
+        try await checkout.run { client in
             let health = try await client.execute(uri: "/healthz", method: .get)
             #expect(health.status == .ok)
         }
@@ -36,7 +36,7 @@ import Yams
     }
 
     @Test func healthAndReadiness() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let health = try await client.json(.get, "/healthz")
             #expect(health.status == .ok)
             let ready = try await client.json(.get, "/readyz")
@@ -47,7 +47,7 @@ import Yams
     }
 
     @Test func theOpenAPIDocumentDescribesEveryRouteAndOnlyRealOnes() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let response = try await client.execute(uri: "/openapi.yaml", method: .get)
             #expect(response.headers[.contentType]?.hasPrefix("application/yaml") == true)
             let document = try #require(try Yams.load(yaml: String(buffer: response.body)) as? [String: Any])
@@ -70,7 +70,7 @@ import Yams
     }
 
     @Test func metricsCountRequestsOrdersAndRevenue() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let cart = try await client.cart([("KB-NOAH-COLORING-A4", 1)])
             let checkout = try await client.json(.post, "/api/checkout", ["cart_id": cart, "email": "m@example.com"])
             let url = try #require(checkout["payment_url"] as? String)
@@ -89,7 +89,7 @@ import Yams
 
     @Test func metricsCoverSubscriptionsRevenueDownloadsAndLeads() async throws {
         let checkout = try TestCheckout()
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             _ = try await client.subscribe("homeschool-helper", email: "m1@example.com")
             _ = try await client.subscribe("homeschool-helper", email: "m2@example.com")
             _ = try await client.subscribe("kids-bible-club", email: "m3@example.com")
@@ -113,7 +113,7 @@ import Yams
     }
 
     @Test func everyResponseCarriesARequestIdAndErrorsAreJSON() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let ok = try await client.execute(uri: "/healthz", method: .get)
             #expect(ok.headers[HTTPField.Name("X-Request-Id")!]?.isEmpty == false)
             let missing = try await client.json(.get, "/no/such/route")
@@ -141,7 +141,7 @@ import Yams
 
     @Test func theServedDocumentNamesTheShopsOwnValuesAndStaysValid() async throws {
         let checkout = try TestCheckout()
-        try await checkout.live { client in
+        try await checkout.run { client in
             let served = String(buffer: try await client.execute(uri: "/openapi.yaml", method: .get).body)
             #expect(!served.contains("x-catalog"), "every placeholder is filled")
             let document = try #require(try Yams.load(yaml: served) as? [String: Any])

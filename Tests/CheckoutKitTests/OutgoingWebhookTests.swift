@@ -42,7 +42,7 @@ final class WebhookReceiver: Sendable {
             let endpoints = try await checkout.endpoints()
             let endpoint = try await endpoints.add(url: "http://localhost:\(try #require(hook.port))/hooks", events: ["order.paid", "entitlement.granted", "lead.confirmed"])
             #expect(endpoint.secret.hasPrefix("whsec_"))
-            try await checkout.live { client, control in
+            try await checkout.run { client, control in
                 _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)], email: "hooked@example.com")
                 await control.deliverPendingWebhooks()
                 let events = receiver.events
@@ -70,7 +70,7 @@ final class WebhookReceiver: Sendable {
             let checkout = try TestCheckout()
             let endpoints = try await checkout.endpoints()
             _ = try await endpoints.add(url: "http://localhost:\(try #require(hook.port))/hooks", events: ["order.paid"])
-            try await checkout.live { client, control in
+            try await checkout.run { client, control in
                 _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
                 #expect(await control.deliverPendingWebhooks() == 0)
                 var log = try await endpoints.deliveries()

@@ -54,7 +54,7 @@ final class FakeOrigin: Sendable {
         let origin = FakeOrigin()
         try await origin.application.test(.live) { originClient in
             let port = try #require(originClient.port)
-            try await checkout(origin: port).live { client, control in
+            try await checkout(origin: port).run { client, control in
                 let order = try await client.buy([("HS-DIGITAL-PLANNER", 1)], email: "remote@example.com")
                 let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
                 let files = try #require((json["downloads"] as? [[String: Any]])?.first?["files"] as? [[String: Any]])
@@ -96,7 +96,7 @@ final class FakeOrigin: Sendable {
         let origin = FakeOrigin()
         try await origin.application.test(.live) { originClient in
             let port = try #require(originClient.port)
-            try await checkout(origin: port, file: "gone.pdf").live { client, _ in
+            try await checkout(origin: port, file: "gone.pdf").run { client, _ in
                 let order = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
                 let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
                 let url = try #require(((json["downloads"] as? [[String: Any]])?.first?["files"] as? [[String: Any]])?.first?["url"] as? String)
@@ -111,7 +111,7 @@ final class FakeOrigin: Sendable {
 
     @Test func aDeadOriginIsA502AndTheServiceKeepsServing() async throws {
         // A port nothing listens on: connect is refused at once.
-        try await checkout(origin: 9).live { client, _ in
+        try await checkout(origin: 9).run { client, _ in
             let order = try await client.buy([("HS-DIGITAL-PLANNER", 1)])
             let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
             let url = try #require(((json["downloads"] as? [[String: Any]])?.first?["files"] as? [[String: Any]])?.first?["url"] as? String)

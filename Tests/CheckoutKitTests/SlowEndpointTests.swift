@@ -42,7 +42,7 @@ final class SilentEndpoint: Sendable {
             let endpoints = try await checkout.endpoints()
             _ = try await endpoints.add(url: "http://127.0.0.1:\(silent.port)/hooks", events: ["*"])
             _ = try await endpoints.add(url: "http://127.0.0.1:\(try #require(hook.port))/hooks", events: ["order.paid", "entitlement.granted"])
-            try await checkout.live { client, control in
+            try await checkout.run { client, control in
                 _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)], email: "lanes@example.com")
                 let start = ContinuousClock.now
                 await control.deliverPendingWebhooks()

@@ -9,7 +9,8 @@ import Testing
 /// Races that SQLite's single writer hides and PostgreSQL's many writers expose: each must give one
 /// result and never a 500, on whichever backend the suite runs (`TestCheckout`).
 @Suite struct StorageContractTests {
-    /// Eight checkouts with one `Idempotency-Key` at once make one order, and each gets it.
+    /// Eight checkouts with one `Idempotency-Key` at once, on eight connections to the real socket,
+    /// make one order, and each gets it.
     @Test func theSameIdempotencyKeyAtOnceMakesOneOrder() async throws {
         let checkout = try TestCheckout()
         try await checkout.live { client in
@@ -33,7 +34,7 @@ import Testing
     @Test func theSameWebhookEventAtOnceIsAppliedOnce() async throws {
         let checkout = try TestCheckout()
         let events = EventFactory(secret: TestCheckout.secret, now: Int(checkout.time.now.timeIntervalSince1970))
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             let order = try await client.pendingOrder()
             let payload = try events.payload("checkout.session.completed", object: [
                 "id": "cs_race", "object": "checkout.session", "client_reference_id": order.id, "payment_status": "paid",
@@ -59,7 +60,7 @@ import Testing
     /// A confirmation link followed twice at once confirms the lead once and sends both to the file.
     @Test func aLeadConfirmedTwiceAtOnceIsConfirmedOnce() async throws {
         let checkout = try TestCheckout()
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             _ = try await client.json(.post, "/api/leads", ["email": "twice@example.com", "magnet": "scripture-memory-cards"])
             await control.sendPendingMail()
             let confirm = try #require(checkout.emails().first?.links.first { $0.contains("/leads/confirm/") })

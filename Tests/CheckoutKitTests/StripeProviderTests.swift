@@ -49,7 +49,7 @@ final class FakeStripe: Sendable {
             checkout.configuration.provider = .stripe
             checkout.configuration.stripeSecretKey = "sk_test_123"
             checkout.configuration.stripeAPIBase = "http://localhost:\(try #require(stripeClient.port))"
-            try await checkout.live { client in
+            try await checkout.run { client in
                 let cart = try await client.cart([("KB-NOAH-COLORING-A4", 2), ("BND-HS-PLANNERS", 1)])
                 try await client.json(.post, "/api/carts/\(cart)/coupon", ["code": "WELCOME10"])
                 let reply = try await client.json(.post, "/api/checkout", ["cart_id": cart, "email": "s@example.com"])
@@ -88,7 +88,7 @@ final class FakeStripe: Sendable {
             checkout.configuration.provider = .stripe
             checkout.configuration.stripeSecretKey = "sk_test_bad"
             checkout.configuration.stripeAPIBase = "http://localhost:\(try #require(stripeClient.port))"
-            try await checkout.live { client in
+            try await checkout.run { client in
                 let cart = try await client.cart([("KB-NOAH-COLORING-A4", 1)])
                 let reply = try await client.json(.post, "/api/checkout", ["cart_id": cart, "email": "s@example.com"])
                 #expect(reply.status == .badGateway)

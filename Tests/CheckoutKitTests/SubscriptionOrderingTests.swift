@@ -46,7 +46,7 @@ import Testing
     @Test func everyDeliveryOrderGivesTheSameEntitlements() async throws {
         let checkout = try TestCheckout()
         let start = Int(checkout.time.now.timeIntervalSince1970)
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             var generator = SeededGenerator(seed: 7)
             var finals = Set<[String]>()
             let orders = Self.permutations(Array(0..<6))
@@ -80,7 +80,7 @@ import Testing
     @Test func aCancelledSubscriptionEndsWithNothingWhateverTheOrder() async throws {
         let checkout = try TestCheckout()
         let start = Int(checkout.time.now.timeIntervalSince1970)
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             var generator = SeededGenerator(seed: 11)
             for run in 0..<60 {
                 let email = "cancel\(run)@example.com"

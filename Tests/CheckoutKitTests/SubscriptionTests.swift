@@ -12,7 +12,7 @@ import Testing
         // Links outlive the jump past the grace period, so refusing one proves the entitlement ended.
         setup.configuration.linkLifetime = 90 * 86_400
         let checkout = setup
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             let (_, page) = try await client.subscribe("homeschool-helper", email: "member@example.com")
             var cookie = try await client.signIn("member@example.com", checkout: checkout, control: control)
             var account = try await client.account(cookie)
@@ -56,7 +56,7 @@ import Testing
 
     @Test func aTrialGrantsAccessAndTheAccountCanCancelAndResume() async throws {
         let checkout = try TestCheckout()
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             _ = try await client.subscribe("kids-bible-club", email: "trial@example.com")
             let cookie = try await client.signIn("trial@example.com", checkout: checkout, control: control)
             let account = try await client.account(cookie)
@@ -87,7 +87,7 @@ import Testing
               files: products/homeschool-digital-planner.pdf
 
             """ }
-        try await checkout.live { client, control in
+        try await checkout.run { client, control in
             _ = try await client.subscribe("homeschool-helper", email: "later@example.com")
             let cookie = try await client.signIn("later@example.com", checkout: checkout, control: control)
             #expect(accountDownloads(try await client.account(cookie))["HS-NEW-LATER"] != nil)
@@ -95,7 +95,7 @@ import Testing
     }
 
     @Test func planCheckoutRefusesUnknownPlansAndBadEmails() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let unknown = try await client.json(.post, "/api/plans/gold/checkout", ["email": "a@example.com"])
             #expect(unknown.status == .unprocessableContent)
             #expect(unknown.errorField == "plan")
@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test func thePlansPageFormRedirectsToThePaymentPage() async throws {
-        try await TestCheckout().live { client in
+        try await TestCheckout().run { client in
             let response = try await client.execute(
                 uri: "/plans/all-access/checkout", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
                 body: .init(string: "email=form%40example.com"))

@@ -57,7 +57,7 @@ extension TestClientProtocol {
     @Test func aValidlySignedEventIsStoredAndProcessed() async throws {
         let checkout = try TestCheckout()
         let events = EventFactory(secret: TestCheckout.secret, now: Int(checkout.time.now.timeIntervalSince1970))
-        try await checkout.live { client in
+        try await checkout.run { client in
             let order = try await client.pendingOrder()
             let payload = try events.payload("checkout.session.completed", object: completed(order.id))
             let reply = try await client.webhook(payload, signature: events.header(payload))
@@ -72,7 +72,7 @@ extension TestClientProtocol {
         let checkout = try TestCheckout()
         let now = Int(checkout.time.now.timeIntervalSince1970)
         let events = EventFactory(secret: TestCheckout.secret, now: now)
-        try await checkout.live { client in
+        try await checkout.run { client in
             let order = try await client.pendingOrder()
             let payload = try events.payload("checkout.session.completed", object: completed(order.id))
             var body = payload
@@ -99,7 +99,7 @@ extension TestClientProtocol {
         let checkout = try TestCheckout()
         let now = Int(checkout.time.now.timeIntervalSince1970)
         let events = EventFactory(secret: TestCheckout.secret, now: now)
-        try await checkout.live { client in
+        try await checkout.run { client in
             let order = try await client.pendingOrder()
             let payload = try events.payload("checkout.session.completed", object: completed(order.id))
             let good = StripeSignature(secret: TestCheckout.secret).signature(for: payload, timestamp: now - 299)
@@ -113,7 +113,7 @@ extension TestClientProtocol {
     @Test func aRepeatedEventIsProcessedOnce() async throws {
         let checkout = try TestCheckout()
         let events = EventFactory(secret: TestCheckout.secret, now: Int(checkout.time.now.timeIntervalSince1970))
-        try await checkout.live { client in
+        try await checkout.run { client in
             let order = try await client.pendingOrder()
             let payload = try events.payload("checkout.session.completed", id: "evt_same", object: completed(order.id))
             let first = try await client.webhook(payload, signature: events.header(payload))
@@ -129,7 +129,7 @@ extension TestClientProtocol {
     @Test func eventsArrivingOutOfOrderEndInTheRightState() async throws {
         let checkout = try TestCheckout()
         let events = EventFactory(secret: TestCheckout.secret, now: Int(checkout.time.now.timeIntervalSince1970))
-        try await checkout.live { client in
+        try await checkout.run { client in
             let refunded = try await client.pendingOrder()
             let refund = try events.payload(
                 "charge.refunded", object: ["id": "ch_1", "object": "charge", "amount_refunded": 499, "metadata": ["order_id": refunded.id]])
@@ -161,7 +161,7 @@ extension TestClientProtocol {
     @Test func unknownEventTypesAreStoredAndAcknowledged() async throws {
         let checkout = try TestCheckout()
         let events = EventFactory(secret: TestCheckout.secret, now: Int(checkout.time.now.timeIntervalSince1970))
-        try await checkout.live { client in
+        try await checkout.run { client in
             let payload = try events.payload("customer.created", object: ["id": "cus_1", "object": "customer"])
             let reply = try await client.webhook(payload, signature: events.header(payload))
             #expect(reply.status == .ok)
@@ -172,7 +172,7 @@ extension TestClientProtocol {
     @Test func aBodyThatIsNotAnEventIsRefused() async throws {
         let checkout = try TestCheckout()
         let events = EventFactory(secret: TestCheckout.secret, now: Int(checkout.time.now.timeIntervalSince1970))
-        try await checkout.live { client in
+        try await checkout.run { client in
             let payload = Data("{\"hello\": 1}".utf8)
             let reply = try await client.webhook(payload, signature: events.header(payload))
             #expect(reply.status == .badRequest)
