@@ -49,7 +49,10 @@ import Testing
         try await checkout.run { client, control in
             var generator = SeededGenerator(seed: 7)
             var finals = Set<[String]>()
-            let orders = Self.permutations(Array(0..<6))
+            // All 720 orderings on SQLite. On PostgreSQL every sixth: the ordering rules are the same
+            // portable code, and a debug build's postgres-nio spends about 1 ms of CPU per statement,
+            // which made all 720 the suite's slowest four minutes.
+            let orders = Self.permutations(Array(0..<6)).enumerated().filter { !TestDatabases.onPostgres || $0.offset % 6 == 0 }.map(\.element)
             for (run, ordering) in orders.enumerated() {
                 let email = "order\(run)@example.com"
                 let reply = try await client.json(.post, "/api/plans/homeschool-helper/checkout", ["email": email])

@@ -7,12 +7,44 @@ import Synchronization
 /// `SQLStatements` on one leased PostgreSQL connection. The portable stores are synchronous (so the
 /// same transaction bodies run inside SQLite's group commit), so this runs on a thread of
 /// `PostgresStorage`'s own pool, never on a Swift concurrency or event-loop thread, and waits for
-/// each statement's answer from postgres-nio.
-struct PostgresStatements: SQLStatements {
+/// postgres-nio's answers. Statements whose rows nobody reads (`execute`: BEGIN, most writes) are
+/// sent without waiting; the connection runs them in order, and the thread waits once, at the next
+/// statement whose rows it needs or at COMMIT, instead of once per statement. One per transaction,
+/// used by one thread.
+final class PostgresStatements: SQLStatements {
     let connection: PostgresConnection
     let logger: Logger
+    /// Sent and not yet waited for, oldest first.
+    private var pending: [(answer: EventLoopFuture<PostgresQueryResult>, sql: String)] = []
+
+    init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
 
     func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
+        let answer = try send(sql, arguments)
+        try settle()
+        let result = try Self.wait(answer, sql: sql)
+        return try result.rows.map { row in SQLRow(values: try row.map(Self.value)) }
+    }
+
+    func execute(_ sql: String, _ arguments: [SQLValue]) throws {
+        pending.append((try send(sql, arguments), sql))
+    }
+
+    /// Waits for every statement sent; throws the first one's error.
+    func settle() throws {
+        let sent = pending
+        pending = []
+        var failure: (any Error)?
+        for statement in sent {
+            do { _ = try Self.wait(statement.answer, sql: statement.sql) } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
+    }
+
+    private func send(_ sql: String, _ arguments: [SQLValue]) throws -> EventLoopFuture<PostgresQueryResult> {
         var binds = PostgresBindings(capacity: arguments.count)
         for argument in arguments {
             switch argument {
@@ -22,10 +54,12 @@ struct PostgresStatements: SQLStatements {
             case .blob(let value): try binds.append(value)
             }
         }
-        let statement = PostgresQuery(unsafeSQL: PostgresPlaceholders.translate(sql), binds: binds)
+        return connection.query(PostgresQuery(unsafeSQL: PostgresPlaceholders.translate(sql), binds: binds), logger: logger)
+    }
+
+    private static func wait(_ answer: EventLoopFuture<PostgresQueryResult>, sql: String) throws -> PostgresQueryResult {
         do {
-            let result = try connection.query(statement, logger: logger).wait()
-            return try result.rows.map { row in SQLRow(values: try row.map(Self.value)) }
+            return try answer.wait()
         } catch let error as PSQLError {
             throw PostgresFailure(error, statement: sql)
         }
@@ -33,14 +67,20 @@ struct PostgresStatements: SQLStatements {
 
     /// Runs `body` in a transaction opened with `begin` (nil: no transaction, one statement on its own).
     func transaction<T>(begin: String?, _ body: () throws -> T) throws -> T {
-        guard let begin else { return try body() }
-        try run(begin)
+        guard let begin else {
+            let value = try body()
+            try settle()
+            return value
+        }
         do {
+            try run(begin)
             let value = try body()
             try run("COMMIT")
+            try settle()
             return value
         } catch {
-            _ = try? run("ROLLBACK")
+            _ = try? settle()
+            _ = try? query("ROLLBACK", [])
             throw error
         }
     }
@@ -50,6 +90,7 @@ struct PostgresStatements: SQLStatements {
         do {
             let value = try body()
             try run("RELEASE SAVEPOINT checkout_step")
+            try settle()
             return value
         } catch let conflict as StorageConflict {
             // The whole transaction runs again; nothing of it may commit.
@@ -57,8 +98,10 @@ struct PostgresStatements: SQLStatements {
         } catch let failure as PostgresFailure where failure.isConflict {
             throw failure.conflict
         } catch {
+            _ = try? settle()
             try run("ROLLBACK TO SAVEPOINT checkout_step")
             try run("RELEASE SAVEPOINT checkout_step")
+            try settle()
             throw error
         }
     }

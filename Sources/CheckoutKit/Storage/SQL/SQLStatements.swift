@@ -6,6 +6,11 @@ protocol SQLStatements {
     /// Runs one statement and returns its rows (none for most writes).
     func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow]
 
+    /// Runs one statement whose rows nobody reads. A backend may send it and go on (PostgreSQL
+    /// does, so a transaction's writes cost one wait, not one each); its error then surfaces at the
+    /// next `query`, `savepoint` or the commit, still inside the transaction.
+    func execute(_ sql: String, _ arguments: [SQLValue]) throws
+
     /// Runs `body` in a savepoint: when it throws, only its own writes roll back, and the error is
     /// rethrown. A conflict that needs the whole transaction retried (`StorageConflict`) is rethrown too.
     func savepoint<T>(_ body: () throws -> T) throws -> T
@@ -39,6 +44,6 @@ extension SQLStatements {
     }
 
     func run(_ sql: String, _ arguments: any SQLBindable...) throws {
-        _ = try query(sql, arguments.map(\.sqlValue))
+        try execute(sql, arguments.map(\.sqlValue))
     }
 }

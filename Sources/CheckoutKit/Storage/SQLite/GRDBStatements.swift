@@ -22,6 +22,10 @@ struct GRDBStatements: SQLStatements {
         return rows
     }
 
+    func execute(_ sql: String, _ arguments: [SQLValue]) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map(Self.databaseValue)))
+    }
+
     func savepoint<T>(_ body: () throws -> T) throws -> T {
         var result: T?
         try db.inSavepoint {
