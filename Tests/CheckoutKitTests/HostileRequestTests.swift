@@ -296,6 +296,7 @@ extension RefundRaceTests {
             let announced = try await endpoints.deliveries().filter { $0.eventType == "order.refunded" }
             #expect(announced.count == 2, "one per refund, not one per provider event")
         }
+        await endpoints.close()
     }
 }
 

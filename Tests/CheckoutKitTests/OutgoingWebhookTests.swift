@@ -61,6 +61,7 @@ final class WebhookReceiver: Sendable {
                 #expect(log.count == 2)
                 #expect(log.allSatisfy { $0.status == "delivered" && $0.lastStatus == 200 && $0.attempts == 1 })
             }
+            await endpoints.close()
         }
     }
 
@@ -93,6 +94,7 @@ final class WebhookReceiver: Sendable {
                 _ = await control.deliverPendingWebhooks()
                 #expect(receiver.received.withLock { $0.count } == attempts, "no attempts after giving up")
             }
+            await endpoints.close()
         }
     }
 
@@ -108,6 +110,7 @@ final class WebhookReceiver: Sendable {
         await #expect { _ = try await endpoints.add(url: "https://x.example", events: ["order.shipped"]) } throws: {
             ($0 as? CheckoutError)?.message.contains("order.shipped") == true
         }
+        await endpoints.close()
     }
 
     @Test func theCommandLineManagesEndpoints() throws {

@@ -52,6 +52,7 @@ final class SilentEndpoint: Sendable {
                 #expect(arrivals.count == 2)
                 #expect(arrivals.allSatisfy { $0 - start < .milliseconds(1500) }, "\(arrivals.map { $0 - start })")
             }
+            await endpoints.close()
         }
     }
 

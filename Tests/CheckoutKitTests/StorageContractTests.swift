@@ -73,6 +73,16 @@ import Testing
         }
     }
 
+    /// A NUL in an id is an unknown id on both databases (PostgreSQL's text cannot hold one), not a 500.
+    @Test func aNulInAnIdIsNotFound() async throws {
+        try await TestCheckout().run { client in
+            let checkout = try await client.json(.post, "/api/checkout", raw: #"{"cart_id":"cart_x\u0000y","email":"nul@example.com"}"#)
+            #expect(checkout.status == .notFound, "\(checkout.text)")
+            let cart = try await client.json(.get, "/api/carts/cart_%00x")
+            #expect(cart.status == .notFound, "\(cart.text)")
+        }
+    }
+
     /// A database URL that cannot be used stops the start with a message naming it, without its password.
     @Test func anUnusableDatabaseURLIsNamedWithoutItsPassword() async throws {
         var checkout = try TestCheckout()

@@ -49,38 +49,44 @@ public enum CheckoutApp {
         async let loadedCatalog = Self.loadCatalog(text: paths.text, database: paths.database)
         async let loadedTemplates = EmailTemplates.load(siteFolder: configuration.siteFolder)
         let storage = try await configuration.storageLocation.open(logger: logger)
-        let catalog = try await loadedCatalog
-        let address = ServiceAddress(configuration: configuration, site: site)
-        let provider: PaymentProvider
-        switch configuration.provider {
-        case .test:
-            provider = .test(publicURL: { address.publicURL }, events: TestEvents(secret: configuration.webhookSecret, clock: configuration.clock, logger: logger))
-        case .stripe:
-            guard let key = configuration.stripeSecretKey, !key.isEmpty else {
-                throw StartupError(description: "the stripe provider needs a secret key: set STRIPE_SECRET_KEY or --stripe-key-file")
+        do {
+            let catalog = try await loadedCatalog
+            let address = ServiceAddress(configuration: configuration, site: site)
+            let provider: PaymentProvider
+            switch configuration.provider {
+            case .test:
+                provider = .test(publicURL: { address.publicURL }, events: TestEvents(secret: configuration.webhookSecret, clock: configuration.clock, logger: logger))
+            case .stripe:
+                guard let key = configuration.stripeSecretKey, !key.isEmpty else {
+                    throw StartupError(description: "the stripe provider needs a secret key: set STRIPE_SECRET_KEY or --stripe-key-file")
+                }
+                provider = .stripe(StripeClient(apiBase: configuration.stripeAPIBase, secretKey: key, client: .shared, logger: logger))
             }
-            provider = .stripe(StripeClient(apiBase: configuration.stripeAPIBase, secretKey: key, client: .shared, logger: logger))
-        }
-        var secret = configuration.downloadSecret ?? ""
-        if secret.isEmpty { secret = try await SecretStore.secret(named: "download-link-key", in: storage) }
-        let mailSender: any MailSender
-        if let url = configuration.smtpURL, !url.isEmpty {
-            do {
-                mailSender = SMTPMailSender(configuration: try SMTPConfiguration.parse(url))
-            } catch {
-                throw StartupError(description: "the SMTP URL is not usable: \(error)")
+            var secret = configuration.downloadSecret ?? ""
+            if secret.isEmpty { secret = try await SecretStore.secret(named: "download-link-key", in: storage) }
+            let mailSender: any MailSender
+            if let url = configuration.smtpURL, !url.isEmpty {
+                do {
+                    mailSender = SMTPMailSender(configuration: try SMTPConfiguration.parse(url))
+                } catch {
+                    throw StartupError(description: "the SMTP URL is not usable: \(error)")
+                }
+            } else {
+                mailSender = FolderMailSender(folder: configuration.mailFolder)
             }
-        } else {
-            mailSender = FolderMailSender(folder: configuration.mailFolder)
+            let filesFolder = URL(fileURLWithPath: configuration.siteFolder + "/" + site.filesFolder).resolvingSymlinksInPath().path
+            let shop = Shop(
+                address: address, storage: storage, catalog: CatalogIndex(catalog.catalog), provider: provider, metrics: CheckoutMetrics(),
+                logger: logger, templates: try await loadedTemplates,
+                downloadSecret: SymmetricKey(data: Data(secret.utf8)), filesFolder: (filesFolder as NSString).standardizingPath,
+                mailSender: mailSender)
+            provider.testEvents?.connect(WebhookIntake(shop: shop))
+            return shop
+        } catch {
+            // A start that fails after the database opened closes it (a PostgreSQL pool keeps connections).
+            await storage.close()
+            throw error
         }
-        let filesFolder = URL(fileURLWithPath: configuration.siteFolder + "/" + site.filesFolder).resolvingSymlinksInPath().path
-        let shop = Shop(
-            address: address, storage: storage, catalog: CatalogIndex(catalog.catalog), provider: provider, metrics: CheckoutMetrics(),
-            logger: logger, templates: try await loadedTemplates,
-            downloadSecret: SymmetricKey(data: Data(secret.utf8)), filesFolder: (filesFolder as NSString).standardizingPath,
-            mailSender: mailSender)
-        provider.testEvents?.connect(WebhookIntake(shop: shop))
-        return shop
     }
 
     private static func loadCatalog(text: String, database: String) throws -> CatalogSource.Loaded {

@@ -1,22 +1,24 @@
 /// The checkout's tables on PostgreSQL, created and upgraded by numbered migrations recorded in
 /// `checkout_migrations`. The same tables and columns as `CheckoutSchema` (SQLite), in PostgreSQL's
 /// types: BIGINT for every integer (SQLite's are 64-bit), BYTEA for blobs, identity columns for
-/// SQLite's AUTOINCREMENT. Instances starting at once take an advisory lock, so one of them migrates.
+/// SQLite's AUTOINCREMENT, and ids compared byte by byte (`COLLATE "C"`, SQLite's BINARY) so that
+/// ordering by an id made with `RandomToken.makeOrdered` follows creation order whatever the
+/// database's collation. Instances starting at once take an advisory lock, so one of them migrates.
 enum PostgresSchema {
     static let migrations: [(id: String, statements: [String])] = [
         ("v1-checkout", [
             """
             CREATE TABLE carts (
-                id TEXT PRIMARY KEY, coupon TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                id TEXT COLLATE "C" PRIMARY KEY, coupon TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
             """,
             """
             CREATE TABLE cart_lines (
-                id TEXT PRIMARY KEY, cart_id TEXT NOT NULL REFERENCES carts(id) ON DELETE CASCADE,
+                id TEXT COLLATE "C" PRIMARY KEY, cart_id TEXT NOT NULL REFERENCES carts(id) ON DELETE CASCADE,
                 sku TEXT NOT NULL, quantity BIGINT NOT NULL, position BIGINT NOT NULL, UNIQUE (cart_id, sku))
             """,
             """
             CREATE TABLE orders (
-                id TEXT PRIMARY KEY, token TEXT NOT NULL, email TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'purchase',
+                id TEXT COLLATE "C" PRIMARY KEY, token TEXT NOT NULL, email TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'purchase',
                 status TEXT NOT NULL, currency TEXT NOT NULL, subtotal BIGINT NOT NULL, discount BIGINT NOT NULL, total BIGINT NOT NULL,
                 coupon TEXT, cart_id TEXT, provider TEXT NOT NULL, payment_session_id TEXT UNIQUE, payment_url TEXT,
                 payment_intent TEXT, created_at BIGINT NOT NULL, paid_at BIGINT, failed_at BIGINT, expired_at BIGINT,
@@ -27,7 +29,7 @@ enum PostgresSchema {
             "CREATE INDEX orders_email ON orders(email)",
             """
             CREATE TABLE order_lines (
-                id TEXT PRIMARY KEY, order_id TEXT NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+                id TEXT COLLATE "C" PRIMARY KEY, order_id TEXT NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
                 position BIGINT NOT NULL, sku TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL, option TEXT,
                 unit_price BIGINT NOT NULL, quantity BIGINT NOT NULL, total BIGINT NOT NULL, discount BIGINT NOT NULL,
                 grants TEXT NOT NULL, refunded_at BIGINT)
@@ -48,14 +50,14 @@ enum PostgresSchema {
             "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
             """
             CREATE TABLE refunds (
-                id TEXT PRIMARY KEY, order_id TEXT NOT NULL REFERENCES orders(id), line_id TEXT,
+                id TEXT COLLATE "C" PRIMARY KEY, order_id TEXT NOT NULL REFERENCES orders(id), line_id TEXT,
                 amount BIGINT NOT NULL, provider_refund_id TEXT UNIQUE, created_at BIGINT NOT NULL)
             """,
             "CREATE INDEX refunds_order ON refunds(order_id)",
             "CREATE INDEX refunds_line ON refunds(line_id)",
             """
             CREATE TABLE subscriptions (
-                id TEXT PRIMARY KEY, provider_id TEXT UNIQUE, order_id TEXT, email TEXT NOT NULL,
+                id TEXT COLLATE "C" PRIMARY KEY, provider_id TEXT UNIQUE, order_id TEXT, email TEXT NOT NULL,
                 plan TEXT NOT NULL, status TEXT NOT NULL, status_at BIGINT NOT NULL, status_event TEXT NOT NULL DEFAULT '',
                 current_period_end BIGINT NOT NULL DEFAULT 0, cancel_at_period_end BIGINT NOT NULL DEFAULT 0,
                 cancel_at BIGINT NOT NULL DEFAULT 0, cancel_event TEXT NOT NULL DEFAULT '', created_at BIGINT NOT NULL)
@@ -63,7 +65,7 @@ enum PostgresSchema {
             "CREATE INDEX subscriptions_email ON subscriptions(email)",
             """
             CREATE TABLE leads (
-                id TEXT PRIMARY KEY, email TEXT NOT NULL, magnet TEXT NOT NULL, token TEXT NOT NULL UNIQUE,
+                id TEXT COLLATE "C" PRIMARY KEY, email TEXT NOT NULL, magnet TEXT NOT NULL, token TEXT NOT NULL UNIQUE,
                 created_at BIGINT NOT NULL, last_sent_at BIGINT NOT NULL, confirmed_at BIGINT, UNIQUE (email, magnet))
             """,
             """
@@ -92,18 +94,18 @@ enum PostgresSchema {
             """,
             """
             CREATE TABLE outbox (
-                id TEXT PRIMARY KEY, dedupe_key TEXT NOT NULL UNIQUE, recipient TEXT NOT NULL,
+                id TEXT COLLATE "C" PRIMARY KEY, dedupe_key TEXT NOT NULL UNIQUE, recipient TEXT NOT NULL,
                 subject TEXT NOT NULL, body TEXT NOT NULL, created_at BIGINT NOT NULL, sent_at BIGINT,
                 attempts BIGINT NOT NULL DEFAULT 0, next_attempt_at BIGINT NOT NULL DEFAULT 0, last_error TEXT, failed_at BIGINT)
             """,
             "CREATE INDEX outbox_pending ON outbox(sent_at, next_attempt_at)",
             """
             CREATE TABLE webhook_endpoints (
-                id TEXT PRIMARY KEY, url TEXT NOT NULL, events TEXT NOT NULL, secret TEXT NOT NULL, created_at BIGINT NOT NULL)
+                id TEXT COLLATE "C" PRIMARY KEY, url TEXT NOT NULL, events TEXT NOT NULL, secret TEXT NOT NULL, created_at BIGINT NOT NULL)
             """,
             """
             CREATE TABLE webhook_deliveries (
-                id TEXT PRIMARY KEY, endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+                id TEXT COLLATE "C" PRIMARY KEY, endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
                 event_id TEXT NOT NULL, event_type TEXT NOT NULL, payload BYTEA NOT NULL, status TEXT NOT NULL,
                 attempts BIGINT NOT NULL DEFAULT 0, next_attempt_at BIGINT NOT NULL, last_status BIGINT, last_error TEXT,
                 created_at BIGINT NOT NULL, delivered_at BIGINT, UNIQUE (endpoint_id, event_id))

@@ -50,7 +50,9 @@ final class PostgresStatements: SQLStatements {
             switch argument {
             case .null: binds.appendNull()
             case .integer(let value): binds.append(value)
-            case .text(let value): binds.append(value)
+            // PostgreSQL text cannot hold U+0000 (SQLite's can): a NUL a client sent in an id or a
+            // code becomes U+FFFD, which matches nothing, instead of an error from the server.
+            case .text(let value): binds.append(value.contains("\u{0}") ? value.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : value)
             case .blob(let value): try binds.append(value)
             }
         }
@@ -66,17 +68,22 @@ final class PostgresStatements: SQLStatements {
     }
 
     /// Runs `body` in a transaction opened with `begin` (nil: no transaction, one statement on its own).
+    /// Throws `StorageConflict`-class failures (`PostgresFailure.isConflict`) for the caller to retry.
     func transaction<T>(begin: String?, _ body: () throws -> T) throws -> T {
         guard let begin else {
-            let value = try body()
-            try settle()
-            return value
+            do {
+                let value = try body()
+                try settle()
+                return value
+            } catch {
+                _ = try? settle()
+                throw error
+            }
         }
         do {
             try run(begin)
             let value = try body()
-            try run("COMMIT")
-            try settle()
+            try commit()
             return value
         } catch {
             _ = try? settle()
@@ -85,7 +92,18 @@ final class PostgresStatements: SQLStatements {
         }
     }
 
+    /// Commits, and throws unless the server says it committed: a transaction an earlier failure left
+    /// aborted answers COMMIT with a ROLLBACK tag and no error.
+    private func commit() throws {
+        let answer = try send("COMMIT", [])
+        try settle()
+        let tag = try Self.wait(answer, sql: "COMMIT").metadata.command
+        guard tag == "COMMIT" else { throw StorageConflict(reason: "the server rolled the transaction back at COMMIT (\(tag))") }
+    }
+
     func savepoint<T>(_ body: () throws -> T) throws -> T {
+        // What was sent before belongs to the transaction, not to the savepoint's body.
+        try settle()
         try run("SAVEPOINT checkout_step")
         do {
             let value = try body()
@@ -98,7 +116,13 @@ final class PostgresStatements: SQLStatements {
         } catch let failure as PostgresFailure where failure.isConflict {
             throw failure.conflict
         } catch {
-            _ = try? settle()
+            do {
+                try settle()
+            } catch let failure as PostgresFailure where failure.isConflict {
+                throw failure.conflict
+            } catch {
+                // The body's own error is the one to report; this one is rolled back with it.
+            }
             try run("ROLLBACK TO SAVEPOINT checkout_step")
             try run("RELEASE SAVEPOINT checkout_step")
             try settle()

@@ -1,8 +1,9 @@
 import Foundation
+import NIOSSL
 import PostgresNIO
 
-/// `postgres://user:password@host:port/database?sslmode=disable|prefer|require`, as libpq reads it
-/// (the password percent-decoded; port 5432 and database = user when left out).
+/// `postgres://user:password@host:port/database?sslmode=…`, as libpq reads it: the password
+/// percent-decoded, port 5432 and database = user when left out, sslmode `prefer` by default.
 enum PostgresURL {
     /// What is wrong with a database URL, naming the part.
     struct Problem: Error, CustomStringConvertible {
@@ -19,15 +20,24 @@ enum PostgresURL {
         guard let user = parts.user, !user.isEmpty else { throw Problem(url: url, reason: "names no user") }
         let database = String(parts.path.drop { $0 == "/" })
         let mode = parts.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        // As libpq: prefer and require encrypt without checking the certificate (a server's default
+        // certificate is self-signed); verify-ca checks it against the system's roots, verify-full the
+        // host name too.
+        var unverified = TLSConfiguration.makeClientConfiguration()
+        unverified.certificateVerification = .none
+        var caOnly = TLSConfiguration.makeClientConfiguration()
+        caOnly.certificateVerification = .noHostnameVerification
         let tls: PostgresClient.Configuration.TLS
         switch mode {
         case "disable": tls = .disable
-        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
-        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
-        default: throw Problem(url: url, reason: "has sslmode=\(mode); use disable, prefer or require")
+        case "allow", "prefer": tls = .prefer(unverified)
+        case "require": tls = .require(unverified)
+        case "verify-ca": tls = .require(caOnly)
+        case "verify-full": tls = .require(.makeClientConfiguration())
+        default: throw Problem(url: url, reason: "has sslmode=\(mode); use disable, prefer, require, verify-ca or verify-full")
         }
         var configuration = PostgresClient.Configuration(
-            host: host, port: parts.port ?? 5432, username: user, password: parts.password?.removingPercentEncoding,
+            host: host, port: parts.port ?? 5432, username: user, password: parts.password,
             database: database.isEmpty ? user : database, tls: tls)
         configuration.options.maximumConnections = connections
         return configuration
