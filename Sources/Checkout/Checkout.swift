@@ -32,6 +32,9 @@ struct Serve: AsyncParsableCommand {
         """)
     var databaseURL: String? = ProcessInfo.processInfo.environment["CHECKOUT_DATABASE_URL"]
 
+    @Option(help: "The most PostgreSQL connections this instance holds at once, 1–1000.")
+    var databaseConnections: Int = 16
+
     @Option(help: "Site folder holding site.yaml and the catalog (env CHECKOUT_SITE).")
     var site: String = ProcessInfo.processInfo.environment["CHECKOUT_SITE"] ?? "."
 
@@ -109,6 +112,9 @@ struct Serve: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("--port: \(port) is not a port (0 to 65535; 0 picks a free one)") }
         guard (1...1_000_000).contains(downloadLimit) else { throw ValidationError("--download-limit: \(downloadLimit) is not from 1 to 1000000") }
         guard (1...87_600).contains(linkHours) else { throw ValidationError("--link-hours: \(linkHours) is not from 1 to 87600 (ten years)") }
+        guard (1...1000).contains(databaseConnections) else {
+            throw ValidationError("--database-connections: \(databaseConnections) is not from 1 to 1000")
+        }
         guard (0...3_650).contains(graceDays) else { throw ValidationError("--grace-days: \(graceDays) is not from 0 to 3650") }
         guard (1...600).contains(webhookTimeout) else { throw ValidationError("--webhook-timeout: \(webhookTimeout) is not from 1 to 600 seconds") }
         guard (1...600).contains(originTimeout) else { throw ValidationError("--origin-timeout: \(originTimeout) is not from 1 to 600 seconds") }
@@ -138,6 +144,7 @@ struct Serve: AsyncParsableCommand {
             configuration.port = port
             configuration.databasePath = db
             configuration.databaseURL = databaseURL
+            configuration.databaseConnections = databaseConnections
             configuration.siteFolder = site
             configuration.publicFolder = publicFolder
             configuration.publicURL = publicURL

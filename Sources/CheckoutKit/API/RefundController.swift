@@ -48,7 +48,7 @@ struct RefundController: Sendable {
         // and the sum of the refund rows, so it grows once whoever comes first, and the metric and the
         // `order.refunded` announcement follow what actually changed.
         let increase = try await shop.storage.write { tx -> Int64 in
-            guard let before = try tx.orders.find(order.id),
+            guard try tx.orders.lock(order.id) != nil, let before = try tx.orders.find(order.id),
                   try tx.refunds.record(providerRefundID: refundID, order: order.id, line: line.id, amount: amount, at: now)
             else { return 0 }
             try tx.orders.raiseAmountRefundedToRefunds(order: order.id)

@@ -48,7 +48,7 @@ public enum CheckoutApp {
         // takes a few milliseconds, and start-up time is time a restarted service is not answering.
         async let loadedCatalog = Self.loadCatalog(text: paths.text, database: paths.database)
         async let loadedTemplates = EmailTemplates.load(siteFolder: configuration.siteFolder)
-        let storage = try await configuration.storageLocation.open(logger: logger)
+        let storage = try await configuration.storageLocation.open(connections: configuration.databaseConnections, logger: logger)
         do {
             let catalog = try await loadedCatalog
             let address = ServiceAddress(configuration: configuration, site: site)

@@ -16,6 +16,7 @@ struct EntitlementLedger: Sendable {
 
     /// Brings the recorded entitlements of `email` up to date; returns what was granted and revoked.
     func sync(_ tx: StorageTransaction, email: String, now: Int) throws -> (granted: [Entitlement], revoked: [Entitlement]) {
+        try tx.entitlements.lock(email: email)
         let wanted = try current(tx, email: email, now: now)
         let recorded = try tx.entitlements.recorded(email: email)
         let granted = wanted.subtracting(recorded).sorted()

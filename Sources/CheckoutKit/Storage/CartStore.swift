@@ -55,12 +55,11 @@ struct CartStore: Sendable {
         let now = clock.seconds
         let admit = self.admit
         return try await commit { tx in
-            guard let cart = try tx.carts.find(id) else { throw CheckoutError.cartNotFound }
+            guard try tx.carts.lock(cart: id, now: now), let cart = try tx.carts.find(id) else { throw CheckoutError.cartNotFound }
             let existing = cart.lines.first { $0.sku == sku }?.quantity ?? 0
             guard existing + quantity <= limit else { throw CheckoutError.pricing(.quantityOutOfRange(String(existing + quantity))) }
             guard existing > 0 || cart.lines.count < CartPricing.maxLines else { throw CheckoutError.pricing(.tooManyLines) }
             try tx.carts.upsertLine(cart: id, sku: sku, quantity: existing + quantity)
-            try tx.carts.touch(cart: id, now: now)
             let updated = try Self.loadWritten(tx, id: id)
             try admit(cart, updated)
             return updated
@@ -90,9 +89,8 @@ struct CartStore: Sendable {
         let now = clock.seconds
         let admit = self.admit
         return try await commit { tx in
-            guard let before = try tx.carts.find(id) else { throw CheckoutError.cartNotFound }
+            guard try tx.carts.lock(cart: id, now: now), let before = try tx.carts.find(id) else { throw CheckoutError.cartNotFound }
             try body(tx)
-            try tx.carts.touch(cart: id, now: now)
             let after = try Self.loadWritten(tx, id: id)
             if admitting { try admit(before, after) }
             return after

@@ -27,6 +27,32 @@ protocol CheckoutStorage: Sendable {
 
     /// Closes the database's connections (a PostgreSQL pool); the storage is unusable after.
     func close() async
+
+    /// Stores a new order and its lines, claiming `idempotency` (a key and its request digest) for it
+    /// first when given; when the key was claimed before, stores nothing and says by which request.
+    /// The one write of a checkout, so a backend may have a faster way than a transaction of its own
+    /// (PostgreSQL: one statement); the default runs `OrderRecords` in `write`.
+    func insert(_ order: StoredOrder, cartID: String?, idempotency: (key: String, requestHash: String)?, now: Int) async throws -> OrderInsertion
+}
+
+/// What `CheckoutStorage.insert(_:cartID:idempotency:now:)` did.
+enum OrderInsertion: Sendable, Equatable {
+    case inserted
+    /// The key was claimed before, by a request with this digest, for this order.
+    case keyClaimedBefore(requestHash: String, orderID: String)
+}
+
+extension CheckoutStorage {
+    func insert(_ order: StoredOrder, cartID: String?, idempotency: (key: String, requestHash: String)?, now: Int) async throws -> OrderInsertion {
+        try await write { tx in
+            if let idempotency,
+               let earlier = try tx.orders.claim(idempotencyKey: idempotency.key, requestHash: idempotency.requestHash, orderID: order.id, now: now) {
+                return .keyClaimedBefore(requestHash: earlier.requestHash, orderID: earlier.orderID)
+            }
+            try tx.orders.insert(order, cartID: cartID)
+            return .inserted
+        }
+    }
 }
 
 /// Which database `checkout` uses: a SQLite file (`--db FILE`, the default) or a PostgreSQL server

@@ -58,29 +58,25 @@ struct OrderStore: Sendable {
         idempotency: Idempotency?, session: PaymentSession? = nil
     ) async throws -> (order: StoredOrder, replayed: Bool) {
         let now = clock.seconds
-        return try await storage.write { tx in
-            let order = StoredOrder(
-                id: RandomToken.makeOrdered(prefix: "ord_"), token: RandomToken.make(bytes: 24), email: email, kind: kind,
-                status: .pending, currency: currency, subtotal: cart.subtotal.amount, discount: cart.discount.amount,
-                total: cart.total.amount, coupon: cart.coupon, provider: provider, paymentSessionID: session?.id,
-                paymentURL: session?.url, paymentIntent: nil, createdAt: now, paidAt: nil, amountRefunded: 0,
-                lines: cart.lines.map { line in
-                    StoredOrderLine(
-                        id: RandomToken.makeOrdered(prefix: "oli_"), sku: line.sku, kind: line.kind, title: line.title,
-                        option: line.option, unitPrice: line.unitPrice.amount, quantity: line.quantity, total: line.total.amount,
-                        discount: line.discount.amount, grants: line.grants, refundedAt: nil)
-                })
-            if let idempotency,
-               let earlier = try tx.orders.claim(
-                   idempotencyKey: idempotency.key, requestHash: idempotency.requestHash, orderID: order.id, now: now) {
-                guard earlier.requestHash == idempotency.requestHash else { throw CheckoutError.idempotencyConflict }
-                guard let stored = try tx.orders.find(earlier.orderID) else { throw CheckoutError.orderNotFound }
-                return (stored, true)
-            }
-            // The order is returned as written, not read back: a checkout only writes, so concurrent
-            // checkouts never conflict with each other (PostgreSQL's serializable transactions).
-            try tx.orders.insert(order, cartID: cartID)
+        let order = StoredOrder(
+            id: RandomToken.makeOrdered(prefix: "ord_"), token: RandomToken.make(bytes: 24), email: email, kind: kind,
+            status: .pending, currency: currency, subtotal: cart.subtotal.amount, discount: cart.discount.amount,
+            total: cart.total.amount, coupon: cart.coupon, provider: provider, paymentSessionID: session?.id,
+            paymentURL: session?.url, paymentIntent: nil, createdAt: now, paidAt: nil, amountRefunded: 0,
+            lines: cart.lines.map { line in
+                StoredOrderLine(
+                    id: RandomToken.makeOrdered(prefix: "oli_"), sku: line.sku, kind: line.kind, title: line.title,
+                    option: line.option, unitPrice: line.unitPrice.amount, quantity: line.quantity, total: line.total.amount,
+                    discount: line.discount.amount, grants: line.grants.filter { !$0.isEmpty }, refundedAt: nil)
+            })
+        // The order is returned as written, not read back: a checkout only writes.
+        switch try await storage.insert(order, cartID: cartID, idempotency: idempotency.map { ($0.key, $0.requestHash) }, now: now) {
+        case .inserted:
             return (order, false)
+        case .keyClaimedBefore(let requestHash, let orderID):
+            guard requestHash == idempotency?.requestHash else { throw CheckoutError.idempotencyConflict }
+            guard let stored = try await find(orderID) else { throw CheckoutError.orderNotFound }
+            return (stored, true)
         }
     }
 

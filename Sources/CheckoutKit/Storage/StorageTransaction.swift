@@ -6,9 +6,10 @@ import Synchronization
 /// in one commit.
 ///
 /// Bodies are synchronous and may run more than once: a backend retries the whole body when the
-/// transaction loses a race (PostgreSQL's serialization failures). Anything outside the database a
-/// body wants done — a metric, a wake-up — goes through `afterCommit`, which runs once, only after the
-/// commit that made it true.
+/// transaction loses a race (a PostgreSQL deadlock). Anything outside the database a body wants done
+/// — a metric, a wake-up — goes through `afterCommit`, which runs once, only after the commit that
+/// made it true. A body that reads rows and writes from what it read locks them first with the
+/// record's `lock` (on PostgreSQL several writers run at once; see `PostgresStorage`).
 struct StorageTransaction {
     let sql: any SQLStatements
     let commitActions: CommitActions

@@ -39,7 +39,7 @@ struct PaymentEventApplier: Sendable {
         case "refund.created", "refund.updated", "charge.refund.updated":
             // A refund that names an order line revokes that line's grants once it has not failed.
             guard let refundID = object.id, let order = object.orderID, let line = object.metadata?["line_id"],
-                  object.status != "failed" && object.status != "canceled"
+                  object.status != "failed" && object.status != "canceled", try orders.lock(order) != nil
             else { return [] }
             guard try tx.refunds.recordLine(providerRefundID: refundID, order: order, line: line, at: event.created) else { return [] }
             try orders.markLineRefunded(line: line, at: event.created)
@@ -50,7 +50,9 @@ struct PaymentEventApplier: Sendable {
             if order == nil, let intent = object.paymentIntent {
                 order = try orders.id(forPaymentIntent: intent)
             }
-            guard let order, let refunded = object.amountRefunded, let before = try orders.amountRefunded(order) else { return [] }
+            guard let order, let refunded = object.amountRefunded, try orders.lock(order) != nil,
+                  let before = try orders.amountRefunded(order)
+            else { return [] }
             // The running total only grows, so a repeat or an older event changes nothing.
             var transitions = try record(order, in: tx) { try orders.raiseAmountRefunded(to: refunded, order: order) }
             let increase = max(0, refunded - before)
@@ -67,7 +69,7 @@ struct PaymentEventApplier: Sendable {
     }
 
     private func record(_ order: String, in tx: StorageTransaction, _ change: () throws -> Void) throws -> [OrderTransition] {
-        guard let from = try tx.orders.status(order) else { return [] }
+        guard let from = try tx.orders.lock(order) else { return [] }
         try change()
         let after = try tx.orders.refreshStatus(order) ?? .pending
         return from == after ? [] : [OrderTransition(orderID: order, from: from, to: after)]

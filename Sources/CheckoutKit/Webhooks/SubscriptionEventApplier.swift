@@ -53,7 +53,7 @@ struct SubscriptionEventApplier: Sendable {
         _ update: () -> (status: SubscriptionStatus, periodEnd: Int?, cancel: Bool?)
     ) throws -> [SubscriptionChange] {
         let records = tx.subscriptions
-        var found = try records.find(providerID: providerID)
+        var found = try records.lock(providerID: providerID)
         if found == nil {
             // The first event about a subscription creates it, linked to the order that started it.
             guard let order = link.order,
@@ -65,7 +65,7 @@ struct SubscriptionEventApplier: Sendable {
                 throw UnlinkedSubscription(providerID: providerID)
             }
             try records.add(providerID: providerID, order: order, email: buyer.email, plan: plan, at: event.created)
-            found = try records.find(providerID: providerID)
+            found = try records.lock(providerID: providerID)
         }
         guard let subscription = found else { return [] }
         let id = subscription.id

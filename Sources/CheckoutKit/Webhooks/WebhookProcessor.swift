@@ -96,7 +96,7 @@ actor WebhookProcessor: Service {
         let now = clock.seconds
         do {
             try await storage.write { [self] tx in
-                guard let payload = try tx.events.unprocessedPayload(id) else { return }
+                guard let payload = try tx.events.claimUnprocessed(id) else { return }
                 try apply(try StripeEvent.decode(payload), tx: tx, now: now)
             }
             processed()
@@ -117,8 +117,8 @@ actor WebhookProcessor: Service {
         let unlinked = error is UnlinkedSubscription
         let description = String(describing: error)
         try? await storage.write { tx in
-            let recorded = try tx.events.attempts(id)
-            let attempts = (recorded?.attempts ?? 0) + 1
+            let recorded = try tx.events.countAttempt(id)
+            let attempts = recorded?.attempts ?? 1
             let received = recorded?.receivedAt ?? now
             if unlinked && now - received > 86_400 {
                 // A day on, nothing has linked this subscription to one of our orders: it is not ours.

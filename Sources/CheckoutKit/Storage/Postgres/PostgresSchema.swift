@@ -111,6 +111,7 @@ enum PostgresSchema {
                 created_at BIGINT NOT NULL, delivered_at BIGINT, UNIQUE (endpoint_id, event_id))
             """,
             "CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at)",
+            "CREATE TABLE customer_locks (email TEXT PRIMARY KEY)",
         ]),
     ]
 

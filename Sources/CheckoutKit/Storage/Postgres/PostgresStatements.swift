@@ -26,7 +26,7 @@ final class PostgresStatements: SQLStatements {
         let answer = try send(sql, arguments)
         try settle()
         let result = try Self.wait(answer, sql: sql)
-        return try result.rows.map { row in SQLRow(values: try row.map(Self.value)) }
+        return try result.rows.map(Self.row)
     }
 
     func execute(_ sql: String, _ arguments: [SQLValue]) throws {
@@ -45,6 +45,11 @@ final class PostgresStatements: SQLStatements {
     }
 
     private func send(_ sql: String, _ arguments: [SQLValue]) throws -> EventLoopFuture<PostgresQueryResult> {
+        connection.query(try Self.statement(sql, arguments), logger: logger)
+    }
+
+    /// `sql` with its placeholders translated and `arguments` bound.
+    static func statement(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQuery {
         var binds = PostgresBindings(capacity: arguments.count)
         for argument in arguments {
             switch argument {
@@ -56,7 +61,11 @@ final class PostgresStatements: SQLStatements {
             case .blob(let value): try binds.append(value)
             }
         }
-        return connection.query(PostgresQuery(unsafeSQL: PostgresPlaceholders.translate(sql), binds: binds), logger: logger)
+        return PostgresQuery(unsafeSQL: PostgresPlaceholders.translate(sql), binds: binds)
+    }
+
+    static func row(_ row: PostgresRow) throws -> SQLRow {
+        SQLRow(values: try row.map(value))
     }
 
     private static func wait(_ answer: EventLoopFuture<PostgresQueryResult>, sql: String) throws -> PostgresQueryResult {

@@ -32,8 +32,11 @@ struct CartRecords {
         try sql.run("UPDATE carts SET coupon = ? WHERE id = ?", code, cart)
     }
 
-    func touch(cart: String, now: Int) throws {
-        try sql.run("UPDATE carts SET updated_at = ? WHERE id = ?", now, cart)
+    /// Marks the cart changed at `now` and holds it until the transaction ends, so a change that
+    /// reads the cart first (adding to a line's quantity) never works from a copy another writer is
+    /// replacing; false when there is no such cart. Every change to a cart starts here.
+    func lock(cart: String, now: Int) throws -> Bool {
+        try sql.row("UPDATE carts SET updated_at = ? WHERE id = ? RETURNING id", now, cart) != nil
     }
 
     /// A cart with its lines in the order they were added, in one statement (so one snapshot even

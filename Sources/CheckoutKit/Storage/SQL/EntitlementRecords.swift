@@ -5,6 +5,13 @@ import ShopCore
 struct EntitlementRecords {
     let sql: any SQLStatements
 
+    /// Holds `email`'s entitlements until the transaction ends. Working them out reads every fact about
+    /// the customer and then writes the difference; the last of two transactions doing it at once
+    /// waits here until the first commits, so it reads the first one's facts too and leaves them right.
+    func lock(email: String) throws {
+        try sql.run("INSERT INTO customer_locks (email) VALUES (?) ON CONFLICT (email) DO UPDATE SET email = excluded.email", email)
+    }
+
     func recorded(email: String) throws -> Set<Entitlement> {
         Set(try sql.rows("SELECT item, cause FROM entitlements WHERE email = ?", email).map { Entitlement(item: try $0[0], cause: try $0[1]) })
     }

@@ -13,18 +13,20 @@ struct EventRecords {
             """, id, type, created, payload, now) != nil
     }
 
-    /// The payload of an event not processed yet; nil when it is processed or unknown.
-    func unprocessedPayload(_ id: String) throws -> Data? {
-        try sql.value("SELECT payload FROM webhook_events WHERE id = ? AND processed_at IS NULL", id)
+    /// The payload of an event not processed yet, holding the event until the transaction ends (so
+    /// it is applied once even when two processors reach it at once); nil when it is processed or unknown.
+    func claimUnprocessed(_ id: String) throws -> Data? {
+        try sql.value("UPDATE webhook_events SET attempts = attempts WHERE id = ? AND processed_at IS NULL RETURNING payload", id)
     }
 
     func markProcessed(_ id: String, at time: Int) throws {
         try sql.run("UPDATE webhook_events SET processed_at = ?, last_error = NULL WHERE id = ?", time, id)
     }
 
-    /// Attempts so far and when the event arrived.
-    func attempts(_ id: String) throws -> (attempts: Int, receivedAt: Int)? {
-        guard let row = try sql.row("SELECT attempts, received_at FROM webhook_events WHERE id = ?", id) else { return nil }
+    /// Counts one more attempt; returns the attempts so far, this one included, and when the event arrived.
+    func countAttempt(_ id: String) throws -> (attempts: Int, receivedAt: Int)? {
+        guard let row = try sql.row("UPDATE webhook_events SET attempts = attempts + 1 WHERE id = ? RETURNING attempts, received_at", id)
+        else { return nil }
         return (try row[0], try row[1])
     }
 

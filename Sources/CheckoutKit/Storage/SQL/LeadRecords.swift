@@ -13,14 +13,17 @@ struct LeadRecords {
         let confirmedAt: Int?
     }
 
-    /// The lead of `email` for `magnet`, stored first if there is none.
+    /// The lead of `email` for `magnet`, stored first if there is none, and held until the transaction
+    /// ends (two requests at once send one confirmation).
     func findOrAdd(email: String, magnet: String, now: Int) throws -> Lead? {
         try sql.run("""
             INSERT INTO leads (id, email, magnet, token, created_at, last_sent_at) VALUES (?, ?, ?, ?, ?, 0)
             ON CONFLICT DO NOTHING
             """, RandomToken.make(prefix: "lead_"), email, magnet, RandomToken.make(bytes: 24), now)
-        return try sql.row("SELECT id, email, magnet, token, last_sent_at, confirmed_at FROM leads WHERE email = ? AND magnet = ?", email, magnet)
-            .map(Self.lead)
+        return try sql.row("""
+            UPDATE leads SET last_sent_at = last_sent_at WHERE email = ? AND magnet = ?
+            RETURNING id, email, magnet, token, last_sent_at, confirmed_at
+            """, email, magnet).map(Self.lead)
     }
 
     func find(token: String) throws -> Lead? {

@@ -29,14 +29,22 @@ struct OrderRecords {
             """,
             order.id, order.token, order.email, order.kind, order.status.rawValue, order.currency, order.subtotal, order.discount,
             order.total, order.coupon, cartID, order.provider, order.createdAt, order.paymentSessionID, order.paymentURL)
+        guard !order.lines.isEmpty else { return }
+        // One statement for every line: a statement is a round trip to PostgreSQL, and a checkout is
+        // a handful of them.
+        let row = "(" + Array(repeating: "?", count: 12).joined(separator: ", ") + ")"
+        var values: [SQLValue] = []
         for (position, line) in order.lines.enumerated() {
-            try sql.run("""
-                INSERT INTO order_lines (id, order_id, position, sku, kind, title, option, unit_price, quantity, total, discount, grants)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                line.id, order.id, position, line.sku, line.kind.rawValue, line.title, line.option, line.unitPrice, line.quantity,
-                line.total, line.discount, line.grants.joined(separator: ","))
+            values += [
+                line.id.sqlValue, order.id.sqlValue, position.sqlValue, line.sku.sqlValue, line.kind.rawValue.sqlValue, line.title.sqlValue,
+                line.option.sqlValue, line.unitPrice.sqlValue, line.quantity.sqlValue, line.total.sqlValue, line.discount.sqlValue,
+                line.grants.joined(separator: ",").sqlValue,
+            ]
         }
+        try sql.execute("""
+            INSERT INTO order_lines (id, order_id, position, sku, kind, title, option, unit_price, quantity, total, discount, grants)
+            VALUES \(Array(repeating: row, count: order.lines.count).joined(separator: ", "))
+            """, values)
     }
 
     func attachSession(order id: String, sessionID: String, url: String) throws {
@@ -79,6 +87,13 @@ struct OrderRecords {
     /// Paid orders of `email`, newest first.
     func paidIDs(email: String) throws -> [String] {
         try sql.values("SELECT id FROM orders WHERE email = ? AND paid_at IS NOT NULL ORDER BY created_at DESC", email)
+    }
+
+    /// The order's status, holding the order until the transaction ends: every change that reads an
+    /// order's facts before writing (payment events, refunds) starts here, so two of them on one
+    /// order take turns (on PostgreSQL; SQLite has one writer anyway). Nil when there is no such order.
+    func lock(_ id: String) throws -> OrderStatus? {
+        try (sql.value("UPDATE orders SET status = status WHERE id = ? RETURNING status", id) as String?).map { OrderStatus(rawValue: $0) ?? .pending }
     }
 
     func status(_ id: String) throws -> OrderStatus? {

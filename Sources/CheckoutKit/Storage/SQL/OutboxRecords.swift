@@ -29,7 +29,7 @@ struct OutboxRecords {
 
     /// Records a failed attempt: retried at `retryAt`, or never again when `permanent`.
     func recordFailure(_ id: String, error: String, retryAt: (Int) -> Int, permanent: Bool, now: Int) throws {
-        let attempts = (try sql.value("SELECT attempts FROM outbox WHERE id = ?", id) ?? 0) + 1
+        let attempts: Int = try sql.value("UPDATE outbox SET attempts = attempts + 1 WHERE id = ? RETURNING attempts", id) ?? 1
         try sql.run(
             "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, failed_at = ? WHERE id = ?",
             attempts, retryAt(attempts), error, permanent ? now : nil, id)

@@ -26,6 +26,12 @@ struct SubscriptionRecords {
         cancel_at, cancel_event, created_at
         """
 
+    /// The membership the provider calls `providerID`, held until the transaction ends, so two events
+    /// about it take turns (each keeps the newest value by event time, which needs the current one).
+    func lock(providerID: String) throws -> Subscription? {
+        try sql.row("UPDATE subscriptions SET status = status WHERE provider_id = ? RETURNING \(Self.columns)", providerID).map(Self.subscription)
+    }
+
     func find(providerID: String) throws -> Subscription? {
         try sql.row("SELECT \(Self.columns) FROM subscriptions WHERE provider_id = ?", providerID).map(Self.subscription)
     }

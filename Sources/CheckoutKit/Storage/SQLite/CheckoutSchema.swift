@@ -97,6 +97,10 @@ enum CheckoutSchema {
             // Bytes sent per file and entitlement: ranges count against a budget (`DownloadCounts`).
             try db.execute(sql: "ALTER TABLE downloads ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v5-customer-locks") { db in
+            // A row per customer that entitlement changes lock first (`EntitlementRecords.lock`).
+            try db.execute(sql: "CREATE TABLE customer_locks (email TEXT PRIMARY KEY NOT NULL)")
+        }
         return migrator
     }
 }
