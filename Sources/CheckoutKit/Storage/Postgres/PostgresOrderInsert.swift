@@ -5,9 +5,19 @@
 extension PostgresStorage {
     func insert(_ order: StoredOrder, cartID: String?, idempotency: (key: String, requestHash: String)?, now: Int) async throws -> OrderInsertion {
         var values: [SQLValue] = []
+        // Typed placeholders: in `SELECT * FROM (VALUES …)` nothing else tells PostgreSQL a parameter's
+        // type when it prepares the statement.
         func placeholders(_ row: [SQLValue]) -> String {
+            let first = values.count + 1
             values += row
-            return "(" + (values.count - row.count + 1...values.count).map { "$\($0)" }.joined(separator: ", ") + ")"
+            return "(" + row.enumerated().map { offset, value in
+                let number = first + offset
+                switch value {
+                case .integer: return "$\(number)::bigint"
+                case .blob: return "$\(number)::bytea"
+                case .text, .null: return "$\(number)::text"
+                }
+            }.joined(separator: ", ") + ")"
         }
         let orderRow = placeholders([
             order.id.sqlValue, order.token.sqlValue, order.email.sqlValue, order.kind.sqlValue, order.status.rawValue.sqlValue,

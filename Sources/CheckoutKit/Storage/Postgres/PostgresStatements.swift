@@ -14,19 +14,20 @@ import Synchronization
 final class PostgresStatements: SQLStatements {
     let connection: PostgresConnection
     let logger: Logger
+    let prepared: PostgresPreparedStatements
     /// Sent and not yet waited for, oldest first.
-    private var pending: [(answer: EventLoopFuture<PostgresQueryResult>, sql: String)] = []
+    private var pending: [(answer: EventLoopFuture<[PostgresRow]>, sql: String)] = []
 
-    init(connection: PostgresConnection, logger: Logger) {
+    init(connection: PostgresConnection, logger: Logger, prepared: PostgresPreparedStatements) {
         self.connection = connection
         self.logger = logger
+        self.prepared = prepared
     }
 
     func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
         let answer = try send(sql, arguments)
         try settle()
-        let result = try Self.wait(answer, sql: sql)
-        return try result.rows.map(Self.row)
+        return try Self.wait(answer, sql: sql).map(Self.row)
     }
 
     func execute(_ sql: String, _ arguments: [SQLValue]) throws {
@@ -44,8 +45,20 @@ final class PostgresStatements: SQLStatements {
         if let failure { throw failure }
     }
 
-    private func send(_ sql: String, _ arguments: [SQLValue]) throws -> EventLoopFuture<PostgresQueryResult> {
-        connection.query(try Self.statement(sql, arguments), logger: logger)
+    private func send(_ sql: String, _ arguments: [SQLValue]) throws -> EventLoopFuture<[PostgresRow]> {
+        let text = PostgresPlaceholders.translate(sql)
+        guard PostgresPreparedStatements.isPreparable(text) else {
+            return connection.query(try Self.statement(sql, arguments), logger: logger).map(\.rows)
+        }
+        if let statement = prepared.cached(text, on: connection) {
+            return statement.execute(PostgresPreparedStatements.data(arguments))
+        }
+        // Prepared the first time this connection runs it: what was sent before settles first, so
+        // an error is reported by the statement that made it.
+        try settle()
+        let statement = try Self.wait(connection.prepare(query: text), sql: sql)
+        prepared.keep(statement, text, on: connection)
+        return statement.execute(PostgresPreparedStatements.data(arguments))
     }
 
     /// `sql` with its placeholders translated and `arguments` bound.
@@ -55,9 +68,7 @@ final class PostgresStatements: SQLStatements {
             switch argument {
             case .null: binds.appendNull()
             case .integer(let value): binds.append(value)
-            // PostgreSQL text cannot hold U+0000 (SQLite's can): a NUL a client sent in an id or a
-            // code becomes U+FFFD, which matches nothing, instead of an error from the server.
-            case .text(let value): binds.append(value.contains("\u{0}") ? value.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : value)
+            case .text(let value): binds.append(PostgresPreparedStatements.text(value))
             case .blob(let value): try binds.append(value)
             }
         }
@@ -68,10 +79,12 @@ final class PostgresStatements: SQLStatements {
         SQLRow(values: try row.map(value))
     }
 
-    private static func wait(_ answer: EventLoopFuture<PostgresQueryResult>, sql: String) throws -> PostgresQueryResult {
+    private static func wait<Answer>(_ answer: EventLoopFuture<Answer>, sql: String) throws -> Answer {
         do {
             return try answer.wait()
         } catch let error as PSQLError {
+            throw PostgresFailure(error, statement: sql)
+        } catch let error as PostgresError {
             throw PostgresFailure(error, statement: sql)
         }
     }
@@ -104,7 +117,7 @@ final class PostgresStatements: SQLStatements {
     /// Commits, and throws unless the server says it committed: a transaction an earlier failure left
     /// aborted answers COMMIT with a ROLLBACK tag and no error.
     private func commit() throws {
-        let answer = try send("COMMIT", [])
+        let answer = connection.query("COMMIT", logger: logger)
         try settle()
         let tag = try Self.wait(answer, sql: "COMMIT").metadata.command
         guard tag == "COMMIT" else { throw StorageConflict(reason: "the server rolled the transaction back at COMMIT (\(tag))") }
@@ -140,7 +153,21 @@ final class PostgresStatements: SQLStatements {
     }
 
     private static func value(_ cell: PostgresCell) throws -> SQLValue {
-        guard cell.bytes != nil else { return .null }
+        do {
+            return try decode(cell)
+        } catch {
+            // postgres-nio's description hides which column and why; the reflection says.
+            throw SQLColumnMismatch(expected: "column \(cell.columnName) (\(cell.dataType), \(cell.format)): \(String(reflecting: error))", found: .null)
+        }
+    }
+
+    private static func decode(_ reported: PostgresCell) throws -> SQLValue {
+        guard reported.bytes != nil else { return .null }
+        // postgres-nio asks for every result in binary; a statement prepared with its older API
+        // still reports the text format the statement's description gave before binding.
+        let cell = PostgresCell(
+            bytes: reported.bytes, dataType: reported.dataType, format: .binary, columnName: reported.columnName,
+            columnIndex: reported.columnIndex)
         switch cell.dataType {
         case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
         case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
@@ -162,6 +189,18 @@ struct PostgresFailure: Error, CustomStringConvertible {
     init(_ error: PSQLError, statement: String) {
         sqlState = error.serverInfo?[.sqlState]
         message = error.serverInfo?[.message] ?? "\(error.code)"
+        self.statement = statement
+    }
+
+    /// postgres-nio's older error type, which its prepared statements report.
+    init(_ error: PostgresError, statement: String) {
+        if case .server(let answer) = error {
+            sqlState = answer.fields[.sqlState]
+            message = answer.fields[.message] ?? "\(error)"
+        } else {
+            sqlState = nil
+            message = "\(error)"
+        }
         self.statement = statement
     }
 

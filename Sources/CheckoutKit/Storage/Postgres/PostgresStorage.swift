@@ -23,6 +23,8 @@ import ServiceLifecycle
 final class PostgresStorage: CheckoutStorage {
     let client: PostgresClient
     let logger: Logger
+    /// Statements prepared on each connection.
+    let prepared = PostgresPreparedStatements()
     /// Runs the synchronous transaction bodies: one pool for the process, shared by every storage
     /// it opens (tests open many), with a thread for each connection that may be leased at once.
     private var threads: NIOThreadPool { Self.threads }
@@ -40,6 +42,7 @@ final class PostgresStorage: CheckoutStorage {
     /// `PostgresFailure` when the server refuses.
     static func open(url: String, connections: Int, logger: Logger) async throws -> PostgresStorage {
         let storage = PostgresStorage(configuration: try PostgresURL.configuration(url, connections: connections), logger: logger)
+        await storage.started()
         do {
             try await storage.run(begin: nil) { sql in try PostgresSchema.migrate(sql) }
         } catch {
@@ -54,6 +57,14 @@ final class PostgresStorage: CheckoutStorage {
         self.client = client
         self.logger = logger
         running = Task { await client.run() }
+    }
+
+    /// Waits until `client.run()` has begun, so the first lease does not find it not running yet
+    /// (postgres-nio logs a warning, then waits).
+    private func started() async {
+        for _ in 0..<100 {
+            await Task.yield()
+        }
     }
 
     /// Closes every connection; the storage is unusable after.
@@ -84,11 +95,24 @@ final class PostgresStorage: CheckoutStorage {
         return try body(StorageTransaction(sql: SQLStatementRecorder(answer: rows)))
     }
 
-    /// Runs one statement on its own (committed by itself) on a pooled connection's event loop.
+    /// Runs one statement on its own (committed by itself) on a pooled connection's event loop,
+    /// prepared on that connection the first time.
     func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
+        let (text, prepared) = (PostgresPlaceholders.translate(sql), self.prepared)
         do {
-            return try await client.query(try PostgresStatements.statement(sql, arguments), logger: logger).collect().map(PostgresStatements.row)
+            return try await client.withConnection { connection in
+                let statement: PreparedQuery
+                if let cached = prepared.cached(text, on: connection) {
+                    statement = cached
+                } else {
+                    statement = try await connection.prepare(query: text).get()
+                    prepared.keep(statement, text, on: connection)
+                }
+                return try await statement.execute(PostgresPreparedStatements.data(arguments)).get().map(PostgresStatements.row)
+            }
         } catch let error as PSQLError {
+            throw PostgresFailure(error, statement: sql)
+        } catch let error as PostgresError {
             throw PostgresFailure(error, statement: sql)
         }
     }
@@ -113,10 +137,10 @@ final class PostgresStorage: CheckoutStorage {
 
     /// Runs `body` on a pooled connection, on one of this storage's threads.
     private func run<T: Sendable>(begin: String?, _ body: @escaping @Sendable (PostgresStatements) throws -> T) async throws -> T {
-        let (threads, logger) = (self.threads, self.logger)
+        let (threads, logger, prepared) = (self.threads, self.logger, self.prepared)
         return try await client.withConnection { connection in
             try await threads.runIfActive {
-                let sql = PostgresStatements(connection: connection, logger: logger)
+                let sql = PostgresStatements(connection: connection, logger: logger, prepared: prepared)
                 return try sql.transaction(begin: begin) { try body(sql) }
             }
         }

@@ -184,7 +184,8 @@ struct RefundRecords {
     func recordLine(providerRefundID: String, order: String, line: String, at time: Int) throws -> Bool {
         try sql.row("""
             INSERT INTO refunds (id, order_id, line_id, amount, provider_refund_id, created_at)
-            SELECT ?, o.id, l.id, l.total - l.discount, ?, ? FROM orders o JOIN order_lines l ON l.order_id = o.id
+            SELECT CAST(? AS TEXT), o.id, l.id, l.total - l.discount, CAST(? AS TEXT), CAST(? AS BIGINT)
+            FROM orders o JOIN order_lines l ON l.order_id = o.id
             WHERE o.id = ? AND l.id = ?
             ON CONFLICT DO NOTHING RETURNING id
             """, RandomToken.make(prefix: "ref_"), providerRefundID, time, order, line) != nil

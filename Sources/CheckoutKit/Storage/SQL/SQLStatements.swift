@@ -1,7 +1,9 @@
 /// What a backend gives the portable stores (`Storage/SQL/…Records`): statements run inside the one
 /// transaction of a `CheckoutStorage.read` or `write`. SQL is written once, in the dialect SQLite and
 /// PostgreSQL share: `?` or `?N` placeholders, `ON CONFLICT … DO NOTHING`, `RETURNING`, integers for
-/// booleans, `CASE` instead of two-argument `MAX`, and `CAST(SUM(…) AS BIGINT)`.
+/// booleans, `CASE` instead of two-argument `MAX`, and `CAST(SUM(…) AS BIGINT)`. A placeholder whose
+/// type its context does not give (a SELECT list) is written `CAST(? AS TYPE)`: PostgreSQL prepares
+/// each statement once per connection and must know every parameter's type from the SQL.
 protocol SQLStatements {
     /// Runs one statement and returns its rows (none for most writes).
     func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow]
