@@ -74,29 +74,32 @@ struct TestCheckout {
     /// Runs `body` against the service in process (`.router`: requests go straight to the router,
     /// with the services running), which is what most tests need.
     func run(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await app().test(.router, body)
+        try await test(.router) { client, _ in try await body(client) }
     }
 
     /// Runs `body` in process with the handle that runs the service's workers now.
     func run(_ body: @escaping @Sendable (any TestClientProtocol, CheckoutControl) async throws -> Void) async throws {
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let (application, control) = try await CheckoutApp.make(configuration, logger: logger)
-        try await application.test(.router) { client in try await body(client, control) }
+        try await test(.router, body)
     }
 
     /// Runs `body` against the service on a real loopback port: for what only a socket shows
     /// (the client's address, connection handling, links another HTTP client follows).
     func live(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await app().test(.live, body)
+        try await test(.live) { client, _ in try await body(client) }
     }
 
     /// Runs `body` with the service on a real loopback port and the handle that runs its workers now.
     func live(_ body: @escaping @Sendable (any TestClientProtocol, CheckoutControl) async throws -> Void) async throws {
+        try await test(.live, body)
+    }
+
+    private func test(
+        _ setup: TestingSetup, _ body: @escaping @Sendable (any TestClientProtocol, CheckoutControl) async throws -> Void
+    ) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let (application, control) = try await CheckoutApp.make(configuration, logger: logger)
-        try await application.test(.live) { client in try await body(client, control) }
+        try await application.test(setup) { client in try await body(client, control) }
     }
 
     /// The emails sent so far, oldest first.
