@@ -83,6 +83,18 @@ import Testing
         }
     }
 
+    /// A server nobody answers on stops the start after the connect deadline (10 s), naming the URL
+    /// without its password, instead of waiting for ever (the time limit catches a hang).
+    @Test(.timeLimit(.minutes(2))) func anUnreachableServerFailsTheStart() async throws {
+        var checkout = try TestCheckout()
+        checkout.configuration.databaseURL = "postgres://shop:hunter2@127.0.0.1:1/shop?sslmode=disable"
+        await #expect { _ = try await checkout.app() } throws: { error in
+            let message = String(describing: error)
+            return message.contains("postgres://shop:***@127.0.0.1:1/shop") && message.contains("no connection within")
+                && !message.contains("hunter2")
+        }
+    }
+
     /// A database URL that cannot be used stops the start with a message naming it, without its password.
     @Test func anUnusableDatabaseURLIsNamedWithoutItsPassword() async throws {
         var checkout = try TestCheckout()

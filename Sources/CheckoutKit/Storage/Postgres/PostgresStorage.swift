@@ -36,6 +36,10 @@ final class PostgresStorage: CheckoutStorage {
     /// `client.run()`, started at open so migrations can run before the service is up.
     private let running: Task<Void, Never>
     static let retries = 40
+    /// How long a start may wait for its first connection before it fails (postgres-nio itself keeps
+    /// trying to connect for ever). Once running, a request waits for a connection as long as its
+    /// client does: a database that went away comes back without a restart.
+    static let connectDeadline: Duration = .seconds(10)
 
     /// Connects to `url` (`postgres://user:password@host:port/database`), applies every pending
     /// migration, and returns the storage; throws `PostgresURL.Problem` for an unusable URL and
@@ -44,7 +48,11 @@ final class PostgresStorage: CheckoutStorage {
         let storage = PostgresStorage(configuration: try PostgresURL.configuration(url, connections: connections), logger: logger)
         await storage.started()
         do {
-            try await storage.run(begin: nil) { sql in try PostgresSchema.migrate(sql) }
+            try await storage.withinDeadline { try await storage.run(begin: nil) { sql in try PostgresSchema.migrate(sql) } }
+        } catch is PostgresUnreachable {
+            await storage.close()
+            throw PostgresUnreachable(
+                description: "no connection within \(connectDeadline): is the server running, and are the host, port, database, user and password right?")
         } catch {
             await storage.close()
             throw error
@@ -146,6 +154,23 @@ final class PostgresStorage: CheckoutStorage {
         }
     }
 
+    /// Runs `body`, which leases a connection first, or throws `PostgresUnreachable` when it has
+    /// none within `connectDeadline` (the server is down or refuses us).
+    private func withinDeadline<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try? await Task.sleep(for: Self.connectDeadline)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else {
+                throw PostgresUnreachable(description: "no database connection within \(Self.connectDeadline)")
+            }
+            return value
+        }
+    }
+
     func isReady() async -> Bool {
         (try? await run(begin: nil) { sql in try PostgresSchema.isCurrent(sql) }) ?? false
     }
@@ -153,6 +178,11 @@ final class PostgresStorage: CheckoutStorage {
     var services: [any Service] { [PostgresLifecycle(storage: self)] }
 
     var isSingleWriter: Bool { false }
+}
+
+/// The server could not be reached in time; says so without the password.
+struct PostgresUnreachable: Error, CustomStringConvertible {
+    let description: String
 }
 
 /// Keeps the storage's connections for as long as the service runs and closes them on shutdown
