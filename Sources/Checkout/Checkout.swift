@@ -27,13 +27,13 @@ struct Serve: AsyncParsableCommand {
     var db: String = ProcessInfo.processInfo.environment["CHECKOUT_DB"] ?? "var/checkout.sqlite"
 
     @Option(help: """
-        PostgreSQL instead of --db: postgres://user:password@host:port/database[?sslmode=disable|prefer|require]; \
+        PostgreSQL instead of --db: postgres://user:password@host:port/database[?sslmode=disable|prefer|require|verify-ca|verify-full]; \
         several instances may share one (env CHECKOUT_DATABASE_URL, which keeps the password out of the process list).
         """)
     var databaseURL: String? = ProcessInfo.processInfo.environment["CHECKOUT_DATABASE_URL"]
 
-    @Option(help: "The most PostgreSQL connections this instance holds at once, 1–1000.")
-    var databaseConnections: Int = 16
+    @Option(help: "The most PostgreSQL connections this instance holds at once, 1–1000 (env CHECKOUT_DATABASE_CONNECTIONS).")
+    var databaseConnections: Int = Int(ProcessInfo.processInfo.environment["CHECKOUT_DATABASE_CONNECTIONS"] ?? "") ?? 16
 
     @Option(help: "Site folder holding site.yaml and the catalog (env CHECKOUT_SITE).")
     var site: String = ProcessInfo.processInfo.environment["CHECKOUT_SITE"] ?? "."
@@ -112,6 +112,9 @@ struct Serve: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("--port: \(port) is not a port (0 to 65535; 0 picks a free one)") }
         guard (1...1_000_000).contains(downloadLimit) else { throw ValidationError("--download-limit: \(downloadLimit) is not from 1 to 1000000") }
         guard (1...87_600).contains(linkHours) else { throw ValidationError("--link-hours: \(linkHours) is not from 1 to 87600 (ten years)") }
+        if let url = databaseURL, url.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--database-url (or CHECKOUT_DATABASE_URL) is empty: give a postgres:// URL, or leave it unset to use the SQLite file --db")
+        }
         guard (1...1000).contains(databaseConnections) else {
             throw ValidationError("--database-connections: \(databaseConnections) is not from 1 to 1000")
         }

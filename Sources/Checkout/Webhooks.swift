@@ -14,8 +14,14 @@ struct Webhooks: AsyncParsableCommand {
         var databaseURL: String? = ProcessInfo.processInfo.environment["CHECKOUT_DATABASE_URL"]
 
         var location: StorageLocation {
-            if let url = databaseURL, !url.isEmpty { return .postgres(url: url) }
+            if let url = databaseURL { return .postgres(url: url) }
             return .sqlite(path: db)
+        }
+
+        func validate() throws {
+            if let url = databaseURL, url.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ValidationError("--database-url (or CHECKOUT_DATABASE_URL) is empty: give a postgres:// URL, or leave it unset to use the SQLite file --db")
+            }
         }
 
         /// Runs `body` over the endpoints in the database, closing it after.

@@ -95,6 +95,27 @@ import Testing
         }
     }
 
+    /// A URL that does not parse (a port that is not a number) or is not a URL at all (a password
+    /// pasted in its place) is refused without being shown.
+    @Test(arguments: ["postgres://shop:S3cretPw@127.0.0.1:notaport/shop", "S3cretPw"])
+    func anUnparseableDatabaseURLIsRefusedWithoutShowingIt(url: String) async throws {
+        var checkout = try TestCheckout()
+        checkout.configuration.databaseURL = url
+        await #expect { _ = try await checkout.app() } throws: { error in
+            let message = String(describing: error)
+            return message.contains("cannot open the database") && !message.contains("S3cretPw")
+        }
+    }
+
+    /// An empty `--database-url` (an unset variable in a script) is refused, not read as "use SQLite".
+    @Test func anEmptyDatabaseURLIsRefusedByTheCommands() throws {
+        let checkout = try TestCheckout()
+        let serve = try runCheckout(["serve", "--port", "0", "--site", checkout.folder + "/site", "--database-url", ""])
+        #expect(serve.status != 0 && serve.errors.contains("--database-url"), "\(serve.errors)")
+        let webhooks = try runCheckout(["webhooks", "list", "--database-url", " "])
+        #expect(webhooks.status != 0 && webhooks.errors.contains("--database-url"), "\(webhooks.errors)")
+    }
+
     /// A database URL that cannot be used stops the start with a message naming it, without its password.
     @Test func anUnusableDatabaseURLIsNamedWithoutItsPassword() async throws {
         var checkout = try TestCheckout()

@@ -49,6 +49,7 @@ public enum CheckoutApp {
         async let loadedCatalog = Self.loadCatalog(text: paths.text, database: paths.database)
         async let loadedTemplates = EmailTemplates.load(siteFolder: configuration.siteFolder)
         let storage = try await configuration.storageLocation.open(connections: configuration.databaseConnections, logger: logger)
+        logger.info("database opened", metadata: ["database": "\(configuration.storageLocation)"])
         do {
             let catalog = try await loadedCatalog
             let address = ServiceAddress(configuration: configuration, site: site)

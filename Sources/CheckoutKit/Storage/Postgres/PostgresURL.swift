@@ -43,10 +43,16 @@ enum PostgresURL {
         return configuration
     }
 
-    /// The URL with its password replaced by `***`, for logs and errors.
+    /// The URL with its password replaced by `***`, for logs and errors. A value that does not parse
+    /// as a URL is not shown at all beyond its scheme: it may be a password pasted in the wrong place.
     static func redacted(_ url: String) -> String {
-        guard var parts = URLComponents(string: url), parts.password != nil else { return url }
-        parts.password = "***"
-        return parts.string ?? "postgres://***"
+        guard var parts = URLComponents(string: url), parts.scheme != nil, parts.host != nil else {
+            if let scheme = url.range(of: "://").map({ String(url[..<$0.lowerBound]) }), scheme.allSatisfy({ $0.isLetter || $0 == "+" }) {
+                return scheme + "://… (not shown: it does not parse as a URL)"
+            }
+            return "(a value that is not a URL, not shown)"
+        }
+        if parts.password != nil { parts.password = "***" }
+        return parts.string ?? "(not shown)"
     }
 }
