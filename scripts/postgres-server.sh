@@ -26,7 +26,7 @@ start)
   port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   as_owner "$bin/initdb" --pgdata="$dir/data" --username=checkout --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
-  options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=400 -c shared_buffers=256MB"
+  options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=1000 -c shared_buffers=256MB"
   $durable || options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   as_owner "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --options="$options" --wait start >/dev/null \
     || { cat "$dir/server.log" >&2; exit 1; }

@@ -92,6 +92,17 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Sign-in link requests allowed per email address an hour.")
     var loginLimitPerAddress: Int = 5
 
+    @Option(help: """
+        A proxy or load balancer in front of this service, as CIDR (10.0.0.0/8, 2001:db8::/32) or one address; repeat for \
+        more (env CHECKOUT_TRUSTED_PROXIES, comma-separated). Only from these peers are Forwarded and X-Forwarded-For read, \
+        to find the client address that rate limits count.
+        """)
+    var trustedProxy: [String] = (ProcessInfo.processInfo.environment["CHECKOUT_TRUSTED_PROXIES"] ?? "")
+        .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+
+    @Option(help: "Seconds an instance's claim on an email or outgoing webhook lasts before another instance may take it over.")
+    var queueLease: Int = 60
+
     @Option(help: "Seconds a connection may stay open without a complete request.")
     var idleTimeout: Int = 30
 
@@ -124,6 +135,13 @@ struct Serve: AsyncParsableCommand {
         guard (1...3_600).contains(idleTimeout) else { throw ValidationError("--idle-timeout: \(idleTimeout) is not from 1 to 3600 seconds") }
         if let maxConnections, !(1...1_000_000).contains(maxConnections) {
             throw ValidationError("--max-connections: \(maxConnections) is not from 1 to 1000000")
+        }
+        for proxy in trustedProxy where IPRange(proxy) == nil {
+            throw ValidationError("--trusted-proxy: '\(proxy)' is not an address or a CIDR block (10.0.0.0/8, 2001:db8::/32)")
+        }
+        guard (5...86_400).contains(queueLease) else { throw ValidationError("--queue-lease: \(queueLease) is not from 5 to 86400 seconds") }
+        guard queueLease > webhookTimeout else {
+            throw ValidationError("--queue-lease: \(queueLease) must be longer than --webhook-timeout (\(webhookTimeout) seconds)")
         }
         for (flag, limit) in [
             ("--lead-limit-per-ip", leadLimitPerIP), ("--lead-limit-per-address", leadLimitPerAddress),
@@ -165,6 +183,8 @@ struct Serve: AsyncParsableCommand {
             configuration.leadLimitPerAddress = .init(limit: leadLimitPerAddress, window: 3600)
             configuration.loginLimitPerIP = .init(limit: loginLimitPerIP, window: 3600)
             configuration.loginLimitPerAddress = .init(limit: loginLimitPerAddress, window: 3600)
+            configuration.trustedProxies = trustedProxy.compactMap(IPRange.init)
+            configuration.queueLease = queueLease
             configuration.idleTimeout = .seconds(idleTimeout)
             configuration.webhookTimeout = .seconds(webhookTimeout)
             configuration.originTimeout = .seconds(originTimeout)

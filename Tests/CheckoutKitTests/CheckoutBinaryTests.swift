@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import TestSupport
 import Testing
 
 /// The `checkout` executable as an operator runs it: flags, environment secret, real port, SIGTERM.
@@ -16,7 +17,7 @@ import Testing
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         var orderURL = ""
         do {
-            let first = try ServerProcess.start(arguments + ["--hold-mail"], environment: environment)
+            let first = try await ServerProcess.start(arguments + ["--hold-mail"], environment: environment)
             let cart = try await call(client, .POST, first.base + "/api/carts", #"{"lines":[{"sku":"HS-DIGITAL-PLANNER"}]}"#).1
             let placed = try await call(client, .POST, first.base + "/api/checkout", "{\"cart_id\":\"\(cart["id"] as? String ?? "")\",\"email\":\"crash@example.com\"}").1
             let (payStatus, _, _) = try await call(client, .POST, (placed["payment_url"] as? String ?? "") + "/pay")
@@ -29,8 +30,8 @@ import Testing
             first.process.waitUntilExit()
             #expect(first.process.terminationReason == .uncaughtSignal)
         }
-        let second = try ServerProcess.start(arguments, environment: environment)
-        #expect(second.waitForLog("email sent"), "\(second.lastText)")
+        let second = try await ServerProcess.start(arguments, environment: environment)
+        #expect(await second.waitForLog("email sent"), "\(second.lastText)")
         let mails = try FileManager.default.contentsOfDirectory(atPath: checkout.folder + "/mail").filter { $0.hasSuffix(".eml") }
         #expect(mails.count == 1, "exactly one receipt")
         let receipt = try String(contentsOfFile: checkout.folder + "/mail/" + mails[0], encoding: .utf8)
@@ -66,7 +67,8 @@ import Testing
         defer { if process.isRunning { process.terminate() } }
 
         // The server logs the address it bound; read lines until it does (no sleeping).
-        let (port, log) = readUntilListening(errors.fileHandleForReading)
+        let handle = errors.fileHandleForReading
+        let (port, log) = try await offCooperativePool { readUntilListening(handle) }
         let base = "http://127.0.0.1:\(try #require(port, "no listening line in:\n\(log)"))"
         #expect(!log.contains("whsec_from_env"), "secrets never reach the log")
 
@@ -108,7 +110,7 @@ struct ServerProcess {
     private let lastLog = ServerLog()
     var port: Int { Int(base.split(separator: ":").last ?? "") ?? 0 }
 
-    static func start(_ arguments: [String], environment: [String: String]) throws -> ServerProcess {
+    static func start(_ arguments: [String], environment: [String: String]) async throws -> ServerProcess {
         let process = Process()
         process.executableURL = try productsFolder().appendingPathComponent("checkout")
         process.arguments = ["serve", "--port", "0"] + arguments
@@ -117,7 +119,8 @@ struct ServerProcess {
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let (port, log) = readUntilListening(errors.fileHandleForReading)
+        let handle = errors.fileHandleForReading
+        let (port, log) = try await offCooperativePool { readUntilListening(handle) }
         guard let port else { throw TestFailure("the server did not start:\n\(log)") }
         return ServerProcess(process: process, errors: errors, base: "http://127.0.0.1:\(port)")
     }
@@ -139,7 +142,12 @@ struct ServerProcess {
     /// Reads the log until a line contains `text` (blocking reads, no sleeping); false when the process
     /// ended first. A watchdog stops the process after `deadline` seconds, so a hang fails the test
     /// (with the log read so far in `lastLog`) instead of stalling the suite.
-    func waitForLog(_ text: String, deadline: Int = 60) -> Bool {
+    func waitForLog(_ text: String, deadline: Int = 60) async -> Bool {
+        let server = self
+        return (try? await offCooperativePool { server.blockingWaitForLog(text, deadline: deadline) }) ?? false
+    }
+
+    private func blockingWaitForLog(_ text: String, deadline: Int) -> Bool {
         let process = self.process
         let found = Atomic<Bool>(false)
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(deadline)) {

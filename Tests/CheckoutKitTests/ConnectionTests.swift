@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Clients that hold connections: half-sent requests are closed after the idle timeout, and past the
@@ -6,38 +7,48 @@ import Testing
 /// real process (its flags): the blocking sockets here would otherwise hold the threads an in-process
 /// server answers on.
 @Suite struct ConnectionTests {
-    func start(_ flags: [String]) throws -> ServerProcess {
+    func start(_ flags: [String]) async throws -> ServerProcess {
         let checkout = try TestCheckout()
-        let server = try ServerProcess.start(
+        let server = try await ServerProcess.start(
             try checkout.databaseArguments("connections") + ["--site", checkout.folder + "/site", "--mail-dir", checkout.folder + "/mail"] + flags,
             environment: ["CHECKOUT_WEBHOOK_SECRET": "whsec_connections"])
         _ = server.keepReadingLog()
         return server
     }
 
-    @Test func aHalfSentRequestIsClosedAfterTheIdleTimeout() throws {
-        let server = try start(["--idle-timeout", "1"])
+    /// The blocking socket work runs on a thread of its own (`offCooperativePool`), never on one of
+    /// the two threads every other test's tasks run on.
+    @Test func aHalfSentRequestIsClosedAfterTheIdleTimeout() async throws {
+        let server = try await start(["--idle-timeout", "1"])
         defer { server.process.terminate() }
-        let socket = try RawConnection(port: server.port)
-        try socket.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
-        // The server closes it: the read ends (EOF) well before this 10 s deadline.
-        #expect(try socket.receive(deadline: 10) == "")
-        #expect(try RawConnection(port: server.port).request("/healthz").hasPrefix("HTTP/1.1 200"))
+        let port = server.port
+        let (afterIdle, next) = try await offCooperativePool {
+            let socket = try RawConnection(port: port)
+            try socket.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            // The server closes it: the read ends (EOF) well before this 10 s deadline.
+            return (try socket.receive(deadline: 10), try RawConnection(port: port).request("/healthz"))
+        }
+        #expect(afterIdle == "")
+        #expect(next.hasPrefix("HTTP/1.1 200"))
     }
 
-    @Test func pastTheCapNewConnectionsAreClosedAndTheOpenOnesServed() throws {
-        let server = try start(["--max-connections", "3"])
+    @Test func pastTheCapNewConnectionsAreClosedAndTheOpenOnesServed() async throws {
+        let server = try await start(["--max-connections", "3"])
         defer { server.process.terminate() }
-        let connections = try (0..<4).map { _ in try RawConnection(port: server.port) }
-        let answers = connections.map { (try? $0.request("/healthz")) ?? "" }
+        let port = server.port
+        let (answers, served) = try await offCooperativePool {
+            let connections = try (0..<4).map { _ in try RawConnection(port: port) }
+            let answers = connections.map { (try? $0.request("/healthz")) ?? "" }
+            for connection in connections { connection.close() }
+            // Once they are gone, new clients are served again (a few tries: the closes land asynchronously).
+            var served = false
+            for _ in 0..<50 where !served {
+                served = (try? RawConnection(port: port).request("/healthz"))?.hasPrefix("HTTP/1.1 200") == true
+            }
+            return (answers, served)
+        }
         #expect(answers.filter { $0.hasPrefix("HTTP/1.1 200") }.count == 3, "\(answers)")
         #expect(answers.filter(\.isEmpty).count == 1, "one connection over the cap was closed")
-        for connection in connections { connection.close() }
-        // Once they are gone, new clients are served again (a few tries: the closes land asynchronously).
-        var served = false
-        for _ in 0..<50 where !served {
-            served = (try? RawConnection(port: server.port).request("/healthz"))?.hasPrefix("HTTP/1.1 200") == true
-        }
         #expect(served)
     }
 }

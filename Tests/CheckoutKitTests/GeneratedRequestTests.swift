@@ -20,7 +20,7 @@ import TestSupport
     @Test func schemathesisFindsNoServerErrorUndocumentedStatusOrLooseSchema() async throws {
         let checkout = try TestCheckout()
         // High rate limits: otherwise most lead and sign-in requests would meet a (documented) 429.
-        let server = try ServerProcess.start(
+        let server = try await ServerProcess.start(
             try checkout.databaseArguments("generated") + ["--site", checkout.folder + "/site", "--mail-dir", checkout.folder + "/mail",
              "--lead-limit-per-ip", "1000000", "--lead-limit-per-address", "1000000", "--login-limit-per-ip", "1000000",
              "--login-limit-per-address", "1000000"],
@@ -32,7 +32,7 @@ import TestSupport
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let reportPath = folder + "/report.json"
         try? FileManager.default.removeItem(atPath: reportPath)
-        let (status, output) = try runProgram("/usr/bin/env", [
+        let (status, output) = try await runProgram("/usr/bin/env", [
             "schemathesis", "run", server.base + "/openapi.yaml", "--checks", Self.checks, "--max-examples", "25", "--seed", "18",
             "--no-color", "--max-redirects", "0", "--generation-database", "none", "--request-timeout", "10",
             "-H", "Authorization: Bearer generated-admin", "--report", "json", "--report-json-path", reportPath,

@@ -213,7 +213,7 @@ import TestSupport
     /// The real process, over a real socket: the request from the issue, then business as usual.
     @Test func theCheckoutProcessSurvivesTheOneByteRequest() async throws {
         let checkout = try TestCheckout()
-        let server = try ServerProcess.start(
+        let server = try await ServerProcess.start(
             try checkout.databaseArguments("survive") + ["--site", checkout.folder + "/site", "--mail-dir", checkout.folder + "/mail"],
             environment: ["CHECKOUT_WEBHOOK_SECRET": "whsec_survive"])
         defer { server.process.terminate() }
@@ -235,15 +235,17 @@ import TestSupport
     @Test(arguments: [
         (["--link-hours", "9999999999999999"], "--link-hours"), (["--grace-days", "-1"], "--grace-days"),
         (["--download-limit", "0"], "--download-limit"), (["--port", "70000"], "--port"),
+        (["--trusted-proxy", "10.0.0.0/33"], "'10.0.0.0/33'"), (["--trusted-proxy", "proxy.internal"], "'proxy.internal'"),
+        (["--queue-lease", "2"], "--queue-lease"), (["--queue-lease", "8", "--webhook-timeout", "9"], "--webhook-timeout"),
     ])
-    func numericFlagsOutOfRangeAreRefusedByName(arguments: [String], flag: String) throws {
-        let (status, output) = try runCheckout(["serve"] + arguments)
+    func numericFlagsOutOfRangeAreRefusedByName(arguments: [String], flag: String) async throws {
+        let (status, output) = try await runCheckout(["serve"] + arguments)
         #expect(status != 0)
         #expect(output.contains(flag), "\(output)")
     }
 
-    func runCheckout(_ arguments: [String]) throws -> (Int32, String) {
-        try runProgram(try productsFolder().appendingPathComponent("checkout").path, arguments)
+    func runCheckout(_ arguments: [String]) async throws -> (Int32, String) {
+        try await runProgram(try productsFolder().appendingPathComponent("checkout").path, arguments)
     }
 }
 

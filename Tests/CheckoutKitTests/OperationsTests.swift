@@ -127,15 +127,15 @@ import Yams
 /// The OpenAPI document is valid OpenAPI 3.1 (checked by PyPI's openapi-spec-validator), as written
 /// and as served with the shop's SKUs, plans and lead magnets filled in.
 @Suite struct OpenAPIValidityTests {
-    static func validate(_ path: String) throws -> (Int32, String) {
-        try runProgram("/usr/bin/env", [
+    static func validate(_ path: String) async throws -> (Int32, String) {
+        try await runProgram("/usr/bin/env", [
             "python3", "-c", "import sys, yaml; from openapi_spec_validator import validate; validate(yaml.safe_load(open(sys.argv[1]))); print('valid')",
             path,
         ])
     }
 
-    @Test func theDocumentPassesTheOpenAPIValidator() throws {
-        let (status, text) = try Self.validate(repositoryRoot + "/Sources/CheckoutKit/Resources/openapi.yaml")
+    @Test func theDocumentPassesTheOpenAPIValidator() async throws {
+        let (status, text) = try await Self.validate(repositoryRoot + "/Sources/CheckoutKit/Resources/openapi.yaml")
         #expect(status == 0 && text.contains("valid"), "openapi-spec-validator (run scripts/setup.sh --for-tests):\n\(text)")
     }
 
@@ -152,7 +152,7 @@ import Yams
             #expect(magnets?["enum"] as? [String] == exampleCatalog.catalog.leadMagnets.map(\.slug))
             let path = checkout.folder + "/served-openapi.yaml"
             try served.write(toFile: path, atomically: true, encoding: .utf8)
-            let (status, text) = try Self.validate(path)
+            let (status, text) = try await Self.validate(path)
             #expect(status == 0 && text.contains("valid"), "\(text)")
         }
     }

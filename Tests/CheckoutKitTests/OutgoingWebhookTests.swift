@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import ShopCore
 import Synchronization
+import TestSupport
 import Testing
 
 /// An operator's endpoint that records what it receives, and answers with a chosen status.
@@ -113,29 +114,34 @@ final class WebhookReceiver: Sendable {
         await endpoints.close()
     }
 
-    @Test func theCommandLineManagesEndpoints() throws {
+    @Test func theCommandLineManagesEndpoints() async throws {
         let checkout = try TestCheckout()
         let db = try checkout.databaseArguments("cli")
-        let added = try runCheckout(["webhooks", "add", "https://ops.example/hooks", "--events", "order.paid,order.refunded"] + db)
+        let added = try await runCheckout(["webhooks", "add", "https://ops.example/hooks", "--events", "order.paid,order.refunded"] + db)
         #expect(added.status == 0)
         #expect(added.output.contains("signing secret: whsec_"))
         let id = try #require(added.output.split(separator: " ").dropFirst().first.map(String.init))
-        let listed = try runCheckout(["webhooks", "list"] + db)
+        let listed = try await runCheckout(["webhooks", "list"] + db)
         #expect(listed.output.contains(id) && listed.output.contains("order.paid,order.refunded"))
-        #expect(try runCheckout(["webhooks", "deliveries"] + db).output.contains("no deliveries"))
-        #expect(try runCheckout(["webhooks", "remove", id] + db).status == 0)
-        let missing = try runCheckout(["webhooks", "remove", id] + db)
+        #expect(try await runCheckout(["webhooks", "deliveries"] + db).output.contains("no deliveries"))
+        #expect(try await runCheckout(["webhooks", "remove", id] + db).status == 0)
+        let missing = try await runCheckout(["webhooks", "remove", id] + db)
         #expect(missing.status != 0)
         #expect(missing.errors.contains("no webhook endpoint '\(id)'"))
-        let bad = try runCheckout(["webhooks", "add", "https://x.example", "--events", "nope"] + db)
+        let bad = try await runCheckout(["webhooks", "add", "https://x.example", "--events", "nope"] + db)
         #expect(bad.errors.contains("unknown event 'nope'"))
     }
 }
 
-/// Runs the `checkout` executable to completion.
-func runCheckout(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+/// Runs the `checkout` executable to completion (on a thread of its own: see `offCooperativePool`).
+func runCheckout(_ arguments: [String]) async throws -> (status: Int32, output: String, errors: String) {
+    let executable = try productsFolder().appendingPathComponent("checkout")
+    return try await offCooperativePool { try runCheckout(executable, arguments) }
+}
+
+private func runCheckout(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
     let process = Process()
-    process.executableURL = try productsFolder().appendingPathComponent("checkout")
+    process.executableURL = executable
     process.arguments = arguments
     let output = Pipe(), errors = Pipe()
     process.standardOutput = output

@@ -148,7 +148,7 @@ import TestSupport
     /// The `Email` pattern in `/openapi.yaml` and the service accept exactly the same addresses, read
     /// as Python's `re` reads it (schemathesis, Python clients) and as ECMA-262 does (JSON Schema's own
     /// dialect, and JavaScript clients: node with the `u` flag, as ajv uses).
-    @Test func theDocumentsEmailPatternIsWhatTheServiceAccepts() throws {
+    @Test func theDocumentsEmailPatternIsWhatTheServiceAccepts() async throws {
         let document = try String(contentsOfFile: repositoryRoot + "/Sources/CheckoutKit/Resources/openapi.yaml", encoding: .utf8)
         let patternLine = try #require(document.split(separator: "\n").first { $0.contains("pattern: '^[^@") })
         let pattern = String(patternLine.split(separator: "'")[1])
@@ -163,7 +163,7 @@ import TestSupport
         let python = "import json, re, sys; p = re.compile(sys.argv[1]); print(json.dumps([bool(p.search(a)) and len(a) <= 254 for a in json.load(open(sys.argv[2]))]))"
         let ecma = "const p = new RegExp(process.argv[1], 'u'); const a = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8')); console.log(JSON.stringify(a.map(s => p.test(s) && [...s].length <= 254)))"
         for (name, arguments) in [("python", ["python3", "-c", python]), ("ecma", ["node", "-e", ecma])] {
-            let (status, output) = try runProgram("/usr/bin/env", arguments + [pattern, input.path])
+            let (status, output) = try await runProgram("/usr/bin/env", arguments + [pattern, input.path])
             #expect(status == 0, "\(name): \(output)")
             let matches = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [Bool], "\(name): \(output)")
             #expect(matches.count == addresses.count)

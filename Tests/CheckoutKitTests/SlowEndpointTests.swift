@@ -63,7 +63,7 @@ final class SilentEndpoint: Sendable {
         let checkout = try TestCheckout()
         let database = checkout.folder + "/backlog.sqlite"
         _ = try await WebhookEndpoints(.sqlite(path: database)).add(url: "http://127.0.0.1:\(silent.port)/hooks", events: ["*"])
-        let server = try ServerProcess.start(
+        let server = try await ServerProcess.start(
             ["--db", database, "--site", checkout.folder + "/site", "--mail-dir", checkout.folder + "/mail", "--webhook-timeout", "2"],
             environment: ["CHECKOUT_WEBHOOK_SECRET": "whsec_backlog"])
         _ = server.keepReadingLog()

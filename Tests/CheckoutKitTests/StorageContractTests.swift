@@ -108,11 +108,11 @@ import Testing
     }
 
     /// An empty `--database-url` (an unset variable in a script) is refused, not read as "use SQLite".
-    @Test func anEmptyDatabaseURLIsRefusedByTheCommands() throws {
+    @Test func anEmptyDatabaseURLIsRefusedByTheCommands() async throws {
         let checkout = try TestCheckout()
-        let serve = try runCheckout(["serve", "--port", "0", "--site", checkout.folder + "/site", "--database-url", ""])
+        let serve = try await runCheckout(["serve", "--port", "0", "--site", checkout.folder + "/site", "--database-url", ""])
         #expect(serve.status != 0 && serve.errors.contains("--database-url"), "\(serve.errors)")
-        let webhooks = try runCheckout(["webhooks", "list", "--database-url", " "])
+        let webhooks = try await runCheckout(["webhooks", "list", "--database-url", " "])
         #expect(webhooks.status != 0 && webhooks.errors.contains("--database-url"), "\(webhooks.errors)")
     }
 

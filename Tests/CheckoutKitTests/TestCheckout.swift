@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Synchronization
+import TestSupport
 import Testing
 
 let repositoryRoot: String = {
@@ -45,6 +46,9 @@ struct TestCheckout {
         configuration.port = 0
         configuration.databasePath = folder + "/checkout.sqlite"
         configuration.databaseURL = try TestDatabases.makePostgresDatabase()
+        // A hundred suites run at once against one test server: a few connections each is plenty,
+        // and 16 each would pass its max_connections.
+        configuration.databaseConnections = 4
         configuration.siteFolder = folder + "/site"
         configuration.siteURL = "https://shop.example"
         configuration.clock = time.clock
@@ -61,7 +65,7 @@ struct TestCheckout {
 
     /// `checkout serve` arguments naming a fresh database of the backend under test, called `name`.
     func databaseArguments(_ name: String) throws -> [String] {
-        if let url = try TestDatabases.makePostgresDatabase() { return ["--database-url", url] }
+        if let url = try TestDatabases.makePostgresDatabase() { return ["--database-url", url, "--database-connections", "4"] }
         return ["--db", folder + "/\(name).sqlite"]
     }
 
@@ -91,6 +95,18 @@ struct TestCheckout {
     /// Runs `body` with the service on a real loopback port and the handle that runs its workers now.
     func live(_ body: @escaping @Sendable (any TestClientProtocol, CheckoutControl) async throws -> Void) async throws {
         try await test(.live, body)
+    }
+
+    /// Runs `body` against `count` instances of the service in process over this checkout's one
+    /// database (each its own shop: its own cart cache, workers, claims and counters), as a load
+    /// balancer in front of several `checkout serve` would reach them.
+    func instances(
+        _ count: Int, _ body: @escaping @Sendable ([any TestClientProtocol], [CheckoutControl]) async throws -> Void
+    ) async throws {
+        guard count > 0 else { return try await body([], []) }
+        try await instances(count - 1) { clients, controls in
+            try await test(.router) { client, control in try await body(clients + [client], controls + [control]) }
+        }
     }
 
     private func test(
@@ -206,13 +222,32 @@ enum TestDatabases {
     /// Whether the suites run on PostgreSQL.
     static var onPostgres: Bool { serverURL != nil }
 
-    /// Creates an empty database and returns its URL; nil when the tests run on SQLite.
+    /// Creates a database with every migration applied and returns its URL; nil when the tests run
+    /// on SQLite. Each is a copy of one template migrated once per test run (`CREATE DATABASE …
+    /// TEMPLATE`): a hundred suites each migrating a fresh database at the same moment was most of
+    /// what the PostgreSQL pass spent its first minute on.
     static func makePostgresDatabase() throws -> String? {
-        guard let serverURL, var parts = URLComponents(string: serverURL) else { return nil }
+        guard let serverURL else { return nil }
+        let template = try Self.template.get()
+        return try create("TEMPLATE \(template)", server: serverURL)
+    }
+
+    /// A migrated database to copy: `checkout webhooks list` migrates the database it opens.
+    private static let template: Result<String, any Error> = Result {
+        guard let serverURL else { throw TestDatabaseError(description: "no PostgreSQL server") }
+        let url = try create("", server: serverURL)
+        let checkout = try productsFolder().appendingPathComponent("checkout").path
+        let (status, output) = try runProgram(checkout, ["webhooks", "list", "--database-url", url]) as (status: Int32, output: String)
+        guard status == 0 else { throw TestDatabaseError(description: "could not migrate the template database \(url): \(output)") }
+        return String(url.split(separator: "/").last?.split(separator: "?").first ?? "")
+    }
+
+    static func create(_ options: String, server serverURL: String) throws -> String {
+        guard var parts = URLComponents(string: serverURL) else { throw TestDatabaseError(description: "not a URL: \(serverURL)") }
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let psql = Process()
         psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        psql.arguments = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", serverURL, "-c", "CREATE DATABASE \(name)"]
+        psql.arguments = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", serverURL, "-c", "CREATE DATABASE \(name) \(options)"]
         let errors = Pipe()
         psql.standardError = errors
         try psql.run()
@@ -222,7 +257,7 @@ enum TestDatabases {
             throw TestDatabaseError(description: "psql could not create a test database on \(serverURL): \(message)")
         }
         parts.path = "/" + name
-        return parts.string
+        return parts.string ?? serverURL
     }
 }
 

@@ -4,9 +4,9 @@ import TestSupport
 
 /// The benchmark scripts at a tiny size, so they cannot rot. Timings are recorded, never asserted.
 @Suite struct BenchSmokeTests {
-    @Test func theBenchmarkScriptsRunAndWriteBothResultFiles() throws {
+    @Test func theBenchmarkScriptsRunAndWriteBothResultFiles() async throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)").path
-        let (status, text) = try runProgram(
+        let (status, text) = try await runProgram(
             "/usr/bin/env", ["python3", repositoryRoot + "/bench/bench.py", "--mode", "smoke", "--bin", try productsFolder().path, "--out", out])
         #expect(status == 0, "bench.py --mode smoke (needs hugo, wrk, /usr/bin/time: scripts/setup.sh --for-tests):\n\(text)")
         let data = try #require(FileManager.default.contents(atPath: out + "/results.json"))

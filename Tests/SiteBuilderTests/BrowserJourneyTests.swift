@@ -6,10 +6,10 @@ import TestSupport
 /// and downloading, joining a membership and signing in by the emailed link, a free printable, the cart
 /// with JavaScript off, and the live preview. Screenshots of every step go to test-artifacts/browser/.
 @Suite struct BrowserJourneyTests {
-    @Test func theShopWorksInARealBrowser() throws {
+    @Test func theShopWorksInARealBrowser() async throws {
         let artifacts = repositoryRoot + "/test-artifacts/browser"
         try? FileManager.default.removeItem(atPath: artifacts)
-        let (status, text) = try runProgram("/usr/bin/env", [
+        let (status, text) = try await runProgram("/usr/bin/env", [
             "python3", repositoryRoot + "/Tests/browser/journeys.py", "--bin", try productsFolder().path, "--artifacts", artifacts,
             "--repo", repositoryRoot,
         ])

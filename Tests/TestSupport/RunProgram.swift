@@ -13,3 +13,19 @@ public func runProgram(_ executable: String, _ arguments: [String]) throws -> (s
     process.waitUntilExit()
     return (process.terminationStatus, text)
 }
+
+/// `runProgram` for async tests: the waiting happens on a thread of its own. Swift's cooperative
+/// pool has one thread per core (two here); a test blocking one of them while a program runs (a
+/// schemathesis run takes half a minute) stalls every other test in the process, and their
+/// deadlines then fire although nothing was slow but the waiting.
+public func runProgram(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    try await offCooperativePool { try runProgram(executable, arguments) as (status: Int32, output: String) }
+}
+
+/// Runs blocking `work` (reading a pipe, waiting for a process) on a new thread and waits for it
+/// without holding a thread of Swift's cooperative pool.
+public func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+    }
+}

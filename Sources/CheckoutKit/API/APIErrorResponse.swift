@@ -31,7 +31,7 @@ extension CheckoutError: HTTPResponseError {
         case .emptyCart, .pricing, .invalid: return .unprocessableContent
         case .malformedBody: return .badRequest
         case .payloadTooLarge: return .contentTooLarge
-        case .idempotencyConflict: return .conflict
+        case .idempotencyConflict, .cartBusy: return .conflict
         case .paymentProviderFailed: return .badGateway
         case .tooManyRequests: return .tooManyRequests
         case .notSignedIn, .unauthorized: return .unauthorized
@@ -50,6 +50,7 @@ extension CheckoutError: HTTPResponseError {
         case .malformedBody: return "malformed_body"
         case .payloadTooLarge: return "payload_too_large"
         case .idempotencyConflict: return "idempotency_key_reused"
+        case .cartBusy: return "cart_changing"
         case .paymentProviderFailed: return "payment_provider_error"
         case .tooManyRequests: return "rate_limited"
         case .notSignedIn: return "not_signed_in"
@@ -59,7 +60,7 @@ extension CheckoutError: HTTPResponseError {
 
     var field: String? {
         switch self {
-        case .cartNotFound, .emptyCart: return "cart_id"
+        case .cartNotFound, .emptyCart, .cartBusy: return "cart_id"
         case .lineNotFound: return "line_id"
         case .orderNotFound: return "order_id"
         case .sessionNotFound: return "session"
@@ -83,6 +84,7 @@ extension CheckoutError: HTTPResponseError {
         case let .malformedBody(message): return message
         case let .payloadTooLarge(limit): return "the body is larger than \(limit) bytes"
         case .idempotencyConflict: return "this Idempotency-Key was used for a different request"
+        case .cartBusy: return "the cart kept changing during checkout; check the cart and try again"
         case .paymentProviderFailed: return "the payment provider could not start the payment; try again"
         case .tooManyRequests: return "too many requests; try again later"
         case .notSignedIn: return "sign in first: ask for a sign-in link with POST /api/account/login"

@@ -49,17 +49,10 @@ struct CheckoutController: Sendable {
         if let key = idempotencyKey, key.isEmpty || key.unicodeScalars.count > 255 {
             throw CheckoutError.invalid(field: "Idempotency-Key", message: "the Idempotency-Key must be 1 to 255 characters")
         }
-        guard let cart = try await shop.carts.find(cartID) else { throw CheckoutError.cartNotFound }
-        let (priced, couponProblem) = shop.price(cart)
-        guard !priced.lines.isEmpty else { throw CheckoutError.emptyCart }
-        if let couponProblem { throw CheckoutError.pricing(couponProblem) }
-        do { try CartPricing.checkTotal(priced) } catch { throw CheckoutError.pricing(error) }
         let idempotency = idempotencyKey.map {
             OrderStore.Idempotency(key: $0, requestHash: Self.hash(cartID: cartID, email: email))
         }
-        let (order, replayed) = try await shop.orders.create(
-            cart: priced, cartID: cartID, email: email, currency: priced.total.currency.code, provider: shop.provider.name,
-            idempotency: idempotency, session: shop.provider.immediateSession())
+        let (order, replayed) = try await order(cartID: cartID, email: email, idempotency: idempotency)
         let url = try await shop.paymentURL(for: order) {
             PaymentSessionRequest(order: order, successURL: shop.thankYouURL(order), cancelURL: shop.siteURL + "/cart/")
         }
@@ -67,6 +60,30 @@ struct CheckoutController: Sendable {
         if !replayed || order.paymentURL == nil { shop.metrics.ordersCreated.increment() }
         return CheckoutResponse(orderID: order.id, orderToken: order.token, paymentURL: url, status: order.status.rawValue)
     }
+
+    /// Prices the cart as stored and stores the order, priced again when the cart changed in between
+    /// (on any instance): the order's lines are always the cart's lines at the moment it committed.
+    private func order(cartID: String, email: String, idempotency: OrderStore.Idempotency?) async throws -> (StoredOrder, Bool) {
+        for attempt in 0..<Self.repricings {
+            // A cart that changed is read again from the database, not from this process's cache.
+            guard let cart = try await shop.carts.find(cartID, fresh: attempt > 0) else { throw CheckoutError.cartNotFound }
+            let (priced, couponProblem) = shop.price(cart)
+            guard !priced.lines.isEmpty else { throw CheckoutError.emptyCart }
+            if let couponProblem { throw CheckoutError.pricing(couponProblem) }
+            do { try CartPricing.checkTotal(priced) } catch { throw CheckoutError.pricing(error) }
+            do {
+                return try await shop.orders.create(
+                    cart: priced, pricedFrom: cart, email: email, currency: priced.total.currency.code, provider: shop.provider.name,
+                    idempotency: idempotency, session: shop.provider.immediateSession())
+            } catch is OrderStore.CartChanged {
+                continue
+            }
+        }
+        throw CheckoutError.cartBusy
+    }
+
+    /// How many times a checkout prices a cart that keeps changing before it gives up with a 409.
+    static let repricings = 8
 
     static func hash(cartID: String, email: String) -> String {
         Data(SHA256.hash(data: Data("\(cartID)\n\(email)".utf8))).hexString

@@ -29,7 +29,7 @@ struct PlanController: Sendable {
             discount: .zero(plan.price.currency), grants: [], niche: nil)
         let cart = PricedCart(lines: [line], subtotal: plan.price, discount: .zero(plan.price.currency), total: plan.price, coupon: nil)
         let (order, _) = try await shop.orders.create(
-            cart: cart, cartID: nil, email: email, currency: plan.price.currency.code, provider: shop.provider.name, kind: "subscription",
+            cart: cart, pricedFrom: nil, email: email, currency: plan.price.currency.code, provider: shop.provider.name, kind: "subscription",
             idempotency: nil, session: shop.provider.immediateSession())
         let url = try await shop.paymentURL(for: order) {
             PaymentSessionRequest(

@@ -1,33 +1,42 @@
 import Foundation
-import Synchronization
 import ShopCore
 
-/// Fixed-window counters per key (an IP address, an email address), in memory. Enough for one
-/// instance; several instances each keep their own counts.
-public final class RateLimiter: Sendable {
-    /// At most `limit` hits per `window` seconds.
-    public struct Rule: Sendable {
-        public let limit: Int
-        public let window: Int
+/// At most `limit` requests per `window` seconds for one key (a client address, an email address).
+public struct RateLimit: Sendable, Equatable {
+    public let limit: Int
+    /// Seconds.
+    public let window: Int
 
-        public init(limit: Int, window: Int) {
-            self.limit = limit
-            self.window = window
+    public init(limit: Int, window: Int) {
+        self.limit = limit
+        self.window = window
+    }
+}
+
+/// Fixed-window counters per key, counted in the database (`rate_limits`), so every instance over
+/// one database counts against the same limit: a burst spread over N instances is limited as one.
+/// Windows start at multiples of their length (seconds since 1970), so instances agree on them
+/// without talking; as with any fixed window, up to twice the limit can pass around a boundary.
+struct RateLimiter: Sendable {
+    let storage: any CheckoutStorage
+
+    /// Counts one request against each `(key, rule)` in turn, in one transaction, stopping at the
+    /// first over its limit (the ones after it are not counted). Returns nil when every one is within
+    /// its limit, else the seconds until that window ends and the client may try again (what
+    /// `Retry-After` says, RFC 9110 §10.2.3).
+    func hit(_ checks: [(key: String, rule: RateLimit)], now: Int) async throws -> Int? {
+        try await storage.write { tx in
+            for (key, rule) in checks {
+                let start = now - now % rule.window
+                let hits = try tx.rateLimits.hit(key: key, windowStart: start, expiresAt: start + rule.window)
+                // Expired counters are swept now and then by whichever request opened a new window.
+                if hits == 1, Int.random(in: 0..<Self.sweepOdds) == 0 { try tx.rateLimits.removeExpired(now: now) }
+                if hits > rule.limit { return max(1, start + rule.window - now) }
+            }
+            return nil
         }
     }
 
-    private let counters = Mutex<[String: (windowStart: Int, count: Int)]>([:])
-
-    /// Counts one hit for `key`: nil when it is within its limit, else the seconds until its window
-    /// ends and it may try again (what `Retry-After` says, RFC 9110 §10.2.3).
-    func hit(_ key: String, rule: Rule, now: Int) -> Int? {
-        counters.withLock { counters in
-            if counters.count > 100_000 { counters = counters.filter { now - $0.value.windowStart < rule.window } }
-            var entry = counters[key] ?? (now, 0)
-            if now - entry.windowStart >= rule.window { entry = (now, 0) }
-            entry.count = entry.count.addingSaturated(1)
-            counters[key] = entry
-            return entry.count <= rule.limit ? nil : max(1, entry.windowStart + rule.window - now)
-        }
-    }
+    /// One new window in this many sweeps the table of expired counters.
+    static let sweepOdds = 64
 }

@@ -50,10 +50,18 @@ public struct CheckoutConfiguration: Sendable {
     public var gracePeriod = 3 * 86_400
     /// Bearer token for the admin API (refunds); the admin API is off without one.
     public var adminToken: String?
-    public var leadLimitPerIP = RateLimiter.Rule(limit: 10, window: 3600)
-    public var leadLimitPerAddress = RateLimiter.Rule(limit: 3, window: 3600)
-    public var loginLimitPerIP = RateLimiter.Rule(limit: 10, window: 3600)
-    public var loginLimitPerAddress = RateLimiter.Rule(limit: 5, window: 3600)
+    /// Rate limits, counted in the database across every instance (`RateLimiter`), per client
+    /// address (`ClientAddress`) and per email address.
+    public var leadLimitPerIP = RateLimit(limit: 10, window: 3600)
+    public var leadLimitPerAddress = RateLimit(limit: 3, window: 3600)
+    public var loginLimitPerIP = RateLimit(limit: 10, window: 3600)
+    public var loginLimitPerAddress = RateLimit(limit: 5, window: 3600)
+    /// Proxies (load balancers, CDNs) whose `Forwarded` and `X-Forwarded-For` headers name the
+    /// client (`--trusted-proxy CIDR`); from any other peer those headers are ignored.
+    public var trustedProxies: [IPRange] = []
+    /// How long this instance's claim on an email or outgoing webhook lasts before another instance
+    /// may take it over, in seconds (`--queue-lease`).
+    public var queueLease = 60
     /// How long a connection may stay open without a complete request (the first, or the next on a
     /// kept-alive connection) before it is closed: what stops a client holding connections open
     /// with half-sent requests.

@@ -12,6 +12,8 @@ public enum CheckoutError: Error, Equatable, Sendable {
     /// The body is over the route's limit, in bytes.
     case payloadTooLarge(limit: Int)
     case idempotencyConflict
+    /// The cart kept changing while the checkout priced it (other requests writing it at once).
+    case cartBusy
     case paymentProviderFailed
     case sessionNotFound
     /// Over a rate limit; the client may try again after `retryAfter` seconds.

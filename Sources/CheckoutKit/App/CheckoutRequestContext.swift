@@ -11,8 +11,9 @@ public struct CheckoutRequestContext: RequestContext {
         remoteAddress = source.channel.remoteAddress
     }
 
-    /// The client's IP address, for rate limits (formatted only when a rate-limited route asks).
-    public var remoteIP: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The socket peer's address (a client, or a proxy in front of this service); nil in tests that
+    /// run without a socket. Parsed only when a rate-limited route asks (`ClientAddress`).
+    var peer: IPAddress? { remoteAddress?.ipAddress.flatMap(IPAddress.init) }
 
     /// API bodies are small; anything bigger is refused with 413 before it is read.
     public var maxUploadSize: Int { 64 * 1024 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Hummingbird
 import Logging
 import ShopCore
 import Synchronization
@@ -24,7 +25,7 @@ final class Shop: Sendable {
     let effects: DeliveryEffects
     let mail: MailWorker
     let webhooks: WebhookDeliveryWorker
-    let limiter = RateLimiter()
+    let limiter: RateLimiter
     /// The shop's name, as emails sign off.
     let shopName: String
     private let catalogHolder: CatalogHolder
@@ -50,6 +51,7 @@ final class Shop: Sendable {
             }
         }
         orders = OrderStore(storage: storage, clock: clock)
+        limiter = RateLimiter(storage: storage)
         events = WebhookEventStore(storage: storage, clock: clock)
         self.provider = provider
         self.metrics = metrics
@@ -66,11 +68,13 @@ final class Shop: Sendable {
             ledger: ledger, links: links, templates: templates, shopName: address.site.title, siteURL: { address.siteURL },
             downloadLimit: configuration.downloadLimit, metrics: metrics)
         let from = configuration.mailFrom ?? "\(address.site.title) <noreply@\(URL(string: address.site.baseURL)?.host ?? "localhost")>"
+        let lease = QueueLease(seconds: configuration.queueLease)
         let mail = MailWorker(
-            storage: storage, sender: mailSender, from: from, clock: clock, logger: logger, metrics: metrics, holding: configuration.holdMail)
+            storage: storage, sender: mailSender, from: from, clock: clock, logger: logger, metrics: metrics, holding: configuration.holdMail,
+            lease: lease)
         self.mail = mail
         let webhooks = WebhookDeliveryWorker(
-            storage: storage, clock: clock, logger: logger, metrics: metrics, timeout: configuration.webhookTimeout)
+            storage: storage, clock: clock, logger: logger, metrics: metrics, timeout: configuration.webhookTimeout, lease: lease)
         self.webhooks = webhooks
         processor = WebhookProcessor(
             storage: storage,
@@ -80,6 +84,11 @@ final class Shop: Sendable {
                 mail.notify()
                 webhooks.notify()
             })
+    }
+
+    /// The client's address as rate limits key it (`ClientAddress`).
+    func clientAddress(_ request: Request, context: CheckoutRequestContext) -> String {
+        ClientAddress.key(peer: context.peer, headers: request.headers, trusted: configuration.trustedProxies)
     }
 
     func leadsConfirmed() { metrics.leadsConfirmed.increment() }

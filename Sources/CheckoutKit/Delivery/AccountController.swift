@@ -26,8 +26,10 @@ struct AccountController: Sendable {
         let body = try await RequestBody.formOrJSON(LoginRequest.self, from: request, context: context)
         let email = try EmailAddress.required(body.value.email)
         let now = shop.clock.seconds
-        if let wait = shop.limiter.hit("login-ip:" + context.remoteIP, rule: shop.configuration.loginLimitPerIP, now: now)
-            ?? shop.limiter.hit("login-email:" + email, rule: shop.configuration.loginLimitPerAddress, now: now) {
+        if let wait = try await shop.limiter.hit([
+            ("login-ip:" + shop.clientAddress(request, context: context), shop.configuration.loginLimitPerIP),
+            ("login-email:" + email, shop.configuration.loginLimitPerAddress),
+        ], now: now) {
             throw CheckoutError.tooManyRequests(retryAfter: wait)
         }
         let token = RandomToken.make(bytes: 32)

@@ -33,8 +33,10 @@ struct LeadController: Sendable {
         }
         let email = try EmailAddress.required(body.value.email)
         let now = shop.clock.seconds
-        if let wait = shop.limiter.hit("lead-ip:" + context.remoteIP, rule: shop.configuration.leadLimitPerIP, now: now)
-            ?? shop.limiter.hit("lead-email:" + email, rule: shop.configuration.leadLimitPerAddress, now: now) {
+        if let wait = try await shop.limiter.hit([
+            ("lead-ip:" + shop.clientAddress(request, context: context), shop.configuration.leadLimitPerIP),
+            ("lead-email:" + email, shop.configuration.leadLimitPerAddress),
+        ], now: now) {
             throw CheckoutError.tooManyRequests(retryAfter: wait)
         }
         let confirmBase = shop.address.publicURL + "/leads/confirm/"

@@ -2,7 +2,9 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Sends the outbox, oldest first, retrying failures with backoff. Runs beside the HTTP server.
+/// Sends the outbox, oldest first, retrying failures with backoff. Runs beside the HTTP server, in
+/// every instance: each claims a batch of emails for a lease before sending them (`QueueLease`), so
+/// no email is sent by two instances, and one whose instance died is sent once its lease ends.
 actor MailWorker: Service {
     let storage: any CheckoutStorage
     let sender: any MailSender
@@ -12,13 +14,20 @@ actor MailWorker: Service {
     let metrics: CheckoutMetrics
     /// Queue but do not send (staging, or holding mail while investigating).
     let holding: Bool
+    let lease: QueueLease
+    /// Emails claimed at once.
+    static let batch = 20
     /// The drain running or queued last; each drain waits for the one before, because an actor lets a
     /// second call in while the first awaits the network, and two overlapping drains would send twice.
     private var lastDrain: Task<Int, Never>?
     private let wakeUps = WorkerWakeUps()
 
-    init(storage: any CheckoutStorage, sender: any MailSender, from: String, clock: CheckoutClock, logger: Logger, metrics: CheckoutMetrics, holding: Bool) {
+    init(
+        storage: any CheckoutStorage, sender: any MailSender, from: String, clock: CheckoutClock, logger: Logger, metrics: CheckoutMetrics,
+        holding: Bool, lease: QueueLease
+    ) {
         self.storage = storage
+        self.lease = lease
         self.sender = sender
         self.from = from
         self.clock = clock
@@ -54,34 +63,56 @@ actor MailWorker: Service {
     private func sendDue() async -> Int {
         guard !holding else { return 0 }
         var sent = 0
-        let now = clock.seconds
-        let from = self.from
-        guard let due = try? await storage.read({ tx in
-            try tx.outbox.due(now: now, limit: 200).map { OutgoingMail(id: $0.id, from: from, to: $0.to, subject: $0.subject, body: $0.body, created: $0.created) }
-        }) else { return 0 }
-        for mail in due {
-            // On SIGTERM the rest waits in the outbox for the next start instead of holding up the exit.
-            guard !Task.isShuttingDownGracefully, !Task.isCancelled else { break }
-            do {
-                try await sender.send(mail)
-                try await storage.write { tx in try tx.outbox.markSent(mail.id, at: now) }
-                sent += 1
-                logger.info("email sent", metadata: ["email": "\(mail.id)"])
-            } catch {
-                metrics.emailFailures.increment()
-                // A relay's 5xx (or an address it cannot take) will not change by waiting: the email is
-                // marked failed. Network trouble, timeouts and 4xx answers are retried with back-off.
-                let permanent = (error as? SMTPError).map { !$0.isTransient } ?? false
-                logger.error(
-                    permanent ? "email failed for good" : "email not sent, will retry",
-                    metadata: ["email": "\(mail.id)", "error": "\(error)"])
-                let description = String(describing: error)
-                try? await storage.write { tx in
-                    try tx.outbox.recordFailure(
-                        mail.id, error: description, retryAt: { now + min(3600, 30 << min($0, 7)) }, permanent: permanent, now: now)
+        let (from, instance, lease) = (self.from, self.lease.instance, self.lease.seconds)
+        while true {
+            let claimedAt = clock.seconds
+            guard let batch = try? await storage.write({ tx in
+                try tx.outbox.claimDue(now: claimedAt, until: claimedAt + lease, instance: instance, limit: Self.batch).map {
+                    OutgoingMail(id: $0.id, from: from, to: $0.to, subject: $0.subject, body: $0.body, created: $0.created)
                 }
+            }), !batch.isEmpty else { break }
+            for mail in batch {
+                // On SIGTERM the rest goes back to the outbox for another instance or the next start,
+                // instead of holding up the exit.
+                guard !Task.isShuttingDownGracefully, !Task.isCancelled else {
+                    try? await storage.write { tx in try tx.outbox.releaseClaims(instance: instance) }
+                    return sent
+                }
+                let now = clock.seconds
+                // Past half its lease, a claim is renewed before sending; a claim that was lost is
+                // another instance's email now.
+                if now - claimedAt > lease / 2 {
+                    let held = try? await storage.write { tx in try tx.outbox.renewClaim(mail.id, instance: instance, until: now + lease) }
+                    guard held == true else { continue }
+                }
+                if await send(mail, now: now) { sent += 1 }
             }
+            if batch.count < Self.batch { break }
         }
         return sent
+    }
+
+    /// Sends one claimed email and records the outcome; returns whether it was sent.
+    private func send(_ mail: OutgoingMail, now: Int) async -> Bool {
+        do {
+            try await sender.send(mail)
+            try await storage.write { tx in try tx.outbox.markSent(mail.id, at: now) }
+            logger.info("email sent", metadata: ["email": "\(mail.id)"])
+            return true
+        } catch {
+            metrics.emailFailures.increment()
+            // A relay's 5xx (or an address it cannot take) will not change by waiting: the email is
+            // marked failed. Network trouble, timeouts and 4xx answers are retried with back-off.
+            let permanent = (error as? SMTPError).map { !$0.isTransient } ?? false
+            logger.error(
+                permanent ? "email failed for good" : "email not sent, will retry",
+                metadata: ["email": "\(mail.id)", "error": "\(error)"])
+            let description = String(describing: error)
+            try? await storage.write { tx in
+                try tx.outbox.recordFailure(
+                    mail.id, error: description, retryAt: { now + min(3600, 30 << min($0, 7)) }, permanent: permanent, now: now)
+            }
+            return false
+        }
     }
 }

@@ -7,7 +7,10 @@ import ShopCore
 
 /// Delivers outgoing events to operators' endpoints, signed like Stripe's
 /// (`Checkout-Signature: t=…,v1=…` over `"{t}.{body}"` with the endpoint's secret), retrying with
-/// exponential backoff for up to three days, and keeping a log of every attempt's outcome.
+/// exponential backoff for up to three days, and keeping a log of every attempt's outcome. Every
+/// instance runs one; each claims deliveries for a lease before attempting them (`QueueLease`).
+/// One endpoint's deliveries go in order within an instance; across instances, as with Stripe's
+/// webhooks, order is not promised (each payload carries its event's `created` time).
 actor WebhookDeliveryWorker: Service {
     static let giveUpAfter = 3 * 24 * 3600
     let storage: any CheckoutStorage
@@ -15,6 +18,7 @@ actor WebhookDeliveryWorker: Service {
     let logger: Logger
     let metrics: CheckoutMetrics
     let client: HTTPClient
+    let lease: QueueLease
     /// The drain running or queued last; each drain waits for the one before, because an actor lets a
     /// second call in while the first awaits the network, and two overlapping drains would send twice.
     private var lastDrain: Task<Int, Never>?
@@ -25,9 +29,10 @@ actor WebhookDeliveryWorker: Service {
 
     init(
         storage: any CheckoutStorage, clock: CheckoutClock, logger: Logger, metrics: CheckoutMetrics, timeout: Duration = .seconds(10),
-        client: HTTPClient = .shared
+        client: HTTPClient = .shared, lease: QueueLease
     ) {
         self.storage = storage
+        self.lease = lease
         self.timeout = timeout
         self.clock = clock
         self.logger = logger
@@ -60,8 +65,24 @@ actor WebhookDeliveryWorker: Service {
     static let parallelEndpoints = 8
 
     private func deliverDue() async -> Int {
-        let now = clock.seconds
-        guard let due = try? await storage.read({ tx in try tx.webhooks.due(now: now, limit: 100) }) else { return 0 }
+        var delivered = 0
+        while true {
+            let (claimedAt, instance, lease) = (clock.seconds, self.lease.instance, self.lease.seconds)
+            guard let due = try? await storage.write({ tx in
+                try tx.webhooks.claimDue(now: claimedAt, until: claimedAt + lease, instance: instance, limit: 100)
+            }), !due.isEmpty else { break }
+            delivered += await deliver(due)
+            if Task.isShuttingDownGracefully || Task.isCancelled {
+                try? await storage.write { tx in try tx.webhooks.releaseClaims(instance: instance) }
+                break
+            }
+            if due.count < 100 { break }
+        }
+        return delivered
+    }
+
+    /// Attempts a claimed batch, endpoint by endpoint; returns how many succeeded.
+    private func deliver(_ due: [Due]) async -> Int {
         // A slow or dead endpoint holds up only its own deliveries.
         var lanes: [String: [Due]] = [:]
         var order: [String] = []
@@ -75,7 +96,7 @@ actor WebhookDeliveryWorker: Service {
             for endpoint in order {
                 if started >= Self.parallelEndpoints, let done = await group.next() { delivered += done }
                 let lane = lanes[endpoint] ?? []
-                group.addTask { await self.deliver(lane, now: now) }
+                group.addTask { await self.deliver(lane: lane) }
                 started += 1
             }
             for await done in group { delivered += done }
@@ -85,13 +106,16 @@ actor WebhookDeliveryWorker: Service {
 
     /// Attempts one endpoint's deliveries in order; stops early when the service is shutting down, so
     /// SIGTERM is not held up by a backlog (what is left stays pending for the next start).
-    private nonisolated func deliver(_ lane: [Due], now: Int) async -> Int {
+    private nonisolated func deliver(lane: [Due]) async -> Int {
         var delivered = 0
+        let (instance, lease) = (self.lease.instance, self.lease.seconds)
         for delivery in lane {
             guard !Task.isShuttingDownGracefully, !Task.isCancelled else { break }
-            // Removed since it was read (`checkout webhooks remove`, or delivered by another pass)?
-            let pending = try? await storage.read { tx in try tx.webhooks.isPending(delivery.id) }
-            guard pending == true else { continue }
+            // Still ours, and still pending (not removed by `checkout webhooks remove`)? The claim is
+            // renewed for the attempt, which may take up to the timeout.
+            let now = clock.seconds
+            let held = try? await storage.write { tx in try tx.webhooks.renewClaim(delivery.id, instance: instance, until: now + lease) }
+            guard held == true else { continue }
             if await attempt(delivery, now: now) { delivered += 1 }
         }
         return delivered

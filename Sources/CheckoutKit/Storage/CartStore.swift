@@ -5,6 +5,9 @@ public struct StoredCart: Sendable, Equatable {
     public let id: String
     public var coupon: String?
     public var lines: [CartLineRequest]
+    /// Raised by every change to the cart: an order priced from this copy is stored only while the
+    /// cart is still at this version (`CheckoutStorage.insert`).
+    public var version: Int = 0
 }
 
 /// Carts, with the ones this process wrote also kept in memory when that is safe (see `CartCache`):
@@ -33,8 +36,9 @@ struct CartStore: Sendable {
         }
     }
 
-    func find(_ id: String) async throws -> StoredCart? {
-        if storage.isSingleWriter, let cart = cache.cart(id) { return cart }
+    /// The cart, from this process's cache when that is safe; with `fresh`, always from the database.
+    func find(_ id: String, fresh: Bool = false) async throws -> StoredCart? {
+        if !fresh, storage.isSingleWriter, let cart = cache.cart(id) { return cart }
         return try await storage.lookup { tx in try tx.carts.find(id) }
     }
 

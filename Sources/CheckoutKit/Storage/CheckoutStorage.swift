@@ -30,26 +30,36 @@ protocol CheckoutStorage: Sendable {
 
     /// Stores a new order and its lines, claiming `idempotency` (a key and its request digest) for it
     /// first when given; when the key was claimed before, stores nothing and says by which request.
+    /// With `cart`, the order was priced from that cart at that version, and is stored only if the
+    /// cart is still at it when the order commits (optimistic concurrency: a change to the cart from
+    /// any instance in between makes it `.cartChanged`, and the caller prices the cart again).
     /// The one write of a checkout, so a backend may have a faster way than a transaction of its own
     /// (PostgreSQL: one statement); the default runs `OrderRecords` in `write`.
-    func insert(_ order: StoredOrder, cartID: String?, idempotency: (key: String, requestHash: String)?, now: Int) async throws -> OrderInsertion
+    func insert(
+        _ order: StoredOrder, cart: (id: String, version: Int)?, idempotency: (key: String, requestHash: String)?, now: Int
+    ) async throws -> OrderInsertion
 }
 
-/// What `CheckoutStorage.insert(_:cartID:idempotency:now:)` did.
+/// What `CheckoutStorage.insert(_:cart:idempotency:now:)` did.
 enum OrderInsertion: Sendable, Equatable {
     case inserted
     /// The key was claimed before, by a request with this digest, for this order.
     case keyClaimedBefore(requestHash: String, orderID: String)
+    /// The cart changed since it was priced (or is gone); nothing was stored.
+    case cartChanged
 }
 
 extension CheckoutStorage {
-    func insert(_ order: StoredOrder, cartID: String?, idempotency: (key: String, requestHash: String)?, now: Int) async throws -> OrderInsertion {
+    func insert(
+        _ order: StoredOrder, cart: (id: String, version: Int)?, idempotency: (key: String, requestHash: String)?, now: Int
+    ) async throws -> OrderInsertion {
         try await write { tx in
+            if let cart, try !tx.carts.isAt(cart: cart.id, version: cart.version) { return .cartChanged }
             if let idempotency,
                let earlier = try tx.orders.claim(idempotencyKey: idempotency.key, requestHash: idempotency.requestHash, orderID: order.id, now: now) {
                 return .keyClaimedBefore(requestHash: earlier.requestHash, orderID: earlier.orderID)
             }
-            try tx.orders.insert(order, cartID: cartID)
+            try tx.orders.insert(order, cartID: cart?.id)
             return .inserted
         }
     }

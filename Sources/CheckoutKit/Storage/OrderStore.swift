@@ -53,8 +53,11 @@ struct OrderStore: Sendable {
     /// Creates a pending order with its lines and totals frozen, or returns the order an earlier request
     /// with the same idempotency key created (`replayed`). Throws `.idempotencyConflict` when the key was
     /// used for a different request. Two requests with one key at once make one order.
+    ///
+    /// `pricedFrom` is the stored cart `cart` was priced from: the order is stored only while that cart
+    /// is still at its version, else this throws `CartChanged` and nothing is stored (price it again).
     func create(
-        cart: PricedCart, cartID: String?, email: String, currency: String, provider: String, kind: String = "purchase",
+        cart: PricedCart, pricedFrom stored: StoredCart?, email: String, currency: String, provider: String, kind: String = "purchase",
         idempotency: Idempotency?, session: PaymentSession? = nil
     ) async throws -> (order: StoredOrder, replayed: Bool) {
         let now = clock.seconds
@@ -70,15 +73,21 @@ struct OrderStore: Sendable {
                     discount: line.discount.amount, grants: line.grants.filter { !$0.isEmpty }, refundedAt: nil)
             })
         // The order is returned as written, not read back: a checkout only writes.
-        switch try await storage.insert(order, cartID: cartID, idempotency: idempotency.map { ($0.key, $0.requestHash) }, now: now) {
+        let cart = stored.map { (id: $0.id, version: $0.version) }
+        switch try await storage.insert(order, cart: cart, idempotency: idempotency.map { ($0.key, $0.requestHash) }, now: now) {
         case .inserted:
             return (order, false)
+        case .cartChanged:
+            throw CartChanged()
         case .keyClaimedBefore(let requestHash, let orderID):
             guard requestHash == idempotency?.requestHash else { throw CheckoutError.idempotencyConflict }
             guard let stored = try await find(orderID) else { throw CheckoutError.orderNotFound }
             return (stored, true)
         }
     }
+
+    /// The cart changed between its pricing and the order's commit (another request, on any instance).
+    struct CartChanged: Error {}
 
     func attachSession(order id: String, sessionID: String, url: String) async throws {
         try await storage.write { tx in try tx.orders.attachSession(order: id, sessionID: sessionID, url: url) }

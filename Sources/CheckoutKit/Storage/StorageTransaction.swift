@@ -31,6 +31,7 @@ struct StorageTransaction {
     var webhooks: WebhookRecords { WebhookRecords(sql: sql) }
     var settings: SettingRecords { SettingRecords(sql: sql) }
     var downloads: DownloadRecords { DownloadRecords(sql: sql) }
+    var rateLimits: RateLimitRecords { RateLimitRecords(sql: sql) }
 
     /// Runs `body` so that, when it throws, only what it wrote rolls back (and the actions it asked
     /// for after commit are dropped); the error is rethrown.

@@ -3,7 +3,10 @@ import Logging
 import ServiceLifecycle
 
 /// Processes stored payment events, oldest first, each in its own transaction; a failing event is
-/// retried with backoff and does not hold up the rest. Runs as a service beside the HTTP server.
+/// retried with backoff and does not hold up the rest. Runs as a service beside the HTTP server, in
+/// every instance: an event is claimed by its transaction (`EventRecords.claimUnprocessed`), so two
+/// instances never apply one event, and an instance that dies mid-way leaves it unclaimed (its
+/// transaction rolls back) for the next pass of any instance.
 actor WebhookProcessor: Service {
     let storage: any CheckoutStorage
     let events: WebhookEventStore
@@ -91,16 +94,18 @@ actor WebhookProcessor: Service {
         try tx.events.markProcessed(event.id, at: now)
     }
 
-    /// Processes one event; returns whether it is now done.
+    /// Processes one event; returns whether this call applied it (false when it was processed
+    /// before, or another instance is processing it now).
     private func process(_ id: String) async -> Bool {
         let now = clock.seconds
         do {
-            try await storage.write { [self] tx in
-                guard let payload = try tx.events.claimUnprocessed(id) else { return }
+            let applied = try await storage.write { [self] tx -> Bool in
+                guard let payload = try tx.events.claimUnprocessed(id) else { return false }
                 try apply(try StripeEvent.decode(payload), tx: tx, now: now)
+                return true
             }
-            processed()
-            return true
+            if applied { processed() }
+            return applied
         } catch {
             await recordFailure(id, error: error, now: now)
             return false

@@ -3,7 +3,10 @@
 /// (bench/, 2 cores, 64 connections): a checkout is then two statements (the cart, this) instead of
 /// five, which is most of what PostgreSQL and postgres-nio spend on it.
 extension PostgresStorage {
-    func insert(_ order: StoredOrder, cartID: String?, idempotency: (key: String, requestHash: String)?, now: Int) async throws -> OrderInsertion {
+    func insert(
+        _ order: StoredOrder, cart: (id: String, version: Int)?, idempotency: (key: String, requestHash: String)?, now: Int
+    ) async throws -> OrderInsertion {
+        let cartID = cart?.id
         var values: [SQLValue] = []
         // Typed placeholders: in `SELECT * FROM (VALUES …)` nothing else tells PostgreSQL a parameter's
         // type when it prepares the statement.
@@ -36,18 +39,28 @@ extension PostgresStorage {
             payment_session_id, payment_url
             """
         let lineColumns = "id, order_id, position, sku, kind, title, option, unit_price, quantity, total, discount, grants"
+        // Nothing is stored unless the cart is still at the version the order was priced from (read
+        // in this statement's snapshot: a change committed after it comes after the order).
+        var cartIsCurrent = "TRUE"
+        if let cart {
+            let (id, version) = (placeholders([cart.id.sqlValue]), placeholders([cart.version.sqlValue]))
+            cartIsCurrent = "EXISTS (SELECT 1 FROM carts WHERE id = \(id.dropFirst().dropLast()) AND version = \(version.dropFirst().dropLast()))"
+        }
         var statement: String
         if let idempotency {
             let keyRow = placeholders([idempotency.key.sqlValue, idempotency.requestHash.sqlValue, order.id.sqlValue, now.sqlValue])
             // Nothing is inserted when the key was claimed before (a request with it at once waits
             // here for that one to commit, then finds its row).
             statement = """
-                WITH k AS (INSERT INTO idempotency_keys (key, request_hash, order_id, created_at) VALUES \(keyRow)
+                WITH k AS (INSERT INTO idempotency_keys (key, request_hash, order_id, created_at)
+                           SELECT * FROM (VALUES \(keyRow)) AS v WHERE \(cartIsCurrent)
                            ON CONFLICT DO NOTHING RETURNING key),
                      o AS (INSERT INTO orders (\(orderColumns)) SELECT * FROM (VALUES \(orderRow)) AS v WHERE EXISTS (SELECT 1 FROM k) RETURNING id)
                 """
         } else {
-            statement = "WITH o AS (INSERT INTO orders (\(orderColumns)) VALUES \(orderRow) RETURNING id)"
+            statement = """
+                WITH o AS (INSERT INTO orders (\(orderColumns)) SELECT * FROM (VALUES \(orderRow)) AS v WHERE \(cartIsCurrent) RETURNING id)
+                """
         }
         if !lineRows.isEmpty {
             statement += """
@@ -58,10 +71,10 @@ extension PostgresStorage {
         statement += " SELECT COUNT(*) FROM o"
         let (sql, arguments) = (statement, values)
         let inserted = try await query(sql, arguments).first.map { try $0[0] as Int } ?? 0
-        guard inserted == 0, let idempotency else { return .inserted }
-        let key = idempotency.key
-        guard let earlier = try await query("SELECT request_hash, order_id FROM idempotency_keys WHERE key = ?", [key.sqlValue]).first
-        else { throw StorageConflict(reason: "idempotency key \(key) was claimed and then not found") }
+        guard inserted == 0 else { return .inserted }
+        guard let key = idempotency?.key,
+              let earlier = try await query("SELECT request_hash, order_id FROM idempotency_keys WHERE key = ?", [key.sqlValue]).first
+        else { return .cartChanged }
         return .keyClaimedBefore(requestHash: try earlier[0], orderID: try earlier[1])
     }
 }

@@ -113,6 +113,9 @@ enum PostgresSchema {
             "CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at)",
             "CREATE TABLE customer_locks (email TEXT PRIMARY KEY)",
         ]),
+        ("v2-instances", PortableSchema.instances(integer: "BIGINT").split(separator: ";").map(String.init).filter {
+            !$0.allSatisfy(\.isWhitespace)
+        }),
     ]
 
     /// Applies every migration not yet recorded, each in the one transaction with its record.

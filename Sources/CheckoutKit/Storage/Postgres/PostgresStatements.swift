@@ -24,6 +24,8 @@ final class PostgresStatements: SQLStatements {
         self.prepared = prepared
     }
 
+    var skipLocked: String { " FOR UPDATE SKIP LOCKED" }
+
     func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
         let answer = try send(sql, arguments)
         try settle()

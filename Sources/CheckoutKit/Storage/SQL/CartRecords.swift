@@ -35,23 +35,29 @@ struct CartRecords {
     /// Marks the cart changed at `now` and holds it until the transaction ends, so a change that
     /// reads the cart first (adding to a line's quantity) never works from a copy another writer is
     /// replacing; false when there is no such cart. Every change to a cart starts here.
+    /// The change raises the cart's version, so an order priced from the cart as it was is refused.
     func lock(cart: String, now: Int) throws -> Bool {
-        try sql.row("UPDATE carts SET updated_at = ? WHERE id = ? RETURNING id", now, cart) != nil
+        try sql.row("UPDATE carts SET updated_at = ?, version = version + 1 WHERE id = ? RETURNING id", now, cart) != nil
+    }
+
+    /// Whether the cart is at `version` (an order priced from that version may be stored).
+    func isAt(cart: String, version: Int) throws -> Bool {
+        try sql.row("SELECT 1 FROM carts WHERE id = ? AND version = ?", cart, version) != nil
     }
 
     /// A cart with its lines in the order they were added, in one statement (so one snapshot even
     /// outside a transaction: `CheckoutStorage.lookup`); nil when there is no such cart.
     func find(_ id: String) throws -> StoredCart? {
         let rows = try sql.rows("""
-            SELECT c.coupon, l.id, l.sku, l.quantity FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id
+            SELECT c.coupon, c.version, l.id, l.sku, l.quantity FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id
             WHERE c.id = ? ORDER BY l.position, l.id
             """, id)
         guard let first = rows.first else { return nil }
         var lines: [CartLineRequest] = []
         for row in rows {
-            guard let lineID: String = try row[1] else { continue }
-            lines.append(CartLineRequest(id: lineID, sku: try row[2], quantity: try row[3]))
+            guard let lineID: String = try row[2] else { continue }
+            lines.append(CartLineRequest(id: lineID, sku: try row[3], quantity: try row[4]))
         }
-        return StoredCart(id: id, coupon: try first[0], lines: lines)
+        return StoredCart(id: id, coupon: try first[0], lines: lines, version: try first[1])
     }
 }

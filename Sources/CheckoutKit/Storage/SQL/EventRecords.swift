@@ -14,9 +14,11 @@ struct EventRecords {
     }
 
     /// The payload of an event not processed yet, holding the event until the transaction ends (so
-    /// it is applied once even when two processors reach it at once); nil when it is processed or unknown.
+    /// it is applied once even when two processors reach it at once); nil when it is processed,
+    /// unknown, or being processed by another transaction right now (another instance's processor:
+    /// it is passed over, not waited for).
     func claimUnprocessed(_ id: String) throws -> Data? {
-        try sql.value("UPDATE webhook_events SET attempts = attempts WHERE id = ? AND processed_at IS NULL RETURNING payload", id)
+        try sql.value("SELECT payload FROM webhook_events WHERE id = ? AND processed_at IS NULL\(sql.skipLocked)", id)
     }
 
     func markProcessed(_ id: String, at time: Int) throws {

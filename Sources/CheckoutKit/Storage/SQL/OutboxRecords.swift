@@ -14,24 +14,49 @@ struct OutboxRecords {
             """, RandomToken.makeOrdered(prefix: "mail_"), dedupeKey, recipient, subject, body, now) != nil
     }
 
-    /// Emails due at `now`, oldest first.
-    func due(now: Int, limit: Int) throws -> [(id: String, to: String, subject: String, body: String, created: Int)] {
+    /// Claims up to `limit` emails due at `now` for `instance` until `until` (seconds since 1970),
+    /// oldest first: no other instance takes them before then, and an instance that dies leaves
+    /// them to be taken again once the lease ends. Rows another transaction is claiming are passed
+    /// over, so instances share the queue instead of waiting on each other.
+    func claimDue(now: Int, until: Int, instance: String, limit: Int) throws -> [(id: String, to: String, subject: String, body: String, created: Int)] {
         try sql.rows("""
-            SELECT id, recipient, subject, body, created_at FROM outbox
-            WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, id LIMIT ?
-            """, now, limit
+            UPDATE outbox SET claimed_until = ?1, claimed_by = ?2
+            WHERE id IN (SELECT id FROM outbox
+                         WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?3 AND claimed_until <= ?3
+                         ORDER BY created_at, id LIMIT ?4\(sql.skipLocked))
+              AND claimed_until <= ?3
+            RETURNING id, recipient, subject, body, created_at
+            """, until, instance, now, limit
         ).map { (try $0[0], try $0[1], try $0[2], try $0[3], try $0[4]) }
+            .sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+    }
+
+    /// Extends `instance`'s claim on an unsent email to `until`; false when the claim was lost
+    /// (its lease ran out and another instance took it) or the email was sent or failed meanwhile.
+    func renewClaim(_ id: String, instance: String, until: Int) throws -> Bool {
+        try sql.row("""
+            UPDATE outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ? AND sent_at IS NULL AND failed_at IS NULL RETURNING id
+            """, until, id, instance) != nil
+    }
+
+    /// Gives back every claim `instance` holds on unsent emails, so another instance may send them
+    /// now rather than when the leases end (an instance stopping with work left).
+    func releaseClaims(instance: String) throws {
+        try sql.run("UPDATE outbox SET claimed_until = 0, claimed_by = NULL WHERE claimed_by = ? AND sent_at IS NULL", instance)
     }
 
     func markSent(_ id: String, at time: Int) throws {
-        try sql.run("UPDATE outbox SET sent_at = ?, last_error = NULL WHERE id = ?", time, id)
+        try sql.run("UPDATE outbox SET sent_at = ?, last_error = NULL, claimed_until = 0, claimed_by = NULL WHERE id = ?", time, id)
     }
 
     /// Records a failed attempt: retried at `retryAt`, or never again when `permanent`.
     func recordFailure(_ id: String, error: String, retryAt: (Int) -> Int, permanent: Bool, now: Int) throws {
         let attempts: Int = try sql.value("UPDATE outbox SET attempts = attempts + 1 WHERE id = ? RETURNING attempts", id) ?? 1
         try sql.run(
-            "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, failed_at = ? WHERE id = ?",
+            """
+            UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, failed_at = ?, claimed_until = 0, claimed_by = NULL
+            WHERE id = ?
+            """,
             attempts, retryAt(attempts), error, permanent ? now : nil, id)
     }
 }

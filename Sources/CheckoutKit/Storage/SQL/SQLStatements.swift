@@ -16,6 +16,12 @@ protocol SQLStatements {
     /// Runs `body` in a savepoint: when it throws, only its own writes roll back, and the error is
     /// rethrown. A conflict that needs the whole transaction retried (`StorageConflict`) is rethrown too.
     func savepoint<T>(_ body: () throws -> T) throws -> T
+
+    /// What ends a SELECT that claims rows for this transaction and passes over rows another
+    /// transaction holds: ` FOR UPDATE SKIP LOCKED` on PostgreSQL, where several instances take work
+    /// from one queue at once; nothing on SQLite, whose one writer already runs write transactions
+    /// one at a time.
+    var skipLocked: String { get }
 }
 
 /// The transaction lost a race with another one and ran again from the start; raised by a backend
@@ -26,6 +32,8 @@ struct StorageConflict: Error, CustomStringConvertible {
 }
 
 extension SQLStatements {
+    var skipLocked: String { "" }
+
     func rows(_ sql: String, _ arguments: any SQLBindable...) throws -> [SQLRow] {
         try query(sql, arguments.map(\.sqlValue))
     }

@@ -65,20 +65,40 @@ struct WebhookRecords {
         let secret: String
     }
 
-    /// Pending deliveries due at `now`, oldest first, with their endpoint's URL and secret.
-    func due(now: Int, limit: Int) throws -> [Due] {
-        try sql.rows("""
-            SELECT d.id, d.payload, d.attempts, d.created_at, d.endpoint_id, e.url, e.secret
-            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-            WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.created_at, d.id LIMIT ?
-            """, now, limit
-        ).map {
-            Due(id: try $0[0], payload: try $0[1], attempts: try $0[2], created: try $0[3], endpoint: try $0[4], url: try $0[5], secret: try $0[6])
-        }
+    /// Claims up to `limit` pending deliveries due at `now` for `instance` until `until`, oldest
+    /// first, with their endpoint's URL and secret (see `OutboxRecords.claimDue`: the same lease).
+    func claimDue(now: Int, until: Int, instance: String, limit: Int) throws -> [Due] {
+        let claimed = try sql.rows("""
+            UPDATE webhook_deliveries SET claimed_until = ?1, claimed_by = ?2
+            WHERE id IN (SELECT id FROM webhook_deliveries
+                         WHERE status = 'pending' AND next_attempt_at <= ?3 AND claimed_until <= ?3
+                         ORDER BY created_at, id LIMIT ?4\(sql.skipLocked))
+              AND claimed_until <= ?3
+            RETURNING id, payload, attempts, created_at, endpoint_id
+            """, until, instance, now, limit)
+        guard !claimed.isEmpty else { return [] }
+        var endpoints: [String: (url: String, secret: String)] = [:]
+        for row in try sql.rows("SELECT id, url, secret FROM webhook_endpoints") { endpoints[try row[0]] = (try row[1], try row[2]) }
+        return try claimed.compactMap { row in
+            let endpoint: String = try row[4]
+            guard let target = endpoints[endpoint] else { return nil }
+            return Due(
+                id: try row[0], payload: try row[1], attempts: try row[2], created: try row[3], endpoint: endpoint, url: target.url,
+                secret: target.secret)
+        }.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
     }
 
-    func isPending(_ id: String) throws -> Bool {
-        try sql.row("SELECT 1 FROM webhook_deliveries WHERE id = ? AND status = 'pending'", id) != nil
+    /// Extends `instance`'s claim on a pending delivery to `until`; false when the claim was lost, or
+    /// the delivery was removed or finished meanwhile.
+    func renewClaim(_ id: String, instance: String, until: Int) throws -> Bool {
+        try sql.row("""
+            UPDATE webhook_deliveries SET claimed_until = ? WHERE id = ? AND claimed_by = ? AND status = 'pending' RETURNING id
+            """, until, id, instance) != nil
+    }
+
+    /// Gives back every claim `instance` holds on pending deliveries.
+    func releaseClaims(instance: String) throws {
+        try sql.run("UPDATE webhook_deliveries SET claimed_until = 0, claimed_by = NULL WHERE claimed_by = ? AND status = 'pending'", instance)
     }
 
     /// Records an attempt's outcome: `status` is `delivered`, `pending` (retried at `nextAttempt`) or `failed`.
@@ -87,7 +107,7 @@ struct WebhookRecords {
     ) throws {
         try sql.run("""
             UPDATE webhook_deliveries SET status = ?1, attempts = ?2, last_status = ?3, last_error = ?4, next_attempt_at = ?5,
-                   delivered_at = CASE WHEN ?1 = 'delivered' THEN ?6 ELSE delivered_at END
+                   delivered_at = CASE WHEN ?1 = 'delivered' THEN ?6 ELSE delivered_at END, claimed_until = 0, claimed_by = NULL
             WHERE id = ?7
             """, status, attempts, httpStatus, error, nextAttempt, now, id)
     }

@@ -101,6 +101,12 @@ enum CheckoutSchema {
             // A row per customer that entitlement changes lock first (`EntitlementRecords.lock`).
             try db.execute(sql: "CREATE TABLE customer_locks (email TEXT PRIMARY KEY NOT NULL)")
         }
+        migrator.registerMigration("v6-instances") { db in
+            // What several instances need (`PostgresSchema` v2 has the same): a cart's version, so an
+            // order is priced from the cart as it is when the order commits; leases on the email and
+            // webhook queues; rate-limit counters shared by every instance.
+            try db.execute(sql: PortableSchema.instances(integer: "INTEGER"))
+        }
         return migrator
     }
 }

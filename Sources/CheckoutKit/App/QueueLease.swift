@@ -1,0 +1,22 @@
+import ShopCore
+
+/// How this instance claims work from the queues it shares with other instances (the outbox, the
+/// outgoing webhook deliveries): rows are claimed in its name for `seconds`, renewed while it works
+/// on them, and taken over by another instance when a lease ends unrenewed (the instance died).
+///
+/// Sending is at least once, as Stripe's webhooks are: an instance killed between an endpoint's
+/// answer (or the mail relay's) and recording it leaves that one row to be sent again when its lease
+/// ends. Every other row is sent once.
+public struct QueueLease: Sendable {
+    /// Names this process's claims: random per start, so a restarted instance does not take over
+    /// the claims its earlier life held until they end.
+    public let instance: String
+    /// How long a claim lasts unrenewed, in seconds; longer than one send may take (a webhook
+    /// attempt's timeout, an SMTP conversation).
+    public let seconds: Int
+
+    public init(instance: String = RandomToken.make(bytes: 9, prefix: "inst_"), seconds: Int = 60) {
+        self.instance = instance
+        self.seconds = seconds
+    }
+}

@@ -1,0 +1,23 @@
+/// Rate-limit counters (`rate_limits`): one row per key, holding its current window.
+struct RateLimitRecords {
+    let sql: any SQLStatements
+
+    /// Counts one hit in the window starting at `windowStart` (seconds since 1970) and returns the
+    /// window's hits so far, this one included. One atomic upsert, so hits at once from several
+    /// instances are all counted. A hit from an instance whose clock is behind counts in the newer
+    /// window already stored.
+    func hit(key: String, windowStart: Int, expiresAt: Int) throws -> Int {
+        try sql.value("""
+            INSERT INTO rate_limits (key, window_start, hits, expires_at) VALUES (?1, ?2, 1, ?3)
+            ON CONFLICT (key) DO UPDATE SET
+                hits = CASE WHEN rate_limits.window_start >= excluded.window_start THEN rate_limits.hits + 1 ELSE 1 END,
+                expires_at = CASE WHEN rate_limits.window_start >= excluded.window_start THEN rate_limits.expires_at ELSE excluded.expires_at END,
+                window_start = CASE WHEN rate_limits.window_start >= excluded.window_start THEN rate_limits.window_start ELSE excluded.window_start END
+            RETURNING hits
+            """, key, windowStart, expiresAt) ?? 1
+    }
+
+    func removeExpired(now: Int) throws {
+        try sql.run("DELETE FROM rate_limits WHERE expires_at <= ?", now)
+    }
+}
