@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --for-tests
 unset CHECKOUT_TEST_POSTGRES_URL CHECKOUT_DATABASE_URL
-swift test --skip-build
+# The cluster test (three `checkout serve` over PostgreSQL) runs in the PostgreSQL pass below.
+swift test --skip-build --skip ClusterTests
 if [[ "${CHECKOUT_TEST_SQLITE_ONLY:-}" == 1 ]]; then
   echo "test: CHECKOUT_TEST_SQLITE_ONLY=1, so the checkout was not tested on PostgreSQL"
   exit 0

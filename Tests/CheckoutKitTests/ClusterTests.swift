@@ -38,22 +38,23 @@ import Testing
                     }
                     let arguments = [
                         "--database-url", databaseURL, "--database-connections", "8", "--site", checkout.folder + "/site",
-                        "--smtp-url", "smtp://127.0.0.1:\(smtp.port)", "--queue-lease", "5", "--webhook-timeout", "2",
-                        "--login-limit-per-address", "5",
+                        "--smtp-url", "smtp://127.0.0.1:\(smtp.port)", "--queue-lease", "10", "--webhook-timeout", "5",
+                        "--login-limit-per-address", "5", "--lead-limit-per-ip", "1000",
                     ]
                     let cluster = try await Cluster.start(count: 3, arguments: arguments, environment: ["CHECKOUT_WEBHOOK_SECRET": Self.secret])
                     defer { cluster.stopAll() }
                     let load = Load(cluster: cluster)
+                    defer { Task { [load] in try? await load.client.shutdown() } }
                     var random = SplitMix64(seed: 12)
                     try await load.run(rounds: 6, random: &random)
                     // Midway: one instance dies without a word, holding whatever it had claimed.
-                    let killedAt = ContinuousClock.now
                     try await cluster.killInstance(1)
+                    // A request it sent just before may be handled here a moment after.
+                    let killedAt = ContinuousClock.now + .seconds(2)
                     try await load.run(rounds: 2, random: &random)
                     try await cluster.restart(1)
                     try await load.run(rounds: 6, random: &random)
                     try await load.rateLimitBurst()
-                    defer { Task { [load] in try? await load.client.shutdown() } }
 
                     // Everything settles: events applied, emails sent, webhooks delivered.
                     let observer = try await Observer(databaseURL: databaseURL, checkout: checkout)
@@ -69,14 +70,16 @@ import Testing
 
                     let deliveries = try await observer.count("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'")
                     #expect(try await observer.count("SELECT COUNT(*) FROM webhook_deliveries") == deliveries, "every webhook delivered")
+                    // Attempts that failed (an answer later than the timeout, on two busy cores) were
+                    // sent again, as they should be; so was a POST the killed instance sent and never
+                    // recorded (at least once, as Stripe's). Any other second delivery is a fault.
+                    let retried = Set(try await observer.strings("SELECT event_id FROM webhook_deliveries WHERE attempts > 1"))
                     for hooks in [hooksA, hooksB] {
                         let received = hooks.deliveries()
-                        let events = received.map(\.event)
-                        #expect(Set(events).count * 2 == deliveries, "each endpoint got every event")
-                        // A POST the killed instance sent but never recorded is sent again when its
-                        // lease ends (at least once, as Stripe's): only one that arrived before the kill.
+                        #expect(Set(received.map(\.event)).count * 2 == deliveries, "each endpoint got every event")
                         for (event, times) in Dictionary(grouping: received, by: \.event).mapValues({ $0.map(\.at) }) where times.count > 1 {
-                            #expect(times.count == 2 && times.min()! < killedAt, "\(event) delivered \(times.count) times")
+                            let afterLease = times.count == 2 && times.max()! - times.min()! >= .seconds(9)
+                            #expect(retried.contains(event) || (afterLease && times.min()! < killedAt), "\(event) delivered \(times.count) times")
                         }
                     }
 
@@ -340,6 +343,10 @@ struct Observer {
 
     func count(_ sql: String) async throws -> Int {
         try await shop.storage.read { tx in try tx.sql.value(sql) ?? 0 }
+    }
+
+    func strings(_ sql: String) async throws -> [String] {
+        try await shop.storage.read { tx in try tx.sql.values(sql) }
     }
 
     /// Waits (up to a minute) until every event is processed, every email sent and every webhook

@@ -96,23 +96,34 @@ actor MailWorker: Service {
     private func send(_ mail: OutgoingMail, now: Int) async -> Bool {
         do {
             try await sender.send(mail)
-            try await storage.write { tx in try tx.outbox.markSent(mail.id, at: now) }
-            logger.info("email sent", metadata: ["email": "\(mail.id)"])
-            return true
         } catch {
-            metrics.emailFailures.increment()
-            // A relay's 5xx (or an address it cannot take) will not change by waiting: the email is
-            // marked failed. Network trouble, timeouts and 4xx answers are retried with back-off.
-            let permanent = (error as? SMTPError).map { !$0.isTransient } ?? false
-            logger.error(
-                permanent ? "email failed for good" : "email not sent, will retry",
-                metadata: ["email": "\(mail.id)", "error": "\(error)"])
-            let description = String(describing: error)
-            try? await storage.write { tx in
-                try tx.outbox.recordFailure(
-                    mail.id, error: description, retryAt: { now + min(3600, 30 << min($0, 7)) }, permanent: permanent, now: now)
-            }
-            return false
+            return await recordFailure(mail, error: error, now: now)
         }
+        do {
+            try await storage.write { tx in try tx.outbox.markSent(mail.id, at: now) }
+        } catch {
+            // Sent but not recorded: the email stays claimed until its lease ends, then goes again.
+            logger.error("email sent but not recorded", metadata: ["email": "\(mail.id)", "error": "\(error)"])
+            return true
+        }
+        logger.info("email sent", metadata: ["email": "\(mail.id)"])
+        return true
+    }
+
+    /// Records a failed send: retried with back-off, or failed for good on a permanent refusal.
+    private func recordFailure(_ mail: OutgoingMail, error: any Error, now: Int) async -> Bool {
+        metrics.emailFailures.increment()
+        // A relay's 5xx (or an address it cannot take) will not change by waiting: the email is
+        // marked failed. Network trouble, timeouts and 4xx answers are retried with back-off.
+        let permanent = (error as? SMTPError).map { !$0.isTransient } ?? false
+        logger.error(
+            permanent ? "email failed for good" : "email not sent, will retry",
+            metadata: ["email": "\(mail.id)", "error": "\(error)"])
+        let description = String(describing: error)
+        try? await storage.write { tx in
+            try tx.outbox.recordFailure(
+                mail.id, error: description, retryAt: { now + min(3600, 30 << min($0, 7)) }, permanent: permanent, now: now)
+        }
+        return false
     }
 }

@@ -147,8 +147,13 @@ actor WebhookDeliveryWorker: Service {
         }
         let next = now + min(6 * 3600, 30 << min(delivery.attempts, 10))
         let (lastStatus, lastError, attempts, id) = (status, failure, delivery.attempts + 1, delivery.id)
-        try? await storage.write { tx in
-            try tx.webhooks.recordAttempt(id, status: finalStatus, attempts: attempts, httpStatus: lastStatus, error: lastError, nextAttempt: next, now: now)
+        do {
+            try await storage.write { tx in
+                try tx.webhooks.recordAttempt(id, status: finalStatus, attempts: attempts, httpStatus: lastStatus, error: lastError, nextAttempt: next, now: now)
+            }
+        } catch {
+            // The delivery stays claimed until its lease ends, then is attempted again.
+            logger.error("webhook attempt not recorded", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
         }
         return failure == nil
     }
