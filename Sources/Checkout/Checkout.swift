@@ -100,6 +100,9 @@ struct Serve: AsyncParsableCommand {
     var trustedProxy: [String] = (ProcessInfo.processInfo.environment["CHECKOUT_TRUSTED_PROXIES"] ?? "")
         .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
 
+    @Option(help: "The header the trusted proxies write the client address into: x-forwarded-for (default) or forwarded (RFC 7239); the other is never read.")
+    var forwardedHeader: String = "x-forwarded-for"
+
     @Option(help: "Seconds an instance's claim on an email or outgoing webhook lasts before another instance may take it over.")
     var queueLease: Int = 60
 
@@ -138,6 +141,9 @@ struct Serve: AsyncParsableCommand {
         }
         for proxy in trustedProxy where IPRange(proxy) == nil {
             throw ValidationError("--trusted-proxy: '\(proxy)' is not an address or a CIDR block (10.0.0.0/8, 2001:db8::/32)")
+        }
+        guard ForwardedHeader(rawValue: forwardedHeader.lowercased()) != nil else {
+            throw ValidationError("--forwarded-header: '\(forwardedHeader)' is not x-forwarded-for or forwarded")
         }
         guard (5...86_400).contains(queueLease) else { throw ValidationError("--queue-lease: \(queueLease) is not from 5 to 86400 seconds") }
         guard queueLease > webhookTimeout else {
@@ -185,6 +191,7 @@ struct Serve: AsyncParsableCommand {
             configuration.loginLimitPerAddress = .init(limit: loginLimitPerAddress, window: 3600)
             configuration.trustedProxies = trustedProxy.compactMap(IPRange.init)
             configuration.queueLease = queueLease
+            configuration.forwardedHeader = ForwardedHeader(rawValue: forwardedHeader.lowercased()) ?? .xForwardedFor
             configuration.idleTimeout = .seconds(idleTimeout)
             configuration.webhookTimeout = .seconds(webhookTimeout)
             configuration.originTimeout = .seconds(originTimeout)

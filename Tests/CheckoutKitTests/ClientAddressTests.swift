@@ -9,10 +9,10 @@ import Testing
 @Suite struct ClientAddressTests {
     let proxies = [IPRange("10.0.0.0/8")!, IPRange("2001:db8:ffff::/48")!]
 
-    private func key(_ peer: String, _ fields: [(String, String)] = []) -> String {
+    private func key(_ peer: String, _ fields: [(String, String)] = [], header: ForwardedHeader = .xForwardedFor) -> String {
         var headers = HTTPFields()
         for (name, value) in fields { headers.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
-        return ClientAddress.key(peer: IPAddress(peer), headers: headers, trusted: proxies)
+        return ClientAddress.key(peer: IPAddress(peer), headers: headers, trusted: proxies, header: header)
     }
 
     @Test func anUntrustedPeerIsTheClientWhateverItsHeadersSay() {
@@ -29,16 +29,23 @@ import Testing
     }
 
     @Test func forwardedIsReadAsRFC7239WritesIt() {
-        #expect(key("10.0.0.5", [("Forwarded", #"for=192.0.2.60;proto=http;by=203.0.113.43"#)]) == "192.0.2.60")
-        #expect(key("10.0.0.5", [("Forwarded", #"for="[2001:db8:cafe::17]:4711""#)]) == "2001:db8:cafe::/64")
-        #expect(key("10.0.0.5", [("Forwarded", "for=192.0.2.43:80, for=198.51.100.17")]) == "198.51.100.17")
-        #expect(key("10.0.0.5", [("Forwarded", "for=198.51.100.17"), ("X-Forwarded-For", "192.0.2.1")]) == "198.51.100.17",
-                "Forwarded wins over X-Forwarded-For")
+        #expect(key("10.0.0.5", [("Forwarded", #"for=192.0.2.60;proto=http;by=203.0.113.43"#)], header: .forwarded) == "192.0.2.60")
+        #expect(key("10.0.0.5", [("Forwarded", #"for="[2001:db8:cafe::17]:4711""#)], header: .forwarded) == "2001:db8:cafe::/64")
+        #expect(key("10.0.0.5", [("Forwarded", "for=192.0.2.43:80, for=198.51.100.17")], header: .forwarded) == "198.51.100.17")
+    }
+
+    /// A proxy that appends to X-Forwarded-For passes the client's own `Forwarded` through: read, it
+    /// would give each request a new bucket. Only the configured header counts.
+    @Test func onlyTheHeaderTheProxyWritesIsRead() {
+        let spoofed = [("Forwarded", "for=6.6.6.6"), ("X-Forwarded-For", "198.51.100.17")]
+        #expect(key("10.0.0.5", spoofed) == "198.51.100.17")
+        #expect(key("10.0.0.5", [("Forwarded", "for=6.6.6.6")]) == "10.0.0.5")
+        #expect(key("10.0.0.5", [("X-Forwarded-For", "6.6.6.6"), ("Forwarded", "for=198.51.100.17")], header: .forwarded) == "198.51.100.17")
     }
 
     @Test func anUnparseableEntryStopsTheChainSoNothingLeftOfItIsBelieved() {
         #expect(key("10.0.0.5", [("X-Forwarded-For", "198.51.100.9, unknown")]) == "10.0.0.5")
-        #expect(key("10.0.0.5", [("Forwarded", "for=_hidden")]) == "10.0.0.5")
+        #expect(key("10.0.0.5", [("Forwarded", "for=_hidden")], header: .forwarded) == "10.0.0.5")
         #expect(key("10.0.0.5", [("X-Forwarded-For", "1.2.3.4, garbage, 198.51.100.9")]) == "198.51.100.9")
     }
 

@@ -236,7 +236,7 @@ import TestSupport
         (["--link-hours", "9999999999999999"], "--link-hours"), (["--grace-days", "-1"], "--grace-days"),
         (["--download-limit", "0"], "--download-limit"), (["--port", "70000"], "--port"),
         (["--trusted-proxy", "10.0.0.0/33"], "'10.0.0.0/33'"), (["--trusted-proxy", "proxy.internal"], "'proxy.internal'"),
-        (["--queue-lease", "2"], "--queue-lease"), (["--queue-lease", "8", "--webhook-timeout", "9"], "--webhook-timeout"),
+        (["--queue-lease", "2"], "--queue-lease"), (["--forwarded-header", "x-real-ip"], "'x-real-ip'"), (["--queue-lease", "8", "--webhook-timeout", "9"], "--webhook-timeout"),
     ])
     func numericFlagsOutOfRangeAreRefusedByName(arguments: [String], flag: String) async throws {
         let (status, output) = try await runCheckout(["serve"] + arguments)

@@ -75,11 +75,11 @@ import Testing
             #expect(replies.allSatisfy { $0.status == .ok }, "\(replies.map(\.text))")
             #expect(replies.filter { $0.duplicate == false }.count == 1)
             #expect(try await clients[1].status(of: order) == "paid")
-            // Sent by either instance (each runs its mail worker); `QueueClaimTests` counts the sends.
-            async let first = controls[0].sendPendingMail()
-            async let second = controls[1].sendPendingMail()
-            _ = await (first, second)
-            #expect(checkout.emails().filter { $0.to == "w@example.com" }.count == 1)
+            // One receipt queued (`QueueClaimTests` counts that each queued email is sent once).
+            let storage = try await checkout.configuration.storageLocation.open(logger: Logger(label: "test"))
+            let receipts: Int? = try await storage.read { tx in try tx.sql.value("SELECT COUNT(*) FROM outbox WHERE recipient = 'w@example.com'") }
+            await storage.close()
+            #expect(receipts == 1)
         }
     }
 
@@ -107,6 +107,35 @@ import Testing
             let url = try #require((downloads?.first?["files"] as? [[String: Any]])?.first?["url"] as? String)
             #expect(try await clients[1].get(url).status == .ok)
         }
+    }
+}
+
+/// An order priced from a cart that changed since is not stored, on both backends' order insert.
+@Suite struct CartVersionTests {
+    @Test(arguments: [false, true])
+    func anOrderPricedFromAnOlderCartIsNotStoredAndItsKeyStaysFree(withKey: Bool) async throws {
+        let checkout = try TestCheckout()
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let shop = try await CheckoutApp.makeShop(checkout.configuration, logger: logger)
+        let older = try await shop.carts.create(lines: [(sku: "HS-DIGITAL-PLANNER", quantity: 1)])
+        _ = try await shop.carts.addLine(cart: older.id, sku: "KB-NOAH-COLORING-A4", quantity: 1, limit: 99)
+        let key = withKey ? OrderStore.Idempotency(key: "version-\(UUID().uuidString)", requestHash: "h") : nil
+        let (stale, _) = shop.price(older)
+        await #expect(throws: OrderStore.CartChanged.self) {
+            _ = try await shop.orders.create(
+                cart: stale, pricedFrom: older, email: "v@example.com", currency: "USD", provider: "test", idempotency: key)
+        }
+        let current = try #require(try await shop.carts.find(older.id, fresh: true))
+        #expect(current.version > older.version)
+        let (priced, _) = shop.price(current)
+        let (order, replayed) = try await shop.orders.create(
+            cart: priced, pricedFrom: current, email: "v@example.com", currency: "USD", provider: "test", idempotency: key)
+        #expect(!replayed, "the key was not used up by the refused order")
+        #expect(order.lines.map(\.sku).sorted() == ["HS-DIGITAL-PLANNER", "KB-NOAH-COLORING-A4"])
+        let orders: Int? = try await shop.storage.read { tx in try tx.sql.value("SELECT COUNT(*) FROM orders") }
+        #expect(orders == 1)
+        await shop.storage.close()
     }
 }
 
@@ -168,5 +197,37 @@ import Testing
         #expect(try await storage.write { tx in try tx.outbox.renewClaim(claimed[0].id, instance: "dead", until: late + 60) } == false)
         #expect(sender.sent.withLock { $0.count } == 3)
         await storage.close()
+    }
+
+    /// Two instances' webhook workers over one delivery queue POST each delivery once.
+    @Test func twoInstancesDeliveringAtOnceSendEachWebhookOnce() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.application.test(.live) { hook in
+            let checkout = try TestCheckout()
+            let storage = try await checkout.configuration.storageLocation.open(logger: Logger(label: "test"))
+            let now = Int(checkout.time.now.timeIntervalSince1970)
+            let url = "http://127.0.0.1:\(try #require(hook.port))/hooks"
+            try await storage.write { tx in
+                try tx.webhooks.add(WebhookEndpoint(id: "we_claims", url: url, events: ["order.paid"], secret: "whsec_claims", createdAt: now))
+                for index in 0..<60 {
+                    try tx.webhooks.addDelivery(
+                        endpoint: "we_claims", eventID: "evt_claim_\(index)", type: "order.paid", payload: Data("{\"id\":\"evt_claim_\(index)\"}".utf8),
+                        now: now)
+                }
+            }
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let workers = ["a", "b"].map {
+                WebhookDeliveryWorker(
+                    storage: storage, clock: checkout.time.clock, logger: logger, metrics: CheckoutMetrics(), lease: QueueLease(instance: $0, seconds: 60))
+            }
+            async let first = workers[0].drain()
+            async let second = workers[1].drain()
+            #expect(await first + second == 60)
+            let ids = receiver.events.compactMap { $0["id"] as? String }
+            #expect(ids.count == 60)
+            #expect(Set(ids).count == 60)
+            await storage.close()
+        }
     }
 }

@@ -65,7 +65,7 @@ struct TestCheckout {
 
     /// `checkout serve` arguments naming a fresh database of the backend under test, called `name`.
     func databaseArguments(_ name: String) throws -> [String] {
-        if let url = try TestDatabases.makePostgresDatabase() { return ["--database-url", url, "--database-connections", "4"] }
+        if let url = try TestDatabases.makePostgresDatabase() { return ["--database-url", url] }
         return ["--db", folder + "/\(name).sqlite"]
     }
 

@@ -8,8 +8,10 @@ import Darwin
 /// address written as IPv6 (`::ffff:192.0.2.1`, how a dual-stack socket reports IPv4 peers) is its
 /// IPv4 address.
 public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
+    /// 4 bytes (IPv4) or 16 (IPv6), in network order.
     public let bytes: [UInt8]
 
+    /// Parses `192.0.2.1`, `2001:db8::1`, `[2001:db8::1]` or `fe80::1%eth0`; nil for anything else.
     public init?(_ text: some StringProtocol) {
         var text = String(text)
         // `[2001:db8::1]` as in URLs and `Forwarded`, and an IPv6 zone (`fe80::1%eth0`).
@@ -31,6 +33,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
 
     public var isIPv4: Bool { bytes.count == 4 }
 
+    /// Dotted decimal for IPv4; RFC 5952's shortest form for IPv6 (`inet_ntop`).
     public var description: String {
         if isIPv4 { return bytes.map(String.init).joined(separator: ".") }
         var v6 = in6_addr()
@@ -47,30 +50,4 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
             return kept == 8 ? byte : byte & ~UInt8(0xFF >> kept)
         })
     }
-}
-
-/// A block of addresses in CIDR notation (RFC 4632): `10.0.0.0/8`, `2001:db8::/32`, or one address.
-public struct IPRange: Sendable, Hashable, CustomStringConvertible {
-    public let network: IPAddress
-    public let prefixLength: Int
-
-    /// Parses `ADDRESS[/BITS]`; nil when either part is not valid.
-    public init?(_ text: String) {
-        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let address = IPAddress(parts[0]) else { return nil }
-        let maximum = address.bytes.count * 8
-        var bits = maximum
-        if parts.count == 2 {
-            guard let given = Int(parts[1]), parts[1].allSatisfy(\.isASCII), (0...maximum).contains(given) else { return nil }
-            bits = given
-        }
-        network = address.masked(to: bits)
-        prefixLength = bits
-    }
-
-    public func contains(_ address: IPAddress) -> Bool {
-        address.bytes.count == network.bytes.count && address.masked(to: prefixLength) == network
-    }
-
-    public var description: String { "\(network)/\(prefixLength)" }
 }

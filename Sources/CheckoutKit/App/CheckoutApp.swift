@@ -50,6 +50,10 @@ public enum CheckoutApp {
         async let loadedTemplates = EmailTemplates.load(siteFolder: configuration.siteFolder)
         let storage = try await configuration.storageLocation.open(connections: configuration.databaseConnections, logger: logger)
         logger.info("database opened", metadata: ["database": "\(configuration.storageLocation)"])
+        if !storage.isSingleWriter, configuration.smtpURL == nil, !configuration.holdMail {
+            // Each instance would write its own folder, on its own machine.
+            logger.notice("email goes to the folder \(configuration.mailFolder) on this machine; with several instances, send it by SMTP (--smtp-url)")
+        }
         do {
             let catalog = try await loadedCatalog
             let address = ServiceAddress(configuration: configuration, site: site)

@@ -59,6 +59,8 @@ public struct CheckoutConfiguration: Sendable {
     /// Proxies (load balancers, CDNs) whose `Forwarded` and `X-Forwarded-For` headers name the
     /// client (`--trusted-proxy CIDR`); from any other peer those headers are ignored.
     public var trustedProxies: [IPRange] = []
+    /// The one header those proxies write the client into (`--forwarded-header`); the other is ignored.
+    public var forwardedHeader: ForwardedHeader = .xForwardedFor
     /// How long this instance's claim on an email or outgoing webhook lasts before another instance
     /// may take it over, in seconds (`--queue-lease`).
     public var queueLease = 60

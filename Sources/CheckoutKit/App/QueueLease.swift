@@ -20,3 +20,26 @@ public struct QueueLease: Sendable {
         self.seconds = seconds
     }
 }
+
+extension QueueLease {
+    /// Runs `body` (one send) while renewing the claim every third of the lease through `renew`
+    /// (given the new end, seconds since 1970), so a send slower than the lease (an SMTP relay
+    /// answering each step just within its timeout) keeps its claim. Only an instance that stopped
+    /// running lets a claim lapse.
+    func holding<T: Sendable>(
+        clock: CheckoutClock, renew: @escaping @Sendable (_ until: Int) async -> Void, _ body: @Sendable () async -> T
+    ) async -> T {
+        let (every, seconds) = (Duration.seconds(max(1, self.seconds / 3)), self.seconds)
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    guard (try? await Task.sleep(for: every)) != nil else { return }
+                    await renew(clock.seconds + seconds)
+                }
+            }
+            let result = await body()
+            group.cancelAll()
+            return result
+        }
+    }
+}

@@ -88,7 +88,8 @@ final class Shop: Sendable {
 
     /// The client's address as rate limits key it (`ClientAddress`).
     func clientAddress(_ request: Request, context: CheckoutRequestContext) -> String {
-        ClientAddress.key(peer: context.peer, headers: request.headers, trusted: configuration.trustedProxies)
+        ClientAddress.key(
+            peer: context.peer, headers: request.headers, trusted: configuration.trustedProxies, header: configuration.forwardedHeader)
     }
 
     func leadsConfirmed() { metrics.leadsConfirmed.increment() }

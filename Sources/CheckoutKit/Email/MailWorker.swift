@@ -66,30 +66,55 @@ actor MailWorker: Service {
         let (from, instance, lease) = (self.from, self.lease.instance, self.lease.seconds)
         while true {
             let claimedAt = clock.seconds
-            guard let batch = try? await storage.write({ tx in
-                try tx.outbox.claimDue(now: claimedAt, until: claimedAt + lease, instance: instance, limit: Self.batch).map {
-                    OutgoingMail(id: $0.id, from: from, to: $0.to, subject: $0.subject, body: $0.body, created: $0.created)
+            let batch: [OutgoingMail]
+            do {
+                batch = try await storage.write { tx in
+                    try tx.outbox.claimDue(now: claimedAt, until: claimedAt + lease, instance: instance, limit: Self.batch).map {
+                        OutgoingMail(id: $0.id, from: from, to: $0.to, subject: $0.subject, body: $0.body, created: $0.created)
+                    }
                 }
-            }), !batch.isEmpty else { break }
+            } catch {
+                logger.error("could not claim emails to send", metadata: ["error": "\(error)"])
+                break
+            }
+            guard !batch.isEmpty else { break }
             for mail in batch {
                 // On SIGTERM the rest goes back to the outbox for another instance or the next start,
                 // instead of holding up the exit.
                 guard !Task.isShuttingDownGracefully, !Task.isCancelled else {
-                    try? await storage.write { tx in try tx.outbox.releaseClaims(instance: instance) }
+                    await release(instance)
                     return sent
                 }
-                let now = clock.seconds
-                // Past half its lease, a claim is renewed before sending; a claim that was lost is
-                // another instance's email now.
-                if now - claimedAt > lease / 2 {
-                    let held = try? await storage.write { tx in try tx.outbox.renewClaim(mail.id, instance: instance, until: now + lease) }
-                    guard held == true else { continue }
+                // Renewed just before the send and every third of the lease during it; a claim that
+                // was lost (this instance stalled past its lease) is another instance's email now.
+                guard await renew(mail.id, until: clock.seconds + lease) else { continue }
+                let sentNow = await self.lease.holding(clock: clock, renew: { until in _ = await self.renew(mail.id, until: until) }) {
+                    await send(mail, now: clock.seconds)
                 }
-                if await send(mail, now: now) { sent += 1 }
+                if sentNow { sent += 1 }
             }
             if batch.count < Self.batch { break }
         }
         return sent
+    }
+
+    /// Extends this instance's claim on `id`; false when it no longer holds it (or on a database error, logged).
+    private nonisolated func renew(_ id: String, until: Int) async -> Bool {
+        let instance = lease.instance
+        do {
+            return try await storage.write { tx in try tx.outbox.renewClaim(id, instance: instance, until: until) }
+        } catch {
+            logger.error("could not renew the claim on an email", metadata: ["email": "\(id)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    private func release(_ instance: String) async {
+        do {
+            try await storage.write { tx in try tx.outbox.releaseClaims(instance: instance) }
+        } catch {
+            logger.error("could not give back claimed emails; they are sent when their lease ends", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Sends one claimed email and records the outcome; returns whether it was sent.
@@ -119,10 +144,15 @@ actor MailWorker: Service {
         logger.error(
             permanent ? "email failed for good" : "email not sent, will retry",
             metadata: ["email": "\(mail.id)", "error": "\(error)"])
-        let description = String(describing: error)
-        try? await storage.write { tx in
-            try tx.outbox.recordFailure(
-                mail.id, error: description, retryAt: { now + min(3600, 30 << min($0, 7)) }, permanent: permanent, now: now)
+        let (description, instance) = (String(describing: error), lease.instance)
+        do {
+            try await storage.write { tx in
+                try tx.outbox.recordFailure(
+                    mail.id, instance: instance, error: description, retryAt: { now + min(3600, 30 << min($0, 7)) }, permanent: permanent,
+                    now: now)
+            }
+        } catch {
+            logger.error("could not record a failed email; it is tried again when its lease ends", metadata: ["email": "\(mail.id)", "error": "\(error)"])
         }
         return false
     }

@@ -68,12 +68,23 @@ actor WebhookDeliveryWorker: Service {
         var delivered = 0
         while true {
             let (claimedAt, instance, lease) = (clock.seconds, self.lease.instance, self.lease.seconds)
-            guard let due = try? await storage.write({ tx in
-                try tx.webhooks.claimDue(now: claimedAt, until: claimedAt + lease, instance: instance, limit: 100)
-            }), !due.isEmpty else { break }
+            let due: [Due]
+            do {
+                due = try await storage.write { tx in
+                    try tx.webhooks.claimDue(now: claimedAt, until: claimedAt + lease, instance: instance, limit: 100)
+                }
+            } catch {
+                logger.error("could not claim webhook deliveries", metadata: ["error": "\(error)"])
+                break
+            }
+            guard !due.isEmpty else { break }
             delivered += await deliver(due)
             if Task.isShuttingDownGracefully || Task.isCancelled {
-                try? await storage.write { tx in try tx.webhooks.releaseClaims(instance: instance) }
+                do {
+                    try await storage.write { tx in try tx.webhooks.releaseClaims(instance: instance) }
+                } catch {
+                    logger.error("could not give back claimed deliveries; they are attempted when their lease ends", metadata: ["error": "\(error)"])
+                }
                 break
             }
             if due.count < 100 { break }
@@ -112,13 +123,25 @@ actor WebhookDeliveryWorker: Service {
         for delivery in lane {
             guard !Task.isShuttingDownGracefully, !Task.isCancelled else { break }
             // Still ours, and still pending (not removed by `checkout webhooks remove`)? The claim is
-            // renewed for the attempt, which may take up to the timeout.
-            let now = clock.seconds
-            let held = try? await storage.write { tx in try tx.webhooks.renewClaim(delivery.id, instance: instance, until: now + lease) }
-            guard held == true else { continue }
-            if await attempt(delivery, now: now) { delivered += 1 }
+            // renewed for the attempt, and every third of the lease while it runs.
+            guard await renew(delivery.id, until: clock.seconds + lease) else { continue }
+            let succeeded = await self.lease.holding(clock: clock, renew: { until in _ = await self.renew(delivery.id, until: until) }) {
+                await attempt(delivery, now: clock.seconds)
+            }
+            if succeeded { delivered += 1 }
         }
         return delivered
+    }
+
+    /// Extends this instance's claim on a delivery; false when it no longer holds it (or on a database error, logged).
+    private nonisolated func renew(_ id: String, until: Int) async -> Bool {
+        let instance = lease.instance
+        do {
+            return try await storage.write { tx in try tx.webhooks.renewClaim(id, instance: instance, until: until) }
+        } catch {
+            logger.error("could not renew the claim on a webhook delivery", metadata: ["delivery": "\(id)", "error": "\(error)"])
+            return false
+        }
     }
 
     private nonisolated func attempt(_ delivery: Due, now: Int) async -> Bool {
@@ -146,10 +169,12 @@ actor WebhookDeliveryWorker: Service {
             logger.warning("webhook delivery failed", metadata: ["delivery": "\(delivery.id)", "url": "\(delivery.url)", "error": "\(failure ?? "")"])
         }
         let next = now + min(6 * 3600, 30 << min(delivery.attempts, 10))
-        let (lastStatus, lastError, attempts, id) = (status, failure, delivery.attempts + 1, delivery.id)
+        let (lastStatus, lastError, attempts, id, instance) = (status, failure, delivery.attempts + 1, delivery.id, lease.instance)
         do {
             try await storage.write { tx in
-                try tx.webhooks.recordAttempt(id, status: finalStatus, attempts: attempts, httpStatus: lastStatus, error: lastError, nextAttempt: next, now: now)
+                try tx.webhooks.recordAttempt(
+                    id, instance: instance, status: finalStatus, attempts: attempts, httpStatus: lastStatus, error: lastError, nextAttempt: next,
+                    now: now)
             }
         } catch {
             // The delivery stays claimed until its lease ends, then is attempted again.

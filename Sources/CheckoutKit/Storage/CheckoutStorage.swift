@@ -54,6 +54,10 @@ extension CheckoutStorage {
         _ order: StoredOrder, cart: (id: String, version: Int)?, idempotency: (key: String, requestHash: String)?, now: Int
     ) async throws -> OrderInsertion {
         try await write { tx in
+            // A key used before answers with its order, whatever the cart has become since.
+            if let idempotency, let earlier = try tx.orders.idempotencyClaim(idempotency.key) {
+                return .keyClaimedBefore(requestHash: earlier.requestHash, orderID: earlier.orderID)
+            }
             if let cart, try !tx.carts.isAt(cart: cart.id, version: cart.version) { return .cartChanged }
             if let idempotency,
                let earlier = try tx.orders.claim(idempotencyKey: idempotency.key, requestHash: idempotency.requestHash, orderID: order.id, now: now) {

@@ -33,7 +33,8 @@ actor WebhookProcessor: Service {
         self.logger = logger
     }
 
-    /// Processes every due event now; an event stored before the call is done when this returns, unless it failed.
+    /// Processes every due event now; an event stored before the call is done when this returns,
+    /// unless it failed or another instance was processing it at that moment.
     func processDue() async {
         await drain()
     }

@@ -14,9 +14,15 @@ struct OrderRecords {
             ON CONFLICT DO NOTHING RETURNING key
             """, key, requestHash, orderID, now)
         guard claimed == nil else { return nil }
-        guard let row = try sql.row("SELECT request_hash, order_id FROM idempotency_keys WHERE key = ?", key) else {
+        guard let earlier = try idempotencyClaim(key) else {
             throw StorageConflict(reason: "idempotency key \(key) was claimed and then not found")
         }
+        return earlier
+    }
+
+    /// The request digest and order an idempotency key was claimed for; nil when it was not.
+    func idempotencyClaim(_ key: String) throws -> (requestHash: String, orderID: String)? {
+        guard let row = try sql.row("SELECT request_hash, order_id FROM idempotency_keys WHERE key = ?", key) else { return nil }
         return (try row[0], try row[1])
     }
 

@@ -20,11 +20,11 @@ struct OutboxRecords {
     /// over, so instances share the queue instead of waiting on each other.
     func claimDue(now: Int, until: Int, instance: String, limit: Int) throws -> [(id: String, to: String, subject: String, body: String, created: Int)] {
         try sql.rows("""
+            WITH due AS MATERIALIZED (
+                SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?3 AND claimed_until <= ?3
+                ORDER BY created_at, id LIMIT ?4\(sql.skipLocked))
             UPDATE outbox SET claimed_until = ?1, claimed_by = ?2
-            WHERE id IN (SELECT id FROM outbox
-                         WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?3 AND claimed_until <= ?3
-                         ORDER BY created_at, id LIMIT ?4\(sql.skipLocked))
-              AND claimed_until <= ?3
+            WHERE id IN (SELECT id FROM due) AND claimed_until <= ?3
             RETURNING id, recipient, subject, body, created_at
             """, until, instance, now, limit
         ).map { (try $0[0], try $0[1], try $0[2], try $0[3], try $0[4]) }
@@ -45,18 +45,23 @@ struct OutboxRecords {
         try sql.run("UPDATE outbox SET claimed_until = 0, claimed_by = NULL WHERE claimed_by = ? AND sent_at IS NULL", instance)
     }
 
+    /// Marks an email sent, whoever holds its claim now: an instance that lost its claim and sent
+    /// anyway still records it, so the instance that took the claim over finds it sent and skips it.
     func markSent(_ id: String, at time: Int) throws {
         try sql.run("UPDATE outbox SET sent_at = ?, last_error = NULL, claimed_until = 0, claimed_by = NULL WHERE id = ?", time, id)
     }
 
-    /// Records a failed attempt: retried at `retryAt`, or never again when `permanent`.
-    func recordFailure(_ id: String, error: String, retryAt: (Int) -> Int, permanent: Bool, now: Int) throws {
-        let attempts: Int = try sql.value("UPDATE outbox SET attempts = attempts + 1 WHERE id = ? RETURNING attempts", id) ?? 1
+    /// Records `instance`'s failed attempt: retried at `retryAt`, or never again when `permanent`.
+    /// Nothing changes when another instance has claimed the email since (its attempt decides).
+    func recordFailure(_ id: String, instance: String, error: String, retryAt: (Int) -> Int, permanent: Bool, now: Int) throws {
+        guard let attempts: Int = try sql.value(
+            "UPDATE outbox SET attempts = attempts + 1 WHERE id = ? AND claimed_by = ? RETURNING attempts", id, instance)
+        else { return }
         try sql.run(
             """
-            UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, failed_at = ?, claimed_until = 0, claimed_by = NULL
+            UPDATE outbox SET next_attempt_at = ?, last_error = ?, failed_at = ?, claimed_until = 0, claimed_by = NULL
             WHERE id = ?
             """,
-            attempts, retryAt(attempts), error, permanent ? now : nil, id)
+            retryAt(attempts), error, permanent ? now : nil, id)
     }
 }

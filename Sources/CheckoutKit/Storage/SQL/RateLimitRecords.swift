@@ -17,7 +17,10 @@ struct RateLimitRecords {
             """, key, windowStart, expiresAt) ?? 1
     }
 
-    func removeExpired(now: Int) throws {
-        try sql.run("DELETE FROM rate_limits WHERE expires_at <= ?", now)
+    /// Removes up to `limit` counters whose window ended, passing over any another transaction holds.
+    func removeExpired(now: Int, limit: Int) throws {
+        try sql.run("""
+            DELETE FROM rate_limits WHERE key IN (SELECT key FROM rate_limits WHERE expires_at <= ? LIMIT ?\(sql.skipLocked))
+            """, now, limit)
     }
 }

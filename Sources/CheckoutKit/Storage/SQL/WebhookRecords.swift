@@ -69,11 +69,11 @@ struct WebhookRecords {
     /// first, with their endpoint's URL and secret (see `OutboxRecords.claimDue`: the same lease).
     func claimDue(now: Int, until: Int, instance: String, limit: Int) throws -> [Due] {
         let claimed = try sql.rows("""
+            WITH due AS MATERIALIZED (
+                SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?3 AND claimed_until <= ?3
+                ORDER BY created_at, id LIMIT ?4\(sql.skipLocked))
             UPDATE webhook_deliveries SET claimed_until = ?1, claimed_by = ?2
-            WHERE id IN (SELECT id FROM webhook_deliveries
-                         WHERE status = 'pending' AND next_attempt_at <= ?3 AND claimed_until <= ?3
-                         ORDER BY created_at, id LIMIT ?4\(sql.skipLocked))
-              AND claimed_until <= ?3
+            WHERE id IN (SELECT id FROM due) AND claimed_until <= ?3
             RETURNING id, payload, attempts, created_at, endpoint_id
             """, until, instance, now, limit)
         guard !claimed.isEmpty else { return [] }
@@ -101,14 +101,16 @@ struct WebhookRecords {
         try sql.run("UPDATE webhook_deliveries SET claimed_until = 0, claimed_by = NULL WHERE claimed_by = ? AND status = 'pending'", instance)
     }
 
-    /// Records an attempt's outcome: `status` is `delivered`, `pending` (retried at `nextAttempt`) or `failed`.
+    /// Records `instance`'s attempt: `status` is `delivered`, `pending` (retried at `nextAttempt`) or
+    /// `failed`. A success is recorded whoever holds the claim now (the instance that took it over
+    /// then finds it delivered and skips it); a failure only while this instance still holds it.
     func recordAttempt(
-        _ id: String, status: String, attempts: Int, httpStatus: Int?, error: String?, nextAttempt: Int, now: Int
+        _ id: String, instance: String, status: String, attempts: Int, httpStatus: Int?, error: String?, nextAttempt: Int, now: Int
     ) throws {
         try sql.run("""
             UPDATE webhook_deliveries SET status = ?1, attempts = ?2, last_status = ?3, last_error = ?4, next_attempt_at = ?5,
                    delivered_at = CASE WHEN ?1 = 'delivered' THEN ?6 ELSE delivered_at END, claimed_until = 0, claimed_by = NULL
-            WHERE id = ?7
-            """, status, attempts, httpStatus, error, nextAttempt, now, id)
+            WHERE id = ?7 AND (?1 = 'delivered' OR claimed_by = ?8)
+            """, status, attempts, httpStatus, error, nextAttempt, now, id, instance)
     }
 }
