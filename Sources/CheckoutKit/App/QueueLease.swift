@@ -5,8 +5,9 @@ import ShopCore
 /// on them, and taken over by another instance when a lease ends unrenewed (the instance died).
 ///
 /// Sending is at least once, as Stripe's webhooks are: an instance killed between an endpoint's
-/// answer (or the mail relay's) and recording it leaves that one row to be sent again when its lease
-/// ends. Every other row is sent once.
+/// answer (or the mail relay's) and recording it, or whose write fails right then, leaves that one
+/// row to be sent again when its lease ends. Every other row is sent once. Leases compare the
+/// instances' clocks (seconds since 1970), so those must agree to well within a lease.
 public struct QueueLease: Sendable {
     /// Names this process's claims: random per start, so a restarted instance does not take over
     /// the claims its earlier life held until they end.
