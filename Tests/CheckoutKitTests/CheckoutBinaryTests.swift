@@ -107,6 +107,8 @@ struct ServerProcess {
     let process: Process
     let errors: Pipe
     let base: String
+    /// The log up to the line that names the port.
+    var startupLog = ""
     private let lastLog = ServerLog()
     var port: Int { Int(base.split(separator: ":").last ?? "") ?? 0 }
 
@@ -122,7 +124,7 @@ struct ServerProcess {
         let handle = errors.fileHandleForReading
         let (port, log) = try await offCooperativePool { readUntilListening(handle) }
         guard let port else { throw TestFailure("the server did not start:\n\(log)") }
-        return ServerProcess(process: process, errors: errors, base: "http://127.0.0.1:\(port)")
+        return ServerProcess(process: process, errors: errors, base: "http://127.0.0.1:\(port)", startupLog: log)
     }
 
     /// Reads the rest of the log on a thread of its own, so a busy server never blocks on a full pipe.

@@ -69,6 +69,8 @@ final class Shop: Sendable {
             downloadLimit: configuration.downloadLimit, metrics: metrics)
         let from = configuration.mailFrom ?? "\(address.site.title) <noreply@\(URL(string: address.site.baseURL)?.host ?? "localhost")>"
         let lease = QueueLease(seconds: configuration.queueLease)
+        // Names this start's claims in the outbox and delivery queue (`claimed_by`), to tell them apart.
+        logger.info("queue claims", metadata: ["claims_as": "\(lease.instance)", "lease_seconds": "\(lease.seconds)"])
         let mail = MailWorker(
             storage: storage, sender: mailSender, from: from, clock: clock, logger: logger, metrics: metrics, holding: configuration.holdMail,
             lease: lease)
