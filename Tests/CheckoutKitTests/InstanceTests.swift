@@ -163,6 +163,18 @@ import Testing
         }
     }
 
+    /// A lease no longer than one webhook attempt is refused at start, naming both values.
+    @Test func aLeaseShorterThanAnAttemptIsRefused() async throws {
+        var checkout = try TestCheckout()
+        checkout.configuration.queueLease = 10
+        checkout.configuration.webhookTimeout = .seconds(10)
+        await #expect {
+            _ = try await CheckoutApp.makeShop(checkout.configuration, logger: Logger(label: "test"))
+        } throws: { error in
+            String(describing: error).contains("queue lease (10 s)") && String(describing: error).contains("webhook timeout (10.0 seconds)")
+        }
+    }
+
     /// Two instances draining one outbox at once send every email, each once.
     @Test func twoInstancesDrainingAtOnceSendEachEmailOnce() async throws {
         let checkout = try TestCheckout()

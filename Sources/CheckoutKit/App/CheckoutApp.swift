@@ -37,6 +37,10 @@ public enum CheckoutApp {
     }
 
     static func makeShop(_ configuration: CheckoutConfiguration, logger: Logger) async throws -> Shop {
+        // A claim must outlast one attempt, or a live instance's delivery could be taken over mid-send.
+        guard Duration.seconds(configuration.queueLease) > configuration.webhookTimeout else {
+            throw StartupError(description: "the queue lease (\(configuration.queueLease) s) must be longer than the webhook timeout (\(configuration.webhookTimeout))")
+        }
         let site: SiteConfig
         do {
             site = try SiteConfig.load(siteFolder: configuration.siteFolder)
