@@ -123,14 +123,23 @@ struct Serve: AsyncParsableCommand {
 
     /// Ranges for the numeric flags, so a typo cannot overflow a computed lifetime or turn a limit off.
     func validate() throws {
-        guard (0...65_535).contains(port) else { throw ValidationError("--port: \(port) is not a port (0 to 65535; 0 picks a free one)") }
+        // A variable that is set must say what it means: text where a number goes is not the default.
+        let environment = ProcessInfo.processInfo.environment
+        for name in ["CHECKOUT_PORT", "CHECKOUT_DATABASE_CONNECTIONS"] {
+            if let raw = environment[name], Int(raw) == nil {
+                throw ValidationError("\(name): '\(raw)' is not a whole number")
+            }
+        }
+        guard (0...65_535).contains(port) else {
+            throw ValidationError("--port (or CHECKOUT_PORT): \(port) is not a port (0 to 65535; 0 picks a free one)")
+        }
         guard (1...1_000_000).contains(downloadLimit) else { throw ValidationError("--download-limit: \(downloadLimit) is not from 1 to 1000000") }
         guard (1...87_600).contains(linkHours) else { throw ValidationError("--link-hours: \(linkHours) is not from 1 to 87600 (ten years)") }
         if let url = databaseURL, url.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--database-url (or CHECKOUT_DATABASE_URL) is empty: give a postgres:// URL, or leave it unset to use the SQLite file --db")
         }
         guard (1...1000).contains(databaseConnections) else {
-            throw ValidationError("--database-connections: \(databaseConnections) is not from 1 to 1000")
+            throw ValidationError("--database-connections (or CHECKOUT_DATABASE_CONNECTIONS): \(databaseConnections) is not from 1 to 1000")
         }
         guard (0...3_650).contains(graceDays) else { throw ValidationError("--grace-days: \(graceDays) is not from 0 to 3650") }
         guard (1...600).contains(webhookTimeout) else { throw ValidationError("--webhook-timeout: \(webhookTimeout) is not from 1 to 600 seconds") }
@@ -140,7 +149,8 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--max-connections: \(maxConnections) is not from 1 to 1000000")
         }
         for proxy in trustedProxy where IPRange(proxy) == nil {
-            throw ValidationError("--trusted-proxy: '\(proxy)' is not an address or a CIDR block (10.0.0.0/8, 2001:db8::/32)")
+            throw ValidationError(
+                "--trusted-proxy (or CHECKOUT_TRUSTED_PROXIES): '\(proxy)' is not an address or a CIDR block (10.0.0.0/8, 2001:db8::/32)")
         }
         guard ForwardedHeader(rawValue: forwardedHeader.lowercased()) != nil else {
             throw ValidationError("--forwarded-header: '\(forwardedHeader)' is not x-forwarded-for or forwarded")

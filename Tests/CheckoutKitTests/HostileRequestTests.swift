@@ -244,6 +244,31 @@ import TestSupport
         #expect(output.contains(flag), "\(output)")
     }
 
+    /// Settings from the environment are checked as strictly as flags, and the refusal names the variable.
+    @Test(arguments: [
+        ("CHECKOUT_PORT", "abc", "CHECKOUT_PORT: 'abc'"), ("CHECKOUT_PORT", " 0", "CHECKOUT_PORT: ' 0'"),
+        ("CHECKOUT_DATABASE_CONNECTIONS", "many", "CHECKOUT_DATABASE_CONNECTIONS: 'many'"),
+        ("CHECKOUT_PORT", "99999", "CHECKOUT_PORT"), ("CHECKOUT_TRUSTED_PROXIES", "10.0.0.0/8, bogus", "CHECKOUT_TRUSTED_PROXIES): 'bogus'"),
+    ])
+    func environmentSettingsAreRefusedNamingTheVariable(name: String, value: String, mention: String) async throws {
+        let executable = try productsFolder().appendingPathComponent("checkout")
+        let (status, output) = try await offCooperativePool { () throws -> (Int32, String) in
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["serve"]
+            process.environment = ["PATH": "/usr/bin:/bin", name: value]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        #expect(status != 0)
+        #expect(output.contains(mention), "\(output)")
+    }
+
     func runCheckout(_ arguments: [String]) async throws -> (Int32, String) {
         try await runProgram(try productsFolder().appendingPathComponent("checkout").path, arguments)
     }
