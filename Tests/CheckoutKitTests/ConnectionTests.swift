@@ -69,9 +69,17 @@ final class RawConnection {
         guard connected == 0 else { throw TestFailure("cannot connect to port \(port)") }
     }
 
+    /// Whether `close()` ran. Closing a descriptor twice closes whatever the process opened under the
+    /// same number since (an event loop's socket, which then fails with EBADF and traps).
+    private var closed = false
+
     deinit { close() }
 
-    func close() { _ = Glibc.close(descriptor) }
+    func close() {
+        guard !closed else { return }
+        closed = true
+        _ = Glibc.close(descriptor)
+    }
 
     func send(_ text: String) throws {
         let bytes = Array(text.utf8)
