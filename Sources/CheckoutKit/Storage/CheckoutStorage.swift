@@ -28,7 +28,7 @@ protocol CheckoutStorage: Sendable {
     /// Closes the database's connections (a PostgreSQL pool); the storage is unusable after.
     func close() async
 
-    /// Stores a new order and its lines, claiming `idempotency` (a key and its request digest) for it
+    /// Stores a new order and its lines in `shop`, claiming `idempotency` (a key and its request digest) for it
     /// first when given; when the key was claimed before, stores nothing and says by which request.
     /// With `cart`, the order was priced from that cart at that version, and is stored only if the
     /// cart is still at it when the order commits (optimistic concurrency: a change to the cart from
@@ -36,7 +36,7 @@ protocol CheckoutStorage: Sendable {
     /// The one write of a checkout, so a backend may have a faster way than a transaction of its own
     /// (PostgreSQL: one statement); the default runs `OrderRecords` in `write`.
     func insert(
-        _ order: StoredOrder, cart: (id: String, version: Int)?, idempotency: (key: String, requestHash: String)?, now: Int
+        _ order: StoredOrder, shop: String, cart: (id: String, version: Int)?, idempotency: (key: String, requestHash: String)?, now: Int
     ) async throws -> OrderInsertion
 }
 
@@ -51,9 +51,10 @@ enum OrderInsertion: Sendable, Equatable {
 
 extension CheckoutStorage {
     func insert(
-        _ order: StoredOrder, cart: (id: String, version: Int)?, idempotency: (key: String, requestHash: String)?, now: Int
+        _ order: StoredOrder, shop: String, cart: (id: String, version: Int)?, idempotency: (key: String, requestHash: String)?, now: Int
     ) async throws -> OrderInsertion {
         try await write { tx in
+            let tx = tx.scoped(to: shop)
             // A key used before answers with its order, whatever the cart has become since.
             if let idempotency, let earlier = try tx.orders.idempotencyClaim(idempotency.key) {
                 return .keyClaimedBefore(requestHash: earlier.requestHash, orderID: earlier.orderID)

@@ -41,7 +41,7 @@ public struct StoredOrder: Sendable, Equatable {
 
 /// Orders: created from a priced cart under an idempotency key, then moved by payment events.
 struct OrderStore: Sendable {
-    let storage: any CheckoutStorage
+    let storage: ShopStorage
     let clock: CheckoutClock
 
     struct Idempotency: Sendable {

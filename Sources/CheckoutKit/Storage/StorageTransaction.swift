@@ -10,28 +10,39 @@ import Synchronization
 /// — a metric, a wake-up — goes through `afterCommit`, which runs once, only after the commit that
 /// made it true. A body that reads rows and writes from what it read locks them first with the
 /// record's `lock` (on PostgreSQL several writers run at once; see `PostgresStorage`).
+///
+/// A transaction works in one shop: every record it reaches reads and writes only rows of `shop`
+/// (`ShopStorage` sets it; a single-shop deployment's shop is `""`).
 struct StorageTransaction {
     let sql: any SQLStatements
     let commitActions: CommitActions
+    /// The shop every record of this transaction is scoped to.
+    let shop: String
 
-    init(sql: any SQLStatements, commitActions: CommitActions = CommitActions()) {
+    init(sql: any SQLStatements, commitActions: CommitActions = CommitActions(), shop: String = "") {
         self.sql = sql
         self.commitActions = commitActions
+        self.shop = shop
     }
 
-    var carts: CartRecords { CartRecords(sql: sql) }
-    var orders: OrderRecords { OrderRecords(sql: sql) }
-    var refunds: RefundRecords { RefundRecords(sql: sql) }
-    var events: EventRecords { EventRecords(sql: sql) }
-    var outbox: OutboxRecords { OutboxRecords(sql: sql) }
-    var entitlements: EntitlementRecords { EntitlementRecords(sql: sql) }
-    var accounts: AccountRecords { AccountRecords(sql: sql) }
-    var leads: LeadRecords { LeadRecords(sql: sql) }
-    var subscriptions: SubscriptionRecords { SubscriptionRecords(sql: sql) }
-    var webhooks: WebhookRecords { WebhookRecords(sql: sql) }
-    var settings: SettingRecords { SettingRecords(sql: sql) }
-    var downloads: DownloadRecords { DownloadRecords(sql: sql) }
-    var rateLimits: RateLimitRecords { RateLimitRecords(sql: sql) }
+    /// The same transaction, in `shop`.
+    func scoped(to shop: String) -> StorageTransaction {
+        StorageTransaction(sql: sql, commitActions: commitActions, shop: shop)
+    }
+
+    var carts: CartRecords { CartRecords(sql: sql, shop: shop) }
+    var orders: OrderRecords { OrderRecords(sql: sql, shop: shop) }
+    var refunds: RefundRecords { RefundRecords(sql: sql, shop: shop) }
+    var events: EventRecords { EventRecords(sql: sql, shop: shop) }
+    var outbox: OutboxRecords { OutboxRecords(sql: sql, shop: shop) }
+    var entitlements: EntitlementRecords { EntitlementRecords(sql: sql, shop: shop) }
+    var accounts: AccountRecords { AccountRecords(sql: sql, shop: shop) }
+    var leads: LeadRecords { LeadRecords(sql: sql, shop: shop) }
+    var subscriptions: SubscriptionRecords { SubscriptionRecords(sql: sql, shop: shop) }
+    var webhooks: WebhookRecords { WebhookRecords(sql: sql, shop: shop) }
+    var settings: SettingRecords { SettingRecords(sql: sql, shop: shop) }
+    var downloads: DownloadRecords { DownloadRecords(sql: sql, shop: shop) }
+    var rateLimits: RateLimitRecords { RateLimitRecords(sql: sql, shop: shop) }
 
     /// Runs `body` so that, when it throws, only what it wrote rolls back (and the actions it asked
     /// for after commit are dropped); the error is rethrown.

@@ -116,6 +116,11 @@ enum PostgresSchema {
         ("v2-instances", PortableSchema.instances(integer: "BIGINT").split(separator: ";").map(String.init).filter {
             !$0.allSatisfy(\.isWhitespace)
         }),
+        // Every row belongs to a shop (`PortableSchema.shopTables`); keys that may repeat from shop
+        // to shop are unique per shop.
+        ("v3-shops", PortableSchema.shopTables.map(PortableSchema.addShopColumn) + PortableSchema.shopKeys.map { key in
+            "ALTER TABLE \(key.table) DROP CONSTRAINT \(key.constraint), ADD \(key.primary ? "PRIMARY KEY" : "UNIQUE") (\(key.columns))"
+        }),
     ]
 
     /// Applies every migration not yet recorded, each in the one transaction with its record.

@@ -1,8 +1,9 @@
 import ShopCore
 
-/// People who asked for a free lead magnet (`leads`), one row per address and magnet.
+/// People who asked for a free lead magnet (`leads`), one row per address and magnet in each shop.
 struct LeadRecords {
     let sql: any SQLStatements
+    let shop: String
 
     struct Lead {
         let id: String
@@ -17,30 +18,30 @@ struct LeadRecords {
     /// ends (two requests at once send one confirmation).
     func findOrAdd(email: String, magnet: String, now: Int) throws -> Lead? {
         try sql.run("""
-            INSERT INTO leads (id, email, magnet, token, created_at, last_sent_at) VALUES (?, ?, ?, ?, ?, 0)
+            INSERT INTO leads (shop_id, id, email, magnet, token, created_at, last_sent_at) VALUES (?, ?, ?, ?, ?, ?, 0)
             ON CONFLICT DO NOTHING
-            """, RandomToken.make(prefix: "lead_"), email, magnet, RandomToken.make(bytes: 24), now)
+            """, shop, RandomToken.make(prefix: "lead_"), email, magnet, RandomToken.make(bytes: 24), now)
         return try sql.row("""
-            UPDATE leads SET last_sent_at = last_sent_at WHERE email = ? AND magnet = ?
+            UPDATE leads SET last_sent_at = last_sent_at WHERE email = ? AND magnet = ? AND shop_id = ?
             RETURNING id, email, magnet, token, last_sent_at, confirmed_at
-            """, email, magnet).map(Self.lead)
+            """, email, magnet, shop).map(Self.lead)
     }
 
     func find(token: String) throws -> Lead? {
-        try sql.row("SELECT id, email, magnet, token, last_sent_at, confirmed_at FROM leads WHERE token = ?", token).map(Self.lead)
+        try sql.row("SELECT id, email, magnet, token, last_sent_at, confirmed_at FROM leads WHERE token = ? AND shop_id = ?", token, shop).map(Self.lead)
     }
 
     func markSent(_ id: String, at time: Int) throws {
-        try sql.run("UPDATE leads SET last_sent_at = ? WHERE id = ?", time, id)
+        try sql.run("UPDATE leads SET last_sent_at = ? WHERE id = ? AND shop_id = ?", time, id, shop)
     }
 
     /// Confirms a lead once; false when it was confirmed before.
     func confirm(_ id: String, at time: Int) throws -> Bool {
-        try sql.row("UPDATE leads SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL RETURNING id", time, id) != nil
+        try sql.row("UPDATE leads SET confirmed_at = ? WHERE id = ? AND shop_id = ? AND confirmed_at IS NULL RETURNING id", time, id, shop) != nil
     }
 
     func facts(email: String) throws -> [LeadFact] {
-        try sql.rows("SELECT id, magnet, confirmed_at FROM leads WHERE email = ?", email)
+        try sql.rows("SELECT id, magnet, confirmed_at FROM leads WHERE email = ? AND shop_id = ?", email, shop)
             .map { LeadFact(id: try $0[0], magnet: try $0[1], confirmed: (try $0[2] as Int?) != nil) }
     }
 

@@ -21,4 +21,31 @@ enum PortableSchema {
         CREATE INDEX rate_limits_expiry ON rate_limits(expires_at);
         """
     }
+
+    /// The tables whose rows belong to a shop: all of them. Each gains `shop_id` (`''`, the single
+    /// shop, for every row stored before), and every statement is scoped by it (`StorageTransaction.shop`).
+    static let shopTables = [
+        "carts", "cart_lines", "orders", "order_lines", "idempotency_keys", "webhook_events", "settings", "refunds", "subscriptions",
+        "leads", "entitlements", "entitlement_log", "downloads", "login_tokens", "sessions", "outbox", "webhook_endpoints",
+        "webhook_deliveries", "customer_locks", "rate_limits",
+    ]
+
+    /// The tables whose natural key (a Stripe event id, an idempotency key, an email address, a
+    /// setting's name…) may repeat from shop to shop, with their key or unique columns to be
+    /// prefixed with `shop_id`; every other table is keyed by a random id.
+    static let shopKeys: [(table: String, constraint: String, columns: String, primary: Bool)] = [
+        ("idempotency_keys", "idempotency_keys_pkey", "shop_id, key", true),
+        ("webhook_events", "webhook_events_id_key", "shop_id, id", false),
+        ("settings", "settings_pkey", "shop_id, key", true),
+        ("leads", "leads_email_magnet_key", "shop_id, email, magnet", false),
+        ("entitlements", "entitlements_pkey", "shop_id, email, item, cause", true),
+        ("downloads", "downloads_pkey", "shop_id, grant_key, file", true),
+        ("customer_locks", "customer_locks_pkey", "shop_id, email", true),
+        ("outbox", "outbox_dedupe_key_key", "shop_id, dedupe_key", false),
+        ("rate_limits", "rate_limits_pkey", "shop_id, key", true),
+    ]
+
+    static func addShopColumn(_ table: String) -> String {
+        "ALTER TABLE \(table) ADD COLUMN shop_id TEXT NOT NULL DEFAULT ''"
+    }
 }

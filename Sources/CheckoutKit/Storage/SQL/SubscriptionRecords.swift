@@ -1,9 +1,10 @@
 import ShopCore
 
-/// Memberships (`subscriptions`) as the provider's events left them. Each field keeps the value of
+/// One shop's memberships (`subscriptions`) as the provider's events left them. Each field keeps the value of
 /// the newest event that set it, with that event's time and id beside it.
 struct SubscriptionRecords {
     let sql: any SQLStatements
+    let shop: String
 
     struct Subscription {
         let id: String
@@ -29,53 +30,54 @@ struct SubscriptionRecords {
     /// The membership the provider calls `providerID`, held until the transaction ends, so two events
     /// about it take turns (each keeps the newest value by event time, which needs the current one).
     func lock(providerID: String) throws -> Subscription? {
-        try sql.row("UPDATE subscriptions SET status = status WHERE provider_id = ? RETURNING \(Self.columns)", providerID).map(Self.subscription)
+        try sql.row("UPDATE subscriptions SET status = status WHERE provider_id = ? AND shop_id = ? RETURNING \(Self.columns)", providerID, shop).map(Self.subscription)
     }
 
     func find(providerID: String) throws -> Subscription? {
-        try sql.row("SELECT \(Self.columns) FROM subscriptions WHERE provider_id = ?", providerID).map(Self.subscription)
+        try sql.row("SELECT \(Self.columns) FROM subscriptions WHERE provider_id = ? AND shop_id = ?", providerID, shop).map(Self.subscription)
     }
 
     func find(_ id: String) throws -> Subscription? {
-        try sql.row("SELECT \(Self.columns) FROM subscriptions WHERE id = ?", id).map(Self.subscription)
+        try sql.row("SELECT \(Self.columns) FROM subscriptions WHERE id = ? AND shop_id = ?", id, shop).map(Self.subscription)
     }
 
     /// The memberships of `email`, newest first.
     func all(email: String) throws -> [Subscription] {
-        try sql.rows("SELECT \(Self.columns) FROM subscriptions WHERE email = ? ORDER BY created_at DESC, id", email).map(Self.subscription)
+        try sql.rows("SELECT \(Self.columns) FROM subscriptions WHERE email = ? AND shop_id = ? ORDER BY created_at DESC, id", email, shop).map(Self.subscription)
     }
 
     /// Creates a membership in the `incomplete` state, linked to the order that started it.
     func add(providerID: String, order: String, email: String, plan: String, at time: Int) throws {
         try sql.run("""
-            INSERT INTO subscriptions (id, provider_id, order_id, email, plan, status, status_at, created_at)
-            VALUES (?1, ?1, ?2, ?3, ?4, 'incomplete', 0, ?5) ON CONFLICT DO NOTHING
-            """, providerID, order, email, plan, time)
+            INSERT INTO subscriptions (shop_id, id, provider_id, order_id, email, plan, status, status_at, created_at)
+            VALUES (?6, ?1, ?1, ?2, ?3, ?4, 'incomplete', 0, ?5) ON CONFLICT DO NOTHING
+            """, providerID, order, email, plan, time, shop)
     }
 
     func setStatus(_ id: String, _ status: SubscriptionStatus, at time: Int, event: String) throws {
-        try sql.run("UPDATE subscriptions SET status = ?, status_at = ?, status_event = ? WHERE id = ?", status.rawValue, time, event, id)
+        try sql.run("UPDATE subscriptions SET status = ?, status_at = ?, status_event = ? WHERE id = ? AND shop_id = ?", status.rawValue, time, event, id, shop)
     }
 
     /// Moves the paid period's end to `end` (seconds since 1970) if that is later; it never moves back.
     func extendPeriod(_ id: String, to end: Int) throws {
         try sql.run(
-            "UPDATE subscriptions SET current_period_end = CASE WHEN current_period_end > ?1 THEN current_period_end ELSE ?1 END WHERE id = ?2",
-            end, id)
+            "UPDATE subscriptions SET current_period_end = CASE WHEN current_period_end > ?1 THEN current_period_end ELSE ?1 END WHERE id = ?2 AND shop_id = ?3",
+            end, id, shop)
     }
 
     func setCancelAtPeriodEnd(_ id: String, _ cancel: Bool, at time: Int, event: String) throws {
         try sql.run(
-            "UPDATE subscriptions SET cancel_at_period_end = ?, cancel_at = ?, cancel_event = ? WHERE id = ?", cancel, time, event, id)
+            "UPDATE subscriptions SET cancel_at_period_end = ?, cancel_at = ?, cancel_event = ? WHERE id = ? AND shop_id = ?", cancel, time, event, id,
+            shop)
     }
 
     func facts(email: String) throws -> [SubscriptionFact] {
-        try sql.rows("SELECT id, plan, status, current_period_end FROM subscriptions WHERE email = ?", email).map(Self.fact)
+        try sql.rows("SELECT id, plan, status, current_period_end FROM subscriptions WHERE email = ? AND shop_id = ?", email, shop).map(Self.fact)
     }
 
     /// Every membership's plan, status and period end (for the MRR and active-member gauges).
     func allFacts() throws -> [SubscriptionFact] {
-        try sql.rows("SELECT id, plan, status, current_period_end FROM subscriptions").map(Self.fact)
+        try sql.rows("SELECT id, plan, status, current_period_end FROM subscriptions WHERE shop_id = ?", shop).map(Self.fact)
     }
 
     private static func fact(_ row: SQLRow) throws -> SubscriptionFact {

@@ -1,14 +1,15 @@
 import Foundation
 import ShopCore
 
-/// The operator's outgoing webhook endpoints (`webhook_endpoints`) and the delivery of each event to
+/// One shop's outgoing webhook endpoints (`webhook_endpoints`) and the delivery of each event to
 /// each of them (`webhook_deliveries`).
 struct WebhookRecords {
     let sql: any SQLStatements
+    let shop: String
 
     /// Ids of the endpoints subscribed to `type` (or to every event, `*`).
     func endpointIDs(subscribedTo type: String) throws -> [String] {
-        try sql.rows("SELECT id, events FROM webhook_endpoints ORDER BY id").compactMap { row in
+        try sql.rows("SELECT id, events FROM webhook_endpoints WHERE shop_id = ? ORDER BY id", shop).compactMap { row in
             let events: String = try row[1]
             return events == "*" || events.split(separator: ",").contains { $0 == type } ? try row[0] as String : nil
         }
@@ -16,19 +17,19 @@ struct WebhookRecords {
 
     func addDelivery(endpoint: String, eventID: String, type: String, payload: Data, now: Int) throws {
         try sql.run("""
-            INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload, status, next_attempt_at, created_at)
-            VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
-            """, RandomToken.makeOrdered(prefix: "whd_"), endpoint, eventID, type, payload, now, now)
+            INSERT INTO webhook_deliveries (shop_id, id, endpoint_id, event_id, event_type, payload, status, next_attempt_at, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+            """, shop, RandomToken.makeOrdered(prefix: "whd_"), endpoint, eventID, type, payload, now, now)
     }
 
     func add(_ endpoint: WebhookEndpoint) throws {
         try sql.run(
-            "INSERT INTO webhook_endpoints (id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)",
-            endpoint.id, endpoint.url, endpoint.events.joined(separator: ","), endpoint.secret, endpoint.createdAt)
+            "INSERT INTO webhook_endpoints (shop_id, id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            shop, endpoint.id, endpoint.url, endpoint.events.joined(separator: ","), endpoint.secret, endpoint.createdAt)
     }
 
     func endpoints() throws -> [WebhookEndpoint] {
-        try sql.rows("SELECT id, url, events, secret, created_at FROM webhook_endpoints ORDER BY created_at, id").map {
+        try sql.rows("SELECT id, url, events, secret, created_at FROM webhook_endpoints WHERE shop_id = ? ORDER BY created_at, id", shop).map {
             let events: String = try $0[2]
             return WebhookEndpoint(
                 id: try $0[0], url: try $0[1], events: events.split(separator: ",").map(String.init), secret: try $0[3], createdAt: try $0[4])
@@ -37,16 +38,17 @@ struct WebhookRecords {
 
     /// Removes an endpoint and its deliveries; false when there is no such endpoint.
     func remove(endpoint id: String) throws -> Bool {
-        try sql.run("DELETE FROM webhook_deliveries WHERE endpoint_id = ?", id)
-        return try sql.row("DELETE FROM webhook_endpoints WHERE id = ? RETURNING id", id) != nil
+        try sql.run("DELETE FROM webhook_deliveries WHERE endpoint_id = ? AND shop_id = ?", id, shop)
+        return try sql.row("DELETE FROM webhook_endpoints WHERE id = ? AND shop_id = ? RETURNING id", id, shop) != nil
     }
 
     /// The delivery log, newest first, of one endpoint or all.
     func deliveries(endpoint: String?, limit: Int) throws -> [WebhookDelivery] {
         let columns = "id, endpoint_id, event_id, event_type, status, attempts, last_status, last_error, created_at, delivered_at"
         let rows = try endpoint.map {
-            try sql.rows("SELECT \(columns) FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY created_at DESC, id LIMIT ?", $0, limit)
-        } ?? sql.rows("SELECT \(columns) FROM webhook_deliveries ORDER BY created_at DESC, id LIMIT ?", limit)
+            try sql.rows(
+                "SELECT \(columns) FROM webhook_deliveries WHERE endpoint_id = ? AND shop_id = ? ORDER BY created_at DESC, id LIMIT ?", $0, shop, limit)
+        } ?? sql.rows("SELECT \(columns) FROM webhook_deliveries WHERE shop_id = ? ORDER BY created_at DESC, id LIMIT ?", shop, limit)
         return try rows.map {
             WebhookDelivery(
                 id: try $0[0], endpointID: try $0[1], eventID: try $0[2], eventType: try $0[3], status: try $0[4], attempts: try $0[5],
@@ -70,15 +72,16 @@ struct WebhookRecords {
     func claimDue(now: Int, until: Int, instance: String, limit: Int) throws -> [Due] {
         let claimed = try sql.rows("""
             WITH due AS MATERIALIZED (
-                SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?3 AND claimed_until <= ?3
+                SELECT id FROM webhook_deliveries
+                WHERE shop_id = ?5 AND status = 'pending' AND next_attempt_at <= ?3 AND claimed_until <= ?3
                 ORDER BY created_at, id LIMIT ?4\(sql.skipLocked))
             UPDATE webhook_deliveries SET claimed_until = ?1, claimed_by = ?2
             WHERE id IN (SELECT id FROM due) AND claimed_until <= ?3
             RETURNING id, payload, attempts, created_at, endpoint_id
-            """, until, instance, now, limit)
+            """, until, instance, now, limit, shop)
         guard !claimed.isEmpty else { return [] }
         var endpoints: [String: (url: String, secret: String)] = [:]
-        for row in try sql.rows("SELECT id, url, secret FROM webhook_endpoints") { endpoints[try row[0]] = (try row[1], try row[2]) }
+        for row in try sql.rows("SELECT id, url, secret FROM webhook_endpoints WHERE shop_id = ?", shop) { endpoints[try row[0]] = (try row[1], try row[2]) }
         return try claimed.compactMap { row in
             let endpoint: String = try row[4]
             guard let target = endpoints[endpoint] else { return nil }
@@ -92,13 +95,16 @@ struct WebhookRecords {
     /// the delivery was removed or finished meanwhile.
     func renewClaim(_ id: String, instance: String, until: Int) throws -> Bool {
         try sql.row("""
-            UPDATE webhook_deliveries SET claimed_until = ? WHERE id = ? AND claimed_by = ? AND status = 'pending' RETURNING id
-            """, until, id, instance) != nil
+            UPDATE webhook_deliveries SET claimed_until = ?
+            WHERE id = ? AND shop_id = ? AND claimed_by = ? AND status = 'pending' RETURNING id
+            """, until, id, shop, instance) != nil
     }
 
     /// Gives back every claim `instance` holds on pending deliveries.
     func releaseClaims(instance: String) throws {
-        try sql.run("UPDATE webhook_deliveries SET claimed_until = 0, claimed_by = NULL WHERE claimed_by = ? AND status = 'pending'", instance)
+        try sql.run("""
+            UPDATE webhook_deliveries SET claimed_until = 0, claimed_by = NULL WHERE claimed_by = ? AND shop_id = ? AND status = 'pending'
+            """, instance, shop)
     }
 
     /// Records `instance`'s attempt: `status` is `delivered`, `pending` (retried at `nextAttempt`) or
@@ -110,7 +116,7 @@ struct WebhookRecords {
         try sql.run("""
             UPDATE webhook_deliveries SET status = ?1, attempts = ?2, last_status = ?3, last_error = ?4, next_attempt_at = ?5,
                    delivered_at = CASE WHEN ?1 = 'delivered' THEN ?6 ELSE delivered_at END, claimed_until = 0, claimed_by = NULL
-            WHERE id = ?7 AND (?1 = 'delivered' OR claimed_by = ?8)
-            """, status, attempts, httpStatus, error, nextAttempt, now, id, instance)
+            WHERE id = ?7 AND shop_id = ?9 AND (?1 = 'delivered' OR claimed_by = ?8)
+            """, status, attempts, httpStatus, error, nextAttempt, now, id, instance, shop)
     }
 }

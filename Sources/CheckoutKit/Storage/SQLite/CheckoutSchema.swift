@@ -107,6 +107,75 @@ enum CheckoutSchema {
             // webhook queues; rate-limit counters shared by every instance.
             try db.execute(sql: PortableSchema.instances(integer: "INTEGER"))
         }
+        migrator.registerMigration("v7-shops") { db in
+            // Every row belongs to a shop (`PostgresSchema` v3 has the same). SQLite cannot change a
+            // table's key, so the tables whose key gains `shop_id` are copied into new ones.
+            let rebuilt = Set(PortableSchema.shopKeys.map(\.table))
+            for table in PortableSchema.shopTables where !rebuilt.contains(table) {
+                try db.execute(sql: PortableSchema.addShopColumn(table))
+            }
+            try db.execute(sql: shopKeyedTables)
+        }
         return migrator
     }
+
+    /// The tables of `PortableSchema.shopKeys` as they are since v7, filled from their older selves.
+    private static let shopKeyedTables = """
+        CREATE TABLE new_idempotency_keys (
+            shop_id TEXT NOT NULL DEFAULT '', key TEXT NOT NULL, request_hash TEXT NOT NULL, order_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL, PRIMARY KEY (shop_id, key));
+        INSERT INTO new_idempotency_keys (key, request_hash, order_id, created_at)
+            SELECT key, request_hash, order_id, created_at FROM idempotency_keys;
+        CREATE TABLE new_webhook_events (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT, shop_id TEXT NOT NULL DEFAULT '',
+            id TEXT NOT NULL, type TEXT NOT NULL, created INTEGER NOT NULL, payload BLOB NOT NULL,
+            received_at INTEGER NOT NULL, processed_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL DEFAULT 0, last_error TEXT, UNIQUE (shop_id, id));
+        INSERT INTO new_webhook_events (sequence, id, type, created, payload, received_at, processed_at, attempts, next_attempt_at, last_error)
+            SELECT sequence, id, type, created, payload, received_at, processed_at, attempts, next_attempt_at, last_error FROM webhook_events;
+        CREATE TABLE new_settings (shop_id TEXT NOT NULL DEFAULT '', key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (shop_id, key));
+        INSERT INTO new_settings (key, value) SELECT key, value FROM settings;
+        CREATE TABLE new_leads (
+            id TEXT PRIMARY KEY NOT NULL, shop_id TEXT NOT NULL DEFAULT '', email TEXT NOT NULL, magnet TEXT NOT NULL,
+            token TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL, last_sent_at INTEGER NOT NULL, confirmed_at INTEGER,
+            UNIQUE (shop_id, email, magnet));
+        INSERT INTO new_leads (id, email, magnet, token, created_at, last_sent_at, confirmed_at)
+            SELECT id, email, magnet, token, created_at, last_sent_at, confirmed_at FROM leads;
+        CREATE TABLE new_entitlements (
+            shop_id TEXT NOT NULL DEFAULT '', email TEXT NOT NULL, item TEXT NOT NULL, cause TEXT NOT NULL, granted_at INTEGER NOT NULL,
+            PRIMARY KEY (shop_id, email, item, cause));
+        INSERT INTO new_entitlements (email, item, cause, granted_at) SELECT email, item, cause, granted_at FROM entitlements;
+        CREATE TABLE new_downloads (
+            shop_id TEXT NOT NULL DEFAULT '', grant_key TEXT NOT NULL, file TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 0,
+            last_at INTEGER, bytes INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (shop_id, grant_key, file));
+        INSERT INTO new_downloads (grant_key, file, count, last_at, bytes) SELECT grant_key, file, count, last_at, bytes FROM downloads;
+        CREATE TABLE new_customer_locks (shop_id TEXT NOT NULL DEFAULT '', email TEXT NOT NULL, PRIMARY KEY (shop_id, email));
+        INSERT INTO new_customer_locks (email) SELECT email FROM customer_locks;
+        CREATE TABLE new_outbox (
+            id TEXT PRIMARY KEY NOT NULL, shop_id TEXT NOT NULL DEFAULT '', dedupe_key TEXT NOT NULL, recipient TEXT NOT NULL,
+            subject TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL, sent_at INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL DEFAULT 0, last_error TEXT, failed_at INTEGER,
+            claimed_until INTEGER NOT NULL DEFAULT 0, claimed_by TEXT, UNIQUE (shop_id, dedupe_key));
+        INSERT INTO new_outbox (
+            id, dedupe_key, recipient, subject, body, created_at, sent_at, attempts, next_attempt_at, last_error, failed_at,
+            claimed_until, claimed_by)
+            SELECT id, dedupe_key, recipient, subject, body, created_at, sent_at, attempts, next_attempt_at, last_error, failed_at,
+                   claimed_until, claimed_by FROM outbox;
+        CREATE TABLE new_rate_limits (
+            shop_id TEXT NOT NULL DEFAULT '', key TEXT NOT NULL, window_start INTEGER NOT NULL, hits INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL, PRIMARY KEY (shop_id, key));
+        INSERT INTO new_rate_limits (key, window_start, hits, expires_at) SELECT key, window_start, hits, expires_at FROM rate_limits;
+        DROP TABLE idempotency_keys; ALTER TABLE new_idempotency_keys RENAME TO idempotency_keys;
+        DROP TABLE webhook_events; ALTER TABLE new_webhook_events RENAME TO webhook_events;
+        CREATE INDEX webhook_events_pending ON webhook_events(processed_at, next_attempt_at);
+        DROP TABLE settings; ALTER TABLE new_settings RENAME TO settings;
+        DROP TABLE leads; ALTER TABLE new_leads RENAME TO leads;
+        DROP TABLE entitlements; ALTER TABLE new_entitlements RENAME TO entitlements;
+        DROP TABLE downloads; ALTER TABLE new_downloads RENAME TO downloads;
+        DROP TABLE customer_locks; ALTER TABLE new_customer_locks RENAME TO customer_locks;
+        DROP TABLE outbox; ALTER TABLE new_outbox RENAME TO outbox;
+        CREATE INDEX outbox_pending ON outbox(sent_at, next_attempt_at);
+        DROP TABLE rate_limits; ALTER TABLE new_rate_limits RENAME TO rate_limits;
+        CREATE INDEX rate_limits_expiry ON rate_limits(expires_at);
+        """
 }
