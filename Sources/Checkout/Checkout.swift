@@ -38,6 +38,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Site folder holding site.yaml and the catalog (env CHECKOUT_SITE).")
     var site: String = ProcessInfo.processInfo.environment["CHECKOUT_SITE"] ?? "."
 
+    @Option(help: """
+        Serve many shops: a YAML file (or a folder of ID.yaml files) listing each shop's id, site folder, host names, \
+        provider and where its secrets are (env CHECKOUT_SHOPS). --site, --public, --provider and the single shop's \
+        secrets are then unused; each shop has its own.
+        """)
+    var shops: String? = ProcessInfo.processInfo.environment["CHECKOUT_SHOPS"]
+
     @Option(name: .customLong("public"), help: "Also serve this built site from the same origin.")
     var publicFolder: String?
 
@@ -175,8 +182,10 @@ struct Serve: AsyncParsableCommand {
             guard let kind = CheckoutConfiguration.ProviderKind(rawValue: provider) else {
                 throw ValidationError("--provider: '\(provider)' is not a provider; use test or stripe")
             }
-            var configuration = CheckoutConfiguration(webhookSecret: try secret(
+            // With a shops file, each shop's secrets are read from where the file says.
+            var configuration = CheckoutConfiguration(webhookSecret: shops != nil ? "" : try secret(
                 file: webhookSecretFile, environment: "CHECKOUT_WEBHOOK_SECRET", required: kind == .stripe, logger: logger))
+            configuration.shopsFile = shops
             configuration.host = host
             configuration.port = port
             configuration.databasePath = db
@@ -210,11 +219,14 @@ struct Serve: AsyncParsableCommand {
             logger.info("connections", metadata: ["max": "\(configuration.maxConnections)", "file_descriptors": "\(descriptors)"])
             configuration.adminToken = ProcessInfo.processInfo.environment["CHECKOUT_ADMIN_TOKEN"]
             configuration.downloadSecret = ProcessInfo.processInfo.environment["CHECKOUT_DOWNLOAD_SECRET"]
-            if kind == .stripe {
+            if kind == .stripe, shops == nil {
                 configuration.stripeSecretKey = try secret(file: stripeKeyFile, environment: "STRIPE_SECRET_KEY", required: true, logger: logger)
             }
-            let app = try await CheckoutApp.build(configuration, logger: logger)
-            try await app.runService()
+            if shops != nil {
+                try await CheckoutApp.makeShops(configuration, logger: logger).application.runService()
+            } else {
+                try await CheckoutApp.build(configuration, logger: logger).runService()
+            }
         } catch let error as ValidationError {
             throw error
         } catch {

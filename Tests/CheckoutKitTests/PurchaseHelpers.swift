@@ -33,16 +33,26 @@ extension TestClientProtocol {
 
     /// Signs in as `email` through the emailed link; returns the session cookie header.
     func signIn(_ email: String, checkout: TestCheckout, control: CheckoutControl) async throws -> HTTPFields {
-        let asked = try await json(.post, "/api/account/login", ["email": email])
-        #expect(asked.status == .accepted)
-        await control.sendPendingMail()
-        let mail = try #require(checkout.emails().last { $0.to == email && $0.subject.contains("sign-in link") })
-        let link = try #require(mail.links.first { $0.contains("/account/login/") })
+        try await signIn(email, emails: checkout.emails, control: control)
+    }
+
+    /// Signs in as `email` through the link found in `emails`; returns the session cookie header.
+    func signIn(_ email: String, emails: () -> [SentEmail], control: CheckoutControl) async throws -> HTTPFields {
+        let link = try await signInLink(email, emails: emails, control: control)
         let followed = try await get(link)
         #expect(followed.status == .found)
         let cookie = try #require(followed.headers[.setCookie])
         #expect(cookie.contains("HttpOnly"))
         return [.cookie: String(cookie.split(separator: ";")[0])]
+    }
+
+    /// Asks for a sign-in link for `email` and returns it from the email sent.
+    func signInLink(_ email: String, emails: () -> [SentEmail], control: CheckoutControl) async throws -> String {
+        let asked = try await json(.post, "/api/account/login", ["email": email])
+        #expect(asked.status == .accepted)
+        await control.sendPendingMail()
+        let mail = try #require(emails().last { $0.to == email && $0.subject.contains("sign-in link") })
+        return try #require(mail.links.first { $0.contains("/account/login/") })
     }
 
     func account(_ cookie: HTTPFields) async throws -> [String: Any] {

@@ -119,8 +119,12 @@ struct TestCheckout {
     }
 
     /// The emails sent so far, oldest first.
-    func emails() -> [SentEmail] {
-        let folder = configuration.mailFolder
+    func emails() -> [SentEmail] { SentEmail.all(in: configuration.mailFolder) }
+}
+
+extension SentEmail {
+    /// The emails written to `folder`, oldest first.
+    static func all(in folder: String) -> [SentEmail] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".eml") }
         // Oldest first by when the file was written (the sender writes one file per email, in order).
         return names.compactMap { name -> (Date, SentEmail)? in

@@ -22,10 +22,10 @@ struct EventFactory {
 }
 
 extension TestClientProtocol {
-    func webhook(_ payload: Data, signature: String?) async throws -> JSONReply {
+    func webhook(_ payload: Data, signature: String?, path: String = "/webhooks/stripe") async throws -> JSONReply {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let signature { headers[HTTPField.Name("Stripe-Signature")!] = signature }
-        let response = try await execute(uri: "/webhooks/stripe", method: .post, headers: headers, body: ByteBuffer(bytes: payload))
+        let response = try await execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: payload))
         let text = String(buffer: response.body)
         return JSONReply(
             status: response.status, headers: response.headers,

@@ -30,17 +30,45 @@ public enum CheckoutApp {
                 additionalChannelHandlers: [connections.handler()], idleTimeout: TimeAmount(configuration.idleTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "checkout"),
             // The storage's services first: they stop last, after the workers that use the database.
-            services: shop.storage.services + [shop.processor, shop.mail, shop.webhooks],
+            services: shop.storage.base.services + [shop.processor, shop.mail, shop.webhooks],
             onServerRunning: { channel in shop.address.serverStarted(port: channel.localAddress?.port) },
             logger: logger)
         return (application, CheckoutControl(shop: shop))
     }
 
+    /// The one shop of a single-shop deployment, over the database `configuration` names (opened
+    /// here, while the catalog loads on another core: start-up time is time a restarted service is
+    /// not answering).
     static func makeShop(_ configuration: CheckoutConfiguration, logger: Logger) async throws -> Shop {
+        try checkLease(configuration)
+        let opening = Task { try await configuration.storageLocation.open(connections: configuration.databaseConnections, logger: logger) }
+        do {
+            return try await makeShop(configuration, id: "", metrics: CheckoutMetrics(), logger: logger) {
+                let storage = try await opening.value
+                logger.info("database opened", metadata: ["database": "\(configuration.storageLocation)"])
+                return storage
+            }
+        } catch {
+            // A start that fails after the database opened closes it (a PostgreSQL pool keeps connections).
+            if let storage = try? await opening.value { await storage.close() }
+            throw error
+        }
+    }
+
+    static func checkLease(_ configuration: CheckoutConfiguration) throws {
         // A claim must outlast one attempt, or a live instance's delivery could be taken over mid-send.
         guard Duration.seconds(configuration.queueLease) > configuration.webhookTimeout else {
             throw StartupError(description: "the queue lease (\(configuration.queueLease) s) must be longer than the webhook timeout (\(configuration.webhookTimeout))")
         }
+    }
+
+    /// A shop over the deployment's database (`database`, awaited once the shop's own files are
+    /// being read): its site, catalog, email templates, payment provider and secrets.
+    /// - Throws: `StartupError` naming the file or secret at fault.
+    static func makeShop(
+        _ configuration: CheckoutConfiguration, id: String, metrics: CheckoutMetrics, logger: Logger,
+        database: @Sendable () async throws -> any CheckoutStorage
+    ) async throws -> Shop {
         let site: SiteConfig
         do {
             site = try SiteConfig.load(siteFolder: configuration.siteFolder)
@@ -48,54 +76,46 @@ public enum CheckoutApp {
             throw StartupError(description: "\(configuration.siteFolder)/\(error)")
         }
         let paths = site.catalogSource(siteFolder: configuration.siteFolder)
-        // The catalog and the email templates load on another core while the database opens: each
-        // takes a few milliseconds, and start-up time is time a restarted service is not answering.
+        // The catalog and the email templates load on another core while the database opens.
         async let loadedCatalog = Self.loadCatalog(text: paths.text, database: paths.database)
         async let loadedTemplates = EmailTemplates.load(siteFolder: configuration.siteFolder)
-        let storage = try await configuration.storageLocation.open(connections: configuration.databaseConnections, logger: logger)
-        logger.info("database opened", metadata: ["database": "\(configuration.storageLocation)"])
+        let storage = ShopStorage(try await database(), shop: id)
         if !storage.isSingleWriter, configuration.smtpURL == nil, !configuration.holdMail {
             // Each instance would write its own folder, on its own machine.
             logger.notice("email goes to the folder \(configuration.mailFolder) on this machine; with several instances, send it by SMTP (--smtp-url)")
         }
-        do {
-            let catalog = try await loadedCatalog
-            let address = ServiceAddress(configuration: configuration, site: site)
-            let provider: PaymentProvider
-            switch configuration.provider {
-            case .test:
-                provider = .test(publicURL: { address.publicURL }, events: TestEvents(secret: configuration.webhookSecret, clock: configuration.clock, logger: logger))
-            case .stripe:
-                guard let key = configuration.stripeSecretKey, !key.isEmpty else {
-                    throw StartupError(description: "the stripe provider needs a secret key: set STRIPE_SECRET_KEY or --stripe-key-file")
-                }
-                provider = .stripe(StripeClient(apiBase: configuration.stripeAPIBase, secretKey: key, client: .shared, logger: logger))
+        let catalog = try await loadedCatalog
+        let address = ServiceAddress(configuration: configuration, site: site)
+        let provider: PaymentProvider
+        switch configuration.provider {
+        case .test:
+            provider = .test(publicURL: { address.publicURL }, events: TestEvents(secret: configuration.webhookSecret, clock: configuration.clock, logger: logger))
+        case .stripe:
+            guard let key = configuration.stripeSecretKey, !key.isEmpty else {
+                throw StartupError(description: "the stripe provider needs a secret key: set STRIPE_SECRET_KEY or --stripe-key-file")
             }
-            var secret = configuration.downloadSecret ?? ""
-            if secret.isEmpty { secret = try await SecretStore.secret(named: "download-link-key", in: storage) }
-            let mailSender: any MailSender
-            if let url = configuration.smtpURL, !url.isEmpty {
-                do {
-                    mailSender = SMTPMailSender(configuration: try SMTPConfiguration.parse(url))
-                } catch {
-                    throw StartupError(description: "the SMTP URL is not usable: \(error)")
-                }
-            } else {
-                mailSender = FolderMailSender(folder: configuration.mailFolder)
-            }
-            let filesFolder = URL(fileURLWithPath: configuration.siteFolder + "/" + site.filesFolder).resolvingSymlinksInPath().path
-            let shop = Shop(
-                address: address, storage: storage, catalog: CatalogIndex(catalog.catalog), provider: provider, metrics: CheckoutMetrics(),
-                logger: logger, templates: try await loadedTemplates,
-                downloadSecret: SymmetricKey(data: Data(secret.utf8)), filesFolder: (filesFolder as NSString).standardizingPath,
-                mailSender: mailSender)
-            provider.testEvents?.connect(WebhookIntake(shop: shop))
-            return shop
-        } catch {
-            // A start that fails after the database opened closes it (a PostgreSQL pool keeps connections).
-            await storage.close()
-            throw error
+            provider = .stripe(StripeClient(apiBase: configuration.stripeAPIBase, secretKey: key, client: .shared, logger: logger))
         }
+        var secret = configuration.downloadSecret ?? ""
+        if secret.isEmpty { secret = try await SecretStore.secret(named: "download-link-key", in: storage) }
+        let mailSender: any MailSender
+        if let url = configuration.smtpURL, !url.isEmpty {
+            do {
+                mailSender = SMTPMailSender(configuration: try SMTPConfiguration.parse(url))
+            } catch {
+                throw StartupError(description: "the SMTP URL is not usable: \(error)")
+            }
+        } else {
+            mailSender = FolderMailSender(folder: configuration.mailFolder)
+        }
+        let filesFolder = URL(fileURLWithPath: configuration.siteFolder + "/" + site.filesFolder).resolvingSymlinksInPath().path
+        let shop = Shop(
+            address: address, storage: storage, catalog: CatalogIndex(catalog.catalog), provider: provider, metrics: metrics,
+            logger: logger, templates: try await loadedTemplates,
+            downloadSecret: SymmetricKey(data: Data(secret.utf8)), filesFolder: (filesFolder as NSString).standardizingPath,
+            mailSender: mailSender)
+        provider.testEvents?.connect(WebhookIntake(shop: shop))
+        return shop
     }
 
     private static func loadCatalog(text: String, database: String) throws -> CatalogSource.Loaded {
@@ -138,7 +158,15 @@ public enum CheckoutApp {
         api.post("account/logout", use: account.logout)
         api.post("admin/orders/:order/refunds", use: RefundController(shop: shop).refund)
         router.get("downloads/:token", use: DownloadController(shop: shop).download)
-        router.post("webhooks/stripe", use: WebhookController(shop: shop).receive)
+        let webhooks = WebhookController(shop: shop)
+        router.post("webhooks/stripe", use: webhooks.receive)
+        if !shop.id.isEmpty {
+            // Each shop of a multi-shop deployment has its own Stripe endpoint and secret.
+            router.post("webhooks/stripe/:shop") { request, context in
+                guard context.parameters.get("shop") == shop.id else { return Response(status: .notFound) }
+                return try await webhooks.receive(request, context: context)
+            }
+        }
         router.addRoutes(FormCartController(shop: shop).endpoints, atPath: "cart")
         if let events = shop.provider.testEvents {
             // Only the test provider has a payment page here: with Stripe, these routes would sign

@@ -22,6 +22,12 @@ public struct CheckoutConfiguration: Sendable {
     public var publicFolder: String?
     /// How shoppers reach this service; defaults to `http://HOST:PORT`.
     public var publicURL: String?
+    /// The host name in the default `publicURL` in place of the listening address (a shop of a
+    /// multi-shop deployment: its first host name).
+    public var publicHost: String?
+    /// The shops file or folder (`--shops`): when set, this deployment serves every shop it lists,
+    /// each by its host names (`ShopsFile`), and `siteFolder` and the single shop's secrets are unused.
+    public var shopsFile: String?
     /// The storefront's origin, for redirects and CORS; defaults to `publicURL` when `publicFolder` is
     /// set, else the site's `base_url`.
     public var siteURL: String?

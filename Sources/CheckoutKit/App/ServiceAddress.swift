@@ -19,7 +19,7 @@ final class ServiceAddress: Sendable {
     private var port: Int { boundPort.withLock { $0 } ?? configuration.port }
 
     /// How shoppers reach this service.
-    var publicURL: String { configuration.publicURL ?? "http://\(configuration.host):\(port)" }
+    var publicURL: String { configuration.publicURL ?? "http://\(configuration.publicHost ?? configuration.host):\(port)" }
 
     /// The storefront's origin: this service when it serves the site, else the site's base URL.
     var siteURL: String {

@@ -9,7 +9,10 @@ import Synchronization
 final class Shop: Sendable {
     let configuration: CheckoutConfiguration
     let address: ServiceAddress
-    let storage: any CheckoutStorage
+    /// The shop's id in the database (`""` for the one shop of a single-shop deployment).
+    var id: String { storage.shop }
+    /// The database, scoped to this shop.
+    let storage: ShopStorage
     let carts: CartStore
     let orders: OrderStore
     let events: WebhookEventStore
@@ -31,7 +34,7 @@ final class Shop: Sendable {
     private let catalogHolder: CatalogHolder
 
     init(
-        address: ServiceAddress, storage: any CheckoutStorage, catalog: CatalogIndex, provider: PaymentProvider,
+        address: ServiceAddress, storage: ShopStorage, catalog: CatalogIndex, provider: PaymentProvider,
         metrics: CheckoutMetrics, logger: Logger, templates: EmailTemplates, downloadSecret: SymmetricKey, filesFolder: String,
         mailSender: any MailSender
     ) {

@@ -1,9 +1,13 @@
 import Prometheus
 import Synchronization
 
-/// The service's Prometheus metrics, on a registry of its own (so several apps in one test process don't mix).
+/// One shop's Prometheus metrics, on a registry of its own (so several apps in one test process
+/// don't mix), or on the registry every shop of a multi-shop deployment shares, each series then
+/// labelled with its `shop` (an id from the shops file, so the label's values are bounded).
 public final class CheckoutMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
+    /// `[("shop", ID)]` in a multi-shop deployment, else empty: the labels every series starts with.
+    private let shopLabels: [(String, String)]
     let cartsCreated: Counter
     let ordersCreated: Counter
     let ordersPaid: Counter
@@ -27,23 +31,25 @@ public final class CheckoutMetrics: Sendable {
         .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
     ]
 
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), shop: String? = nil) {
         self.registry = registry
-        cartsCreated = registry.makeCounter(name: "checkout_carts_created_total", help: "Carts created.")
-        ordersCreated = registry.makeCounter(name: "checkout_orders_created_total", help: "Orders placed (checkout sessions started).")
-        ordersPaid = registry.makeCounter(name: "checkout_orders_paid_total", help: "Orders that became paid.")
-        webhookEvents = registry.makeCounter(name: "checkout_webhook_events_total", help: "Verified payment events received.")
+        let shopLabels = shop.map { [("shop", $0)] } ?? []
+        self.shopLabels = shopLabels
+        cartsCreated = registry.makeCounter(name: "checkout_carts_created_total", labels: shopLabels, help: "Carts created.")
+        ordersCreated = registry.makeCounter(name: "checkout_orders_created_total", labels: shopLabels, help: "Orders placed (checkout sessions started).")
+        ordersPaid = registry.makeCounter(name: "checkout_orders_paid_total", labels: shopLabels, help: "Orders that became paid.")
+        webhookEvents = registry.makeCounter(name: "checkout_webhook_events_total", labels: shopLabels, help: "Verified payment events received.")
         webhookVerificationFailures = registry.makeCounter(
-            name: "checkout_webhook_verification_failures_total", help: "Payment events refused for a bad signature.")
-        leadsConfirmed = registry.makeCounter(name: "checkout_leads_confirmed_total", help: "Lead magnet addresses confirmed.")
-        emailFailures = registry.makeCounter(name: "checkout_email_failures_total", help: "Failed attempts to send an email.")
+            name: "checkout_webhook_verification_failures_total", labels: shopLabels, help: "Payment events refused for a bad signature.")
+        leadsConfirmed = registry.makeCounter(name: "checkout_leads_confirmed_total", labels: shopLabels, help: "Lead magnet addresses confirmed.")
+        emailFailures = registry.makeCounter(name: "checkout_email_failures_total", labels: shopLabels, help: "Failed attempts to send an email.")
         webhookDeliveryFailures = registry.makeCounter(
-            name: "checkout_outgoing_webhook_failures_total", help: "Failed attempts to deliver an outgoing webhook.")
+            name: "checkout_outgoing_webhook_failures_total", labels: shopLabels, help: "Failed attempts to deliver an outgoing webhook.")
     }
 
     func downloads(outcome: String) {
         registry.makeCounter(
-            name: "checkout_downloads_total", labels: [("outcome", outcome)],
+            name: "checkout_downloads_total", labels: shopLabels + [("outcome", outcome)],
             help: "Download requests by outcome: ok, expired, invalid, not_entitled, limit."
         ).increment()
     }
@@ -55,10 +61,10 @@ public final class CheckoutMetrics: Sendable {
             let made = (
                 registry.makeCounter(
                     name: "checkout_http_requests_total",
-                    labels: [("route", route), ("method", method), ("status", String(status))],
+                    labels: shopLabels + [("route", route), ("method", method), ("status", String(status))],
                     help: "HTTP requests by route, method and status."),
                 registry.makeDurationHistogram(
-                    name: "checkout_http_request_duration_seconds", labels: [("route", route)], buckets: Self.latencyBuckets,
+                    name: "checkout_http_request_duration_seconds", labels: shopLabels + [("route", route)], buckets: Self.latencyBuckets,
                     help: "HTTP request latency by route.")
             )
             series[key] = made
@@ -72,19 +78,19 @@ public final class CheckoutMetrics: Sendable {
     /// well-formed catalog never has, counts as zero.
     func revenue(_ amount: Int64, currency: String) {
         registry.makeCounter(
-            name: "checkout_revenue_minor_units_total", labels: [("currency", currency)],
+            name: "checkout_revenue_minor_units_total", labels: shopLabels + [("currency", currency)],
             help: "Paid order totals in minor units (cents), before refunds."
         ).increment(by: max(0, amount))
     }
 
     func refunded(_ amount: Int64, currency: String) {
         registry.makeCounter(
-            name: "checkout_refunded_minor_units_total", labels: [("currency", currency)], help: "Refunded amounts in minor units."
+            name: "checkout_refunded_minor_units_total", labels: shopLabels + [("currency", currency)], help: "Refunded amounts in minor units."
         ).increment(by: max(0, amount))
     }
 
     /// A gauge by name and labels, set at scrape time from the database.
     func gauge(_ name: String, labels: [(String, String)] = [], help: String) -> Gauge {
-        registry.makeGauge(name: name, labels: labels, help: help)
+        registry.makeGauge(name: name, labels: shopLabels + labels, help: help)
     }
 }

@@ -49,7 +49,7 @@ struct OperationsController: Sendable {
     }
 
     /// Gauges that describe stored state are read from the database when scraped.
-    private func refreshGauges() async throws {
+    func refreshGauges() async throws {
         let counts = try await shop.orders.countsByStatus()
         for status in OrderStatus.allCases {
             shop.metrics.gauge("checkout_orders", labels: [("status", status.rawValue)], help: "Orders by status.")

@@ -65,6 +65,9 @@ public struct YAMLFields {
         }
     }
 
+    /// The mapping's keys, in the order written.
+    public var keys: [String] { entries.map(\.key) }
+
     public func line(of key: String) -> Int { entries.first { $0.key == key }?.line ?? mappingLine }
 
     func node(_ key: String) -> Node? { entries.first { $0.key == key }?.value }

@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+extension CheckoutApp {
+    /// A multi-shop deployment (`configuration.shopsFile`): one server and one database for every
+    /// shop the shops file lists, each found by its host (`ShopDispatcher`), loaded on first use and
+    /// kept apart in every row (`ShopStorage`). A change of the shops file, or SIGHUP, takes effect
+    /// without a restart (`ShopsFileWatcher`).
+    /// - Throws: `StartupError` for a shops file that does not read, or a database that does not open.
+    public static func makeShops(
+        _ configuration: CheckoutConfiguration, logger: Logger
+    ) async throws -> (application: some ApplicationProtocol, control: ShopsControl) {
+        try checkLease(configuration)
+        guard let path = configuration.shopsFile else { throw StartupError(description: "no shops file given (--shops)") }
+        let shops = try ShopsFile.load(path)
+        let storage = try await configuration.storageLocation.open(connections: configuration.databaseConnections, logger: logger)
+        logger.info("database opened", metadata: ["database": "\(configuration.storageLocation)", "shops": "\(shops.shops.count)"])
+        let directory = ShopDirectory(shops: shops, configuration: configuration, storage: storage, logger: logger)
+        let connections = ConnectionLimit(maximum: configuration.maxConnections)
+        let application = Application(
+            responder: ShopDispatcher(directory: directory, operations: operationsRouter(directory).buildResponder()),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [connections.handler()], idleTimeout: TimeAmount(configuration.idleTimeout))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "checkout"),
+            // The storage's services first: they stop last, after the workers that use the database.
+            services: storage.services + [directory.workers, ShopsFileWatcher(path: path, directory: directory, logger: logger)],
+            onServerRunning: { channel in directory.serverStarted(port: channel.localAddress?.port) },
+            logger: logger)
+        return (application, ShopsControl(directory: directory))
+    }
+
+    /// `/healthz`, `/readyz` and `/metrics` of the whole deployment.
+    static func operationsRouter(_ directory: ShopDirectory) -> Router<CheckoutRequestContext> {
+        let router = Router(context: CheckoutRequestContext.self)
+        router.get("/healthz") { _, _ in try jsonResponse(["status": "ok"]) }
+        router.get("/readyz") { _, _ in
+            let database = await directory.storage.isReady()
+            let status = directory.status
+            var response = try jsonResponse(
+                DeploymentReadiness(
+                    status: database ? "ready" : "not ready", database: database, shops: status.listed.count, shopsLoaded: status.loaded,
+                    shopsFailing: status.failures.keys.sorted()),
+                status: database ? .ok : .serviceUnavailable)
+            response.headers[.cacheControl] = "no-store"
+            return response
+        }
+        router.get("/metrics") { _, _ in
+            for shop in await directory.loadedShops() { try await OperationsController(shop: shop).refreshGauges() }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: directory.registry.emitToBuffer())))
+        }
+        return router
+    }
+
+    /// Whether the deployment serves: its database answers. A shop that failed to load is named in
+    /// `shops_failing` (why is in the log) while the others keep serving.
+    struct DeploymentReadiness: Encodable {
+        let status: String
+        let database: Bool
+        let shops: Int
+        let shopsLoaded: Int
+        let shopsFailing: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case status, database, shops
+            case shopsLoaded = "shops_loaded"
+            case shopsFailing = "shops_failing"
+        }
+    }
+}
+
+/// A handle on a multi-shop deployment for tests and tools: each shop's background work on demand,
+/// and the shops file read again.
+public struct ShopsControl: Sendable {
+    let directory: ShopDirectory
+
+    /// The shop `id`'s control, loading the shop; nil when the shops file has no such shop.
+    public func shop(_ id: String) async throws -> CheckoutControl? {
+        try await directory.shop(id: id).map { CheckoutControl(shop: $0.shop) }
+    }
+
+    /// Reads the shops file again and applies it (what SIGHUP does).
+    public func reload() throws {
+        guard let path = directory.configuration.shopsFile else { return }
+        directory.replace(try ShopsFile.load(path))
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import ServiceLifecycle
+import Synchronization
+
+/// The shops of a multi-shop deployment (`checkout serve --shops`), found by host name or id and
+/// loaded on first use: a deployment of thousands of shops answers its first request in
+/// milliseconds, and a shop nobody visits costs only its entry. A loaded shop keeps its router and
+/// its background workers (email, outgoing webhooks, payment events) for as long as the process runs
+/// or until the shops file drops or changes it (`replace`).
+final class ShopDirectory: Sendable {
+    /// A shop ready to answer: its state and its routes.
+    struct Loaded: Sendable {
+        let shop: Shop
+        let responder: RouterResponder<CheckoutRequestContext>
+        let entry: ShopsFile.ShopEntry
+    }
+
+    private struct State {
+        var entries: [String: ShopsFile.ShopEntry] = [:]
+        var hosts: [String: String] = [:]
+        var loads: [String: Task<Loaded, any Error>] = [:]
+        /// Shops whose last load failed, with why (the operator reads it in `/readyz`).
+        var failures: [String: String] = [:]
+    }
+
+    private let state = Mutex(State())
+    /// The port the server listens on, once it does (shops loaded later start with it).
+    private let boundPort = Mutex<Int?>(nil)
+    let configuration: CheckoutConfiguration
+    let storage: any CheckoutStorage
+    let registry: PrometheusCollectorRegistry
+    let logger: Logger
+    let workers: ShopWorkers
+
+    init(shops: ShopsFile, configuration: CheckoutConfiguration, storage: any CheckoutStorage, logger: Logger) {
+        self.configuration = configuration
+        self.storage = storage
+        self.logger = logger
+        registry = PrometheusCollectorRegistry()
+        workers = ShopWorkers(logger: logger)
+        replace(shops)
+    }
+
+    /// The shop `host` (a `Host` header: a name, maybe with a port) belongs to, loaded if it was not;
+    /// nil for a host no shop lists.
+    /// - Throws: the shop's load error (its catalog or secrets).
+    func shop(host: String) async throws -> Loaded? {
+        guard let id = state.withLock({ $0.hosts[Self.hostName(host)] }) else { return nil }
+        return try await shop(id: id)
+    }
+
+    /// The shop with this id, loaded if it was not; nil when the shops file has none.
+    func shop(id: String) async throws -> Loaded? {
+        let task: Task<Loaded, any Error>? = state.withLock { state in
+            guard let entry = state.entries[id] else { return nil }
+            if let loading = state.loads[id] { return loading }
+            let loading = Task { try await self.load(entry) }
+            state.loads[id] = loading
+            return loading
+        }
+        guard let task else { return nil }
+        do {
+            return try await task.value
+        } catch {
+            // The next request tries again (a secret file may have appeared, a catalog been fixed).
+            state.withLock { state in
+                if state.loads[id] == task { state.loads[id] = nil }
+                state.failures[id] = "\(error)"
+            }
+            logger.error("shop failed to load", metadata: ["shop": "\(id)", "error": "\(error)"])
+            throw error
+        }
+    }
+
+    private func load(_ entry: ShopsFile.ShopEntry) async throws -> Loaded {
+        var logger = logger
+        logger[metadataKey: "shop"] = "\(entry.id)"
+        let configuration = try entry.configuration(base: configuration)
+        let storage = storage
+        let shop = try await CheckoutApp.makeShop(
+            configuration, id: entry.id, metrics: CheckoutMetrics(registry: registry, shop: entry.id), logger: logger
+        ) { storage }
+        if let port = boundPort.withLock({ $0 }) { shop.address.serverStarted(port: port) }
+        let responder = CheckoutApp.buildRouter(shop).buildResponder()
+        workers.start(shop)
+        state.withLock { _ = $0.failures.removeValue(forKey: entry.id) }
+        logger.info("shop loaded", metadata: ["hosts": "\(entry.hosts.joined(separator: ","))"])
+        return Loaded(shop: shop, responder: responder, entry: entry)
+    }
+
+    func serverStarted(port: Int?) {
+        boundPort.withLock { $0 = port }
+        Task { for shop in await loadedShops() { shop.address.serverStarted(port: port) } }
+    }
+
+    /// Takes the shops file's new contents: new shops become reachable, removed ones unreachable at
+    /// once (their loaded state and workers stop), and a changed shop is loaded again on its next
+    /// request; unchanged shops keep answering throughout.
+    func replace(_ shops: ShopsFile) {
+        let stopped: [Task<Loaded, any Error>] = state.withLock { state in
+            var stopped: [Task<Loaded, any Error>] = []
+            let new = Dictionary(shops.shops.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            for (id, task) in state.loads where new[id] != state.entries[id] {
+                stopped.append(task)
+                state.loads[id] = nil
+                state.failures[id] = nil
+            }
+            state.entries = new
+            state.hosts = [:]
+            for shop in shops.shops { for host in shop.hosts { state.hosts[host] = shop.id } }
+            return stopped
+        }
+        for task in stopped {
+            Task { [workers] in if let loaded = try? await task.value { workers.stop(loaded.shop) } }
+        }
+    }
+
+    /// Every shop the file lists, and the shops whose last load failed with why.
+    var status: (listed: [String], loaded: Int, failures: [String: String]) {
+        state.withLock { ($0.entries.keys.sorted(), $0.loads.count, $0.failures) }
+    }
+
+    /// The shops loaded so far (for scrape-time gauges).
+    func loadedShops() async -> [Shop] {
+        let tasks = state.withLock { Array($0.loads.values) }
+        var shops: [Shop] = []
+        for task in tasks { if let loaded = try? await task.value { shops.append(loaded.shop) } }
+        return shops
+    }
+
+    /// A `Host` header's name: lower-cased, without its port (`[::1]:8080` → `[::1]`).
+    static func hostName(_ host: String) -> String {
+        let lowered = host.lowercased()
+        if lowered.hasPrefix("[") { return lowered.firstIndex(of: "]").map { String(lowered[...$0]) } ?? lowered }
+        return lowered.split(separator: ":", maxSplits: 1).first.map(String.init) ?? lowered
+    }
+}

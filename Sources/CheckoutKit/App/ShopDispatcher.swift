@@ -1,0 +1,39 @@
+import Hummingbird
+import NIOCore
+
+/// The front of a multi-shop deployment: answers each request with the routes of the shop its
+/// `Host` names (as Shopify resolves a storefront by domain), and a Stripe webhook at
+/// `/webhooks/stripe/{shop}` with that shop's, whatever the host. A host no shop lists gets a bare
+/// 404 that names nothing, so probing hosts tells a stranger nothing about which shops exist. The
+/// deployment's own `/healthz`, `/readyz` and `/metrics` answer on every host.
+struct ShopDispatcher: HTTPResponder {
+    typealias Context = CheckoutRequestContext
+
+    let directory: ShopDirectory
+    let operations: RouterResponder<CheckoutRequestContext>
+
+    static let operationPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
+    static let stripeWebhooks = "/webhooks/stripe/"
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let path = request.uri.path
+        if Self.operationPaths.contains(path) { return try await operations.respond(to: request, context: context) }
+        let loaded: ShopDirectory.Loaded?
+        do {
+            if path.hasPrefix(Self.stripeWebhooks) {
+                loaded = try await directory.shop(id: String(path.dropFirst(Self.stripeWebhooks.count)))
+            } else {
+                // A request target in absolute form names the host itself, and the Host header is
+                // then ignored (RFC 9112 §3.2.2); else the Host header (HTTP/1.1's `authority`).
+                loaded = try await directory.shop(host: request.uri.host ?? request.head.authority ?? "")
+            }
+        } catch {
+            // Why is in the log and `/readyz`; the shopper learns only that the shop is down.
+            return APIErrorBody.response(
+                status: .serviceUnavailable, code: "shop_unavailable", message: "This shop is unavailable right now; try again later.",
+                headers: [.retryAfter: "30"])
+        }
+        guard let loaded else { return Response(status: .notFound) }
+        return try await loaded.responder.respond(to: request, context: context)
+    }
+}
