@@ -12,6 +12,10 @@ struct Webhooks: AsyncParsableCommand {
         var db: String = ProcessInfo.processInfo.environment["CHECKOUT_DB"] ?? "var/checkout.sqlite"
         @Option(help: "PostgreSQL URL, postgres://user:password@host:port/database, used instead of --db (env CHECKOUT_DATABASE_URL).")
         var databaseURL: String? = ProcessInfo.processInfo.environment["CHECKOUT_DATABASE_URL"]
+        @Option(help: "The shop of a multi-shop deployment, by its id in the shops file (env CHECKOUT_SHOP).")
+        var shop: String = ProcessInfo.processInfo.environment["CHECKOUT_SHOP"] ?? ""
+        @Option(help: "The shops file, to check that --shop is one of its shops (env CHECKOUT_SHOPS).")
+        var shops: String? = ProcessInfo.processInfo.environment["CHECKOUT_SHOPS"]
 
         var location: StorageLocation {
             if let url = databaseURL { return .postgres(url: url) }
@@ -22,11 +26,21 @@ struct Webhooks: AsyncParsableCommand {
             if let url = databaseURL, url.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw ValidationError("--database-url (or CHECKOUT_DATABASE_URL) is empty: give a postgres:// URL, or leave it unset to use the SQLite file --db")
             }
+            if let shops {
+                let listed: [String]
+                do { listed = try ShopsFile.load(shops).shops.map(\.id) } catch { throw ValidationError("--shops: \(error)") }
+                guard !shop.isEmpty else {
+                    throw ValidationError("--shop: name one of the shops in \(shops): \(listed.joined(separator: ", "))")
+                }
+                guard listed.contains(shop) else {
+                    throw ValidationError("--shop: '\(shop)' is not a shop in \(shops): \(listed.joined(separator: ", "))")
+                }
+            }
         }
 
         /// Runs `body` over the endpoints in the database, closing it after.
         func endpoints<T>(_ body: (WebhookEndpoints) async throws -> T) async throws -> T {
-            let endpoints = try await WebhookEndpoints(location)
+            let endpoints = try await WebhookEndpoints(location, shop: shop)
             do {
                 let value = try await body(endpoints)
                 await endpoints.close()

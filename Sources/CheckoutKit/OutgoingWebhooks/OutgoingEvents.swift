@@ -45,21 +45,21 @@ public struct WebhookDelivery: Sendable, Equatable {
     public let deliveredAt: Int?
 }
 
-/// The operator's view of outgoing webhooks: what `checkout webhooks …` runs against the database.
+/// The operator's view of one shop's outgoing webhooks: what `checkout webhooks …` runs against the database.
 public struct WebhookEndpoints: Sendable {
-    let storage: any CheckoutStorage
+    let storage: ShopStorage
     let clock: CheckoutClock
 
-    /// Opens the database at `location` (applying pending migrations); throws `StartupError` naming it.
-    public init(_ location: StorageLocation, clock: CheckoutClock = .system) async throws {
+    /// Opens the database at `location` (applying pending migrations), for the shop `shop` of a
+    /// multi-shop deployment or the one shop (`""`).
+    /// - Throws: `StartupError` naming the database, or a shop id that cannot be one.
+    public init(_ location: StorageLocation, shop: String = "", clock: CheckoutClock = .system) async throws {
+        guard shop.isEmpty || ShopID.isValid(shop) else {
+            throw StartupError(description: "'\(shop)' is not a shop id (1 to 64 lower-case letters, digits and dashes)")
+        }
         var logger = Logger(label: "checkout.webhooks")
         logger.logLevel = .warning
-        storage = try await location.open(logger: logger)
-        self.clock = clock
-    }
-
-    init(storage: any CheckoutStorage, clock: CheckoutClock) {
-        self.storage = storage
+        storage = ShopStorage(try await location.open(logger: logger), shop: shop)
         self.clock = clock
     }
 
@@ -100,6 +100,6 @@ public struct WebhookEndpoints: Sendable {
 
     /// Closes the database connections (PostgreSQL); SQLite closes with the process.
     public func close() async {
-        await storage.close()
+        await storage.base.close()
     }
 }
