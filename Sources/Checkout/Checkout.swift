@@ -223,6 +223,9 @@ struct Serve: AsyncParsableCommand {
                 configuration.stripeSecretKey = try secret(file: stripeKeyFile, environment: "STRIPE_SECRET_KEY", required: true, logger: logger)
             }
             if shops != nil {
+                // SIGHUP reloads the shops file; ignored until the watcher traps it, so one sent
+                // during the start cannot end the process (its default action).
+                signal(SIGHUP, SIG_IGN)
                 try await CheckoutApp.makeShops(configuration, logger: logger).application.runService()
             } else {
                 try await CheckoutApp.build(configuration, logger: logger).runService()
