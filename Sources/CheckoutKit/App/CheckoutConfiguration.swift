@@ -25,6 +25,9 @@ public struct CheckoutConfiguration: Sendable {
     /// The host name in the default `publicURL` in place of the listening address (a shop of a
     /// multi-shop deployment: its first host name).
     public var publicHost: String?
+    /// Whether each background worker looks at its queue on a timer as well as when woken; a shop
+    /// of a multi-shop deployment does not (`DueWorkScanner` looks for all of them at once).
+    var pollsQueues = true
     /// The shops file or folder (`--shops`): when set, this deployment serves every shop it lists,
     /// each by its host names (`ShopsFile`), and `siteFolder` and the single shop's secrets are unused.
     public var shopsFile: String?

@@ -25,7 +25,10 @@ extension CheckoutApp {
                 additionalChannelHandlers: [connections.handler()], idleTimeout: TimeAmount(configuration.idleTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "checkout"),
             // The storage's services first: they stop last, after the workers that use the database.
-            services: storage.services + [directory.workers, ShopsFileWatcher(path: path, directory: directory, logger: logger)],
+            services: storage.services + [
+                directory.workers, ShopsFileWatcher(path: path, directory: directory, logger: logger),
+                DueWorkScanner(directory: directory, clock: configuration.clock, logger: logger),
+            ],
             onServerRunning: { channel in directory.serverStarted(port: channel.localAddress?.port) },
             logger: logger)
         return (application, ShopsControl(directory: directory))
@@ -80,6 +83,12 @@ public struct ShopsControl: Sendable {
     /// The shop `id`'s control, loading the shop; nil when the shops file has no such shop.
     public func shop(_ id: String) async throws -> CheckoutControl? {
         try await directory.shop(id: id).map { CheckoutControl(shop: $0.shop) }
+    }
+
+    /// Looks once for shops with background work due and wakes them, loading any not loaded (what
+    /// `DueWorkScanner` does every second); returns their ids.
+    public func scanDueWork() async -> Set<String> {
+        await DueWorkScanner(directory: directory, clock: directory.configuration.clock, logger: directory.logger).scan()
     }
 
     /// Reads the shops file again and applies it (what SIGHUP does).

@@ -76,15 +76,16 @@ final class Shop: Sendable {
         logger.info("queue claims", metadata: ["claims_as": "\(lease.instance)", "lease_seconds": "\(lease.seconds)"])
         let mail = MailWorker(
             storage: storage, sender: mailSender, from: from, clock: clock, logger: logger, metrics: metrics, holding: configuration.holdMail,
-            lease: lease)
+            lease: lease, polls: configuration.pollsQueues)
         self.mail = mail
         let webhooks = WebhookDeliveryWorker(
-            storage: storage, clock: clock, logger: logger, metrics: metrics, timeout: configuration.webhookTimeout, lease: lease)
+            storage: storage, clock: clock, logger: logger, metrics: metrics, timeout: configuration.webhookTimeout, lease: lease,
+            polls: configuration.pollsQueues)
         self.webhooks = webhooks
         processor = WebhookProcessor(
             storage: storage,
             subscriptions: SubscriptionEventApplier(planSlug: { sku in currentCatalog().catalog.plans.first { $0.sku == sku }?.slug }),
-            effects: effects, clock: clock, logger: logger,
+            effects: effects, clock: clock, logger: logger, polls: configuration.pollsQueues,
             processed: {
                 mail.notify()
                 webhooks.notify()

@@ -211,6 +211,7 @@ extension ShopsFile.ShopEntry {
             }
         }
         var configuration = base
+        configuration.pollsQueues = false
         configuration.siteFolder = siteFolder
         configuration.publicFolder = publicFolder
         configuration.publicURL = publicURL

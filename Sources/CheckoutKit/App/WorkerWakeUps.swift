@@ -14,10 +14,11 @@ struct WorkerWakeUps: Sendable {
     /// Asks for a pass now.
     func notify() { wake.yield() }
 
-    /// Runs `pass` at start, on every wake-up and every `interval`, until graceful shutdown.
-    func run(every interval: Duration, _ pass: @Sendable () async -> Void) async {
+    /// Runs `pass` at start, on every wake-up and every `interval` (if `polls`: a shop of a
+    /// multi-shop deployment leaves the looking to `DueWorkScanner` instead), until graceful shutdown.
+    func run(every interval: Duration, polls: Bool = true, _ pass: @Sendable () async -> Void) async {
         let ticker = Task { [wake] in
-            while !Task.isCancelled {
+            while polls, !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 wake.yield()
             }

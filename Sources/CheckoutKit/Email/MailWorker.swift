@@ -21,11 +21,16 @@ actor MailWorker: Service {
     /// second call in while the first awaits the network, and two overlapping drains would send twice.
     private var lastDrain: Task<Int, Never>?
     private let wakeUps = WorkerWakeUps()
+    /// Whether the worker looks at its queue on a timer too, for work that comes due over time and
+    /// work another instance queued; false in a multi-shop deployment, where `DueWorkScanner`
+    /// looks once for every shop instead.
+    let polls: Bool
 
     init(
         storage: any CheckoutStorage, sender: any MailSender, from: String, clock: CheckoutClock, logger: Logger, metrics: CheckoutMetrics,
-        holding: Bool, lease: QueueLease
+        holding: Bool, lease: QueueLease, polls: Bool = true
     ) {
+        self.polls = polls
         self.storage = storage
         self.lease = lease
         self.sender = sender
@@ -45,7 +50,7 @@ actor MailWorker: Service {
             try await gracefulShutdown()
             return
         }
-        await wakeUps.run(every: .seconds(2)) { await self.drain() }
+        await wakeUps.run(every: .seconds(2), polls: polls) { await self.drain() }
     }
 
     /// Sends every email that is due; returns how many were sent.

@@ -23,14 +23,19 @@ actor WebhookDeliveryWorker: Service {
     /// second call in while the first awaits the network, and two overlapping drains would send twice.
     private var lastDrain: Task<Int, Never>?
     private let wakeUps = WorkerWakeUps()
+    /// Whether the worker looks at its queue on a timer too, for work that comes due over time and
+    /// work another instance queued; false in a multi-shop deployment, where `DueWorkScanner`
+    /// looks once for every shop instead.
+    let polls: Bool
 
     /// How long an endpoint has to answer one attempt.
     let timeout: Duration
 
     init(
         storage: any CheckoutStorage, clock: CheckoutClock, logger: Logger, metrics: CheckoutMetrics, timeout: Duration = .seconds(10),
-        client: HTTPClient = .shared, lease: QueueLease
+        client: HTTPClient = .shared, lease: QueueLease, polls: Bool = true
     ) {
+        self.polls = polls
         self.storage = storage
         self.lease = lease
         self.timeout = timeout
@@ -43,7 +48,7 @@ actor WebhookDeliveryWorker: Service {
     nonisolated func notify() { wakeUps.notify() }
 
     func run() async throws {
-        await wakeUps.run(every: .seconds(5)) { await self.drain() }
+        await wakeUps.run(every: .seconds(5), polls: polls) { await self.drain() }
     }
 
     /// Attempts every delivery that is due; returns how many succeeded.

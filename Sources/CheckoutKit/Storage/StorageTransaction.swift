@@ -43,6 +43,8 @@ struct StorageTransaction {
     var settings: SettingRecords { SettingRecords(sql: sql, shop: shop) }
     var downloads: DownloadRecords { DownloadRecords(sql: sql, shop: shop) }
     var rateLimits: RateLimitRecords { RateLimitRecords(sql: sql, shop: shop) }
+    /// Across every shop: see `DueWorkRecords`.
+    var dueWork: DueWorkRecords { DueWorkRecords(sql: sql) }
 
     /// Runs `body` so that, when it throws, only what it wrote rolls back (and the actions it asked
     /// for after commit are dropped); the error is rethrown.

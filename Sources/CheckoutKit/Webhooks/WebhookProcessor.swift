@@ -19,11 +19,16 @@ actor WebhookProcessor: Service {
     let clock: CheckoutClock
     let logger: Logger
     private let wakeUps = WorkerWakeUps()
+    /// Whether the worker looks at its queue on a timer too, for work that comes due over time and
+    /// work another instance queued; false in a multi-shop deployment, where `DueWorkScanner`
+    /// looks once for every shop instead.
+    let polls: Bool
 
     init(
         storage: any CheckoutStorage, subscriptions: SubscriptionEventApplier, effects: DeliveryEffects, clock: CheckoutClock,
-        logger: Logger, processed: @escaping @Sendable () -> Void
+        logger: Logger, polls: Bool = true, processed: @escaping @Sendable () -> Void
     ) {
+        self.polls = polls
         self.storage = storage
         self.events = WebhookEventStore(storage: storage, clock: clock)
         self.subscriptions = subscriptions
@@ -39,9 +44,12 @@ actor WebhookProcessor: Service {
         await drain()
     }
 
+    /// Asks for a pass now (`DueWorkScanner` found events of this shop due).
+    nonisolated func notify() { wakeUps.notify() }
+
     func run() async throws {
         // Retries come due over time; look at the queue every second even when nothing new arrives.
-        await wakeUps.run(every: .seconds(1)) { await self.drain() }
+        await wakeUps.run(every: .seconds(1), polls: polls) { await self.drain() }
     }
 
     /// Processes every due event.
