@@ -255,7 +255,14 @@ def write(path, data):
 
 
 def main():
+    global SHOP
     site = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    # The shop's name on every file is its site.yaml title (the main example's when there is none).
+    if os.path.exists(os.path.join(site, "site.yaml")):
+        with open(os.path.join(site, "site.yaml"), encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("title:"):
+                    SHOP = line[len("title:"):].strip().strip('"')
     with open(os.path.join(site, "catalog.txt"), encoding="utf-8") as handle:
         records = parse_catalog(handle.read())
 

@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
 # Sets everything up, renders the example shop into public/, and serves the shop and the checkout
 # together on http://127.0.0.1:8080 with the offline test payment provider. Ctrl-C stops it.
+#
+# scripts/start.sh --two-shops serves a second, small shop (examples/second-shop) from the same
+# checkout process: the main shop at http://127.0.0.1:8080, the second at http://localhost:8080.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+two_shops=false
+if [ "${1:-}" = "--two-shops" ]; then two_shops=true; fi
 scripts/setup.sh
 bin="$(swift build --show-bin-path)"
 "$bin/sitegen" build --site . --out public
 port="${PORT:-8080}"
+mkdir -p var
+# The supervisor starts the checkout again if it ever dies (as systemd's Restart=always does in production).
+if $two_shops; then
+    "$bin/sitegen" build --site examples/second-shop --out examples/second-shop/public
+    echo
+    echo "Two shops, one checkout (test payments: no account, no real money):"
+    echo "  Mustard Seed Printables  http://127.0.0.1:$port/"
+    echo "  Harbor Knitting Patterns http://localhost:$port/"
+    echo "Emails go to var/mail/SHOP/, logs to var/. Press Ctrl-C to stop."
+    echo
+    exec scripts/supervise "$bin/checkout" serve --shops examples/shops.yaml --db var/shops.sqlite --port "$port" 2>>var/checkout.log
+fi
 echo
 echo "The shop is running at http://127.0.0.1:$port/ (test payments: no account, no real money)."
 echo "Emails and logs go to var/. Press Ctrl-C to stop."
 echo
-mkdir -p var
-# The supervisor starts the checkout again if it ever dies (as systemd's Restart=always does in production).
 exec scripts/supervise "$bin/checkout" serve --site . --public public --db var/checkout.sqlite --port "$port" 2>>var/checkout.log
