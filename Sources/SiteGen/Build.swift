@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SiteBuilder
 
 struct Build: ParsableCommand {
@@ -6,8 +7,11 @@ struct Build: ParsableCommand {
 
     @OptionGroup var options: SiteOptions
 
-    @Option(name: .long, help: "The output folder (default: SITE/public).")
+    @Option(name: .long, help: "The output folder (default: SITE/public); with --sites, each site goes to OUT/NAME.")
     var out: String?
+
+    @Option(name: .long, help: "Build every site under this folder (each subfolder holding a site.yaml) in one run.")
+    var sites: String?
 
     @Flag(name: .shortAndLong, help: "Print nothing on success.")
     var quiet = false
@@ -16,6 +20,7 @@ struct Build: ParsableCommand {
     var timings = false
 
     func run() throws {
+        if let sites { return try buildAll(sites) }
         do {
             let summary = try SiteBuild(siteFolder: options.site, outFolder: out).run()
             if !quiet { print(summary) }
@@ -26,6 +31,33 @@ struct Build: ParsableCommand {
             }
         } catch {
             throw fail(error)
+        }
+    }
+
+    /// Builds every site under `folder`; prints one line a site, every error with its site, and fails
+    /// when any site failed.
+    private func buildAll(_ folder: String) throws {
+        let started = Date()
+        let outcomes: [SitesBuild.Outcome]
+        do { outcomes = try SitesBuild(sitesFolder: folder, outFolder: out).run() } catch { throw fail(error) }
+        var failed: [String] = []
+        for outcome in outcomes {
+            switch outcome.result {
+            case .success(let summary):
+                if !quiet { print("\(outcome.name): \(summary)") }
+            case .failure(let error):
+                failed.append(outcome.name)
+                var standardError = FileHandle.standardError
+                print("\(outcome.name): \(error)", to: &standardError)
+            }
+        }
+        if !quiet {
+            print("\(outcomes.count - failed.count) of \(outcomes.count) sites built in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+        }
+        if !failed.isEmpty {
+            var standardError = FileHandle.standardError
+            print("sites that failed: \(failed.joined(separator: ", "))", to: &standardError)
+            throw ExitCode.failure
         }
     }
 }

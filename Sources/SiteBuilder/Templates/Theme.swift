@@ -20,21 +20,35 @@ struct Theme: Sendable {
         "account", "search", "not-found",
     ]
 
+    /// The built-in theme, read and compiled once a process: `sitegen build --sites` builds many
+    /// sites with it.
+    private static let builtIn: [String: (source: Source, compiled: CompiledTemplate?)] = {
+        var templates: [String: (Source, CompiledTemplate?)] = [:]
+        for (name, bytes) in BuiltInTheme.templates {
+            let text = String(decoding: bytes, as: UTF8.self)
+            templates[name] = (Source(path: "(built-in theme)/\(name).mustache", text: text), try? CompiledTemplate(text))
+        }
+        return templates
+    }()
+
     static func load(siteFolder: String) throws(BuildError) -> Theme {
         var sources: [String: Source] = [:]
-        for (name, bytes) in BuiltInTheme.templates {
-            sources[name] = Source(path: "(built-in theme)/\(name).mustache", text: String(decoding: bytes, as: UTF8.self))
+        var compiled: [String: CompiledTemplate] = [:]
+        for (name, template) in builtIn {
+            sources[name] = template.source
+            compiled[name] = template.compiled
         }
         let folder = siteFolder + "/templates"
         for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where file.hasSuffix(".mustache") {
             let path = "templates/" + file
             guard let data = FileManager.default.contents(atPath: folder + "/" + file), let text = TextInput.normalized(data)
             else { throw BuildError(file: path, message: "cannot read the template as UTF-8 text") }
-            sources[String(file.dropLast(".mustache".count))] = Source(path: path, text: text)
+            let name = String(file.dropLast(".mustache".count))
+            sources[name] = Source(path: path, text: text)
+            compiled[name] = nil
         }
-        var compiled: [String: CompiledTemplate] = [:]
         var diagnostics: [Diagnostic] = []
-        for name in sources.keys.sorted() {
+        for name in sources.keys.sorted() where compiled[name] == nil {
             let source = sources[name]!
             do {
                 compiled[name] = try CompiledTemplate(source.text)
