@@ -82,7 +82,10 @@ import Testing
     @Test func aShopThatFailsToLoadIsReportedAndTheOthersServe() async throws {
         let shops = try TestShops()
         try FileManager.default.removeItem(atPath: shops.folder + "/beta-webhook-secret")
-        try await shops.run { clients, stranger, _ in
+        try await shops.run { clients, stranger, control in
+            // Found before anyone visits beta (the deployment checks at start; here, now).
+            control.preflight()
+            #expect(try await stranger.json(.get, "/readyz")["shops_failing"] as? [String] == ["beta"])
             let failing = try await clients["beta"]!.json(.get, "/api/carts/cart_x")
             #expect(failing.status == .serviceUnavailable)
             #expect(failing.errorCode == "shop_unavailable")
@@ -92,8 +95,12 @@ import Testing
             #expect(ready.status == .ok)
             #expect(ready["shops_failing"] as? [String] == ["beta"])
             #expect(ready["shops"] as? Int == 2)
-            // The secret appears: the next request loads the shop.
+            // Asked again at once, the shop is not loaded again: the failure stands for a moment.
+            #expect(try await clients["beta"]!.json(.get, "/api/carts/cart_x").status == .serviceUnavailable)
+            // The secret appears; once the deployment has looked again (at a reload, or here now),
+            // the next request loads the shop.
             try "whsec_late".write(toFile: shops.folder + "/beta-webhook-secret", atomically: true, encoding: .utf8)
+            control.preflight()
             #expect(try await clients["beta"]!.cart().hasPrefix("cart_"))
             #expect(try await stranger.json(.get, "/readyz")["shops_failing"] as? [String] == [])
         }

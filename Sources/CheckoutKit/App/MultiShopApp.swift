@@ -91,6 +91,10 @@ public struct ShopsControl: Sendable {
         await DueWorkScanner(directory: directory, clock: directory.configuration.clock, logger: directory.logger).scan()
     }
 
+    /// Checks every shop not loaded yet for its site.yaml and secrets (what the deployment does at
+    /// start and after each reload), so `/readyz` names those that cannot load.
+    public func preflight() { directory.preflight() }
+
     /// Reads the shops file again and applies it (what SIGHUP does).
     public func reload() throws {
         guard let path = directory.configuration.shopsFile else { return }

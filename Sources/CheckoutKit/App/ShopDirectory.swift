@@ -24,7 +24,14 @@ final class ShopDirectory: Sendable {
         var loads: [String: Task<Loaded, any Error>] = [:]
         /// Shops whose last load failed, with why (the operator reads it in `/readyz`).
         var failures: [String: String] = [:]
+        /// Until when a shop whose load failed is not tried again, and the error it failed with: a
+        /// client asking a broken shop over and over must not make the process read and parse its
+        /// files over and over.
+        var retryAfter: [String: (until: ContinuousClock.Instant, error: any Error)] = [:]
     }
+
+    /// How long a shop whose load failed answers with that failure before it is tried again.
+    static let retryDelay: Duration = .seconds(2)
 
     private let state = Mutex(State())
     /// The port the server listens on, once it does (shops loaded later start with it).
@@ -54,9 +61,10 @@ final class ShopDirectory: Sendable {
 
     /// The shop with this id, loaded if it was not; nil when the shops file has none.
     func shop(id: String) async throws -> Loaded? {
-        let task: Task<Loaded, any Error>? = state.withLock { state in
+        let task: Task<Loaded, any Error>? = try state.withLock { state in
             guard let entry = state.entries[id] else { return nil }
             if let loading = state.loads[id] { return loading }
+            if let failed = state.retryAfter[id], failed.until > .now { throw failed.error }
             let loading = Task { try await self.load(entry) }
             state.loads[id] = loading
             return loading
@@ -67,8 +75,10 @@ final class ShopDirectory: Sendable {
         } catch {
             // The next request tries again (a secret file may have appeared, a catalog been fixed).
             state.withLock { state in
-                if state.loads[id] == task { state.loads[id] = nil }
+                guard state.loads[id] == task else { return }
+                state.loads[id] = nil
                 state.failures[id] = "\(error)"
+                state.retryAfter[id] = (.now + Self.retryDelay, error)
             }
             logger.error("shop failed to load", metadata: ["shop": "\(id)", "error": "\(error)"])
             throw error
@@ -86,7 +96,10 @@ final class ShopDirectory: Sendable {
         if let port = boundPort.withLock({ $0 }) { shop.address.serverStarted(port: port) }
         let responder = CheckoutApp.buildRouter(shop).buildResponder()
         workers.start(shop)
-        state.withLock { _ = $0.failures.removeValue(forKey: entry.id) }
+        state.withLock { state in
+            state.failures[entry.id] = nil
+            state.retryAfter[entry.id] = nil
+        }
         logger.info("shop loaded", metadata: ["hosts": "\(entry.hosts.joined(separator: ","))"])
         return Loaded(shop: shop, responder: responder, entry: entry)
     }
@@ -108,6 +121,9 @@ final class ShopDirectory: Sendable {
                 state.loads[id] = nil
                 state.failures[id] = nil
             }
+            // A failure stands for the shop as it was listed; a changed or removed shop's goes.
+            state.failures = state.failures.filter { new[$0.key] != nil && new[$0.key] == state.entries[$0.key] }
+            state.retryAfter = state.retryAfter.filter { new[$0.key] != nil && new[$0.key] == state.entries[$0.key] }
             state.entries = new
             state.hosts = [:]
             for shop in shops.shops { for host in shop.hosts { state.hosts[host] = shop.id } }
@@ -115,6 +131,31 @@ final class ShopDirectory: Sendable {
         }
         for task in stopped {
             Task { [workers] in if let loaded = try? await task.value { workers.stop(loaded.shop) } }
+        }
+    }
+
+    /// Checks, without loading them, what every listed shop not loaded yet needs first — its
+    /// `site.yaml` and its secrets — so `/readyz` names a shop that cannot load before anyone visits
+    /// it. A few file lookups a shop: a pass over thousands of shops takes milliseconds. A shop that
+    /// passes may be tried again at once, though its last load failed moments ago.
+    func preflight() {
+        let entries = state.withLock { state in state.entries.values.filter { state.loads[$0.id] == nil } }
+        var failures: [String: String] = [:]
+        for entry in entries {
+            do {
+                _ = try entry.configuration(base: configuration)
+                guard FileManager.default.fileExists(atPath: entry.siteFolder + "/site.yaml") else {
+                    throw StartupError(description: "shop '\(entry.id)': no site.yaml in \(entry.siteFolder)")
+                }
+            } catch {
+                failures[entry.id] = "\(error)"
+                logger.error("shop cannot load", metadata: ["shop": "\(entry.id)", "error": "\(error)"])
+            }
+        }
+        state.withLock { state in
+            for entry in entries where state.loads[entry.id] == nil {
+                if let failure = failures[entry.id] { state.failures[entry.id] = failure } else { state.retryAfter[entry.id] = nil }
+            }
         }
     }
 

@@ -14,6 +14,7 @@ struct ShopsFileWatcher: Service {
 
     func run() async throws {
         var seen = Self.fingerprint(path)
+        directory.preflight()
         let hangUps = await UnixSignalsSequence(trapping: .sighup)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
@@ -35,6 +36,7 @@ struct ShopsFileWatcher: Service {
         do {
             let shops = try ShopsFile.load(path)
             directory.replace(shops)
+            directory.preflight()
             logger.notice("shops reloaded", metadata: ["reason": "\(reason)", "shops": "\(shops.shops.count)"])
         } catch {
             logger.error("shops file not applied; the shops as they were keep serving", metadata: ["reason": "\(reason)", "error": "\(error)"])

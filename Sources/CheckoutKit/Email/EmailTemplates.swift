@@ -11,16 +11,24 @@ struct EmailTemplates: Sendable {
 
     let library: TemplateLibrary
 
-    static func load(siteFolder: String) throws -> EmailTemplates {
-        let builtIn: [Name: [UInt8]] = [
+    /// The built-in templates, compiled once a process: every shop of a multi-shop deployment that
+    /// does not replace one shares it.
+    private static let builtIn: [Name: CompiledTemplate] = {
+        let sources: [Name: [UInt8]] = [
             .receipt: PackageResources.email_receipt_mustache, .leadConfirmation: PackageResources.email_lead_confirmation_mustache,
             .magicLink: PackageResources.email_magic_link_mustache, .paymentFailed: PackageResources.email_payment_failed_mustache,
         ]
+        return sources.compactMapValues { try? CompiledTemplate(String(decoding: $0, as: UTF8.self)) }
+    }()
+
+    static func load(siteFolder: String) throws -> EmailTemplates {
         var templates: [String: CompiledTemplate] = [:]
         for name in Name.allCases {
             let override = siteFolder + "/templates/emails/\(name.rawValue).mustache"
-            let text = FileManager.default.contents(atPath: override).flatMap(TextInput.normalized)
-                ?? String(decoding: builtIn[name] ?? [], as: UTF8.self)
+            guard let text = FileManager.default.contents(atPath: override).flatMap(TextInput.normalized) else {
+                templates[name.rawValue] = builtIn[name]
+                continue
+            }
             do {
                 templates[name.rawValue] = try CompiledTemplate(text)
             } catch {

@@ -7,15 +7,17 @@ import ShopCore
 struct OperationsController: Sendable {
     let shop: Shop
 
+    /// The OpenAPI document before the catalog's SKUs go in; one copy a process, not one a shop.
+    static let openAPITemplate = String(decoding: PackageResources.openapi_yaml, as: UTF8.self)
+
     func register(on router: Router<CheckoutRequestContext>) {
         router.get("/healthz") { _, _ in try jsonResponse(["status": "ok"]) }
         router.get("/readyz", use: ready)
         router.get("/metrics", use: metrics)
-        let template = String(decoding: PackageResources.openapi_yaml, as: UTF8.self)
         router.get("/openapi.yaml") { [shop] _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.render(template, catalog: shop.catalog))))
+                body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.render(Self.openAPITemplate, catalog: shop.catalog))))
         }
     }
 
