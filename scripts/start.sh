@@ -20,9 +20,11 @@ if $two_shops; then
     echo "Two shops, one checkout (test payments: no account, no real money):"
     echo "  Mustard Seed Printables  http://127.0.0.1:$port/"
     echo "  Harbor Knitting Patterns http://localhost:$port/"
+    echo "Readiness and metrics of both: http://127.0.0.1:$((port + 1))/readyz and /metrics."
     echo "Emails go to var/mail/SHOP/, logs to var/. Press Ctrl-C to stop."
     echo
-    exec scripts/supervise "$bin/checkout" serve --shops examples/shops.yaml --db var/shops.sqlite --port "$port" 2>>var/checkout.log
+    exec scripts/supervise "$bin/checkout" serve --shops examples/shops.yaml --db var/shops.sqlite --port "$port" \
+        --operations-port "$((port + 1))" 2>>var/checkout.log
 fi
 echo
 echo "The shop is running at http://127.0.0.1:$port/ (test payments: no account, no real money)."

@@ -45,6 +45,12 @@ struct Serve: AsyncParsableCommand {
         """)
     var shops: String? = ProcessInfo.processInfo.environment["CHECKOUT_SHOPS"]
 
+    @Option(help: """
+        With --shops: the port of the operations listener, on --host, where the deployment's /readyz and /metrics answer \
+        (they cover every shop, so never on a shop's host); 0 picks a free one (env CHECKOUT_OPERATIONS_PORT).
+        """)
+    var operationsPort: Int? = ProcessInfo.processInfo.environment["CHECKOUT_OPERATIONS_PORT"].flatMap { Int($0) }
+
     @Option(name: .customLong("public"), help: "Also serve this built site from the same origin.")
     var publicFolder: String?
 
@@ -132,13 +138,21 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         // A variable that is set must say what it means: text where a number goes is not the default.
         let environment = ProcessInfo.processInfo.environment
-        for name in ["CHECKOUT_PORT", "CHECKOUT_DATABASE_CONNECTIONS"] {
+        for name in ["CHECKOUT_PORT", "CHECKOUT_DATABASE_CONNECTIONS", "CHECKOUT_OPERATIONS_PORT"] {
             if let raw = environment[name], Int(raw) == nil {
                 throw ValidationError("\(name): '\(raw)' is not a whole number")
             }
         }
         guard (0...65_535).contains(port) else {
             throw ValidationError("--port (or CHECKOUT_PORT): \(port) is not a port (0 to 65535; 0 picks a free one)")
+        }
+        if let operationsPort {
+            guard (0...65_535).contains(operationsPort) else {
+                throw ValidationError("--operations-port (or CHECKOUT_OPERATIONS_PORT): \(operationsPort) is not a port (0 to 65535)")
+            }
+            guard shops != nil else {
+                throw ValidationError("--operations-port: only a deployment of many shops (--shops) has an operations listener")
+            }
         }
         guard (1...1_000_000).contains(downloadLimit) else { throw ValidationError("--download-limit: \(downloadLimit) is not from 1 to 1000000") }
         guard (1...87_600).contains(linkHours) else { throw ValidationError("--link-hours: \(linkHours) is not from 1 to 87600 (ten years)") }
@@ -186,6 +200,7 @@ struct Serve: AsyncParsableCommand {
             var configuration = CheckoutConfiguration(webhookSecret: shops != nil ? "" : try secret(
                 file: webhookSecretFile, environment: "CHECKOUT_WEBHOOK_SECRET", required: kind == .stripe, logger: logger))
             configuration.shopsFile = shops
+            configuration.operationsPort = operationsPort
             configuration.host = host
             configuration.port = port
             configuration.databasePath = db

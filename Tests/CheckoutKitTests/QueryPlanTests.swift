@@ -56,7 +56,8 @@ import Testing
             if postgres {
                 #expect(!plan.contains("Seq Scan"), "\(plan)")
             } else {
-                #expect(!plan.contains("SCAN l") && !plan.contains("SCAN o"), "\(plan)")
+                // SQLite says SEARCH for a lookup by index and SCAN for reading a whole table (or index).
+                #expect(!plan.split(separator: "\n").contains { $0.hasPrefix("SCAN") }, "\(plan)")
             }
         }
     }

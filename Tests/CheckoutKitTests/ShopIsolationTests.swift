@@ -1,10 +1,12 @@
-import CheckoutKit
+import Crypto
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import ShopCore
 import Testing
+
+@testable import CheckoutKit
 
 /// Two shops in one deployment (`TestShops`): everything shop alpha hands a shopper — a cart id, an
 /// order token, a download link, a session cookie, a sign-in link, a lead confirmation, a webhook
@@ -93,6 +95,7 @@ import Testing
 
             // Nothing of alpha's customer shows at beta, though the address is the same.
             #expect(try await beta.json(.post, "/api/account/login", ["email": "both@example.com"]).status == .accepted)
+            await (try #require(try await control.shop("beta"))).sendPendingMail()
             #expect(shops.emails("beta").isEmpty, "beta sends no sign-in link to alpha's customer")
         }
     }
@@ -133,7 +136,7 @@ import Testing
 
     @Test func oneKeyOrAddressInTwoShopsIsTwoSeparateThings() async throws {
         let shops = try TestShops()
-        try await shops.run { clients, _, _ in
+        try await shops.run { clients, _, control in
             // One Idempotency-Key, sent to both shops: two orders, each its shop's.
             var orders: [String: String] = [:]
             for id in TestShops.ids {
@@ -144,16 +147,43 @@ import Testing
                 orders[id] = reply["order_id"] as? String
             }
             #expect(orders["alpha"] != nil && orders["alpha"] != orders["beta"])
-            // One address leads in both: one confirmation email from each shop, each signed off by it.
+            // One address leads in both: one confirmation email from each shop, each from it.
             for id in TestShops.ids {
                 #expect(try await clients[id]!.json(.post, "/api/leads", ["email": "l@example.com", "magnet": "scripture-memory-cards"]).status == .accepted)
+                await (try #require(try await control.shop(id))).sendPendingMail()
+                let confirmations = shops.emails(id).filter { $0.to == "l@example.com" }
+                #expect(confirmations.count == 1, "\(id)")
+                #expect(confirmations.first?.headers["From"] == "\(id.capitalized) <shop@\(id).example>")
             }
+        }
+    }
+
+    /// Shops that sign download links with one key (an operator's shortcut) still keep them apart:
+    /// the entitlement a link names is looked up in the shop that receives it.
+    @Test func withOneDownloadKeyALinkOfOneShopIsRefusedByTheOther() async throws {
+        let shops = try TestShops(sharedDownloadKey: true)
+        try await shops.run { clients, _, _ in
+            let (alpha, beta) = (clients["alpha"]!, clients["beta"]!)
+            let order = try await alpha.buy([("KB-NOAH-COLORING-A4", 1)], email: "shared@example.com")
+            let paid = try await alpha.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
+            let download = try #require(
+                ((paid["downloads"] as? [[String: Any]])?.first?["files"] as? [[String: Any]])?.first?["url"] as? String)
+            #expect(try await alpha.get(download).status == .ok)
+            let token = String(download.pathAndQuery.dropFirst("/downloads/".count))
+            // A link of the same shape, signed with the same key, for an order no shop has.
+            let key = SymmetricKey(data: Data(TestShops.downloadKey.utf8))
+            let link = try DownloadLink.verify(token, secret: key, now: Int(shops.time.now.timeIntervalSince1970))
+            let madeUp = DownloadLink(
+                email: link.email, entitlement: Entitlement(item: link.entitlement.item, cause: "order:ord_madeup:oli_madeup"),
+                file: link.file, expires: link.expires
+            ).token(secret: key)
+            expectRefusedAsUnknown(try await beta.get("/downloads/\(token)"), try await beta.get("/downloads/\(madeUp)"), "download link")
         }
     }
 
     @Test func anUnknownHostGetsABare404() async throws {
         let shops = try TestShops()
-        try await shops.run { clients, stranger, _ in
+        try await shops.run { clients, stranger, control in
             for path in ["/", "/api/carts/cart_x", "/api/orders/ord_x", "/webhooks/stripe", "/openapi.yaml"] {
                 let response = try await stranger.get(path)
                 #expect(response.status == .notFound, "\(path)")
@@ -164,6 +194,14 @@ import Testing
             let cart = try await clients["beta"]!.cart()
             #expect(try await other.get("/api/carts/\(cart)").status == .ok)
             #expect(try await stranger.get("/healthz").status == .ok, "the deployment's health answers on any host")
+            // What covers every shop answers on the operations listener only, never on a shop's host.
+            for client in [stranger, clients["alpha"]!] as [any TestClientProtocol] {
+                for path in ["/metrics", "/readyz"] {
+                    let response = try await client.get(path)
+                    #expect(response.status == .notFound && response.body.readableBytes == 0, "\(path)")
+                }
+            }
+            #expect(try await TestShops.operations(control, "/metrics").text.contains("checkout_carts_created_total{shop=\"beta\"} 1"))
         }
     }
 

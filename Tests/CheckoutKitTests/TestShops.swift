@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import CheckoutKit
 import Foundation
 import HTTPTypes
@@ -18,8 +19,10 @@ struct TestShops {
     var configuration: CheckoutConfiguration
     let time = TestTime()
 
-    /// - Parameter shopsYAML: the shops file to write instead of the usual one (its folders relative to `folder`).
-    init(shopsYAML: String? = nil) throws {
+    /// - Parameters:
+    ///   - shopsYAML: the shops file to write instead of the usual one (its folders relative to `folder`).
+    ///   - sharedDownloadKey: both shops sign download links with one key (`TestShops.downloadKey`).
+    init(shopsYAML: String? = nil, sharedDownloadKey: Bool = false) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shops-\(UUID().uuidString)").path
         self.folder = folder
         let files = FileManager.default
@@ -41,9 +44,10 @@ struct TestShops {
               secrets:
                 webhook_secret: file:\(folder)/\(id)-webhook-secret
                 admin_token: file:\(folder)/\(id)-admin-token
-
+            \(sharedDownloadKey ? "    download_key: file:\(folder)/download-key\n" : "")
             """
         }.joined()).write(toFile: folder + "/shops.yaml", atomically: true, encoding: .utf8)
+        try Self.downloadKey.write(toFile: folder + "/download-key", atomically: true, encoding: .utf8)
         configuration = CheckoutConfiguration(webhookSecret: "")
         configuration.shopsFile = folder + "/shops.yaml"
         configuration.port = 0
@@ -52,9 +56,11 @@ struct TestShops {
         configuration.databaseConnections = 4
         configuration.clock = time.clock
         configuration.mailFolder = folder + "/mail"
+        configuration.operationsPort = 0
     }
 
     static func webhookSecret(_ id: String) -> String { "whsec_\(id)_secret" }
+    static let downloadKey = "one-download-key-for-both-shops"
     static func adminToken(_ id: String) -> String { "admin-token-of-\(id)" }
 
     /// Runs `body` with the deployment in process (`.router`), or on a loopback port with a real
@@ -73,6 +79,16 @@ struct TestShops {
             for (id, host) in Self.hosts { clients[id] = HostClient(base: client, host: host, header: header) }
             try await body(clients, HostClient(base: client, host: "unknown.test", header: header), control)
         }
+    }
+
+    /// GETs `path` from the deployment's operations listener (`/readyz`, `/metrics`).
+    static func operations(_ control: ShopsControl, _ path: String) async throws -> JSONReply {
+        let port = await control.operationsPort()
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(30))
+        let text = String(buffer: try await response.body.collect(upTo: 64 << 20))
+        return JSONReply(
+            status: .init(code: Int(response.status.code)), headers: [:],
+            object: (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:], text: text)
     }
 
     /// The emails shop `id` sent so far, oldest first.
@@ -98,4 +114,15 @@ struct HostClient: TestClientProtocol {
     }
 
     var port: Int? { base.port }
+}
+
+/// Asks `condition` until it holds or `seconds` pass (20 ms apart); whether it held. For what the
+/// service does in its own time (a reload in the background, a watcher's look at a file).
+func eventually(within seconds: Int = 15, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
 }

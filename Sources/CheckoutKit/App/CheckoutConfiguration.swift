@@ -25,6 +25,13 @@ public struct CheckoutConfiguration: Sendable {
     /// The host name in the default `publicURL` in place of the listening address (a shop of a
     /// multi-shop deployment: its first host name).
     public var publicHost: String?
+    /// The port of a multi-shop deployment's operations listener (`--operations-port`, on `host`;
+    /// 0 picks a free one): `/readyz` and `/metrics` cover every shop, so they answer there and never
+    /// on a shop's host. Nil: no operations listener.
+    public var operationsPort: Int?
+    /// How long a shop of a multi-shop deployment whose load failed answers with that failure
+    /// before a request tries to load it again (a reload that finds its files in place ends it sooner).
+    public var shopRetryDelay: Duration = .seconds(2)
     /// Whether each background worker looks at its queue on a timer as well as when woken; a shop
     /// of a multi-shop deployment does not (`DueWorkScanner` looks for all of them at once).
     var pollsQueues = true

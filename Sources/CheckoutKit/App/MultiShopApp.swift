@@ -2,12 +2,14 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 extension CheckoutApp {
     /// A multi-shop deployment (`configuration.shopsFile`): one server and one database for every
     /// shop the shops file lists, each found by its host (`ShopDispatcher`), loaded on first use and
     /// kept apart in every row (`ShopStorage`). A change of the shops file, or SIGHUP, takes effect
-    /// without a restart (`ShopsFileWatcher`).
+    /// without a restart (`ShopsFileWatcher`). The deployment's `/readyz` and `/metrics` are on a
+    /// listener of their own (`configuration.operationsPort`), for the operator's network only.
     /// - Throws: `StartupError` for a shops file that does not read, or a database that does not open.
     public static func makeShops(
         _ configuration: CheckoutConfiguration, logger: Logger
@@ -19,8 +21,17 @@ extension CheckoutApp {
         logger.info("database opened", metadata: ["database": "\(configuration.storageLocation)", "shops": "\(shops.shops.count)"])
         let directory = ShopDirectory(shops: shops, configuration: configuration, storage: storage, logger: logger)
         let connections = ConnectionLimit(maximum: configuration.maxConnections)
+        var operations: [any Service] = []
+        if let port = configuration.operationsPort {
+            operations.append(Application(
+                router: operationsRouter(directory),
+                configuration: .init(address: .hostname(configuration.host, port: port), serverName: "checkout-operations"),
+                onServerRunning: { channel in directory.operationsStarted(port: channel.localAddress?.port) }, logger: logger))
+        } else {
+            logger.notice("no --operations-port: the deployment's /readyz and /metrics are not served")
+        }
         let application = Application(
-            responder: ShopDispatcher(directory: directory, operations: operationsRouter(directory).buildResponder()),
+            responder: ShopDispatcher(directory: directory),
             server: .http1(configuration: .init(
                 additionalChannelHandlers: [connections.handler()], idleTimeout: TimeAmount(configuration.idleTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "checkout"),
@@ -28,13 +39,13 @@ extension CheckoutApp {
             services: storage.services + [
                 directory.workers, ShopsFileWatcher(path: path, directory: directory, logger: logger),
                 DueWorkScanner(directory: directory, clock: configuration.clock, logger: logger),
-            ],
+            ] + operations,
             onServerRunning: { channel in directory.serverStarted(port: channel.localAddress?.port) },
             logger: logger)
         return (application, ShopsControl(directory: directory))
     }
 
-    /// `/healthz`, `/readyz` and `/metrics` of the whole deployment.
+    /// `/healthz`, `/readyz` and `/metrics` of the whole deployment, on the operations listener.
     static func operationsRouter(_ directory: ShopDirectory) -> Router<CheckoutRequestContext> {
         let router = Router(context: CheckoutRequestContext.self)
         router.get("/healthz") { _, _ in try jsonResponse(["status": "ok"]) }
@@ -50,7 +61,9 @@ extension CheckoutApp {
             return response
         }
         router.get("/metrics") { _, _ in
-            for shop in await directory.loadedShops() { try await OperationsController(shop: shop).refreshGauges() }
+            // Every loaded shop's gauges from one read of each kind of fact across shops.
+            let facts = try await directory.storage.read { tx in try tx.gauges.everyShop() }
+            for shop in await directory.loadedShops() { OperationsController(shop: shop).setGauges(facts[shop.id] ?? .init()) }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: directory.registry.emitToBuffer())))
@@ -80,6 +93,10 @@ extension CheckoutApp {
 public struct ShopsControl: Sendable {
     let directory: ShopDirectory
 
+    /// The operations listener's port, once it listens (`CheckoutConfiguration.operationsPort`; waits
+    /// until then, so only with one configured).
+    public func operationsPort() async -> Int { await directory.operationsPort() }
+
     /// The shop `id`'s control, loading the shop; nil when the shops file has no such shop.
     public func shop(_ id: String) async throws -> CheckoutControl? {
         try await directory.shop(id: id).map { CheckoutControl(shop: $0.shop) }
@@ -95,9 +112,10 @@ public struct ShopsControl: Sendable {
     /// start and after each reload), so `/readyz` names those that cannot load.
     public func preflight() { directory.preflight() }
 
-    /// Reads the shops file again and applies it (what SIGHUP does).
+    /// Reads the shops file again and applies it, loading every loaded shop again in the background
+    /// (what SIGHUP does).
     public func reload() throws {
         guard let path = directory.configuration.shopsFile else { return }
-        directory.replace(try ShopsFile.load(path))
+        directory.replace(try ShopsFile.load(path), reloadingAll: true)
     }
 }

@@ -24,18 +24,40 @@ final class ShopDirectory: Sendable {
         var loads: [String: Task<Loaded, any Error>] = [:]
         /// Shops whose last load failed, with why (the operator reads it in `/readyz`).
         var failures: [String: String] = [:]
+        /// Shops not loaded yet whose site.yaml or secrets were missing at the last `preflight`.
+        var preflightFailures: [String: String] = [:]
         /// Until when a shop whose load failed is not tried again, and the error it failed with: a
         /// client asking a broken shop over and over must not make the process read and parse its
         /// files over and over.
         var retryAfter: [String: (until: ContinuousClock.Instant, error: any Error)] = [:]
     }
 
-    /// How long a shop whose load failed answers with that failure before it is tried again.
-    static let retryDelay: Duration = .seconds(2)
 
     private let state = Mutex(State())
     /// The port the server listens on, once it does (shops loaded later start with it).
     private let boundPort = Mutex<Int?>(nil)
+    private let boundOperationsPort = Mutex<(port: Int?, waiting: [CheckedContinuation<Int, Never>])>((nil, []))
+
+    func operationsStarted(port: Int?) {
+        guard let port else { return }
+        let waiting = boundOperationsPort.withLock { state in
+            state.port = port
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for waiter in waiting { waiter.resume(returning: port) }
+    }
+
+    /// The operations listener's port, once it listens (waits until then).
+    func operationsPort() async -> Int {
+        await withCheckedContinuation { continuation in
+            let port: Int? = boundOperationsPort.withLock { state in
+                if state.port == nil { state.waiting.append(continuation) }
+                return state.port
+            }
+            if let port { continuation.resume(returning: port) }
+        }
+    }
     let configuration: CheckoutConfiguration
     let storage: any CheckoutStorage
     let registry: PrometheusCollectorRegistry
@@ -78,7 +100,7 @@ final class ShopDirectory: Sendable {
                 guard state.loads[id] == task else { return }
                 state.loads[id] = nil
                 state.failures[id] = "\(error)"
-                state.retryAfter[id] = (.now + Self.retryDelay, error)
+                state.retryAfter[id] = (.now + configuration.shopRetryDelay, error)
             }
             logger.error("shop failed to load", metadata: ["shop": "\(id)", "error": "\(error)"])
             throw error
@@ -94,10 +116,15 @@ final class ShopDirectory: Sendable {
             configuration, id: entry.id, metrics: CheckoutMetrics(registry: registry, shop: entry.id), logger: logger
         ) { storage }
         if let port = boundPort.withLock({ $0 }) { shop.address.serverStarted(port: port) }
+        // The shop's gauges exist from its load, not its first scrape: swift-prometheus copies a
+        // metric's every series to add one, so 30,000 new series at one scrape of 2,000 shops took
+        // 5.6 s; one shop's at its load take milliseconds.
+        OperationsController(shop: shop).setGauges(GaugeRecords.Facts())
         let responder = CheckoutApp.buildRouter(shop).buildResponder()
         workers.start(shop)
         state.withLock { state in
             state.failures[entry.id] = nil
+            state.preflightFailures[entry.id] = nil
             state.retryAfter[entry.id] = nil
         }
         logger.info("shop loaded", metadata: ["hosts": "\(entry.hosts.joined(separator: ","))"])
@@ -109,28 +136,62 @@ final class ShopDirectory: Sendable {
         Task { for shop in await loadedShops() { shop.address.serverStarted(port: port) } }
     }
 
-    /// Takes the shops file's new contents: new shops become reachable, removed ones unreachable at
-    /// once (their loaded state and workers stop), and a changed shop is loaded again on its next
-    /// request; unchanged shops keep answering throughout.
-    func replace(_ shops: ShopsFile) {
-        let stopped: [Task<Loaded, any Error>] = state.withLock { state in
-            var stopped: [Task<Loaded, any Error>] = []
+    /// Takes the shops file's new contents: new shops become reachable and removed ones unreachable
+    /// at once (their workers stop); a loaded shop whose entry changed — or, with `reloadingAll`
+    /// (SIGHUP), every loaded shop, for a rotated secret or an edited site — is loaded again in the
+    /// background and takes over only once that load succeeded: until then, and for good if it
+    /// fails, the shop as it was keeps answering. Unchanged shops answer throughout.
+    func replace(_ shops: ShopsFile, reloadingAll: Bool = false) {
+        let (removed, reloads) = state.withLock { state in
+            var removed: [Task<Loaded, any Error>] = []
+            var reloads: [(entry: ShopsFile.ShopEntry, old: Task<Loaded, any Error>)] = []
             let new = Dictionary(shops.shops.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            for (id, task) in state.loads where new[id] != state.entries[id] {
-                stopped.append(task)
-                state.loads[id] = nil
-                state.failures[id] = nil
+            for (id, task) in state.loads {
+                guard let entry = new[id] else {
+                    removed.append(task)
+                    state.loads[id] = nil
+                    continue
+                }
+                if reloadingAll || entry != state.entries[id] { reloads.append((entry, task)) }
             }
             // A failure stands for the shop as it was listed; a changed or removed shop's goes.
-            state.failures = state.failures.filter { new[$0.key] != nil && new[$0.key] == state.entries[$0.key] }
-            state.retryAfter = state.retryAfter.filter { new[$0.key] != nil && new[$0.key] == state.entries[$0.key] }
+            let old = state.entries
+            let unchanged = { (id: String) in !reloadingAll && new[id] != nil && new[id] == old[id] }
+            state.failures = state.failures.filter { unchanged($0.key) }
+            state.preflightFailures = state.preflightFailures.filter { unchanged($0.key) }
+            state.retryAfter = state.retryAfter.filter { unchanged($0.key) }
             state.entries = new
             state.hosts = [:]
             for shop in shops.shops { for host in shop.hosts { state.hosts[host] = shop.id } }
-            return stopped
+            return (removed, reloads)
         }
-        for task in stopped {
+        for task in removed {
             Task { [workers] in if let loaded = try? await task.value { workers.stop(loaded.shop) } }
+        }
+        for reload in reloads {
+            Task { await self.reload(reload.entry, replacing: reload.old) }
+        }
+    }
+
+    /// Loads `entry` again beside the shop loaded as `old`, and puts it in its place if it loaded
+    /// and nothing replaced `old` meanwhile.
+    private func reload(_ entry: ShopsFile.ShopEntry, replacing old: Task<Loaded, any Error>) async {
+        do {
+            let fresh = try await load(entry)
+            let swapped = state.withLock { state in
+                guard state.loads[entry.id] == old, state.entries[entry.id] == entry else { return false }
+                state.loads[entry.id] = Task { fresh }
+                return true
+            }
+            if swapped {
+                if let previous = try? await old.value { workers.stop(previous.shop) }
+            } else {
+                workers.stop(fresh.shop)
+            }
+        } catch {
+            state.withLock { $0.failures[entry.id] = "\(error)" }
+            logger.error(
+                "shop not reloaded; it keeps answering as it was", metadata: ["shop": "\(entry.id)", "error": "\(error)"])
         }
     }
 
@@ -153,15 +214,17 @@ final class ShopDirectory: Sendable {
             }
         }
         state.withLock { state in
-            for entry in entries where state.loads[entry.id] == nil {
-                if let failure = failures[entry.id] { state.failures[entry.id] = failure } else { state.retryAfter[entry.id] = nil }
+            // Only for the shops as they were checked: a reload meanwhile decides for the others.
+            for entry in entries where state.entries[entry.id] == entry && state.loads[entry.id] == nil {
+                state.preflightFailures[entry.id] = failures[entry.id]
+                if failures[entry.id] == nil { state.retryAfter[entry.id] = nil }
             }
         }
     }
 
     /// Every shop the file lists, and the shops whose last load failed with why.
     var status: (listed: [String], loaded: Int, failures: [String: String]) {
-        state.withLock { ($0.entries.keys.sorted(), $0.loads.count, $0.failures) }
+        state.withLock { ($0.entries.keys.sorted(), $0.loads.count, $0.failures.merging($0.preflightFailures) { load, _ in load }) }
     }
 
     /// The shops loaded so far (for scrape-time gauges).

@@ -4,20 +4,21 @@ import NIOCore
 /// The front of a multi-shop deployment: answers each request with the routes of the shop its
 /// `Host` names (as Shopify resolves a storefront by domain), and a Stripe webhook at
 /// `/webhooks/stripe/{shop}` with that shop's, whatever the host. A host no shop lists gets a bare
-/// 404 that names nothing, so probing hosts tells a stranger nothing about which shops exist. The
-/// deployment's own `/healthz`, `/readyz` and `/metrics` answer on every host.
+/// 404 that names nothing, so probing hosts tells a stranger nothing about which shops exist.
+/// `/healthz` answers `ok` on every host (a load balancer's check); `/readyz` and `/metrics`, which
+/// cover every shop, are a bare 404 here on every host and answer on the operations listener only.
 struct ShopDispatcher: HTTPResponder {
     typealias Context = CheckoutRequestContext
 
     let directory: ShopDirectory
-    let operations: RouterResponder<CheckoutRequestContext>
 
-    static let operationPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
+    static let operationPaths: Set<String> = ["/readyz", "/metrics"]
     static let stripeWebhooks = "/webhooks/stripe/"
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let path = request.uri.path
-        if Self.operationPaths.contains(path) { return try await operations.respond(to: request, context: context) }
+        if path == "/healthz" { return try jsonResponse(["status": "ok"]) }
+        if Self.operationPaths.contains(path) { return Response(status: .notFound) }
         let loaded: ShopDirectory.Loaded?
         do {
             if path.hasPrefix(Self.stripeWebhooks) {

@@ -36,6 +36,8 @@ final class ShopWorkers: Service, Sendable {
                         for service in [shop.processor, shop.mail, shop.webhooks] as [any Service] {
                             group.addTask {
                                 do { try await service.run() } catch {
+                                    // A shop the shops file dropped or replaced stops its workers by cancelling them.
+                                    guard !Task.isCancelled else { return }
                                     shop.logger.error("background worker stopped", metadata: ["error": "\(error)"])
                                 }
                             }

@@ -56,6 +56,8 @@ public struct ShopsFile: Sendable, Equatable {
             throw StartupError(description: "\(path): error: no such shops file or folder")
         }
         var shops: [ShopEntry] = []
+        // Where each shop is written, to name it in a problem found across shops.
+        var places: [(file: String, line: Int?)] = []
         var problems: [Diagnostic] = []
         if isFolder.boolValue {
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
@@ -64,6 +66,7 @@ public struct ShopsFile: Sendable, Equatable {
                 do {
                     let fields = try YAMLFields(yaml: try text(of: file), file: file)
                     shops.append(try entry(id: String(name.dropLast(5)), fields: fields, base: path))
+                    places.append((file, nil))
                 } catch { problems += error.diagnostics }
             }
         } else {
@@ -74,11 +77,12 @@ public struct ShopsFile: Sendable, Equatable {
                     do {
                         guard let shop = try fields.mapping(id) else { continue }
                         shops.append(try entry(id: id, fields: shop, base: base.isEmpty ? "." : base))
+                        places.append((path, fields.line(of: id)))
                     } catch { problems += error.diagnostics }
                 }
             } catch { problems += error.diagnostics }
         }
-        problems += duplicates(shops, file: path)
+        problems += duplicates(shops, places: places)
         if shops.isEmpty && problems.isEmpty { problems.append(Diagnostic(file: path, message: "no shops are listed")) }
         guard problems.isEmpty else { throw StartupError(description: problems.map(\.description).joined(separator: "\n")) }
         return ShopsFile(shops: shops)
@@ -133,16 +137,21 @@ public struct ShopsFile: Sendable, Equatable {
             smtpURL: secrets["smtp_url"], adminToken: secrets["admin_token"])
     }
 
-    /// A host or id claimed by two shops: which shop a request is for must never be a guess.
-    private static func duplicates(_ shops: [ShopEntry], file: String) -> [Diagnostic] {
+    /// A host or id claimed by two shops: which shop a request is for must never be a guess. Each
+    /// problem names the second shop's file and line.
+    private static func duplicates(_ shops: [ShopEntry], places: [(file: String, line: Int?)]) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         var ids: Set<String> = []
         var hosts: [String: String] = [:]
-        for shop in shops {
-            if !ids.insert(shop.id).inserted { problems.append(Diagnostic(file: file, message: "shop '\(shop.id)' is listed twice")) }
+        for (shop, place) in zip(shops, places) {
+            if !ids.insert(shop.id).inserted {
+                problems.append(Diagnostic(file: place.file, line: place.line, message: "shop '\(shop.id)' is listed twice"))
+            }
             for host in shop.hosts {
                 if let other = hosts[host], other != shop.id {
-                    problems.append(Diagnostic(file: file, message: "host '\(host)' is given to both '\(other)' and '\(shop.id)'"))
+                    problems.append(Diagnostic(
+                        file: place.file, line: place.line, message: "host '\(host)' is given to both '\(other)' and '\(shop.id)'",
+                        hint: "a host name belongs to one shop"))
                 }
                 hosts[host] = shop.id
             }
@@ -225,6 +234,11 @@ extension ShopsFile.ShopEntry {
         configuration.stripeSecretKey = try read(stripeKey, "stripe_key")
         configuration.downloadSecret = try read(downloadKey, "download_key")
         configuration.smtpURL = try read(smtpURL, "smtp_url") ?? base.smtpURL
+        if let url = configuration.smtpURL, !url.isEmpty {
+            do { _ = try SMTPConfiguration.parse(url) } catch {
+                throw StartupError(description: "shop '\(id)': \(smtpURL.map { "secrets.smtp_url (\($0))" } ?? "--smtp-url") is not usable: \(error)")
+            }
+        }
         // Never the deployment's: one shop's operator holds no key to another's.
         configuration.adminToken = try read(adminToken, "admin_token")
         return configuration

@@ -3,9 +3,10 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// Applies the shops file again when it changes (looked at every `interval`) or on SIGHUP, without a
-/// restart: requests keep being answered throughout (`ShopDirectory.replace`). A file that no longer
-/// reads is logged with its errors and the shops as they were keep serving.
+/// Applies the shops file again when it changes (looked at every `interval`), or on SIGHUP, which
+/// also loads every loaded shop again (for a rotated secret or an edited site), without a restart:
+/// requests keep being answered throughout (`ShopDirectory.replace`). A file that no longer reads is
+/// logged with its errors and the shops as they were keep serving.
 struct ShopsFileWatcher: Service {
     let path: String
     let directory: ShopDirectory
@@ -18,7 +19,7 @@ struct ShopsFileWatcher: Service {
         let hangUps = await UnixSignalsSequence(trapping: .sighup)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
-                for await _ in hangUps.cancelOnGracefulShutdown() { reload(because: "SIGHUP") }
+                for await _ in hangUps.cancelOnGracefulShutdown() { reload(because: "SIGHUP", reloadingAll: true) }
             }
             while true {
                 do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) } } catch { break }
@@ -32,10 +33,10 @@ struct ShopsFileWatcher: Service {
         }
     }
 
-    private func reload(because reason: String) {
+    private func reload(because reason: String, reloadingAll: Bool = false) {
         do {
             let shops = try ShopsFile.load(path)
-            directory.replace(shops)
+            directory.replace(shops, reloadingAll: reloadingAll)
             directory.preflight()
             logger.notice("shops reloaded", metadata: ["reason": "\(reason)", "shops": "\(shops.shops.count)"])
         } catch {

@@ -52,18 +52,21 @@ struct OperationsController: Sendable {
 
     /// Gauges that describe stored state are read from the database when scraped.
     func refreshGauges() async throws {
-        let counts = try await shop.orders.countsByStatus()
+        setGauges(try await shop.storage.read { tx in try tx.gauges.facts() })
+    }
+
+    /// Sets the shop's gauges from its stored facts (`GaugeRecords`).
+    func setGauges(_ facts: GaugeRecords.Facts) {
         for status in OrderStatus.allCases {
             shop.metrics.gauge("checkout_orders", labels: [("status", status.rawValue)], help: "Orders by status.")
-                .set(Int64(counts[status.rawValue] ?? 0))
+                .set(Int64(facts.orders[status.rawValue] ?? 0))
         }
         let now = shop.clock.seconds
         let grace = shop.configuration.gracePeriod
-        let subscriptions = try await shop.storage.read { tx in try tx.subscriptions.allFacts() }
         let catalog = shop.catalog
         var active: [String: Int] = [:]
         var monthly: Int64 = 0
-        for subscription in subscriptions where EntitlementRules.grantsAccess(subscription, now: now, grace: grace) {
+        for subscription in facts.subscriptions where EntitlementRules.grantsAccess(subscription, now: now, grace: grace) {
             active[subscription.plan, default: 0] += 1
             if let plan = catalog.plansBySlug[subscription.plan], subscription.status != .trialing {
                 monthly = monthly.addingSaturated(plan.interval == .year ? plan.price.amount / 12 : plan.price.amount)
@@ -77,9 +80,8 @@ struct OperationsController: Sendable {
             "checkout_mrr_minor_units", labels: [("currency", catalog.catalog.currency.code)],
             help: "Monthly recurring revenue of paying subscriptions (yearly plans / 12), in minor units."
         ).set(monthly)
-        let backlog = try await shop.events.backlog()
-        shop.metrics.gauge("checkout_webhook_events_pending", help: "Stored payment events not yet processed.").set(Int64(backlog.pending))
+        shop.metrics.gauge("checkout_webhook_events_pending", help: "Stored payment events not yet processed.").set(Int64(facts.pendingEvents))
         shop.metrics.gauge("checkout_webhook_events_failing", help: "Stored payment events whose processing failed and will be retried.")
-            .set(Int64(backlog.failing))
+            .set(Int64(facts.failingEvents))
     }
 }

@@ -100,9 +100,4 @@ struct OrderStore: Sendable {
     func find(session: String) async throws -> StoredOrder? {
         try await storage.read { tx in try tx.orders.id(forSession: session).flatMap { try tx.orders.find($0) } }
     }
-
-    /// Counts of orders by status, for metrics.
-    func countsByStatus() async throws -> [String: Int] {
-        try await storage.read { tx in try tx.orders.countsByStatus() }
-    }
 }

@@ -43,6 +43,7 @@ struct StorageTransaction {
     var settings: SettingRecords { SettingRecords(sql: sql, shop: shop) }
     var downloads: DownloadRecords { DownloadRecords(sql: sql, shop: shop) }
     var rateLimits: RateLimitRecords { RateLimitRecords(sql: sql, shop: shop) }
+    var gauges: GaugeRecords { GaugeRecords(sql: sql, shop: shop) }
     /// Across every shop: see `DueWorkRecords`.
     var dueWork: DueWorkRecords { DueWorkRecords(sql: sql) }
 

@@ -14,9 +14,4 @@ struct WebhookEventStore: Sendable {
     func isProcessed(_ id: String) async throws -> Bool {
         try await storage.read { tx in try tx.events.isProcessed(id) }
     }
-
-    /// Counts for readiness and metrics: events waiting, and events that failed at least once and still wait.
-    func backlog() async throws -> (pending: Int, failing: Int) {
-        try await storage.read { tx in try tx.events.backlog() }
-    }
 }

@@ -52,12 +52,4 @@ struct EventRecords {
     func isProcessed(_ id: String) throws -> Bool {
         try sql.row("SELECT 1 FROM webhook_events WHERE id = ? AND shop_id = ? AND processed_at IS NOT NULL", id, shop) != nil
     }
-
-    /// Events waiting, and events that failed at least once and still wait.
-    func backlog() throws -> (pending: Int, failing: Int) {
-        let row = try sql.row("""
-            SELECT COUNT(*), COALESCE(SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), 0) FROM webhook_events WHERE shop_id = ? AND processed_at IS NULL
-            """, shop)
-        return (try row?[0] ?? 0, try row?[1] ?? 0)
-    }
 }

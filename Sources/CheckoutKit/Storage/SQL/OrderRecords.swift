@@ -119,13 +119,6 @@ struct OrderRecords {
         return (email, sku)
     }
 
-    /// Counts of orders by status.
-    func countsByStatus() throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for row in try sql.rows("SELECT status, COUNT(*) FROM orders WHERE shop_id = ? GROUP BY status", shop) { counts[try row[0]] = try row[1] }
-        return counts
-    }
-
     /// A payment fact, recorded once: `paid_at`, `failed_at` or `expired_at` keeps its first time.
     func recordOnce(_ fact: PaymentFact, at time: Int, order: String) throws {
         try sql.run("UPDATE orders SET \(fact.rawValue) = COALESCE(\(fact.rawValue), ?) WHERE id = ? AND shop_id = ?", time, order, shop)

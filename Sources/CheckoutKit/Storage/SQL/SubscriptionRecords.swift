@@ -75,11 +75,6 @@ struct SubscriptionRecords {
         try sql.rows("SELECT id, plan, status, current_period_end FROM subscriptions WHERE email = ? AND shop_id = ?", email, shop).map(Self.fact)
     }
 
-    /// Every membership's plan, status and period end (for the MRR and active-member gauges).
-    func allFacts() throws -> [SubscriptionFact] {
-        try sql.rows("SELECT id, plan, status, current_period_end FROM subscriptions WHERE shop_id = ?", shop).map(Self.fact)
-    }
-
     private static func fact(_ row: SQLRow) throws -> SubscriptionFact {
         SubscriptionFact(
             id: try row[0], plan: try row[1], status: SubscriptionStatus(rawValue: try row[2]) ?? .incomplete, currentPeriodEnd: try row[3])

@@ -116,6 +116,11 @@ enum CheckoutSchema {
             }
             try db.execute(sql: shopKeyedTables)
         }
+        migrator.registerMigration("v8-refunds-line") { db in
+            // Whether a line was refunded is asked of every purchase line when entitlements are worked
+            // out; PostgreSQL had this index from its first migration (found by `QueryPlanTests`).
+            try db.execute(sql: "CREATE INDEX refunds_line ON refunds(line_id)")
+        }
         return migrator
     }
 

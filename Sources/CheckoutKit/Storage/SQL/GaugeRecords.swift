@@ -1,0 +1,47 @@
+import ShopCore
+
+/// What the scrape-time gauges of `/metrics` count, for one shop (`shop`) or, in a multi-shop
+/// deployment, for every shop at once, grouped by shop: one statement a gauge for the whole
+/// deployment instead of one a gauge and shop, so a scrape of 2,000 shops stays one scrape.
+struct GaugeRecords {
+    let sql: any SQLStatements
+    let shop: String
+
+    /// Orders by status, subscriptions' facts and the payment-event backlog of one shop.
+    struct Facts: Sendable {
+        var orders: [String: Int] = [:]
+        var subscriptions: [SubscriptionFact] = []
+        var pendingEvents = 0
+        var failingEvents = 0
+    }
+
+    /// This transaction's shop's facts.
+    func facts() throws -> Facts {
+        try facts(where: "WHERE shop_id = ?", [shop.sqlValue])[shop] ?? Facts()
+    }
+
+    /// Every shop's facts, by shop id; a shop with no rows has none.
+    func everyShop() throws -> [String: Facts] {
+        try facts(where: "", [])
+    }
+
+    private func facts(where filter: String, _ arguments: [SQLValue]) throws -> [String: Facts] {
+        var facts: [String: Facts] = [:]
+        for row in try sql.query("SELECT shop_id, status, COUNT(*) FROM orders \(filter) GROUP BY shop_id, status", arguments) {
+            facts[try row[0], default: Facts()].orders[try row[1]] = try row[2]
+        }
+        for row in try sql.query("SELECT shop_id, id, plan, status, current_period_end FROM subscriptions \(filter)", arguments) {
+            facts[try row[0], default: Facts()].subscriptions.append(SubscriptionFact(
+                id: try row[1], plan: try row[2], status: SubscriptionStatus(rawValue: try row[3]) ?? .incomplete, currentPeriodEnd: try row[4]))
+        }
+        let backlog = """
+            SELECT shop_id, COUNT(*), COALESCE(SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), 0) FROM webhook_events
+            \(filter.isEmpty ? "WHERE" : filter + " AND") processed_at IS NULL GROUP BY shop_id
+            """
+        for row in try sql.query(backlog, arguments) {
+            facts[try row[0], default: Facts()].pendingEvents = try row[1]
+            facts[try row[0], default: Facts()].failingEvents = try row[2]
+        }
+        return facts
+    }
+}
