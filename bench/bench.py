@@ -76,6 +76,21 @@ def machine():
     }
 
 
+def wait_for_first_200(process, url, headers=None):
+    """Asks `url` until it answers 200, for a cold start; fails if `process` exits first."""
+    while True:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError("checkout exited during the cold start")
+            # A millisecond between attempts: polling flat out would take one of the machine's
+            # cores from the process being started.
+            time.sleep(0.001)
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -347,17 +362,7 @@ class CheckoutBench:
             process = subprocess.Popen(
                 [os.path.join(self.bin, "checkout"), "serve", "--port", str(port), "--site", ROOT] + database + ["--log-level", "error"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self.env)
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    if process.poll() is not None:
-                        raise RuntimeError("checkout exited during the cold start")
-                    # A millisecond between attempts: polling flat out would take one of the machine's
-                    # cores from the process being started.
-                    time.sleep(0.001)
+            wait_for_first_200(process, f"http://127.0.0.1:{port}/healthz")
             times.append(time.perf_counter() - started)
             process.terminate()
             process.wait()

@@ -21,7 +21,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import HERE, ROOT, CheckoutBench, free_port, log, machine, median_run, summary  # noqa: E402
+from bench import HERE, ROOT, CheckoutBench, free_port, log, machine, median_run, summary, wait_for_first_200  # noqa: E402
 
 
 def request(base, path, host, body=None):
@@ -91,14 +91,7 @@ class ShopsBench(CheckoutBench):
             process = subprocess.Popen(
                 [os.path.join(self.bin, "checkout"), "serve", "--port", str(port), "--shops", os.path.join(self.work, "shops.yaml")] +
                 database + ["--hold-mail", "--log-level", "error"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self.env)
-            while True:
-                try:
-                    if request(f"http://127.0.0.1:{port}", "/openapi.yaml", host)[0] == 200:
-                        break
-                except OSError:
-                    if process.poll() is not None:
-                        raise RuntimeError("checkout exited during the cold start")
-                    time.sleep(0.001)
+            wait_for_first_200(process, f"http://127.0.0.1:{port}/openapi.yaml", {"Host": host})
             times.append(time.perf_counter() - started)
             process.terminate()
             process.wait()
