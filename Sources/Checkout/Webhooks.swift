@@ -23,6 +23,11 @@ struct Webhooks: AsyncParsableCommand {
         }
 
         func validate() throws {
+            // The endpoints go into the database the service reads: a path that names none is a
+            // mistake (a missing --db), never a new database nobody serves from.
+            if databaseURL == nil, !FileManager.default.fileExists(atPath: db) {
+                throw ValidationError("--db (or CHECKOUT_DB): no database at \(db); give the database `checkout serve` uses")
+            }
             if let url = databaseURL, url.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw ValidationError("--database-url (or CHECKOUT_DATABASE_URL) is empty: give a postgres:// URL, or leave it unset to use the SQLite file --db")
             }

@@ -48,7 +48,7 @@ struct Build: ParsableCommand {
             case .failure(let error):
                 failed.append(outcome.name)
                 var standardError = FileHandle.standardError
-                print("\(outcome.name): \(error)", to: &standardError)
+                for diagnostic in error.diagnostics { print("\(outcome.name): \(diagnostic)", to: &standardError) }
             }
         }
         if !quiet {

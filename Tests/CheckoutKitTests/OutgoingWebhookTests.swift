@@ -116,7 +116,7 @@ final class WebhookReceiver: Sendable {
 
     @Test func theCommandLineManagesEndpoints() async throws {
         let checkout = try TestCheckout()
-        let db = try checkout.databaseArguments("cli")
+        let db = try await checkout.createdDatabaseArguments("cli")
         let added = try await runCheckout(["webhooks", "add", "https://ops.example/hooks", "--events", "order.paid,order.refunded"] + db)
         #expect(added.status == 0)
         #expect(added.output.contains("signing secret: whsec_"))

@@ -170,6 +170,8 @@ import Testing
         ("alpha:\n  hosts: [a.test]\n", "'site': shop 'alpha' needs its site folder"),
         ("alpha:\n  site: a\n", "'hosts': shop 'alpha' needs at least one host name"),
         ("alpha:\n  site: a\n  hosts: [https://a.test/]\n", "'https://a.test/' is not a host name"),
+        ("alpha:\n  site: a\n  hosts: [\"a test\"]\n", "'a test' is not a host name"),
+        ("alpha:\n  site: a\n  hosts: [a.test:8080]\n", "'a.test:8080' is not a host name"),
         ("alpha:\n  site: a\n  hosts: [a.test]\n  provider: paypal\n", "'provider': 'paypal' is not a provider"),
         ("alpha:\n  site: a\n  hosts: [a.test]\n  secrets:\n    webhook_secret: whsec_123\n", "shops.yaml:5: error: 'webhook_secret': expected env:NAME or file:PATH"),
         ("alpha:\n  site: a\n  hosts: [a.test]\n  provider: stripe\n  secrets:\n    webhook_secret: env:X\n", "needs secrets.stripe_key"),
@@ -189,11 +191,13 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shopsdir-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try "site: sites/alpha\nhosts: [a.test]\n".write(toFile: folder + "/alpha.yaml", atomically: true, encoding: .utf8)
-        try "site: /srv/beta\nhosts: b.test\nsecrets:\n  download_key: env:BETA_KEY\n".write(toFile: folder + "/beta.yaml", atomically: true, encoding: .utf8)
+        try "site: /srv/beta\nhosts: B.test.\nsecrets:\n  download_key: env:BETA_KEY\n  webhook_secret: file:beta.whsec\n"
+            .write(toFile: folder + "/beta.yaml", atomically: true, encoding: .utf8)
         let shops = try ShopsFile.load(folder).shops
         #expect(shops.map(\.id) == ["alpha", "beta"])
         #expect(shops[0].siteFolder == folder + "/sites/alpha")
-        #expect(shops[1].siteFolder == "/srv/beta" && shops[1].hosts == ["b.test"])
+        #expect(shops[1].siteFolder == "/srv/beta" && shops[1].hosts == ["b.test"], "lower-cased, without the final dot")
         #expect(shops[1].downloadKey == .environment("BETA_KEY"))
+        #expect(shops[1].webhookSecret == .file(folder + "/beta.whsec"), "a relative secret file is beside the shop's file")
     }
 }

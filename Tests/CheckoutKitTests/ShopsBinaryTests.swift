@@ -31,7 +31,16 @@ import Testing
         // The SIGHUP's own reload (the watcher may also notice the file first: both are logged).
         #expect(await server.waitForLog(#""reason":"SIGHUP""#), "\(server.lastText)")
         #expect(try await status(client, .POST, server.base + "/api/carts", host: "b.test", body: "{}") == 201)
-        #expect(try await status(client, .POST, server.base + "/api/carts", host: "a.test", body: "{}") == 201)
+        // Each request's log line names its shop.
+        #expect(await server.waitForLog(#""shop":"beta","status":"201""#), "\(server.lastText)")
+        #expect(try await status(client, .POST, server.base + "/api/carts", host: "A.TEST.", body: "{}") == 201)
+        // Two Host headers leave the shop to a guess: refused (RFC 9112 §3.2).
+        var twice = HTTPClientRequest(url: server.base + "/api/carts")
+        twice.method = .POST
+        twice.headers.add(name: "Host", value: "a.test")
+        twice.headers.add(name: "Host", value: "b.test")
+        twice.body = .bytes(ByteBuffer(string: "{}"))
+        #expect(try await client.execute(twice, timeout: .seconds(10)).status == .badRequest)
         try await client.shutdown()
         server.process.terminate()
         server.process.waitUntilExit()
@@ -47,7 +56,7 @@ import Testing
 
     @Test func webhookCommandsTakeTheShopAndCheckIt() async throws {
         let shops = try TestShops()
-        let db = try TestCheckout().databaseArguments("shop-hooks")
+        let db = try await TestCheckout().createdDatabaseArguments("shop-hooks")
         let file = shops.folder + "/shops.yaml"
         let added = try await runCheckout(["webhooks", "add", "https://ops.example/hooks", "--shop", "alpha", "--shops", file] + db)
         #expect(added.status == 0, "\(added.errors)")
@@ -58,5 +67,11 @@ import Testing
         #expect(unknown.errors.contains("'gamma' is not a shop in \(file): alpha, beta"), "\(unknown.errors)")
         let malformed = try await runCheckout(["webhooks", "list", "--shop", "Not A Shop"] + db)
         #expect(malformed.errors.contains("'Not A Shop' is not a shop id"), "\(malformed.errors)")
+        // A database path that names none is a mistake, never a new database nobody serves from.
+        let nowhere = shops.folder + "/no-such.sqlite"
+        let missing = try await runCheckout(["webhooks", "list", "--shop", "alpha", "--db", nowhere])
+        #expect(missing.status != 0)
+        #expect(missing.errors.contains("no database at \(nowhere)"), "\(missing.errors)")
+        #expect(!FileManager.default.fileExists(atPath: nowhere))
     }
 }

@@ -63,6 +63,14 @@ struct TestCheckout {
         try await WebhookEndpoints(configuration.storageLocation)
     }
 
+    /// `databaseArguments(name)` for a database made with its tables, as `checkout serve` leaves it
+    /// (the `checkout webhooks` commands refuse a SQLite path that names no database).
+    func createdDatabaseArguments(_ name: String) async throws -> [String] {
+        let arguments = try databaseArguments(name)
+        if arguments.first == "--db" { await (try await WebhookEndpoints(.sqlite(path: arguments[1]))).close() }
+        return arguments
+    }
+
     /// `checkout serve` arguments naming a fresh database of the backend under test, called `name`.
     func databaseArguments(_ name: String) throws -> [String] {
         if let url = try TestDatabases.makePostgresDatabase() { return ["--database-url", url] }

@@ -128,7 +128,7 @@ public enum CheckoutApp {
 
     static func buildRouter(_ shop: Shop) -> Router<CheckoutRequestContext> {
         let router = Router(context: CheckoutRequestContext.self)
-        router.add(middleware: ObservabilityMiddleware(metrics: shop.metrics))
+        router.add(middleware: ObservabilityMiddleware(metrics: shop.metrics, shop: shop.id))
         if let origin = shop.address.corsOrigin {
             router.add(middleware: CORSMiddleware(
                 allowOrigin: .custom(origin), allowHeaders: [.contentType, .idempotencyKey],

@@ -235,10 +235,12 @@ final class ShopDirectory: Sendable {
         return shops
     }
 
-    /// A `Host` header's name: lower-cased, without its port (`[::1]:8080` → `[::1]`).
+    /// A `Host` header's name: lower-cased, without its port or a final dot (`[::1]:8080` → `[::1]`,
+    /// `Shop.Example.:443` → `shop.example`).
     static func hostName(_ host: String) -> String {
         let lowered = host.lowercased()
         if lowered.hasPrefix("[") { return lowered.firstIndex(of: "]").map { String(lowered[...$0]) } ?? lowered }
-        return lowered.split(separator: ":", maxSplits: 1).first.map(String.init) ?? lowered
+        let name = lowered.split(separator: ":", maxSplits: 1).first.map(String.init) ?? lowered
+        return name.hasSuffix(".") ? String(name.dropLast()) : name
     }
 }

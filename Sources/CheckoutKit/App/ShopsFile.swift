@@ -104,10 +104,11 @@ public struct ShopsFile: Sendable, Equatable {
             try fields.string(key).map { $0.hasPrefix("/") ? $0 : base + "/" + $0 }
         }
         guard let site = try folder("site") else { throw fields.error("site", "shop '\(id)' needs its site folder") }
-        let hosts = try fields.strings("hosts").map { $0.lowercased() }
+        // A final dot names the same host (`shop.example.` is `shop.example`).
+        let hosts = try fields.strings("hosts").map { $0.lowercased() }.map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }
         guard !hosts.isEmpty else { throw fields.error("hosts", "shop '\(id)' needs at least one host name") }
-        for host in hosts where host.isEmpty || host.contains("/") || host.contains(":") && !host.hasPrefix("[") {
-            throw fields.error("hosts", "'\(host)' is not a host name", hint: "give the name alone, without a scheme, path or port")
+        for host in hosts where !Self.isHostName(host) {
+            throw fields.error("hosts", "'\(host)' is not a host name", hint: "give the name alone (letters, digits, dots and dashes, or an [IPv6] address), without a scheme, path or port")
         }
         let providerName = try fields.string("provider", default: "test")
         guard let provider = CheckoutConfiguration.ProviderKind(rawValue: providerName) else {
@@ -117,7 +118,7 @@ public struct ShopsFile: Sendable, Equatable {
         if let mapping = try fields.mapping("secrets") {
             try mapping.rejectUnknown(Self.secretFields)
             for key in mapping.keys {
-                guard let text = try mapping.string(key), let source = SecretSource(text) else {
+                guard let text = try mapping.string(key), let source = SecretSource(text, relativeTo: base) else {
                     throw mapping.error(
                         key, "expected env:NAME or file:PATH",
                         hint: "a shops file names where a secret is; the secret itself stays out of it")
@@ -135,6 +136,16 @@ public struct ShopsFile: Sendable, Equatable {
             siteURL: try fields.string("site_url"), provider: provider, mailFrom: try fields.string("mail_from"),
             stripeKey: secrets["stripe_key"], webhookSecret: secrets["webhook_secret"], downloadKey: secrets["download_key"],
             smtpURL: secrets["smtp_url"], adminToken: secrets["admin_token"])
+    }
+
+    /// A DNS name or IPv4 address (letters, digits, dots, dashes; a final dot is dropped when the
+    /// file is read), or an IPv6 address in brackets.
+    static func isHostName(_ host: String) -> Bool {
+        if host.hasPrefix("["), host.hasSuffix("]") {
+            return host.count > 2 && host.dropFirst().dropLast().allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+        }
+        guard !host.isEmpty, host.count <= 253, !host.hasPrefix("."), !host.hasPrefix("-"), !host.contains("..") else { return false }
+        return host.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "-" }
     }
 
     /// A host or id claimed by two shops: which shop a request is for must never be a guess. Each
@@ -165,12 +176,13 @@ public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
     case environment(String)
     case file(String)
 
-    /// `env:NAME` or `file:PATH`; nil for anything else.
-    public init?(_ text: String) {
+    /// `env:NAME` or `file:PATH` (a relative path taken from `folder`, the shops file's); nil for anything else.
+    public init?(_ text: String, relativeTo folder: String = ".") {
         if text.hasPrefix("env:"), text.count > 4 {
             self = .environment(String(text.dropFirst(4)))
         } else if text.hasPrefix("file:"), text.count > 5 {
-            self = .file(String(text.dropFirst(5)))
+            let path = String(text.dropFirst(5))
+            self = .file(path.hasPrefix("/") ? path : folder + "/" + path)
         } else {
             return nil
         }

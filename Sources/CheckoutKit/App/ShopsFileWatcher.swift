@@ -15,11 +15,15 @@ struct ShopsFileWatcher: Service {
 
     func run() async throws {
         var seen = Self.fingerprint(path)
-        directory.preflight()
         let hangUps = await UnixSignalsSequence(trapping: .sighup)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
                 for await _ in hangUps.cancelOnGracefulShutdown() { reload(because: "SIGHUP", reloadingAll: true) }
+            }
+            group.addTask { [directory] in
+                // A second after the start, so checking every shop does not compete with the first requests.
+                do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) } } catch { return }
+                directory.preflight()
             }
             while true {
                 do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) } } catch { break }

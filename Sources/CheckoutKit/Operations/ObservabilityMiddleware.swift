@@ -2,13 +2,18 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Times every request, counts it by route and status, logs one structured line with the request id,
-/// and returns the request id in `X-Request-Id`.
+/// Times every request, counts it by route and status, logs one structured line with the request id
+/// (and the shop's id in a multi-shop deployment, on every line logged for the request), and returns
+/// the request id in `X-Request-Id`.
 struct ObservabilityMiddleware: RouterMiddleware {
     typealias Context = CheckoutRequestContext
     let metrics: CheckoutMetrics
+    /// The shop's id, or empty for the one shop of a single-shop deployment.
+    var shop = ""
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if !shop.isEmpty { context.logger[metadataKey: "shop"] = "\(shop)" }
         let start = ContinuousClock.now
         var status = 500
         defer {
