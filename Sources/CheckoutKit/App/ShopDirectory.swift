@@ -95,14 +95,16 @@ final class ShopDirectory: Sendable {
         do {
             return try await task.value
         } catch {
-            // The next request tries again (a secret file may have appeared, a catalog been fixed).
-            state.withLock { state in
-                guard state.loads[id] == task else { return }
+            // A request after the retry delay tries again (a secret file may have appeared, a
+            // catalog been fixed). Of the requests that waited for this load, the first logs it.
+            let first = state.withLock { state in
+                guard state.loads[id] == task else { return false }
                 state.loads[id] = nil
                 state.failures[id] = "\(error)"
                 state.retryAfter[id] = (.now + configuration.shopRetryDelay, error)
+                return true
             }
-            logger.error("shop failed to load", metadata: ["shop": "\(id)", "error": "\(error)"])
+            if first { logger.error("shop failed to load", metadata: ["shop": "\(id)", "error": "\(error)"]) }
             throw error
         }
     }
