@@ -325,6 +325,45 @@ extension RefundRaceTests {
         }
         await endpoints.close()
     }
+
+    /// Stripe's events for two line refunds, in the worst order: both `refund.created`, then the
+    /// `charge.refunded` carrying their sum, then the older one. Each refund is one growth of the
+    /// refunded amount and one `order.refunded`; the metric counts the sum once.
+    @Test func providerEventsForTwoRefundsInTheWorstOrderAreAnnouncedOnceEach() async throws {
+        let checkout = try TestCheckout()
+        let endpoints = try await checkout.endpoints()
+        _ = try await endpoints.add(url: "http://127.0.0.1:9/hooks", events: ["order.refunded"])
+        let events = EventFactory(secret: TestCheckout.secret, now: Int(checkout.time.now.timeIntervalSince1970))
+        try await checkout.run { client in
+            let order = try await client.buy([("HS-DIGITAL-PLANNER", 1), ("KB-NOAH-COLORING-A4", 1)], email: "worst@example.com")
+            let json = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
+            let lines = try #require(json["lines"] as? [[String: Any]])
+            let ids = lines.compactMap { $0["id"] as? String }
+            let amounts = lines.compactMap { ($0["total"] as? [String: Any])?["amount"] as? Int }
+            try #require(ids.count == 2 && amounts.count == 2)
+            var sent: [Data] = []
+            for (index, line) in ids.enumerated() {
+                sent.append(try events.payload("refund.created", object: [
+                    "id": "re_worst_\(index)", "object": "refund", "amount": amounts[index], "status": "succeeded",
+                    "metadata": ["order_id": order.id, "line_id": line],
+                ]))
+            }
+            for amount in [amounts[0] + amounts[1], amounts[0]] {
+                sent.append(try events.payload(
+                    "charge.refunded", object: ["object": "charge", "amount_refunded": amount, "metadata": ["order_id": order.id]]))
+            }
+            for payload in sent {
+                let reply = try await client.webhook(payload, signature: events.header(payload))
+                #expect(reply.status == .ok, "\(reply.text)")
+            }
+            let after = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")
+            #expect(after.amount("amount_refunded") == amounts[0] + amounts[1] && after["status"] as? String == "refunded", "\(after.text)")
+            #expect(try await client.metric("checkout_refunded_minor_units_total{currency=\"USD\"} \(amounts[0] + amounts[1])"))
+            let announced = try await endpoints.deliveries().filter { $0.eventType == "order.refunded" }
+            #expect(announced.count == 2, "one per refund, whatever order the provider's events come in")
+        }
+        await endpoints.close()
+    }
 }
 
 extension TestClientProtocol {

@@ -43,8 +43,16 @@ struct PaymentEventApplier: Sendable {
             else { return [] }
             guard try tx.refunds.recordLine(providerRefundID: refundID, order: order, line: line, at: event.created) else { return [] }
             try orders.markLineRefunded(line: line, at: event.created)
-            let status = try orders.status(order) ?? .paid
-            return [OrderTransition(orderID: order, from: status, to: status, lineRefunded: true)]
+            // The refund row carries the line's amount, so the order's refunded total grows here, by
+            // the first of this event, `charge.refunded` and the API's answer to record it. Two line
+            // refunds at once are then two growths (two announcements) even when the `charge.refunded`
+            // carrying their sum arrives first.
+            let before = try orders.amountRefunded(order) ?? 0
+            let from = try orders.status(order) ?? .paid
+            try orders.raiseAmountRefundedToRefunds(order: order)
+            let to = try orders.refreshStatus(order) ?? from
+            let increase = max(0, (try orders.amountRefunded(order) ?? before) - before)
+            return [OrderTransition(orderID: order, from: from, to: to, lineRefunded: true, refundedIncrease: increase)]
         case "charge.refunded":
             var order = object.orderID
             if order == nil, let intent = object.paymentIntent {

@@ -141,8 +141,7 @@ struct OrderRecords {
 
     /// Raises the refunded amount to the sum of the order's refund rows; never lowers it.
     func raiseAmountRefundedToRefunds(order: String) throws {
-        let total: Int64 = try sql.value("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM refunds WHERE order_id = ? AND shop_id = ?", order, shop) ?? 0
-        try raiseAmountRefunded(to: total, order: order)
+        try raiseAmountRefunded(to: try RefundRecords(sql: sql, shop: shop).total(order: order), order: order)
     }
 
     /// Recomputes and stores an order's status from its recorded facts.
@@ -179,6 +178,11 @@ struct OrderRecords {
 struct RefundRecords {
     let sql: any SQLStatements
     let shop: String
+
+    /// The sum of the order's recorded refunds, in minor units.
+    func total(order: String) throws -> Int64 {
+        try sql.value("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM refunds WHERE order_id = ? AND shop_id = ?", order, shop) ?? 0
+    }
 
     /// Records the provider's refund `providerRefundID` of a whole line, for the line's amount after
     /// discount; false when it was recorded before or the order has no such line.
