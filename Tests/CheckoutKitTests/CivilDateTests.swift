@@ -1,4 +1,5 @@
 import Foundation
+import ShopCore
 import Testing
 
 @testable import CheckoutKit
@@ -26,9 +27,10 @@ import Testing
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
 
-    @Test func todayIsTheUTCDateOfTheClock() {
-        let clock = CheckoutClock(now: { Date(timeIntervalSince1970: 951_825_599.5) })
-        #expect(clock.today == "2000-02-29")
+    @Test func todayIsTheShopsDateInItsTimeZone() throws {
+        #expect(ShopTime(instant: 951_825_599).today == "2000-02-29")
+        #expect(ShopTime(instant: 951_825_599, timeZone: try #require(TimeZone(identifier: "Pacific/Kiritimati"))).today == "2000-03-01")
+        #expect(ShopTime(instant: 951_825_599, timeZone: try #require(TimeZone(identifier: "America/Los_Angeles"))).today == "2000-02-29")
         #expect(isoTime(951_825_599) == "2000-02-29T11:59:59Z")
     }
 }

@@ -118,7 +118,7 @@ import Testing
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let shop = try await CheckoutApp.makeShop(checkout.configuration, logger: logger)
-        let older = try await shop.carts.create(lines: [(sku: "HS-DIGITAL-PLANNER", quantity: 1)])
+        let older = try await shop.carts.create(lines: [(sku: "HS-DIGITAL-PLANNER", quantity: 1, amount: nil)])
         _ = try await shop.carts.addLine(cart: older.id, sku: "KB-NOAH-COLORING-A4", quantity: 1, limit: 99)
         let key = withKey ? OrderStore.Idempotency(key: "version-\(UUID().uuidString)", requestHash: "h") : nil
         let (stale, _) = shop.price(older)

@@ -42,7 +42,7 @@ import Yams
             let ready = try await client.json(.get, "/readyz")
             #expect(ready.status == .ok)
             #expect(ready["database"] as? Bool == true)
-            #expect(ready["catalog_products"] as? Int == 42)
+            #expect(ready["catalog_products"] as? Int == 44)
         }
     }
 

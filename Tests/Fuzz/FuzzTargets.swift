@@ -45,13 +45,13 @@ enum FuzzTargets {
             for bundle in catalog.bundles { _ = index.pricing(of: bundle) }
             _ = CartPricing.price(
                 catalog.products.prefix(50).map { CartLineRequest(id: $0.sku, sku: $0.sku, quantity: 100) }, coupon: catalog.coupons.first?.code,
-                index: index, today: "2026-12-01")
+                index: index, at: "2026-12-01")
         },
         "front-matter": { bytes in _ = try? ContentFile(path: "content/fuzz.md", text: String(decoding: bytes, as: UTF8.self)) },
         "site-yaml": { bytes in _ = try? SiteConfig.parse(String(decoding: bytes, as: UTF8.self), file: "site.yaml") },
         "csv": { bytes in
             guard let table = try? CSVTable(text: String(decoding: bytes, as: UTF8.self), file: "fuzz.csv") else { return }
-            _ = WooCommerceImport.apply(table, file: "fuzz.csv", to: Catalog(), today: "2026-12-01")
+            _ = WooCommerceImport.apply(table, file: "fuzz.csv", to: Catalog(), at: "2026-12-01")
         },
         "html": { bytes in
             let html = String(decoding: bytes, as: UTF8.self)

@@ -26,17 +26,25 @@ import Testing
             #expect((data["image"] as? [String])?.first?.hasPrefix("https://mustardseed.example/assets/images/") == true)
             let offers = try #require(data["offers"] as? [String: Any])
             let variants = index.variants(of: product)
+            // What the checkout charges for one unit now (the site was built moments ago).
+            let now = ShopTime(instant: Int(Date().timeIntervalSince1970))
+            let unit = { (variant: Variant?) in index.unitPrice(of: product, variant: variant, at: now) }
             if variants.count > 1 {
                 #expect(offers["@type"] as? String == "AggregateOffer")
-                let range = index.priceRange(of: product)
-                #expect(offers["lowPrice"] as? String == range.low.decimalString)
-                #expect(offers["highPrice"] as? String == range.high.decimalString)
+                let units = variants.map { unit($0).unit }
+                #expect(offers["lowPrice"] as? String == units.min()?.decimalString)
+                #expect(offers["highPrice"] as? String == units.max()?.decimalString)
                 let each = try #require(offers["offers"] as? [[String: Any]])
                 #expect(each.compactMap { $0["sku"] as? String } == variants.map(\.sku))
-                #expect(each.compactMap { $0["price"] as? String } == variants.map { (index.price(of: $0) ?? product.price).decimalString })
+                #expect(each.compactMap { $0["price"] as? String } == units.map(\.decimalString))
+            } else if let rule = product.payWhatYouWant {
+                #expect(offers["price"] as? String == rule.minimum.decimalString, "the least a shopper may pay")
+                let specification = try #require(offers["priceSpecification"] as? [String: Any])
+                #expect(specification["minPrice"] as? String == rule.minimum.decimalString)
+                #expect(specification["price"] as? String == product.price.decimalString, "the suggested price")
             } else {
                 #expect(offers["@type"] as? String == "Offer")
-                #expect(offers["price"] as? String == product.price.decimalString)
+                #expect(offers["price"] as? String == unit(variants.first).unit.decimalString)
             }
             #expect(offers["priceCurrency"] as? String == "USD")
             #expect(offers["availability"] as? String == "https://schema.org/InStock")

@@ -162,20 +162,28 @@ import Testing
         #expect(rendered.contains("Price: 5 * 3 = 15 &amp; [more] _under_"), "escapes keep the author's characters: \(rendered)")
     }
 
-    @Test func aSaleIsThePriceOnlyWhileItsDatesIncludeTheImportDay() throws {
+    @Test func aSaleIsImportedWithItsDatesAndAnEndedOneIsLeftOut() throws {
         let header = "ID,Type,SKU,Name,Sale price,Regular price,Date sale price starts,Date sale price ends\n"
         let rows = """
-            1,simple,ON,On,5.00,9.00,2026-11-01,2026-12-31
+            1,simple,ON,On,5.00,9.00,2026-11-01,2026-12-31 23:59:59
             2,simple,OVER,Over,5.00,9.00,2026-01-01,2026-02-01
-            3,simple,LATER,Later,5.00,9.00,2027-01-01 00:00:00,
+            3,simple,LATER,Later,5.00,9.00,2027-01-01 00:00:00,2027-01-02 18:30:00
             4,simple,OPEN,Open,5.00,9.00,,
+            5,simple,ONLY,Only,5.00,,,
 
             """
         let table = try CSVTable(text: header + rows, file: "sale.csv")
         let (catalog, report) = WooCommerceImport.apply(table, file: "sale.csv", to: Catalog(), today: "2026-12-01")
-        let prices = Dictionary(uniqueKeysWithValues: catalog.products.map { ($0.sku, $0.price.amount) })
-        #expect(prices == ["ON": 500, "OVER": 900, "LATER": 900, "OPEN": 500])
-        #expect(report.notes.contains { $0.contains("2 rows had a sale price outside its dates") })
+        let products = Dictionary(uniqueKeysWithValues: catalog.products.map { ($0.sku, $0) })
+        #expect(products.mapValues(\.price.amount) == ["ON": 900, "OVER": 900, "LATER": 900, "OPEN": 900, "ONLY": 500])
+        let five = Money(amount: 500, currency: .usd)
+        #expect(products["ON"]?.sale == Sale(price: five, starts: "2026-11-01", ends: "2026-12-31"), "WooCommerce's 23:59:59 end is the day")
+        #expect(products["OVER"]?.sale == nil, "ended before the import")
+        #expect(products["LATER"]?.sale == Sale(price: five, starts: "2027-01-01", ends: "2027-01-02 18:30"))
+        #expect(products["OPEN"]?.sale == Sale(price: five))
+        #expect(products["ONLY"]?.sale == nil, "without a regular price the sale price is the price")
+        #expect(report.notes.contains { $0.contains("1 rows had a sale that ended before today") })
+        #expect(report.notes.contains { $0.contains("3 rows have a sale price: imported as scheduled sales") })
     }
 
     @Test func everyColumnTheExporterWritesIsUsedOrReportedWithItsReason() throws {

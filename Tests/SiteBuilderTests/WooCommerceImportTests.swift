@@ -31,7 +31,11 @@ import Testing
         #expect(summary.pages > 16)
         let hoodie = try #require(catalog.products.first { $0.sku == "woo-hoodie" })
         #expect(catalog.variants.filter { $0.product == "woo-hoodie" }.count == 4)
-        #expect(hoodie.price.amount == 4200, "the lowest variation price (a sale price)")
+        #expect(hoodie.price.amount == 4500, "the lowest variation's regular price")
+        let index = CatalogIndex(catalog)
+        let now = ShopTime(instant: Int(Date().timeIntervalSince1970))
+        let prices = index.variants(of: hoodie).map { index.unitPrice(of: hoodie, variant: $0, at: now).unit.amount }
+        #expect(prices.min() == 4200, "a variation's sale price, imported as its sale: \(prices)")
         let album = try #require(catalog.products.first { $0.sku == "woo-album" })
         #expect(album.files.count == 2)
         let bundle = try #require(catalog.bundles.first { $0.sku == "logo-collection" })

@@ -25,6 +25,8 @@ struct CartController: Sendable {
     struct NewLine: Decodable {
         let sku: String
         let quantity: RequestedQuantity?
+        /// A pay-what-you-want unit amount, minor units.
+        let amount: Int64?
     }
 
     struct LineChange: Decodable {
@@ -38,42 +40,47 @@ struct CartController: Sendable {
     @Sendable func create(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         let body = try await RequestBody.json(NewCart.self, from: request, context: context)
         // Lines of the same SKU merge, as adding them one by one would.
-        var lines: [(sku: String, quantity: Int)] = []
+        var lines: [(sku: String, quantity: Int, amount: Int64?)] = []
         for (position, line) in (body.lines ?? []).enumerated() {
             let quantity = line.quantity?.value ?? 1
             do {
-                try CartPricing.validate(sku: line.sku, quantity: quantity, in: shop.catalog)
+                try CartPricing.validate(sku: line.sku, quantity: quantity, amount: line.amount, in: shop.catalog)
             } catch {
                 throw CheckoutError.invalid(field: "lines.\(position).\(error.field)", message: error.message)
             }
             if let merged = lines.firstIndex(where: { $0.sku == line.sku }) {
                 lines[merged].quantity += quantity
+                lines[merged].amount = line.amount ?? lines[merged].amount
                 guard lines[merged].quantity <= CartPricing.maxQuantity else {
                     let error = PricingError.quantityOutOfRange(String(lines[merged].quantity))
                     throw CheckoutError.invalid(field: "lines.\(position).quantity", message: error.message)
                 }
             } else {
                 guard lines.count < CartPricing.maxLines else { throw CheckoutError.pricing(.tooManyLines) }
-                lines.append((line.sku, quantity))
+                lines.append((line.sku, quantity, line.amount))
             }
         }
         let cart = try await shop.carts.create(lines: lines)
         shop.metrics.cartsCreated.increment()
-        return jsonResponse(shop.cartJSON(cart), status: .created)
+        return jsonResponse(shop.cartJSON(cart, members: try await shop.memberPlans(request)), status: .created)
     }
 
     @Sendable func show(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         guard let cart = try await shop.carts.find(try context.parameters.require("cart")) else { throw CheckoutError.cartNotFound }
-        return jsonResponse(shop.cartJSON(cart))
+        return jsonResponse(shop.cartJSON(cart, members: try await shop.memberPlans(request)))
     }
 
     @Sendable func addLine(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         let body = try await RequestBody.json(NewLine.self, from: request, context: context)
         let quantity = body.quantity?.value ?? 1
-        do { try CartPricing.validate(sku: body.sku, quantity: quantity, in: shop.catalog) } catch { throw CheckoutError.pricing(error) }
+        do {
+            try CartPricing.validate(sku: body.sku, quantity: quantity, amount: body.amount, in: shop.catalog)
+        } catch {
+            throw CheckoutError.pricing(error)
+        }
         let cart = try await shop.carts.addLine(
-            cart: try context.parameters.require("cart"), sku: body.sku, quantity: quantity, limit: CartPricing.maxQuantity)
-        return jsonResponse(shop.cartJSON(cart))
+            cart: try context.parameters.require("cart"), sku: body.sku, quantity: quantity, amount: body.amount, limit: CartPricing.maxQuantity)
+        return jsonResponse(shop.cartJSON(cart, members: try await shop.memberPlans(request)))
     }
 
     @Sendable func updateLine(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
@@ -82,12 +89,12 @@ struct CartController: Sendable {
         guard (1...CartPricing.maxQuantity).contains(quantity) else { throw CheckoutError.pricing(.quantityOutOfRange(String(quantity))) }
         let cart = try await shop.carts.updateLine(
             cart: try context.parameters.require("cart"), line: try context.parameters.require("line"), quantity: quantity)
-        return jsonResponse(shop.cartJSON(cart))
+        return jsonResponse(shop.cartJSON(cart, members: try await shop.memberPlans(request)))
     }
 
     @Sendable func removeLine(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         let cart = try await shop.carts.removeLine(cart: try context.parameters.require("cart"), line: try context.parameters.require("line"))
-        return jsonResponse(shop.cartJSON(cart))
+        return jsonResponse(shop.cartJSON(cart, members: try await shop.memberPlans(request)))
     }
 
     @Sendable func applyCoupon(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
@@ -96,14 +103,14 @@ struct CartController: Sendable {
         guard let cart = try await shop.carts.find(id) else { throw CheckoutError.cartNotFound }
         let code = body.code.trimmingCharacters(in: .whitespaces).uppercased()
         do {
-            try CartPricing.validateCoupon(code, lines: cart.lines, index: shop.catalog, today: shop.clock.today)
+            try CartPricing.validateCoupon(code, lines: cart.lines, index: shop.catalog, at: shop.now)
         } catch {
             throw CheckoutError.pricing(error)
         }
-        return jsonResponse(shop.cartJSON(try await shop.carts.setCoupon(cart: id, code: code)))
+        return jsonResponse(shop.cartJSON(try await shop.carts.setCoupon(cart: id, code: code), members: try await shop.memberPlans(request)))
     }
 
     @Sendable func removeCoupon(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        jsonResponse(shop.cartJSON(try await shop.carts.setCoupon(cart: try context.parameters.require("cart"), code: nil)))
+        jsonResponse(shop.cartJSON(try await shop.carts.setCoupon(cart: try context.parameters.require("cart"), code: nil), members: try await shop.memberPlans(request)))
     }
 }

@@ -38,12 +38,14 @@ struct CheckoutController: Sendable {
     @Sendable func checkout(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         let body = try await RequestBody.json(CheckoutRequest.self, from: request, context: context)
         let key = request.headers[.idempotencyKey]
-        let response = try await placeOrder(cartID: body.cartID, email: body.email, idempotencyKey: key)
+        let response = try await placeOrder(
+            cartID: body.cartID, email: body.email, idempotencyKey: key, members: try await shop.memberPlans(request))
         return jsonResponse(response, status: .created)
     }
 
-    /// Places an order for a cart: shared by the JSON API and the plain-form checkout.
-    func placeOrder(cartID: String, email rawEmail: String?, idempotencyKey: String?) async throws -> CheckoutResponse {
+    /// Places an order for a cart, at member prices for `members`: shared by the JSON API and the
+    /// plain-form checkout.
+    func placeOrder(cartID: String, email rawEmail: String?, idempotencyKey: String?, members: [Plan] = []) async throws -> CheckoutResponse {
         let email = try EmailAddress.required(rawEmail)
         // Counted in code points, as the document's `maxLength` counts them (JSON Schema).
         if let key = idempotencyKey, key.isEmpty || key.unicodeScalars.count > 255 {
@@ -52,7 +54,7 @@ struct CheckoutController: Sendable {
         let idempotency = idempotencyKey.map {
             OrderStore.Idempotency(key: $0, requestHash: Self.hash(cartID: cartID, email: email))
         }
-        let (order, replayed) = try await order(cartID: cartID, email: email, idempotency: idempotency)
+        let (order, replayed) = try await order(cartID: cartID, email: email, idempotency: idempotency, members: members)
         let url = try await shop.paymentURL(for: order) {
             PaymentSessionRequest(order: order, successURL: shop.thankYouURL(order), cancelURL: shop.siteURL + "/cart/")
         }
@@ -63,11 +65,13 @@ struct CheckoutController: Sendable {
 
     /// Prices the cart as stored and stores the order, priced again when the cart changed in between
     /// (on any instance): the order's lines are always the cart's lines at the moment it committed.
-    private func order(cartID: String, email: String, idempotency: OrderStore.Idempotency?) async throws -> (StoredOrder, Bool) {
+    private func order(
+        cartID: String, email: String, idempotency: OrderStore.Idempotency?, members: [Plan]
+    ) async throws -> (StoredOrder, Bool) {
         for attempt in 0..<Self.repricings {
             // A cart that changed is read again from the database, not from this process's cache.
             guard let cart = try await shop.carts.find(cartID, fresh: attempt > 0) else { throw CheckoutError.cartNotFound }
-            let (priced, couponProblem) = shop.price(cart)
+            let (priced, couponProblem) = shop.price(cart, members: members)
             guard !priced.lines.isEmpty else { throw CheckoutError.emptyCart }
             if let couponProblem { throw CheckoutError.pricing(couponProblem) }
             do { try CartPricing.checkTotal(priced) } catch { throw CheckoutError.pricing(error) }

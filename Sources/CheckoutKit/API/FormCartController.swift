@@ -17,14 +17,16 @@ struct FormCartController: Sendable {
         return routes
     }
 
-    /// `sku`, `quantity` (default 1) and `return_to`, as the product and bundle pages post them.
+    /// `sku`, `quantity` (default 1), `return_to` and, for a pay-what-you-want product, `amount` as
+    /// the shopper typed it in the shop's currency (`5` or `5.50`), as the product and bundle pages post them.
     struct AddForm: Decodable {
         let sku: String?
         let quantity: RequestedQuantity?
         let returnTo: String?
+        let amount: String?
 
         enum CodingKeys: String, CodingKey {
-            case sku, quantity
+            case sku, quantity, amount
             case returnTo = "return_to"
         }
     }
@@ -37,16 +39,29 @@ struct FormCartController: Sendable {
         let email: String?
     }
 
+    /// The minor units of an amount typed in the shop's currency; nil when none was typed.
+    private func typedAmount(_ text: String?) throws(CheckoutError) -> Int64? {
+        let typed = (text ?? "").trimmingCharacters(in: .whitespaces)
+        guard !typed.isEmpty else { return nil }
+        let currency = shop.catalog.catalog.currency
+        guard let money = Money(decimal: Substring(typed), currency: currency), money.amount >= 0 else {
+            throw CheckoutError.invalid(field: "amount", message: "\(Quoted(typed)) is not an amount in \(currency.code), e.g. 5.00")
+        }
+        return money.amount
+    }
+
     @Sendable func add(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         do {
             let form = try await RequestBody.formOrJSON(AddForm.self, from: request, context: context).value
             let back = safeReturnPath(form.returnTo, fallback: "/cart/")
             do {
                 let sku = form.sku ?? "", quantity = form.quantity?.value ?? 1
-                try CartPricing.validate(sku: sku, quantity: quantity, in: shop.catalog)
+                let amount = try typedAmount(form.amount)
+                try CartPricing.validate(sku: sku, quantity: quantity, amount: amount, in: shop.catalog)
                 let existing = try await currentCart(request)
                 let cart = if let existing { existing } else { try await shop.carts.create(lines: []) }
-                let updated = try await shop.carts.addLine(cart: cart.id, sku: sku, quantity: quantity, limit: CartPricing.maxQuantity)
+                let updated = try await shop.carts.addLine(
+                    cart: cart.id, sku: sku, quantity: quantity, amount: amount, limit: CartPricing.maxQuantity)
                 var response = Response.redirect(to: shop.siteURL + back + "#added", type: .found)
                 response.setCookie(cartCookie(updated.id))
                 return response
@@ -66,7 +81,7 @@ struct FormCartController: Sendable {
             guard let cart = try await currentCart(request) else { return problem(.cartNotFound, back: "/cart/") }
             let code = (form.code ?? "").trimmingCharacters(in: .whitespaces).uppercased()
             do {
-                try CartPricing.validateCoupon(code, lines: cart.lines, index: shop.catalog, today: shop.clock.today)
+                try CartPricing.validateCoupon(code, lines: cart.lines, index: shop.catalog, at: shop.now)
             } catch {
                 return problem(.pricing(error), back: "/cart/")
             }
@@ -81,7 +96,7 @@ struct FormCartController: Sendable {
         do {
             let form = try await RequestBody.formOrJSON(CheckoutForm.self, from: request, context: context).value
             guard let cart = try await currentCart(request) else { return problem(.cartNotFound, back: "/cart/") }
-            let placed = try await CheckoutController(shop: shop).placeOrder(cartID: cart.id, email: form.email, idempotencyKey: nil)
+            let placed = try await CheckoutController(shop: shop).placeOrder(cartID: cart.id, email: form.email, idempotencyKey: nil, members: try await shop.memberPlans(request))
             var response = Response.redirect(to: placed.paymentURL, type: .found)
             response.setCookie(cartCookie("", maxAge: 0))
             return response

@@ -49,13 +49,19 @@ struct CartJSON: JSONBody {
     let couponError: CouponProblem?
     let itemCount: Int
     let currency: String
+    /// Member prices applied: how much, and the plan that gave them; the coupon's part of the discount.
+    let memberDiscount: MoneyJSON?
+    let memberPlan: String?
+    let couponDiscount: MoneyJSON?
 
-    init(id: String, priced: PricedCart, storedCoupon: String?, couponProblem: PricingError?) {
+    init(id: String, priced: PricedCart, storedCoupon: String?, couponProblem: PricingError?, time: ShopTime) {
         self.id = id
         lines = priced.lines.map {
             Line(
                 id: $0.id, sku: $0.sku, kind: $0.kind.rawValue, title: $0.title, option: $0.option, quantity: $0.quantity,
-                unitPrice: MoneyJSON($0.unitPrice), total: MoneyJSON($0.total), discount: MoneyJSON($0.discount), refunded: nil)
+                unitPrice: MoneyJSON($0.unitPrice), total: MoneyJSON($0.total), discount: MoneyJSON($0.discount), refunded: nil,
+                regularUnitPrice: $0.regularUnitPrice > $0.unitPrice ? MoneyJSON($0.regularUnitPrice) : nil,
+                saleEndsAt: $0.saleEnds.map(time.iso8601), tierMinimumQuantity: $0.tierMinimum)
         }
         subtotal = MoneyJSON(priced.subtotal)
         discount = MoneyJSON(priced.discount)
@@ -66,11 +72,15 @@ struct CartJSON: JSONBody {
             : nil
         itemCount = priced.itemCount
         currency = priced.subtotal.currency.code
+        memberDiscount = priced.memberDiscount.amount > 0 ? MoneyJSON(priced.memberDiscount) : nil
+        memberPlan = priced.memberDiscount.amount > 0 ? priced.memberPlan?.title : nil
+        couponDiscount = priced.coupon == nil ? nil : MoneyJSON(priced.discount - priced.memberDiscount)
     }
 
     func write(to json: inout JSONOutput) {
         json.object {
             $0.member("coupon", coupon)
+            if let couponDiscount { $0.member("coupon_discount", couponDiscount) }
             $0.member("coupon_error", couponError)
             $0.member("currency", currency)
             $0.member("discount", discount)
@@ -78,6 +88,8 @@ struct CartJSON: JSONBody {
             $0.member("item_count", itemCount)
             $0.key("lines")
             $0.array(lines) { json, line in line.write(to: &json) }
+            if let memberDiscount { $0.member("member_discount", memberDiscount) }
+            if let memberPlan { $0.member("member_plan", memberPlan) }
             $0.member("subtotal", subtotal)
             $0.member("total", total)
         }
@@ -96,6 +108,11 @@ struct LineJSON: JSONBody {
     let total: MoneyJSON
     let discount: MoneyJSON
     let refunded: Bool?
+    /// Cart lines only, when a sale or tier lowers the price: the regular unit price, when the sale
+    /// price ends (ISO 8601), and the tier's minimum quantity.
+    var regularUnitPrice: MoneyJSON? = nil
+    var saleEndsAt: String? = nil
+    var tierMinimumQuantity: Int? = nil
 
     func write(to json: inout JSONOutput) {
         json.object {
@@ -105,8 +122,11 @@ struct LineJSON: JSONBody {
             $0.member("option", option)
             $0.member("quantity", quantity)
             if let refunded { $0.member("refunded", refunded) }
+            if let regularUnitPrice { $0.member("regular_unit_price", regularUnitPrice) }
+            if let saleEndsAt { $0.member("sale_ends_at", saleEndsAt) }
             $0.member("sku", sku)
             $0.member("title", title)
+            if let tierMinimumQuantity { $0.member("tier_minimum_quantity", tierMinimumQuantity) }
             $0.member("total", total)
             $0.member("unit_price", unitPrice)
         }

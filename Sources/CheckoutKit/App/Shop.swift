@@ -48,7 +48,8 @@ final class Shop: Sendable {
         catalogHolder = holder
         carts = CartStore(storage: storage, clock: clock) { before, after in
             do throws(PricingError) {
-                try CartPricing.checkChange(from: before?.lines, to: after.lines, index: holder.current, today: clock.today)
+                try CartPricing.checkChange(
+                    from: before?.lines, to: after.lines, index: holder.current, at: address.site.time(clock.seconds))
             } catch {
                 throw CheckoutError.pricing(error)
             }
@@ -107,27 +108,46 @@ final class Shop: Sendable {
         siteURL + "/thank-you/?order=\(order.id)&token=\(order.token)"
     }
 
+    /// Now, in the shop's time zone: what prices and coupons are valid at.
+    var now: ShopTime { address.site.time(clock.seconds) }
+
     /// The catalog prices come from.
     var catalog: CatalogIndex { catalogHolder.current }
 
     /// Replaces the catalog (after the site's catalog changed).
     func replaceCatalog(_ index: CatalogIndex) { catalogHolder.replace(index) }
 
-    /// Prices a stored cart from the catalog, with the reason a stored coupon gives no discount.
-    func price(_ cart: StoredCart) -> (PricedCart, PricingError?) {
+    /// The plans whose member prices the request's shopper gets: the memberships that give access
+    /// now of the account signed in with the `checkout_session` cookie; none without one (and no
+    /// database read when no plan has a member discount).
+    func memberPlans(_ request: Request) async throws -> [Plan] {
+        guard let session = request.cookies[AccountController.cookie]?.value, !session.isEmpty else { return [] }
         let index = catalog
-        let today = clock.today
-        let priced = CartPricing.price(cart.lines, coupon: cart.coupon, index: index, today: today)
+        guard index.catalog.plans.contains(where: { ($0.memberDiscountPercent ?? 0) > 0 }) else { return [] }
+        let (now, grace, hash) = (clock.seconds, configuration.gracePeriod, AccountController.hash(session))
+        let facts = try await storage.read { tx -> [SubscriptionFact] in
+            guard let email = try tx.accounts.sessionEmail(hash: hash, now: now) else { return [] }
+            return try tx.subscriptions.facts(email: email)
+        }
+        return facts.filter { EntitlementRules.grantsAccess($0, now: now, grace: grace) }.compactMap { index.plansBySlug[$0.plan] }
+    }
+
+    /// Prices a stored cart from the catalog for a shopper with `members` plans, with the reason a
+    /// stored coupon gives no discount.
+    func price(_ cart: StoredCart, members: [Plan] = []) -> (PricedCart, PricingError?) {
+        let index = catalog
+        let time = now
+        let priced = CartPricing.price(cart.lines, coupon: cart.coupon, index: index, at: time, members: members)
         var problem: PricingError?
         if let code = cart.coupon, priced.coupon == nil {
-            do { try CartPricing.validateCoupon(code, lines: cart.lines, index: index, today: today) } catch { problem = error }
+            do { try CartPricing.validateCoupon(code, lines: cart.lines, index: index, at: time) } catch { problem = error }
         }
         return (priced, problem)
     }
 
-    func cartJSON(_ cart: StoredCart) -> CartJSON {
-        let (priced, problem) = price(cart)
-        return CartJSON(id: cart.id, priced: priced, storedCoupon: cart.coupon, couponProblem: problem)
+    func cartJSON(_ cart: StoredCart, members: [Plan] = []) -> CartJSON {
+        let (priced, problem) = price(cart, members: members)
+        return CartJSON(id: cart.id, priced: priced, storedCoupon: cart.coupon, couponProblem: problem, time: now)
     }
 }
 

@@ -21,14 +21,14 @@ struct CartStore: Sendable {
     var admit: @Sendable (_ before: StoredCart?, _ after: StoredCart) throws -> Void = { _, _ in }
     let cache = CartCache()
 
-    func create(lines: [(sku: String, quantity: Int)]) async throws -> StoredCart {
+    func create(lines: [(sku: String, quantity: Int, amount: Int64?)]) async throws -> StoredCart {
         let id = RandomToken.make(prefix: "cart_")
         let now = clock.seconds
         let admit = self.admit
         return try await commit { tx in
             try tx.carts.create(id: id, now: now)
             for line in lines {
-                try tx.carts.upsertLine(cart: id, sku: line.sku, quantity: line.quantity)
+                try tx.carts.upsertLine(cart: id, sku: line.sku, quantity: line.quantity, amount: line.amount)
             }
             let cart = try Self.loadWritten(tx, id: id)
             try admit(nil, cart)
@@ -54,8 +54,9 @@ struct CartStore: Sendable {
         return cart
     }
 
-    /// Adds `quantity` of `sku`, merging with a line of the same SKU. `limit` bounds the merged quantity.
-    func addLine(cart id: String, sku: String, quantity: Int, limit: Int) async throws -> StoredCart {
+    /// Adds `quantity` of `sku`, merging with a line of the same SKU (a new `amount` replaces the
+    /// line's). `limit` bounds the merged quantity.
+    func addLine(cart id: String, sku: String, quantity: Int, amount: Int64? = nil, limit: Int) async throws -> StoredCart {
         let now = clock.seconds
         let admit = self.admit
         return try await commit { tx in
@@ -63,7 +64,7 @@ struct CartStore: Sendable {
             let existing = cart.lines.first { $0.sku == sku }?.quantity ?? 0
             guard existing + quantity <= limit else { throw CheckoutError.pricing(.quantityOutOfRange(String(existing + quantity))) }
             guard existing > 0 || cart.lines.count < CartPricing.maxLines else { throw CheckoutError.pricing(.tooManyLines) }
-            try tx.carts.upsertLine(cart: id, sku: sku, quantity: existing + quantity)
+            try tx.carts.upsertLine(cart: id, sku: sku, quantity: existing + quantity, amount: amount)
             let updated = try Self.loadWritten(tx, id: id)
             try admit(cart, updated)
             return updated

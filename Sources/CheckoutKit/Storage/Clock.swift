@@ -11,10 +11,4 @@ public struct CheckoutClock: Sendable {
     public static let system = CheckoutClock()
 
     var seconds: Int { Int(now().timeIntervalSince1970) }
-
-    /// Today's date in UTC as `YYYY-MM-DD`, the form coupon dates use.
-    var today: String {
-        let (year, month, day) = CivilDate.from(unixSeconds: Int(now().timeIntervalSince1970.rounded(.down)))
-        return CivilDate.format(year, month, day)
-    }
 }

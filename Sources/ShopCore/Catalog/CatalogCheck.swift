@@ -45,6 +45,30 @@ public struct CatalogCheck {
         }
     }
 
+    /// A sale below the price it reduces; pay what you want with a suggested price at or above its
+    /// minimum and no tiers (the shopper names the unit price).
+    private mutating func checkPriceRules(_ product: Product) {
+        if let sale = product.sale, sale.price >= product.price {
+            report("product", product.sku, "sale-price", "sale price \(sale.price.formatted) is not below the price \(product.price.formatted)",
+                   hint: "a sale lowers the price; remove `sale-price` or lower it")
+        }
+        for variant in index.variants(of: product) {
+            if let sale = variant.sale, let regular = index.price(of: variant), sale.price >= regular {
+                report("variant", variant.sku, "sale-price", "sale price \(sale.price.formatted) is not below the price \(regular.formatted)",
+                       hint: "a sale lowers the price; remove `sale-price` or lower it")
+            }
+        }
+        guard let rule = product.payWhatYouWant else { return }
+        if product.price < rule.minimum {
+            report("product", product.sku, "price", "the suggested price \(product.price.formatted) is below minimum-price \(rule.minimum.formatted)",
+                   hint: "with `minimum-price`, `price` is the amount suggested to shoppers")
+        }
+        if !product.tiers.isEmpty {
+            report("product", product.sku, "tiers", "a pay-what-you-want product cannot have quantity tiers",
+                   hint: "the shopper names the unit price; remove `tiers` or `minimum-price`")
+        }
+    }
+
     /// Runs every check and returns the issues in catalog order.
     public mutating func run() -> [CatalogIssue] {
         issues = []
@@ -73,6 +97,7 @@ public struct CatalogCheck {
                 report("product", product.sku, "niche", "'\(product.niche)' is not a niche", hint: "niches: \(nicheList)")
             }
             checkFiles(product.files, kind: "product", key: product.sku)
+            checkPriceRules(product)
         }
         let products = Set(catalog.products.map(\.sku))
         for variant in catalog.variants {

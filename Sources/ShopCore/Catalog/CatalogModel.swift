@@ -47,12 +47,25 @@ public struct Product: Hashable, Sendable, Codable {
     public var featured: Bool
     /// Downloadable file names (relative to the shop's files folder) every buyer receives.
     public var files: [String]
+    /// A scheduled sale of the product, and of each variant that names no price of its own.
+    public var sale: Sale?
+    /// Volume prices per unit by quantity, lowest minimum first (may be empty).
+    public var tiers: [PriceTier]
+    /// Set when the shopper names the price; `price` is then the suggested amount.
+    public var payWhatYouWant: PayWhatYouWant?
+    /// How many units may ever be sold (all variants together), or nil for no limit.
+    public var stock: Int?
 
     public init(
         sku: String, slug: String, title: String, niche: String, summary: String = "", description: String = "",
         price: Money, status: ProductStatus = .active, tags: [String] = [], image: String = "",
-        released: String = "", featured: Bool = false, files: [String] = []
+        released: String = "", featured: Bool = false, files: [String] = [], sale: Sale? = nil, tiers: [PriceTier] = [],
+        payWhatYouWant: PayWhatYouWant? = nil, stock: Int? = nil
     ) {
+        self.stock = stock
+        self.sale = sale
+        self.tiers = tiers
+        self.payWhatYouWant = payWhatYouWant
         self.sku = sku
         self.slug = slug
         self.title = title
@@ -81,8 +94,17 @@ public struct Variant: Hashable, Sendable, Codable {
     /// Files that come with this variant in addition to the product's.
     public var files: [String]
     public var position: Int
+    /// The variant's own scheduled sale; nil to follow the product's (when the variant has no own price).
+    public var sale: Sale?
+    /// How many units of this variant may ever be sold, or nil for no limit of its own.
+    public var stock: Int?
 
-    public init(sku: String, product: String, title: String, price: Money? = nil, files: [String] = [], position: Int = 0) {
+    public init(
+        sku: String, product: String, title: String, price: Money? = nil, files: [String] = [], position: Int = 0, sale: Sale? = nil,
+        stock: Int? = nil
+    ) {
+        self.stock = stock
+        self.sale = sale
         self.sku = sku
         self.product = product
         self.title = title
@@ -153,11 +175,15 @@ public struct Plan: Hashable, Sendable, Codable {
     public var trialDays: Int
     public var features: [String]
     public var position: Int
+    /// Percent off, 0–100, that active members get on products the plan does not grant (nil: none).
+    public var memberDiscountPercent: Int?
 
     public init(
         slug: String, sku: String, title: String, summary: String = "", price: Money, interval: BillingInterval = .month,
-        niches: [String] = [], grantsAll: Bool = false, trialDays: Int = 0, features: [String] = [], position: Int = 0
+        niches: [String] = [], grantsAll: Bool = false, trialDays: Int = 0, features: [String] = [], position: Int = 0,
+        memberDiscountPercent: Int? = nil
     ) {
+        self.memberDiscountPercent = memberDiscountPercent
         self.slug = slug
         self.sku = sku
         self.title = title

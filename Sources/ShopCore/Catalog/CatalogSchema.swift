@@ -35,6 +35,22 @@ enum CatalogSchema {
                     expires_on TEXT NOT NULL, niches TEXT NOT NULL, minimum INTEGER, active INTEGER NOT NULL);
                 """)
         }
+        migrator.registerMigration("v2-price-rules") { db in
+            // Scheduled sales, quantity tiers (`5:1500,20:1200`, minor units), pay what you want, member prices and limited stock.
+            try db.execute(sql: """
+                ALTER TABLE products ADD COLUMN sale_price INTEGER;
+                ALTER TABLE products ADD COLUMN sale_starts TEXT NOT NULL DEFAULT '';
+                ALTER TABLE products ADD COLUMN sale_ends TEXT NOT NULL DEFAULT '';
+                ALTER TABLE products ADD COLUMN tiers TEXT NOT NULL DEFAULT '';
+                ALTER TABLE products ADD COLUMN minimum_price INTEGER;
+                ALTER TABLE variants ADD COLUMN sale_price INTEGER;
+                ALTER TABLE variants ADD COLUMN sale_starts TEXT NOT NULL DEFAULT '';
+                ALTER TABLE variants ADD COLUMN sale_ends TEXT NOT NULL DEFAULT '';
+                ALTER TABLE plans ADD COLUMN member_discount INTEGER;
+                ALTER TABLE products ADD COLUMN stock INTEGER;
+                ALTER TABLE variants ADD COLUMN stock INTEGER;
+                """)
+        }
         return migrator
     }
 }

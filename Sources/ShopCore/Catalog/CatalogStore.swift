@@ -81,7 +81,8 @@ extension CatalogStore {
             catalog.niches.append(Niche(slug: row[0], title: row[1], summary: row[2], position: row[3]))
         }
         let productSQL = """
-            SELECT sku, slug, title, niche, summary, description, price, status, tags, image, released, featured, files
+            SELECT sku, slug, title, niche, summary, description, price, status, tags, image, released, featured, files,
+                sale_price, sale_starts, sale_ends, tiers, minimum_price, stock
             FROM products
             """
         let products = try Row.fetchCursor(db, sql: productSQL)
@@ -89,11 +90,25 @@ extension CatalogStore {
             catalog.products.append(Product(
                 sku: row[0], slug: row[1], title: row[2], niche: row[3], summary: row[4], description: row[5],
                 price: Money(amount: row[6], currency: currency), status: ProductStatus(rawValue: row[7]) ?? .draft,
-                tags: splitList(row[8]), image: row[9], released: row[10], featured: row[11], files: splitList(row[12])))
+                tags: splitList(row[8]), image: row[9], released: row[10], featured: row[11], files: splitList(row[12]),
+                sale: sale(row, from: 13), tiers: tiers(row[16]), payWhatYouWant: money(row[17]).map(PayWhatYouWant.init(minimum:)),
+                stock: row[18]))
         }
-        for row in try Row.fetchAll(db, sql: "SELECT sku, product, title, price, files, position FROM variants") {
+        func sale(_ row: Row, from column: Int) -> Sale? {
+            money(row[column]).map { Sale(price: $0, starts: row[column + 1], ends: row[column + 2]) }
+        }
+        func tiers(_ text: String) -> [PriceTier] {
+            splitList(text).compactMap { item in
+                let parts = item.split(separator: ":")
+                guard parts.count == 2, let minimum = Int(parts[0]), let amount = Int64(parts[1]) else { return nil }
+                return PriceTier(minimumQuantity: minimum, unitPrice: Money(amount: amount, currency: currency))
+            }
+        }
+        let variantSQL = "SELECT sku, product, title, price, files, position, sale_price, sale_starts, sale_ends, stock FROM variants"
+        for row in try Row.fetchAll(db, sql: variantSQL) {
             catalog.variants.append(Variant(
-                sku: row[0], product: row[1], title: row[2], price: money(row[3]), files: splitList(row[4]), position: row[5]))
+                sku: row[0], product: row[1], title: row[2], price: money(row[3]), files: splitList(row[4]), position: row[5],
+                sale: sale(row, from: 6), stock: row[9]))
         }
         let bundleSQL = "SELECT slug, sku, title, summary, discount_percent, rule_niches, rule_tags, rule_skus, image FROM bundles"
         for row in try Row.fetchAll(db, sql: bundleSQL) {
@@ -102,14 +117,15 @@ extension CatalogStore {
                 rule: BundleRule(niches: splitList(row[5]), tags: splitList(row[6]), skus: splitList(row[7])), image: row[8]))
         }
         let planSQL = """
-            SELECT slug, sku, title, summary, price, interval, niches, grants_all, trial_days, features, position FROM plans
+            SELECT slug, sku, title, summary, price, interval, niches, grants_all, trial_days, features, position, member_discount FROM plans
             """
         for row in try Row.fetchAll(db, sql: planSQL) {
             let features: String = row[9]
             catalog.plans.append(Plan(
                 slug: row[0], sku: row[1], title: row[2], summary: row[3], price: Money(amount: row[4], currency: currency),
                 interval: BillingInterval(rawValue: row[5]) ?? .month, niches: splitList(row[6]), grantsAll: row[7],
-                trialDays: row[8], features: features.isEmpty ? [] : features.components(separatedBy: "\n"), position: row[10]))
+                trialDays: row[8], features: features.isEmpty ? [] : features.components(separatedBy: "\n"), position: row[10],
+                memberDiscountPercent: row[11]))
         }
         for row in try Row.fetchAll(db, sql: "SELECT slug, title, summary, file, niche, image FROM lead_magnets") {
             catalog.leadMagnets.append(LeadMagnet(slug: row[0], title: row[1], summary: row[2], file: row[3], niche: row[4], image: row[5]))
@@ -135,17 +151,29 @@ extension CatalogStore {
         for item in catalog.niches {
             try niche.execute(arguments: [item.slug, item.title, item.summary, item.position])
         }
-        let product = try db.makeStatement(sql: "INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        let product = try db.makeStatement(sql: """
+            INSERT INTO products (
+                sku, slug, title, niche, summary, description, price, currency, status, tags, image, released, featured, files,
+                sale_price, sale_starts, sale_ends, tiers, minimum_price, stock)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
         for item in catalog.products {
             try product.execute(arguments: [
                 item.sku, item.slug, item.title, item.niche, item.summary, item.description, item.price.amount,
                 item.price.currency.code, item.status.rawValue, joinList(item.tags), item.image, item.released,
-                item.featured, joinList(item.files),
+                item.featured, joinList(item.files), item.sale?.price.amount, item.sale?.starts ?? "", item.sale?.ends ?? "",
+                joinList(item.tiers.map { "\($0.minimumQuantity):\($0.unitPrice.amount)" }), item.payWhatYouWant?.minimum.amount, item.stock,
             ])
         }
-        let variant = try db.makeStatement(sql: "INSERT INTO variants VALUES (?, ?, ?, ?, ?, ?)")
+        let variant = try db.makeStatement(sql: """
+            INSERT INTO variants (sku, product, title, price, files, position, sale_price, sale_starts, sale_ends, stock)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
         for item in catalog.variants {
-            try variant.execute(arguments: [item.sku, item.product, item.title, item.price?.amount, joinList(item.files), item.position])
+            try variant.execute(arguments: [
+                item.sku, item.product, item.title, item.price?.amount, joinList(item.files), item.position,
+                item.sale?.price.amount, item.sale?.starts ?? "", item.sale?.ends ?? "", item.stock,
+            ])
         }
         let bundle = try db.makeStatement(sql: "INSERT INTO bundles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         for item in catalog.bundles {
@@ -154,12 +182,16 @@ extension CatalogStore {
                 joinList(item.rule.tags), joinList(item.rule.skus), item.image,
             ])
         }
-        let plan = try db.makeStatement(sql: "INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        let plan = try db.makeStatement(sql: """
+            INSERT INTO plans (
+                slug, sku, title, summary, price, currency, interval, niches, grants_all, trial_days, features, position, member_discount)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
         for item in catalog.plans {
             try plan.execute(arguments: [
                 item.slug, item.sku, item.title, item.summary, item.price.amount, item.price.currency.code,
                 item.interval.rawValue, joinList(item.niches), item.grantsAll, item.trialDays,
-                item.features.joined(separator: "\n"), item.position,
+                item.features.joined(separator: "\n"), item.position, item.memberDiscountPercent,
             ])
         }
         let magnet = try db.makeStatement(sql: "INSERT INTO lead_magnets VALUES (?, ?, ?, ?, ?, ?)")

@@ -46,6 +46,10 @@ public enum CatalogText {
             record.list("files", product.files)
             record.field("summary", product.summary)
             record.field("description", product.description)
+            writeSale(product.sale, into: &record)
+            record.list("tiers", product.tiers.map { "\($0.minimumQuantity)+ \($0.unitPrice.description)" })
+            record.field("minimum-price", product.payWhatYouWant?.minimum.description ?? "")
+            record.field("stock", product.stock.map(String.init) ?? "")
             for variant in variantsByProduct[product.sku] ?? [] {
                 writeVariant(variant, into: &record)
             }
@@ -76,6 +80,7 @@ public enum CatalogText {
             record.field("position", String(plan.position))
             record.field("summary", plan.summary)
             for feature in plan.features { record.field("feature", feature) }
+            record.field("member-discount", plan.memberDiscountPercent.map { "\($0)%" } ?? "")
         }
         for magnet in catalog.leadMagnets {
             record.begin("lead-magnet", key: magnet.slug)
@@ -106,6 +111,15 @@ public enum CatalogText {
         record.field("price", variant.price?.description ?? "")
         record.list("files", variant.files)
         record.field("position", String(variant.position))
+        writeSale(variant.sale, into: &record)
+        record.field("stock", variant.stock.map(String.init) ?? "")
+    }
+
+    private static func writeSale(_ sale: Sale?, into record: inout RecordWriter) {
+        guard let sale else { return }
+        record.field("sale-price", sale.price.description)
+        record.field("sale-starts", sale.starts)
+        record.field("sale-ends", sale.ends)
     }
 }
 

@@ -57,6 +57,7 @@ extension CatalogText {
     private static func product(_ record: RawRecord, currency: Currency) throws(CatalogTextError) -> Product {
         let reader = FieldReader(record: record, known: [
             "slug", "title", "niche", "price", "status", "released", "featured", "tags", "image", "files", "summary", "description",
+            "sale-price", "sale-starts", "sale-ends", "tiers", "minimum-price", "stock",
         ])
         let statusText = reader.optional("status")
         guard let status = statusText.isEmpty ? .active : ProductStatus(rawValue: statusText) else {
@@ -67,17 +68,21 @@ extension CatalogText {
             niche: try reader.required("niche"), summary: reader.optional("summary"),
             description: reader.optional("description"), price: try reader.requiredMoney("price", currency: currency),
             status: status, tags: reader.list("tags"), image: reader.optional("image"),
-            released: try reader.date("released"), featured: try reader.flag("featured"), files: reader.list("files"))
+            released: try reader.date("released"), featured: try reader.flag("featured"), files: reader.list("files"),
+            sale: try reader.sale(currency: currency), tiers: try reader.tiers(currency: currency),
+            payWhatYouWant: try reader.money("minimum-price", currency: currency).map(PayWhatYouWant.init(minimum:)),
+            stock: try reader.stock())
         try reader.finish()
         return product
     }
 
     private static func variant(_ record: RawRecord, currency: Currency) throws(CatalogTextError) -> Variant {
-        let reader = FieldReader(record: record, known: ["product", "title", "price", "files", "position"])
+        let reader = FieldReader(
+            record: record, known: ["product", "title", "price", "files", "position", "sale-price", "sale-starts", "sale-ends", "stock"])
         let variant = Variant(
             sku: record.key, product: try reader.required("product"), title: try reader.required("title"),
             price: try reader.money("price", currency: currency), files: reader.list("files"),
-            position: try reader.integer("position") ?? 0)
+            position: try reader.integer("position") ?? 0, sale: try reader.sale(currency: currency), stock: try reader.stock())
         try reader.finish()
         return variant
     }
@@ -95,7 +100,7 @@ extension CatalogText {
 
     private static func plan(_ record: RawRecord, currency: Currency) throws(CatalogTextError) -> Plan {
         let reader = FieldReader(record: record, known: [
-            "sku", "title", "price", "interval", "grants", "trial-days", "position", "summary", "feature",
+            "sku", "title", "price", "interval", "grants", "trial-days", "position", "summary", "feature", "member-discount",
         ])
         let intervalText = reader.optional("interval")
         guard let interval = intervalText.isEmpty ? .month : BillingInterval(rawValue: intervalText) else {
@@ -107,7 +112,7 @@ extension CatalogText {
             summary: reader.optional("summary"), price: try reader.requiredMoney("price", currency: currency),
             interval: interval, niches: grants == ["all"] ? [] : grants, grantsAll: grants == ["all"],
             trialDays: try reader.integer("trial-days") ?? 0, features: reader.repeated("feature"),
-            position: try reader.integer("position") ?? 0)
+            position: try reader.integer("position") ?? 0, memberDiscountPercent: try reader.percent("member-discount"))
         try reader.finish()
         return plan
     }

@@ -1,13 +1,17 @@
-/// A line as a shopper asked for it: a SKU and a quantity.
+/// A line as a shopper asked for it: a SKU, a quantity and, for a pay-what-you-want product, the
+/// unit amount the shopper named (minor units; the only amount ever taken from a client, and only
+/// at or above the product's minimum).
 public struct CartLineRequest: Hashable, Sendable {
     public let id: String
     public let sku: String
     public let quantity: Int
+    public let amount: Int64?
 
-    public init(id: String, sku: String, quantity: Int) {
+    public init(id: String, sku: String, quantity: Int, amount: Int64? = nil) {
         self.id = id
         self.sku = sku
         self.quantity = quantity
+        self.amount = amount
     }
 }
 
@@ -30,8 +34,18 @@ public struct PricedLine: Hashable, Sendable {
     public let quantity: Int
     /// `unitPrice × quantity`.
     public let total: Money
-    /// This line's share of the coupon discount.
+    /// Everything taken off this line: its member discount plus its share of the coupon.
     public let discount: Money
+    /// The member-price part of `discount`.
+    public let memberDiscount: Money
+    /// The regular unit price, shown struck through when a sale or tier makes `unitPrice` lower.
+    public let regularUnitPrice: Money
+    /// When the sale price in effect stops (seconds since 1970), if one is.
+    public let saleEnds: Int?
+    /// The minimum quantity of the tier in effect, if one is.
+    public let tierMinimum: Int?
+    /// The least this line may come to after discounts: a pay-what-you-want minimum × quantity, else zero.
+    public let floor: Money
     /// The product SKUs this line grants when paid: the product, or every product in the bundle now.
     public let grants: [String]
     /// The niche of a product or variant line; nil for a bundle.
@@ -39,8 +53,14 @@ public struct PricedLine: Hashable, Sendable {
 
     public init(
         id: String, sku: String, kind: SellableKind, title: String, option: String?, unitPrice: Money, quantity: Int, total: Money,
-        discount: Money, grants: [String], niche: String?
+        discount: Money, grants: [String], niche: String?, regularUnitPrice: Money? = nil, saleEnds: Int? = nil,
+        tierMinimum: Int? = nil, floor: Money? = nil, memberDiscount: Money? = nil
     ) {
+        self.memberDiscount = memberDiscount ?? .zero(unitPrice.currency)
+        self.regularUnitPrice = regularUnitPrice ?? unitPrice
+        self.saleEnds = saleEnds
+        self.tierMinimum = tierMinimum
+        self.floor = floor ?? .zero(unitPrice.currency)
         self.id = id
         self.sku = sku
         self.kind = kind
@@ -63,10 +83,18 @@ public struct PricedCart: Hashable, Sendable {
     public let total: Money
     /// The applied coupon code, if it is valid today.
     public let coupon: String?
+    /// The member-price part of `discount`, and the plan that gave the most of it.
+    public let memberDiscount: Money
+    public let memberPlan: Plan?
 
     public var itemCount: Int { lines.reduce(0) { $0 + $1.quantity } }
 
-    public init(lines: [PricedLine], subtotal: Money, discount: Money, total: Money, coupon: String?) {
+    public init(
+        lines: [PricedLine], subtotal: Money, discount: Money, total: Money, coupon: String?, memberDiscount: Money? = nil,
+        memberPlan: Plan? = nil
+    ) {
+        self.memberDiscount = memberDiscount ?? .zero(subtotal.currency)
+        self.memberPlan = memberPlan
         self.lines = lines
         self.subtotal = subtotal
         self.discount = discount
@@ -75,7 +103,18 @@ public struct PricedCart: Hashable, Sendable {
     }
 }
 
-/// Prices carts: looks every SKU up in the catalog, applies a coupon, spreads its discount over the lines.
+/// Prices carts from the catalog: the one pricing function. The order, documented in the README's
+/// "Prices" section:
+/// 1. Each line's unit price (`CatalogIndex.unitPrice`): the regular price, a sale valid at checkout
+///    time when lower, a quantity tier when lower still; a bundle's price from its contents; for a
+///    pay-what-you-want product, the shopper's amount (never below the minimum).
+/// 2. Member prices: a signed-in shopper with an active membership whose plan has a
+///    `member-discount` gets that percentage off each product line the plan does not already grant
+///    (the best of their plans per line; bundles excluded).
+/// 3. A coupon valid today (the shop's date), as a percentage of what the lines it applies to still
+///    cost or a fixed amount, spread over those lines in proportion to what each may still lose, to the cent.
+/// 4. No line goes below its floor (a pay-what-you-want minimum × quantity, else zero), so a total is
+///    never negative and never below the minimums the shop stated.
 public enum CartPricing {
     public static let maxQuantity = 100
     public static let maxLines = 50
@@ -87,11 +126,11 @@ public enum CartPricing {
     /// Whether a change from `before` (nil for a new cart) to `after` may be made: it may not take the
     /// subtotal over `maximumTotal`, though a cart already over it (the catalog's prices rose) may shrink.
     public static func checkChange(
-        from before: [CartLineRequest]?, to after: [CartLineRequest], index: CatalogIndex, today: String
+        from before: [CartLineRequest]?, to after: [CartLineRequest], index: CatalogIndex, at time: ShopTime
     ) throws(PricingError) {
-        let priced = price(after, coupon: nil, index: index, today: today)
+        let priced = price(after, coupon: nil, index: index, at: time)
         guard priced.subtotal.amount > maximumTotal else { return }
-        if let before, price(before, coupon: nil, index: index, today: today).subtotal >= priced.subtotal { return }
+        if let before, price(before, coupon: nil, index: index, at: time).subtotal >= priced.subtotal { return }
         try checkTotal(priced)
     }
 
@@ -119,61 +158,117 @@ public enum CartPricing {
         throw .unknownSKU(sku)
     }
 
-    /// Checks a line before it goes into a cart.
-    public static func validate(sku: String, quantity: Int, in index: CatalogIndex) throws(PricingError) {
-        _ = try resolve(sku, in: index)
+    /// Checks a line before it goes into a cart: the SKU is for sale, the quantity in range, and an
+    /// `amount` (minor units per unit) is only named for a pay-what-you-want product, at or above its
+    /// minimum and within `maximumTotal`.
+    public static func validate(sku: String, quantity: Int, amount: Int64? = nil, in index: CatalogIndex) throws(PricingError) {
+        let item = try resolve(sku, in: index)
         guard (1...maxQuantity).contains(quantity) else { throw .quantityOutOfRange(String(quantity)) }
+        guard let amount else { return }
+        guard let product = item.product, let rule = product.payWhatYouWant else { throw .amountNotAccepted(sku) }
+        guard amount >= rule.minimum.amount else { throw .amountBelowMinimum(sku, minimum: rule.minimum) }
+        guard amount <= maximumTotal else { throw .totalTooLarge(maximum: Money(amount: maximumTotal, currency: rule.minimum.currency)) }
     }
 
-    /// Prices `lines`. Lines whose SKU is no longer for sale are dropped; a coupon that is not valid
-    /// today gives no discount (use `validateCoupon` to tell the shopper why).
-    public static func price(_ lines: [CartLineRequest], coupon: String?, index: CatalogIndex, today: String) -> PricedCart {
+    /// Prices `lines` at `time` for a shopper whose active memberships are `members` (empty when not
+    /// signed in). Lines whose SKU is no longer for sale are dropped; a coupon that is not valid today
+    /// gives no discount (use `validateCoupon` to tell the shopper why).
+    public static func price(
+        _ lines: [CartLineRequest], coupon: String?, index: CatalogIndex, at time: ShopTime, members: [Plan] = []
+    ) -> PricedCart {
         let currency = index.catalog.currency
-        var priced: [(line: CartLineRequest, title: String, option: String?, kind: SellableKind, unit: Money, grants: [String], niche: String?)] = []
+        var priced: [Unpriced] = []
         for line in lines {
             guard let item = try? resolve(line.sku, in: index) else { continue }
             switch item.kind {
             case .product, .variant:
                 guard let product = item.product else { continue }
-                let unit = item.variant.flatMap(index.price(of:)) ?? product.price
-                priced.append((line, product.title, item.variant?.title, item.kind, unit, [product.sku], product.niche))
+                var unit = index.unitPrice(of: product, variant: item.variant, quantity: line.quantity, at: time)
+                var floor = Money.zero(currency)
+                if let rule = product.payWhatYouWant {
+                    // The shopper's amount, or the suggested (possibly sale) price; never below the minimum.
+                    let named = line.amount.map { Money(amount: $0, currency: currency) } ?? unit.unit
+                    let amount = max(named, rule.minimum)
+                    unit = UnitPrice(unit: amount, regular: amount, sale: nil, saleEnds: nil, tier: nil)
+                    floor = rule.minimum * line.quantity
+                }
+                priced.append(Unpriced(
+                    line: line, title: product.title, option: item.variant?.title, kind: item.kind, unit: unit, grants: [product.sku],
+                    niche: product.niche, floor: floor))
             case .bundle, .plan:
                 guard let bundle = item.bundle else { continue }
                 let pricing = index.pricing(of: bundle)
-                priced.append((line, bundle.title, nil, .bundle, pricing.price, pricing.products.map(\.sku), nil))
+                let unit = UnitPrice(unit: pricing.price, regular: pricing.price, sale: nil, saleEnds: nil, tier: nil)
+                priced.append(Unpriced(
+                    line: line, title: bundle.title, option: nil, kind: .bundle, unit: unit, grants: pricing.products.map(\.sku),
+                    niche: nil, floor: .zero(currency)))
             }
         }
-        let totals = priced.map { $0.unit * $0.line.quantity }
+        let totals = priced.map { $0.unit.unit * $0.line.quantity }
         let subtotal = totals.reduce(Money.zero(currency), +)
+        // Member prices, per product line, never below the line's floor.
+        var memberDiscounts = [Money](repeating: .zero(currency), count: priced.count)
+        var byPlan: [String: Money] = [:]
+        for offset in priced.indices where priced[offset].kind != .bundle {
+            guard let niche = priced[offset].niche,
+                  let plan = members.filter({ !$0.grants(niche: niche) && ($0.memberDiscountPercent ?? 0) > 0 })
+                      .max(by: { ($0.memberDiscountPercent ?? 0, $1.slug) < ($1.memberDiscountPercent ?? 0, $0.slug) })
+            else { continue }
+            let room = max(.zero(currency), totals[offset] - priced[offset].floor)
+            memberDiscounts[offset] = min(totals[offset].percentage(plan.memberDiscountPercent ?? 0), room)
+            byPlan[plan.slug, default: .zero(currency)] = byPlan[plan.slug, default: .zero(currency)] + memberDiscounts[offset]
+        }
+        let memberPlan = byPlan.filter { $0.value.amount > 0 }.max { ($0.value, $1.key) < ($1.value, $0.key) }
+            .flatMap { best in members.first { $0.slug == best.key } }
         var applied: String?
-        var discounts = [Money](repeating: .zero(currency), count: priced.count)
+        var discounts = memberDiscounts
         if let code = coupon, let found = index.couponsByCode[code.uppercased()] {
             let eligible = priced.indices.filter { found.niches.isEmpty || priced[$0].niche.map(found.niches.contains) == true }
-            if (try? checkCoupon(found, subtotal: subtotal, eligibleCount: eligible.count, today: today)) != nil {
-                let base = eligible.reduce(Money.zero(currency)) { $0 + totals[$1] }
-                let amount = found.percentOff.map { base.percentage($0) } ?? min(found.amountOff ?? .zero(currency), base)
-                for (offset, share) in allocate(amount, over: eligible.map { totals[$0] }).enumerated() {
-                    discounts[eligible[offset]] = share
+            if (try? checkCoupon(found, subtotal: subtotal, eligibleCount: eligible.count, today: time.today)) != nil {
+                let base = eligible.reduce(Money.zero(currency)) { $0 + totals[$1] - memberDiscounts[$1] }
+                // What each line may still lose before it reaches its floor.
+                let room = eligible.map { max(.zero(currency), totals[$0] - memberDiscounts[$0] - priced[$0].floor) }
+                let wanted = found.percentOff.map { base.percentage($0) } ?? min(found.amountOff ?? .zero(currency), base)
+                let amount = min(wanted, room.reduce(Money.zero(currency), +))
+                // Spread in proportion to each line's room: no share exceeds its room (see `allocate`).
+                for (offset, share) in allocate(amount, over: room).enumerated() {
+                    discounts[eligible[offset]] = memberDiscounts[eligible[offset]] + share
                 }
                 applied = found.code
             }
         }
         let result = priced.indices.map { index in
-            PricedLine(
-                id: priced[index].line.id, sku: priced[index].line.sku, kind: priced[index].kind, title: priced[index].title,
-                option: priced[index].option, unitPrice: priced[index].unit, quantity: priced[index].line.quantity,
-                total: totals[index], discount: discounts[index], grants: priced[index].grants, niche: priced[index].niche)
+            let item = priced[index]
+            return PricedLine(
+                id: item.line.id, sku: item.line.sku, kind: item.kind, title: item.title, option: item.option, unitPrice: item.unit.unit,
+                quantity: item.line.quantity, total: totals[index], discount: discounts[index], grants: item.grants, niche: item.niche,
+                regularUnitPrice: item.unit.regular, saleEnds: item.unit.saleEnds, tierMinimum: item.unit.tier?.minimumQuantity,
+                floor: item.floor, memberDiscount: memberDiscounts[index])
         }
         let discount = discounts.reduce(Money.zero(currency), +)
-        return PricedCart(lines: result, subtotal: subtotal, discount: discount, total: subtotal - discount, coupon: applied)
+        return PricedCart(
+            lines: result, subtotal: subtotal, discount: discount, total: subtotal - discount, coupon: applied,
+            memberDiscount: memberDiscounts.reduce(Money.zero(currency), +), memberPlan: memberPlan)
     }
 
-    /// Whether `code` can be applied to `lines` today, and if not, why.
-    public static func validateCoupon(_ code: String, lines: [CartLineRequest], index: CatalogIndex, today: String) throws(PricingError) {
+    /// A line looked up in the catalog, before the coupon.
+    private struct Unpriced {
+        let line: CartLineRequest
+        let title: String
+        let option: String?
+        let kind: SellableKind
+        let unit: UnitPrice
+        let grants: [String]
+        let niche: String?
+        let floor: Money
+    }
+
+    /// Whether `code` can be applied to `lines` at `time`, and if not, why.
+    public static func validateCoupon(_ code: String, lines: [CartLineRequest], index: CatalogIndex, at time: ShopTime) throws(PricingError) {
         guard let coupon = index.couponsByCode[code.uppercased()] else { throw .unknownCoupon(code) }
-        let cart = price(lines, coupon: nil, index: index, today: today)
+        let cart = price(lines, coupon: nil, index: index, at: time)
         let eligible = cart.lines.filter { coupon.niches.isEmpty || $0.niche.map(coupon.niches.contains) == true }
-        try checkCoupon(coupon, subtotal: cart.subtotal, eligibleCount: eligible.count, today: today)
+        try checkCoupon(coupon, subtotal: cart.subtotal, eligibleCount: eligible.count, today: time.today)
     }
 
     static func checkCoupon(_ coupon: Coupon, subtotal: Money, eligibleCount: Int, today: String) throws(PricingError) {
@@ -186,7 +281,9 @@ public enum CartPricing {
 
     /// Splits `amount` over `weights` in proportion, in whole minor units that sum exactly to `amount`
     /// (largest remainder first, earlier lines winning ties). Negative weights count as zero; with no
-    /// positive weight, or nothing to split, every share is zero.
+    /// positive weight, or nothing to split, every share is zero. When `amount` is at most the sum of
+    /// the weights, no share exceeds its weight (a share gets its extra unit only when its exact part
+    /// had a fraction, so was below its weight).
     public static func allocate(_ amount: Money, over weights: [Money]) -> [Money] {
         var weights = weights.map { max(0, $0.amount) }
         // Weights whose sum does not fit in 64 bits (amounts no shop charges) are halved together until

@@ -13,6 +13,10 @@ public enum PricingError: Error, Equatable, Sendable {
     case couponExpired(String, expiredOn: String)
     case couponBelowMinimum(String, minimum: Money)
     case couponNotApplicable(String)
+    /// A pay-what-you-want amount below the product's minimum.
+    case amountBelowMinimum(String, minimum: Money)
+    /// An amount named for a product whose price is not the shopper's to name.
+    case amountNotAccepted(String)
 
     /// A stable machine-readable code for API clients.
     public var code: String {
@@ -28,6 +32,8 @@ public enum PricingError: Error, Equatable, Sendable {
         case .couponExpired: return "coupon_expired"
         case .couponBelowMinimum: return "coupon_minimum_not_met"
         case .couponNotApplicable: return "coupon_not_applicable"
+        case .amountBelowMinimum: return "amount_below_minimum"
+        case .amountNotAccepted: return "amount_not_accepted"
         }
     }
 
@@ -38,6 +44,7 @@ public enum PricingError: Error, Equatable, Sendable {
         case .quantityOutOfRange: return "quantity"
         case .tooManyLines: return "lines"
         case .totalTooLarge: return "quantity"
+        case .amountBelowMinimum, .amountNotAccepted: return "amount"
         default: return "code"
         }
     }
@@ -56,6 +63,8 @@ public enum PricingError: Error, Equatable, Sendable {
         case let .couponExpired(code, expiredOn): return "coupon \(code) expired on \(expiredOn)"
         case let .couponBelowMinimum(code, minimum): return "coupon \(code) needs a subtotal of at least \(minimum.formatted)"
         case let .couponNotApplicable(code): return "coupon \(code) does not apply to anything in the cart"
+        case let .amountBelowMinimum(sku, minimum): return "\(Quoted(sku)) costs at least \(minimum.formatted)"
+        case let .amountNotAccepted(sku): return "\(Quoted(sku)) has a set price; send no amount for it"
         }
     }
 }

@@ -7,14 +7,18 @@ import SiteCore
 public struct SiteBuild {
     public let siteFolder: String
     public let outFolder: String
+    /// The moment pages show prices for (seconds since 1970): the build's start unless a test sets it.
+    public let now: Int
 
     /// - Parameters:
     ///   - siteFolder: the folder holding `site.yaml`, `content/`, `templates/`, `assets/` and the catalog.
     ///   - outFolder: where the site goes; defaults to `siteFolder/public`.
-    public init(siteFolder: String, outFolder: String? = nil) {
+    ///   - now: the moment prices are shown for, seconds since 1970; defaults to now.
+    public init(siteFolder: String, outFolder: String? = nil, now: Int? = nil) {
         let site = absolutePath(siteFolder)
         self.siteFolder = site
         self.outFolder = outFolder.map(absolutePath) ?? site + "/public"
+        self.now = now ?? Int(Date().timeIntervalSince1970)
     }
 
     /// What a build did, for its one-line report.
@@ -29,13 +33,16 @@ public struct SiteBuild {
         public let phases: [(name: String, seconds: Double)]
         /// True when nothing changed since the last build, so nothing was rendered.
         public var upToDate = false
+        /// The next scheduled price change the pages do not show yet (`PriceSchedule`), if any.
+        public var nextChange: PriceSchedule?
 
         public var description: String {
             let time = seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : String(format: "%.2f s", seconds)
-            if upToDate {
-                return "nothing changed since the last build of \(pages) pages and \(files - pages) other files (checked in \(time)) → \(outFolder)"
-            }
-            return "built \(pages) pages and \(files - pages) other files in \(time) (\(written) written, \(unchanged) unchanged) → \(outFolder)"
+            let line = upToDate
+                ? "nothing changed since the last build of \(pages) pages and \(files - pages) other files (checked in \(time)) → \(outFolder)"
+                : "built \(pages) pages and \(files - pages) other files in \(time) (\(written) written, \(unchanged) unchanged) → \(outFolder)"
+            guard let nextChange else { return line }
+            return line + "\n" + nextChange.sentence
         }
     }
 
@@ -61,10 +68,13 @@ public struct SiteBuild {
             return (record, false)
         }
         guard let record = checks[0].record, checks[1].outputIntact else { return nil }
+        // A scheduled price change that has come since makes the pages out of date too.
+        let schedule = PriceSchedule.read(outFolder: outFolder)
+        if let schedule, schedule.instant <= now { return nil }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return Summary(
             pages: record.pages, files: record.files, written: 0, unchanged: record.files, seconds: seconds, outFolder: outFolder,
-            phases: [("check inputs", seconds)], upToDate: true)
+            phases: [("check inputs", seconds)], upToDate: true, nextChange: schedule)
     }
 
     /// What a full build leaves for a later partial one: the model and what every page links against.
@@ -100,15 +110,16 @@ public struct SiteBuild {
         phase("theme and assets")
         let content = try SiteContent.load(siteFolder: siteFolder, index: index)
         phase("content")
+        let time = config.time(now)
         let model = try SiteModel(
             siteFolder: siteFolder, config: config, index: index, sourceMap: catalog.sourceMap, content: content, theme: theme,
-            assets: assets)
+            assets: assets, time: time)
         let jobs = model.jobs()
         let paths = jobs.map { $0.path(in: model) }
 
         var generated: [(String, [UInt8])] = [
             ("robots.txt", Array(SiteFiles.robots(config: config).utf8)),
-            ("feed.xml", Array(SiteFiles.atomFeed(index: model.index, config: config, images: model.images).utf8)),
+            ("feed.xml", Array(SiteFiles.atomFeed(index: model.index, config: config, images: model.images, prices: model.prices).utf8)),
             ("search-index.json", Array(SiteFiles.searchIndex(model: model).utf8)),
             ("_headers", Array(SiteFiles.headers().utf8)),
         ]
@@ -141,12 +152,14 @@ public struct SiteBuild {
             program: BuildRecord.programStamp(), siteFolder: siteFolder, pages: jobs.count,
             files: jobs.count + assets.files.count + generated.count, inputs: fingerprints
         ).write(to: BuildRecord.path(outFolder: outFolder))
+        let schedule = index.nextPriceChange(after: time).map { PriceSchedule($0, time: time, builtAt: now) }
+        try PriceSchedule.write(schedule, outFolder: outFolder, builtAt: time)
         phase("commit")
         let counts = tree.counts
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         let summary = Summary(
             pages: jobs.count, files: jobs.count + assets.files.count + generated.count, written: counts.written,
-            unchanged: counts.unchanged, seconds: seconds, outFolder: outFolder, phases: phases)
+            unchanged: counts.unchanged, seconds: seconds, outFolder: outFolder, phases: phases, nextChange: schedule)
         return Built(summary: summary, model: model, rewriter: rewriter, fingerprints: fingerprints)
     }
 

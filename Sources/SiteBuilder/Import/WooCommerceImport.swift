@@ -11,8 +11,8 @@ import ShopCore
 public enum WooCommerceImport {
     static let requiredColumns = ["ID", "Type", "SKU", "Name", "Regular price"]
 
-    /// - Parameter today: the day the import happens (`YYYY-MM-DD`, UTC by default), which decides
-    ///   whether a sale is on.
+    /// - Parameter today: the day the import happens (`YYYY-MM-DD`, UTC by default): a sale that
+    ///   ended before it is left out.
     public static func run(file: String, into catalog: Catalog, today: String = day(of: Date())) throws(ImportError) -> (Catalog, ImportReport) {
         let table = try CSVTable(path: file)
         if let missing = requiredColumns.first(where: { !table.header.contains($0) }) {
@@ -74,8 +74,8 @@ public enum WooCommerceImport {
                 skip(problem)
                 continue
             }
-            if price.usedSale { salePrices += 1 }
-            if price.saleOff { salesOff += 1 }
+            if price.sale != nil { salePrices += 1 }
+            if price.saleEnded { salesOff += 1 }
             if types.contains("variation") {
                 let parent = resolve(fields["Parent", default: ""])
                 guard !parent.isEmpty else {
@@ -94,7 +94,7 @@ public enum WooCommerceImport {
                 variantRows[sku] = number
                 variants.append(Variant(
                     sku: sku, product: parent, title: values.isEmpty ? name : values.joined(separator: " / "), price: amount,
-                    files: downloads(fields, columns: downloadColumns, sku: sku, report: &report), position: position))
+                    files: downloads(fields, columns: downloadColumns, sku: sku, report: &report), position: position, sale: price.sale))
                 continue
             }
             let (niche, tags) = category(fields)
@@ -141,7 +141,7 @@ public enum WooCommerceImport {
                 description: HTMLToMarkdown.convert(WooCommerceCell.multiline(fields["Description", default: ""])),
                 price: price.money ?? .zero(currency), status: published == "1" && !hidden && !outOfStock ? .active : .draft,
                 tags: productTags, image: firstImage(fields, sku: sku, report: &report), featured: fields["Is featured?", default: "0"] == "1",
-                files: downloads(fields, columns: downloadColumns, sku: sku, report: &report))
+                files: downloads(fields, columns: downloadColumns, sku: sku, report: &report), sale: price.sale)
             importedOrder.append(sku)
         }
 
@@ -197,8 +197,10 @@ public enum WooCommerceImport {
         report.products = importedOrder.count
         report.variants = keptVariants.count
         report.bundles = bundles.count
-        if salePrices > 0 { report.notes.append("\(salePrices) rows had a sale on today; the sale price was imported as the price") }
-        if salesOff > 0 { report.notes.append("\(salesOff) rows had a sale price outside its dates; the regular price was imported") }
+        if salePrices > 0 {
+            report.notes.append("\(salePrices) rows have a sale price: imported as scheduled sales (sale-price, sale-starts, sale-ends) in the shop's time zone")
+        }
+        if salesOff > 0 { report.notes.append("\(salesOff) rows had a sale that ended before today; the regular price was imported alone") }
         let remote = importedOrder.compactMap { imported[$0] }.filter { $0.files.contains(where: RemoteFile.isRemote) }.count
             + keptVariants.filter { $0.files.contains(where: RemoteFile.isRemote) }.count
         if remote > 0 {
@@ -220,30 +222,42 @@ public enum WooCommerceImport {
         return sku.isEmpty ? "WOO-\(fields["ID", default: "0"])" : sku
     }
 
-    /// The price shoppers pay `today` (`YYYY-MM-DD`): the sale price when there is one and its
-    /// dates (`Date sale price starts`/`ends`, inclusive, `YYYY-MM-DD` or a date-time) include today,
-    /// else the regular price.
-    /// A sale price at or above the regular price is no sale (WooCommerce's `is_on_sale`). A price
-    /// that is not a number, or is negative, is the row's `problem`.
+    /// The regular price and the scheduled sale of a row: `Sale price` with `Date sale price starts`
+    /// and `ends` (`YYYY-MM-DD`, or a date-time, which WooCommerce sets to 00:00:00 and 23:59:59 of the
+    /// shop's day). Without a regular price the sale price is the price. A sale price at or above the
+    /// regular price is no sale (WooCommerce's `is_on_sale`); a sale that ended before `today` is left
+    /// out (`saleEnded`). A price that is not a number, or is negative, is the row's `problem`.
     static func price(
         _ fields: [String: String], currency: Currency, today: String
-    ) -> (money: Money?, usedSale: Bool, saleOff: Bool, problem: String?) {
+    ) -> (money: Money?, sale: Sale?, saleEnded: Bool, problem: String?) {
         let saleText = fields["Sale price", default: ""].trimmingCharacters(in: .whitespaces)
         let regularText = fields["Regular price", default: ""].trimmingCharacters(in: .whitespaces)
         for (column, text) in [("Regular price", regularText), ("Sale price", saleText)] where !text.isEmpty {
             guard let money = parseAmount(text, currency: currency) else {
-                return (nil, false, false, "\(column) '\(text)' is not a price like 4.99")
+                return (nil, nil, false, "\(column) '\(text)' is not a price like 4.99")
             }
-            if money.amount < 0 { return (nil, false, false, "\(column) '\(text)' is negative") }
+            if money.amount < 0 { return (nil, nil, false, "\(column) '\(text)' is negative") }
         }
         let regular = parseAmount(regularText, currency: currency)
-        guard let sale = parseAmount(saleText, currency: currency) else { return (regular, false, false, nil) }
-        if let regular, sale >= regular { return (regular, false, false, nil) }
-        let starts = String(fields["Date sale price starts", default: ""].trimmingCharacters(in: .whitespaces).prefix(10))
-        let ends = String(fields["Date sale price ends", default: ""].trimmingCharacters(in: .whitespaces).prefix(10))
-        let on = (starts.isEmpty || starts <= today) && (ends.isEmpty || today <= ends)
-        if !on, let regular { return (regular, false, true, nil) }
-        return (sale, true, false, nil)
+        guard let salePrice = parseAmount(saleText, currency: currency) else { return (regular, nil, false, nil) }
+        guard let regular else { return (salePrice, nil, false, nil) }
+        if salePrice >= regular { return (regular, nil, false, nil) }
+        let starts = saleTime(fields["Date sale price starts", default: ""], dayBoundary: "00:00")
+        let ends = saleTime(fields["Date sale price ends", default: ""], dayBoundary: "23:59")
+        if !ends.isEmpty && String(ends.prefix(10)) < today { return (regular, nil, true, nil) }
+        return (regular, Sale(price: salePrice, starts: starts, ends: ends), false, nil)
+    }
+
+    /// A sale date as the catalog writes it: the day alone when the time is the day's boundary
+    /// (WooCommerce's own 00:00:00 start and 23:59:59 end), else `YYYY-MM-DD HH:MM`; empty when unset
+    /// or not a date.
+    static func saleTime(_ cell: String, dayBoundary: String) -> String {
+        let text = cell.trimmingCharacters(in: .whitespaces)
+        let day = String(text.prefix(10))
+        guard ISODate.isValid(day) else { return "" }
+        let time = String(text.dropFirst(11).prefix(5))
+        guard time.count == 5, time != dayBoundary, ShopTime.isLocalTime(day + " " + time) else { return day }
+        return day + " " + time
     }
 
     /// What became of each column: the used ones, and the ignored ones that held a value, with why.

@@ -11,31 +11,37 @@ extension PageRenderer {
         let variants = index.variants(of: product)
         let url = model.config.absoluteURL(path)
         let description = copy?.description ?? product.summary
-        let item: TemplateValue = [
+        let prices = model.prices
+        var item: [String: TemplateValue] = [
             "sku": .text(product.sku), "title": .text(copy?.title ?? product.title), "summary": .text(product.summary),
             "image": .text(image), "image_alt": .text("\(product.title) preview"),
-            "price_label": .text(SiteModel.priceLabel(product, index: index)),
             "niche_title": .text(niche?.title ?? ""), "niche_url": .text(SitePaths.niche(product.niche)),
             "available": .bool(product.status == .active), "has_variants": .bool(!variants.isEmpty),
             "variants": .list(variants.map { variant in
-                ["sku": .text(variant.sku), "title": .text(variant.title), "price_label": .text((index.price(of: variant) ?? product.price).formatted)]
+                let unit = prices.unit(product, variant)
+                return [
+                    "sku": .text(variant.sku), "title": .text(variant.title), "price_label": .text(unit.unit.formatted),
+                    "on_sale": .bool(unit.isReduced), "regular_label": .text(unit.regular.formatted),
+                ]
             }),
+            "tiers": prices.tierRows(product), "pay_what_you_want": prices.payWhatYouWant(product),
             "highlights": .list((copy?.highlights ?? []).map { .text($0) }),
             "bundles": bundleCards(model.bundlesByProduct[sku] ?? []),
             "plans": .list(index.catalog.plans.filter { $0.grants(niche: product.niche) }.map { ["slug": .text($0.slug), "title": .text($0.title)] }),
         ]
+        item.merge(prices.context(product)) { _, price in price }
         let related = (index.productsByNiche[product.niche] ?? []).lazy.filter { $0.sku != sku }.prefix(4)
         let context: PageContext = [
-            "product": item, "related": cards(related),
+            "product": .object(item), "related": cards(related),
             "content": copyHTML(copy, fallback: product.description, fallbackLocation: model.catalogLocation(kind: "product", key: sku), draft: &draft),
         ]
         var meta = PageMeta(title: product.title, description: description, image: image, ogType: "product")
-        meta.price = index.priceRange(of: product).low
+        meta.price = prices.units(of: product).map(\.unit).min() ?? product.price
         meta.breadcrumbs = [("Home", "/"), ("Shop", "/shop/")]
         if let niche { meta.breadcrumbs.append((niche.title, SitePaths.niche(niche.slug))) }
         meta.breadcrumbs.append((product.title, path))
         meta.jsonld = [StructuredData.product(
-            product, variants: variants, index: index, url: url, image: image, description: description, config: model.config)]
+            product, variants: variants, prices: prices, url: url, image: image, description: description, config: model.config)]
         return (meta, context)
     }
 
@@ -104,6 +110,7 @@ extension PageRenderer {
                 "grants_label": .text(plan.grantsAll ? "every niche, including new ones"
                     : plan.niches.compactMap { index.nichesBySlug[$0]?.title }.joined(separator: ", ")),
                 "product_count": .int(index.products(grantedBy: plan).count), "trial_days": .int(plan.trialDays),
+                "member_discount": .text(plan.memberDiscountPercent.map { "Members save \($0)% on everything else in the shop" } ?? ""),
             ]
         }
         let context: PageContext = [

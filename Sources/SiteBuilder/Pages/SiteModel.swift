@@ -23,11 +23,15 @@ final class SiteModel: Sendable {
     let bundlesByProduct: [String: [ProductBundle]]
     /// Image URLs (fingerprinted or absolute) by product SKU, bundle slug and magnet slug.
     let images: [String: String]
+    /// The moment the pages show prices for (the build's start, in the shop's zone).
+    let time: ShopTime
+    var prices: PriceDisplay { PriceDisplay(index: index, time: time) }
 
     init(
         siteFolder: String, config: SiteConfig, index: CatalogIndex, sourceMap: CatalogSourceMap?, content: SiteContent,
-        theme: Theme, assets: AssetPipeline
+        theme: Theme, assets: AssetPipeline, time: ShopTime
     ) throws(BuildError) {
+        self.time = time
         self.siteFolder = siteFolder
         self.config = config
         self.index = index
@@ -65,13 +69,15 @@ final class SiteModel: Sendable {
         self.bundlesByProduct = bundlesByProduct
 
         var cards: [String: TemplateValue] = [:]
+        let prices = PriceDisplay(index: index, time: time)
         for product in index.catalog.products {
-            cards[product.sku] = [
+            var card: [String: TemplateValue] = [
                 "sku": .text(product.sku), "title": .text(product.title), "url": .text(SitePaths.product(product.slug)),
                 "image": .text(images["product:" + product.sku] ?? ""), "summary": .text(product.summary),
                 "niche_title": .text(index.nichesBySlug[product.niche]?.title ?? ""),
-                "price_label": .text(Self.priceLabel(product, index: index)),
             ]
+            card.merge(prices.context(product)) { _, price in price }
+            cards[product.sku] = .object(card)
         }
         self.productCards = cards
         var bundleCards: [String: TemplateValue] = [:]
@@ -127,6 +133,7 @@ final class SiteModel: Sendable {
         bundlePricing = other.bundlePricing
         bundlesByProduct = other.bundlesByProduct
         images = other.images
+        time = other.time
     }
 
     /// The same site with other copy for pages whose copy feeds nothing shared (menus, cards, lists).
@@ -140,12 +147,6 @@ final class SiteModel: Sendable {
 
     func catalogLocation(kind: String, key: String) -> (file: String, line: Int?) {
         Self.catalogLocation(sourceMap: sourceMap, config: config, kind: kind, key: key)
-    }
-
-    /// `$4.99`, or `From $5.00` when variants cost different amounts.
-    static func priceLabel(_ product: Product, index: CatalogIndex) -> String {
-        let range = index.priceRange(of: product)
-        return range.low == range.high ? range.low.formatted : "From " + range.low.formatted
     }
 
     /// Every page of the site, in a stable order.

@@ -28,7 +28,7 @@ enum SiteFiles {
     }
 
     /// The 50 newest products; `updated` is the newest release date, so the feed is stable between builds.
-    static func atomFeed(index: CatalogIndex, config: SiteConfig, images: [String: String]) -> String {
+    static func atomFeed(index: CatalogIndex, config: SiteConfig, images: [String: String], prices: PriceDisplay) -> String {
         let products = index.catalog.products.filter { $0.status == .active }
             .sorted { ($0.released, $0.sku) > ($1.released, $1.sku) }.prefix(50)
         let updated = atomDate(products.first?.released ?? "")
@@ -45,7 +45,7 @@ enum SiteFiles {
             """
         for product in products {
             let url = config.absoluteURL(SitePaths.product(product.slug))
-            let price = SiteModel.priceLabel(product, index: index)
+            let price = prices.label(product)
             let image = config.absoluteURL(images["product:" + product.sku] ?? "")
             let summary = "<p><img src=\"\(escapeXML(image))\" alt=\"\"></p><p>\(escapeXML(product.summary))</p><p>\(escapeXML(price))</p>"
             xml += """
@@ -71,7 +71,7 @@ enum SiteFiles {
             entries.append(.object([
                 ("type", "product"), ("title", .string(product.title)), ("url", .string(SitePaths.product(product.slug))),
                 ("sku", .string(product.sku)), ("niche", .string(index.nichesBySlug[product.niche]?.title ?? "")),
-                ("price", .string(SiteModel.priceLabel(product, index: index))), ("summary", .string(product.summary)),
+                ("price", .string(model.prices.label(product))), ("summary", .string(product.summary)),
                 ("tags", .array(product.tags.map { .string($0) })), ("image", .string(model.images["product:" + product.sku] ?? "")),
             ]))
         }

@@ -9,23 +9,66 @@ enum StructuredData {
         status == .active ? "https://schema.org/InStock" : "https://schema.org/Discontinued"
     }
 
-    static func offer(sku: String, price: Money, url: String, status: ProductStatus, seller: String) -> JSONValue {
+    static func offer(
+        sku: String, price: Money, url: String, status: ProductStatus, seller: String, validUntil: String? = nil,
+        specification: JSONValue? = nil
+    ) -> JSONValue {
         var offer = JSONObject()
         offer.set("@type", "Offer")
         offer.set("sku", .string(sku))
         offer.set("price", .string(price.decimalString))
         offer.set("priceCurrency", .string(price.currency.code))
+        if let validUntil { offer.set("priceValidUntil", .string(validUntil)) }
+        if let specification { offer.set("priceSpecification", specification) }
         offer.set("availability", availability(status))
         offer.set("url", .string(url))
         if !seller.isEmpty { offer.set("seller", .object([("@type", "Organization"), ("name", .string(seller))])) }
         return offer.value
     }
 
+    /// The offer of one variant (or the product sold as is) at the build's time: the price charged
+    /// now, `priceValidUntil` while a sale runs (Google's merchant listings read it), quantity tiers
+    /// as `UnitPriceSpecification`s with an `eligibleQuantity`, and for pay what you want the
+    /// minimum as `price` with the suggested amount beside it.
+    static func offer(_ product: Product, _ variant: Variant?, prices: PriceDisplay, url: String, seller: String) -> JSONValue {
+        let unit = prices.unit(product, variant)
+        let sku = variant?.sku ?? product.sku
+        let currency: JSONValue = .string(unit.unit.currency.code)
+        if let rule = product.payWhatYouWant {
+            let specification: JSONValue = .object([
+                ("@type", "PriceSpecification"), ("minPrice", .string(rule.minimum.decimalString)),
+                ("price", .string(unit.unit.decimalString)), ("priceCurrency", currency),
+            ])
+            return offer(sku: sku, price: rule.minimum, url: url, status: product.status, seller: seller, specification: specification)
+        }
+        var specification: JSONValue?
+        if !product.tiers.isEmpty {
+            let first = product.tiers[0].minimumQuantity
+            var steps: [(Int, Int?, Money)] = [(1, first - 1, unit.unit)]
+            for (offset, tier) in product.tiers.enumerated() {
+                let next = offset + 1 < product.tiers.count ? product.tiers[offset + 1].minimumQuantity - 1 : nil
+                steps.append((tier.minimumQuantity, next, min(tier.unitPrice, unit.unit)))
+            }
+            specification = .array(steps.map { low, high, price in
+                var quantity: [(String, JSONValue)] = [("@type", "QuantitativeValue"), ("minValue", .integer(low))]
+                if let high { quantity.append(("maxValue", .integer(high))) }
+                return .object([
+                    ("@type", "UnitPriceSpecification"), ("price", .string(price.decimalString)), ("priceCurrency", currency),
+                    ("eligibleQuantity", .object(quantity)),
+                ])
+            })
+        }
+        return offer(
+            sku: sku, price: unit.unit, url: url, status: product.status, seller: seller, validUntil: prices.validUntil(unit),
+            specification: specification)
+    }
+
     /// `Product` with an `Offer`, or an `AggregateOffer` over its variants.
     static func product(
-        _ product: Product, variants: [Variant], index: CatalogIndex, url: String, image: String, description: String,
+        _ product: Product, variants: [Variant], prices: PriceDisplay, url: String, image: String, description: String,
         config: SiteConfig
     ) -> JSONValue {
+        let index = prices.index
         var object = JSONObject()
         object.set("@context", context)
         object.set("@type", "Product")
@@ -37,20 +80,17 @@ enum StructuredData {
         object.setNonEmpty("category", index.nichesBySlug[product.niche]?.title ?? "")
         object.set("brand", .object([("@type", "Brand"), ("name", .string(config.title))]))
         if variants.count <= 1 {
-            let price = variants.first.flatMap(index.price(of:)) ?? product.price
-            object.set("offers", offer(sku: variants.first?.sku ?? product.sku, price: price, url: url, status: product.status, seller: config.title))
+            object.set("offers", offer(product, variants.first, prices: prices, url: url, seller: config.title))
         } else {
-            let range = index.priceRange(of: product)
+            let units = prices.units(of: product).map(\.unit)
             var aggregate = JSONObject()
             aggregate.set("@type", "AggregateOffer")
-            aggregate.set("lowPrice", .string(range.low.decimalString))
-            aggregate.set("highPrice", .string(range.high.decimalString))
+            aggregate.set("lowPrice", .string((units.min() ?? product.price).decimalString))
+            aggregate.set("highPrice", .string((units.max() ?? product.price).decimalString))
             aggregate.set("priceCurrency", .string(product.price.currency.code))
             aggregate.set("offerCount", .integer(variants.count))
             aggregate.set("availability", availability(product.status))
-            aggregate.set("offers", .array(variants.map {
-                offer(sku: $0.sku, price: index.price(of: $0) ?? product.price, url: url, status: product.status, seller: config.title)
-            }))
+            aggregate.set("offers", .array(variants.map { offer(product, $0, prices: prices, url: url, seller: config.title) }))
             object.set("offers", aggregate.value)
         }
         return object.value

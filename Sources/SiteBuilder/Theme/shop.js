@@ -5,7 +5,9 @@
   var $ = function (s, r) { return (r || document).querySelector(s); };
   var $$ = function (s, r) { return [].slice.call((r || document).querySelectorAll(s)); };
   var esc = function (t) { return String(t == null ? "" : t).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); };
-  var money = function (m) { return new Intl.NumberFormat(document.documentElement.lang, { style: "currency", currency: m.currency }).format(m.amount / 100); };
+  // Minor units per major unit of a currency (100 for USD, 1 for JPY), as Intl knows them.
+  var scale = function (code) { return Math.pow(10, new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits); };
+  var money = function (m) { return new Intl.NumberFormat(document.documentElement.lang, { style: "currency", currency: m.currency }).format(m.amount / scale(m.currency)); };
   var enc = encodeURIComponent, q = new URLSearchParams(location.search);
 
   function call(method, path, body, headers) {
@@ -55,7 +57,10 @@
       return loadCart().then(function (c) {
         return c || call("POST", "/api/carts", {}).then(function (n) { keep(n.id); return n; });
       }).then(function (c) {
-        return call("POST", "/api/carts/" + enc(c.id) + "/lines", { sku: d.get("sku"), quantity: +(d.get("quantity") || 1) });
+        var line = { sku: d.get("sku"), quantity: +(d.get("quantity") || 1) }, named = form.querySelector("input[name=amount]");
+        // A named price goes as minor units; the checkout checks it against the minimum.
+        if (named) line.amount = Math.round(parseFloat(named.value) * scale(named.getAttribute("data-currency")));
+        return call("POST", "/api/carts/" + enc(c.id) + "/lines", line);
       }).then(function (c) { count(c); say(form, 'Added to your cart. <a href="/cart/">View cart</a>'); });
     });
   });
@@ -72,11 +77,14 @@
     view.innerHTML = '<table class="cart-table"><thead><tr><th scope="col">Printable</th><th scope="col">Quantity</th><th scope="col" class="num">Price</th><td></td></tr></thead><tbody>' +
       c.lines.map(function (l) {
         var name = esc(l.title + (l.option ? " (" + l.option + ")" : ""));
-        return "<tr><td>" + name + '</td><td><input class="qty" type="number" min="1" max="100" value="' + l.quantity + '" data-line="' + esc(l.id) +
+        // A sale or a seat tier: the regular unit price struck through.
+        var note = l.regular_unit_price ? '<br><small class="price-note"><del>' + money(l.regular_unit_price) + "</del> " + money(l.unit_price) + " each</small>" : "";
+        return "<tr><td>" + name + note + '</td><td><input class="qty" type="number" min="1" max="100" value="' + l.quantity + '" data-line="' + esc(l.id) +
           '" aria-label="Quantity of ' + name + '"></td><td class="num">' + money(l.total) + '</td><td><button type="button" class="link-button" data-remove="' +
           esc(l.id) + '" aria-label="Remove ' + name + '">Remove</button></td></tr>';
       }).join("") + "</tbody><tfoot>" + row("Subtotal", money(c.subtotal)) +
-      (c.discount.amount ? row("Discount (" + esc(c.coupon) + ")", "−" + money(c.discount), '<button type="button" class="link-button" data-uncoupon>Remove</button>') : "") +
+      (c.member_discount ? row("Member price (" + esc(c.member_plan) + ")", "−" + money(c.member_discount)) : "") +
+      (c.coupon ? row("Discount (" + esc(c.coupon) + ")", "−" + money(c.coupon_discount), '<button type="button" class="link-button" data-uncoupon>Remove</button>') : "") +
       row("Total", money(c.total)) + "</tfoot></table>" + (c.coupon_error ? '<p class="form-status error">' + esc(c.coupon_error.message) + "</p>" : "");
   }
   if (view) {

@@ -25,13 +25,19 @@ public struct SiteConfig: Sendable, Hashable {
     public var sameAs: [String] = []
     public var twitter = ""
     public var copyright = ""
+    /// The shop's time zone (IANA name, `timezone:`): sale times in the catalog and coupon dates are
+    /// read in it. UTC when unset.
+    public var timeZone = TimeZone.gmt
 
     public init() {}
+
+    /// `instant` (seconds since 1970) as the shop sees it.
+    public func time(_ instant: Int) -> ShopTime { ShopTime(instant: instant, timeZone: timeZone) }
 
     /// The keys `site.yaml` accepts.
     public static let keys = [
         "title", "tagline", "description", "base_url", "language", "checkout_url", "products_per_page", "markdown",
-        "catalog", "files", "organization", "twitter", "copyright",
+        "catalog", "files", "organization", "twitter", "copyright", "timezone",
     ]
 
     /// Reads `site.yaml` from `siteFolder`; a site without one gets the defaults.
@@ -79,6 +85,13 @@ public struct SiteConfig: Sendable, Hashable {
         }
         config.twitter = try fields.string("twitter", default: "")
         config.copyright = try fields.string("copyright", default: "")
+        let zone = try fields.string("timezone", default: "")
+        if !zone.isEmpty {
+            guard let timeZone = TimeZone(identifier: zone) else {
+                throw fields.error("timezone", "'\(zone)' is not a time zone", hint: "an IANA name such as Europe/Berlin or America/New_York")
+            }
+            config.timeZone = timeZone
+        }
         return config
     }
 

@@ -133,6 +133,7 @@ enum PostgresSchema {
             "ALTER TABLE orders ALTER COLUMN cart_id TYPE TEXT COLLATE \"C\"",
             "ALTER TABLE subscriptions ALTER COLUMN order_id TYPE TEXT COLLATE \"C\"",
         ]),
+        ("v5-line-amount", [PortableSchema.cartLineAmount]),
     ]
 
     /// Applies every migration not yet recorded, each in the one transaction with its record.

@@ -9,15 +9,16 @@ struct CartRecords {
         try sql.run("INSERT INTO carts (id, shop_id, created_at, updated_at) VALUES (?, ?, ?, ?)", id, shop, now, now)
     }
 
-    /// Sets the quantity of the cart's line for `sku`, adding the line after every other when new.
-    func upsertLine(cart: String, sku: String, quantity: Int) throws {
+    /// Sets the quantity (and, for a pay-what-you-want line, the shopper's unit `amount`) of the
+    /// cart's line for `sku`, adding the line after every other when new.
+    func upsertLine(cart: String, sku: String, quantity: Int, amount: Int64? = nil) throws {
         // A new line goes after every line the cart has, so positions do not tie and order the lines.
         try sql.run("""
-            INSERT INTO cart_lines (id, shop_id, cart_id, sku, quantity, position)
-            SELECT CAST(?1 AS TEXT), shop_id, id, CAST(?3 AS TEXT), CAST(?4 AS BIGINT), COALESCE((SELECT MAX(position) + 1 FROM cart_lines WHERE cart_id = ?2), 0)
+            INSERT INTO cart_lines (id, shop_id, cart_id, sku, quantity, position, amount)
+            SELECT CAST(?1 AS TEXT), shop_id, id, CAST(?3 AS TEXT), CAST(?4 AS BIGINT), COALESCE((SELECT MAX(position) + 1 FROM cart_lines WHERE cart_id = ?2), 0), CAST(?6 AS BIGINT)
             FROM carts WHERE id = ?2 AND shop_id = ?5
-            ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = excluded.quantity
-            """, RandomToken.make(bytes: 9, prefix: "line_"), cart, sku, quantity, shop)
+            ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = excluded.quantity, amount = COALESCE(excluded.amount, cart_lines.amount)
+            """, RandomToken.make(bytes: 9, prefix: "line_"), cart, sku, quantity, shop, amount)
     }
 
     /// Sets a line's quantity; false when the cart has no such line.
@@ -55,14 +56,14 @@ struct CartRecords {
     /// outside a transaction: `CheckoutStorage.lookup`); nil when there is no such cart.
     func find(_ id: String) throws -> StoredCart? {
         let rows = try sql.rows("""
-            SELECT c.coupon, c.version, l.id, l.sku, l.quantity FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id
+            SELECT c.coupon, c.version, l.id, l.sku, l.quantity, l.amount FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id
             WHERE c.id = ? AND c.shop_id = ? ORDER BY l.position, l.id
             """, id, shop)
         guard let first = rows.first else { return nil }
         var lines: [CartLineRequest] = []
         for row in rows {
             guard let lineID: String = try row[2] else { continue }
-            lines.append(CartLineRequest(id: lineID, sku: try row[3], quantity: try row[4]))
+            lines.append(CartLineRequest(id: lineID, sku: try row[3], quantity: try row[4], amount: try row[5]))
         }
         return StoredCart(id: id, coupon: try first[0], lines: lines, version: try first[1])
     }

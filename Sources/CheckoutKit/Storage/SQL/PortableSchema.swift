@@ -1,6 +1,9 @@
 /// Schema changes written once for both databases, in the column types they share (`integer` is
 /// SQLite's `INTEGER` or PostgreSQL's `BIGINT`, both 64-bit).
 enum PortableSchema {
+    /// The unit amount a shopper named for a pay-what-you-want line (minor units; NULL otherwise).
+    static let cartLineAmount = "ALTER TABLE cart_lines ADD COLUMN amount BIGINT"
+
     /// What running several instances over one database needs:
     /// - `carts.version`, raised by every change to a cart, so an order priced from one version of the
     ///   cart is stored only while the cart is still at that version (`OrderRecords.insert`);

@@ -121,6 +121,9 @@ enum CheckoutSchema {
             // out; PostgreSQL had this index from its first migration (found by `QueryPlanTests`).
             try db.execute(sql: "CREATE INDEX refunds_line ON refunds(line_id)")
         }
+        migrator.registerMigration("v9-line-amount") { db in
+            try db.execute(sql: PortableSchema.cartLineAmount)
+        }
         return migrator
     }
 
