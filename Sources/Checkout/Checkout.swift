@@ -93,6 +93,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Days a past-due membership keeps access after its paid period.")
     var graceDays: Int = 3
 
+    @Option(help: "Minutes an unpaid order holds limited stock (its payment session's lifetime, 30 to 1440).")
+    var stockHoldMinutes: Int = 30
+
     @Option(help: "Free-file requests allowed per client IP an hour.")
     var leadLimitPerIP: Int = 10
 
@@ -163,6 +166,9 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--database-connections (or CHECKOUT_DATABASE_CONNECTIONS): \(databaseConnections) is not from 1 to 1000")
         }
         guard (0...3_650).contains(graceDays) else { throw ValidationError("--grace-days: \(graceDays) is not from 0 to 3650") }
+        guard (30...1_440).contains(stockHoldMinutes) else {
+            throw ValidationError("--stock-hold-minutes: \(stockHoldMinutes) is not from 30 to 1440 (Stripe's limits for a payment session)")
+        }
         guard (1...600).contains(webhookTimeout) else { throw ValidationError("--webhook-timeout: \(webhookTimeout) is not from 1 to 600 seconds") }
         guard (1...600).contains(originTimeout) else { throw ValidationError("--origin-timeout: \(originTimeout) is not from 1 to 600 seconds") }
         guard (1...3_600).contains(idleTimeout) else { throw ValidationError("--idle-timeout: \(idleTimeout) is not from 1 to 3600 seconds") }
@@ -219,6 +225,7 @@ struct Serve: AsyncParsableCommand {
             configuration.downloadLimit = downloadLimit
             configuration.linkLifetime = linkHours * 3600
             configuration.gracePeriod = graceDays * 86_400
+            configuration.stockHold = stockHoldMinutes * 60
             configuration.leadLimitPerIP = .init(limit: leadLimitPerIP, window: 3600)
             configuration.leadLimitPerAddress = .init(limit: leadLimitPerAddress, window: 3600)
             configuration.loginLimitPerIP = .init(limit: loginLimitPerIP, window: 3600)

@@ -77,6 +77,25 @@ final class FakeStripe: Sendable {
                 let amounts = (0..<2).compactMap { Int(request.form["line_items[\($0)][price_data][unit_amount]"] ?? "") }
                 #expect(amounts.reduce(0, +) == total, "Stripe charges exactly the order total")
                 #expect(request.form["line_items[2][price_data][unit_amount]"] == nil)
+                #expect(request.form["expires_at"] == nil, "Stripe's own 24 hours: the order holds no limited stock")
+            }
+        }
+    }
+
+    @Test func anOrderOfLimitedStockHasASessionThatEndsWithItsHold() async throws {
+        let stripe = FakeStripe()
+        try await stripe.application.test(.live) { stripeClient in
+            var checkout = try TestCheckout()
+            checkout.configuration.provider = .stripe
+            checkout.configuration.stripeSecretKey = "sk_test_123"
+            checkout.configuration.stripeAPIBase = "http://localhost:\(try #require(stripeClient.port))"
+            let now = Int(checkout.time.now.timeIntervalSince1970)
+            try await checkout.run { client in
+                let cart = try await client.cart([("HS-PLANNING-WORKSHOP", 1)])
+                let reply = try await client.json(.post, "/api/checkout", ["cart_id": cart, "email": "s@example.com"])
+                #expect(reply.status == .created, "\(reply.text)")
+                let request = try #require(stripe.received.withLock { $0.first })
+                #expect(request.form["expires_at"] == String(now + 30 * 60), "the hold's 30 minutes, Stripe's shortest session")
             }
         }
     }

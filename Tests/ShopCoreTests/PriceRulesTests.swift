@@ -15,7 +15,8 @@ import Testing
         catalog.products[catalog.products.firstIndex { $0.sku == "K-1" }!].sale = Sale(price: money(299), starts: "2026-12-24", ends: "2026-12-26 12:00")
         catalog.products.append(Product(
             sku: "LIC", slug: "licence", title: "Licence", niche: "kids", price: money(1900),
-            tiers: [PriceTier(minimumQuantity: 5, unitPrice: money(1500)), PriceTier(minimumQuantity: 20, unitPrice: money(1200))]))
+            tiers: [PriceTier(minimumQuantity: 5, unitPrice: money(1500)), PriceTier(minimumQuantity: 20, unitPrice: money(1200))],
+            stock: 20))
         catalog.products.append(Product(
             sku: "PWYW", slug: "journal", title: "Journal", niche: "home", price: money(500),
             payWhatYouWant: PayWhatYouWant(minimum: money(200))))
@@ -135,6 +136,7 @@ import Testing
         #expect(text.contains("  sale-price: 2.99 USD\n  sale-starts: 2026-12-24\n  sale-ends: 2026-12-26 12:00\n"))
         #expect(text.contains("  tiers: 5+ 15.00 USD, 20+ 12.00 USD\n"))
         #expect(text.contains("  minimum-price: 2.00 USD\n"))
+        #expect(text.contains("  stock: 20\n"))
         let (parsed, _) = try CatalogText.parse(text, file: "catalog.txt")
         #expect(parsed == Self.catalog().sorted())
         #expect(CatalogText.dump(parsed) == text)
@@ -157,6 +159,8 @@ import Testing
         ("  sale-price: 1.00 USD\n  sale-starts: 2026-12-24 25:00\n", "field 'sale-starts': '2026-12-24 25:00' is not a date or date and time"),
         ("  sale-price: 1.00 USD\n  sale-starts: 2026-12-24\n  sale-ends: 2026-12-01\n", "field 'sale-ends': '2026-12-01' is not after sale-starts"),
         ("  minimum-price: two\n", "field 'minimum-price': 'two' is not an amount and a currency"),
+        ("  stock: -1\n", "field 'stock': '-1' is negative"),
+        ("  stock: many\n", "field 'stock': 'many' is not a whole number"),
     ])
     func aBadRuleIsNamedWithItsLineAndField(field: String, message: String) {
         let text = "shop\n  currency: USD\n\nniche kids\n  title: Kids\n\nproduct K-1\n  slug: k\n  title: K\n  niche: kids\n  price: 19.00 USD\n" + field

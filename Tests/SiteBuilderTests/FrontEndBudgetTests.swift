@@ -15,7 +15,8 @@ import Testing
     @Test func theStorefrontScriptIsSmallDeferredAndValidJavaScript() throws {
         let script = try #require(scriptPath)
         let bytes = try #require(FileManager.default.contents(atPath: site.out + "/" + script))
-        #expect(bytes.count < 10 * 1024, "the minified script is \(bytes.count) bytes")
+        // 10 KiB until issue 14 added named prices, sale and tier notes, member prices and live stock.
+        #expect(bytes.count < 11 * 1024, "the minified script is \(bytes.count) bytes")
         let html = site.read("products/noahs-ark-coloring-pages/index.html")
         #expect(html.contains("<script src=\"/\(script)\" defer></script>"))
         #expect(html.components(separatedBy: "<script src").count == 2, "one script, no framework")

@@ -71,7 +71,7 @@ import Testing
         return String(html[open.upperBound..<close.lowerBound])
     }
 
-    @Test func theExampleShowsATierTableANamedPriceFormAndASale() throws {
+    @Test func theExampleShowsATierTableANamedPriceFormASaleAndLimitedStock() throws {
         let site = try ExampleSite()
         try site.build()
         let licence = site.read("products/co-op-bible-curriculum-classroom-licence/index.html")
@@ -87,6 +87,13 @@ import Testing
         #expect(journal.contains("name=\"amount\" value=\"5.00\" min=\"2.00\" step=\"0.01\""))
         #expect(journal.contains("Minimum $2.00, suggested $5.00"))
         #expect(journal.contains("<p class=\"price\" data-price>Pay what you want</p>"))
+
+        let workshop = site.read("products/live-homeschool-planning-workshop/index.html")
+        #expect(workshop.contains("<p class=\"stock\" data-stock-sku=\"HS-PLANNING-WORKSHOP\">Limited to 12</p>"), "the script fills in what is left")
+        #expect((jsonLD("Product", in: workshop)?["offers"] as? [String: Any])?["availability"] as? String == "https://schema.org/LimitedAvailability")
+        let founders = site.read("products/founders-edition-psalm-23-print/index.html")
+        #expect((jsonLD("Product", in: founders)?["offers"] as? [String: Any])?["availability"] as? String == "https://schema.org/SoldOut")
+        #expect(!founders.contains("data-add-to-cart"))
 
         let easter = site.read("products/easter-story-coloring-book/index.html")
         #expect(easter.contains("<del class=\"regular-price\">$4.99</del> <span class=\"sale-price\">$3.49</span>"))

@@ -47,7 +47,9 @@ import Testing
                 #expect(offers["price"] as? String == unit(variants.first).unit.decimalString)
             }
             #expect(offers["priceCurrency"] as? String == "USD")
-            #expect(offers["availability"] as? String == "https://schema.org/InStock")
+            // Limited stock as the catalog says at build time (the live level is the script's).
+            let availability = StockRules.isSoldOut(product, index: index) ? "SoldOut" : product.stock != nil ? "LimitedAvailability" : "InStock"
+            #expect(offers["availability"] as? String == "https://schema.org/" + availability, "\(product.sku)")
             #expect(jsonLD("BreadcrumbList", in: html) != nil)
         }
     }
@@ -55,9 +57,13 @@ import Testing
     @Test func theSkuInJSONLDIsTheOneTheAddToCartFormPosts() throws {
         for product in index.catalog.products where index.variants(of: product).isEmpty && product.status == .active {
             let html = site.read("products/\(product.slug)/index.html")
-            #expect(html.contains("name=\"sku\" value=\"\(product.sku)\""))
+            // A product sold out in the catalog has no form, and says so.
+            let soldOut = StockRules.isSoldOut(product, index: index)
+            #expect(html.contains("name=\"sku\" value=\"\(product.sku)\"") == !soldOut, "\(product.sku)")
+            #expect(html.contains("<p class=\"notice\">Sold out.") == soldOut)
             #expect(jsonLD("Product", in: html)?["sku"] as? String == product.sku)
         }
+        #expect(index.catalog.products.contains { StockRules.isSoldOut($0, index: index) }, "the example has a sold-out product")
     }
 
     @Test func bundlePagesOfferTheBundlePriceAndListTheirContents() throws {

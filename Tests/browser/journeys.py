@@ -231,6 +231,38 @@ class Journeys(unittest.TestCase):
         href = driver.find_element(By.CSS_SELECTOR, ".downloads a").get_attribute("href")
         self.assertEqual(fetch(href)[0], 200)
 
+    def test_6_a_sale_a_seat_tier_a_named_price_and_a_sold_out_print(self):
+        driver, shop = self.driver, self.shop
+        driver.get(shop.base + "/products/easter-story-coloring-book/")
+        self.assertEqual(self.text(".product-buy .price del.regular-price"), "$4.99")
+        self.assertEqual(self.text(".product-buy .price .sale-price"), "$3.49")
+        self.snap("sale")
+        driver.get(shop.base + "/products/co-op-bible-curriculum-classroom-licence/")
+        self.assertEqual([row.text for row in driver.find_elements(By.CSS_SELECTOR, "table.tiers tbody tr")],
+                         ["1–4 $19.00", "5–19 $15.00", "20+ $12.00"])
+        self.snap("tier-table")
+        quantity = driver.find_element(By.CSS_SELECTOR, "form[data-add-to-cart] input[name=quantity]")
+        quantity.clear()
+        quantity.send_keys("5")
+        self.add_to_cart()
+        driver.get(shop.base + "/products/thirty-days-of-gratitude/")
+        amount = driver.find_element(By.CSS_SELECTOR, "form[data-add-to-cart] input[name=amount]")
+        self.assertEqual(amount.get_attribute("min"), "2.00")
+        amount.clear()
+        amount.send_keys("7.50")
+        self.snap("named-price")
+        self.add_to_cart()
+        driver.get(shop.base + "/cart/")
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".cart-table"), "$7.50"))
+        table = self.text(".cart-table")
+        self.assertIn("$75.00", table)
+        self.assertIn("$19.00 $15.00 each", table)
+        self.snap("cart-with-tier-and-named-price")
+        driver.get(shop.base + "/products/founders-edition-psalm-23-print/")
+        self.assertIn("Sold out.", self.text(".product-buy .notice"))
+        self.assertEqual(driver.find_elements(By.CSS_SELECTOR, "form[data-add-to-cart]"), [])
+        self.snap("sold-out")
+
     def test_3_get_a_free_printable_by_confirming_the_email(self):
         driver, shop = self.driver, self.shop
         driver.get(shop.base + "/free/scripture-memory-cards/")

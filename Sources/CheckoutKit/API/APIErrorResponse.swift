@@ -31,7 +31,7 @@ extension CheckoutError: HTTPResponseError {
         case .emptyCart, .pricing, .invalid: return .unprocessableContent
         case .malformedBody: return .badRequest
         case .payloadTooLarge: return .contentTooLarge
-        case .idempotencyConflict, .cartBusy: return .conflict
+        case .idempotencyConflict, .cartBusy, .outOfStock: return .conflict
         case .paymentProviderFailed: return .badGateway
         case .tooManyRequests: return .tooManyRequests
         case .notSignedIn, .unauthorized: return .unauthorized
@@ -55,6 +55,7 @@ extension CheckoutError: HTTPResponseError {
         case .tooManyRequests: return "rate_limited"
         case .notSignedIn: return "not_signed_in"
         case .unauthorized: return "unauthorized"
+        case .outOfStock: return "out_of_stock"
         }
     }
 
@@ -67,6 +68,7 @@ extension CheckoutError: HTTPResponseError {
         case let .pricing(error): return error.field
         case let .invalid(field, _): return field
         case .idempotencyConflict: return "Idempotency-Key"
+        case .outOfStock: return "sku"
         default: return nil
         }
     }
@@ -89,6 +91,8 @@ extension CheckoutError: HTTPResponseError {
         case .tooManyRequests: return "too many requests; try again later"
         case .notSignedIn: return "sign in first: ask for a sign-in link with POST /api/account/login"
         case .unauthorized: return "a valid admin token is required"
+        case let .outOfStock(sku, available):
+            return available == 0 ? "\(Quoted(sku)) is sold out" : "only \(available) of \(Quoted(sku)) left; lower the quantity"
         }
     }
 

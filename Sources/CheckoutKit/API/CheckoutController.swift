@@ -54,9 +54,12 @@ struct CheckoutController: Sendable {
         let idempotency = idempotencyKey.map {
             OrderStore.Idempotency(key: $0, requestHash: Self.hash(cartID: cartID, email: email))
         }
-        let (order, replayed) = try await order(cartID: cartID, email: email, idempotency: idempotency, members: members)
+        let (order, replayed, holdsStock) = try await order(cartID: cartID, email: email, idempotency: idempotency, members: members)
         let url = try await shop.paymentURL(for: order) {
-            PaymentSessionRequest(order: order, successURL: shop.thankYouURL(order), cancelURL: shop.siteURL + "/cart/")
+            var session = PaymentSessionRequest(order: order, successURL: shop.thankYouURL(order), cancelURL: shop.siteURL + "/cart/")
+            // The session ends when the order's hold on limited stock does.
+            if holdsStock { session.expiresAt = order.createdAt + shop.configuration.stockHold }
+            return session
         }
         // Counted once its payment session is open, which a replay may be the one to do.
         if !replayed || order.paymentURL == nil { shop.metrics.ordersCreated.increment() }
@@ -65,9 +68,10 @@ struct CheckoutController: Sendable {
 
     /// Prices the cart as stored and stores the order, priced again when the cart changed in between
     /// (on any instance): the order's lines are always the cart's lines at the moment it committed.
+    /// An order of limited stock holds its units (`StockHold`) or is refused with `outOfStock`.
     private func order(
         cartID: String, email: String, idempotency: OrderStore.Idempotency?, members: [Plan]
-    ) async throws -> (StoredOrder, Bool) {
+    ) async throws -> (order: StoredOrder, replayed: Bool, holdsStock: Bool) {
         for attempt in 0..<Self.repricings {
             // A cart that changed is read again from the database, not from this process's cache.
             guard let cart = try await shop.carts.find(cartID, fresh: attempt > 0) else { throw CheckoutError.cartNotFound }
@@ -75,10 +79,15 @@ struct CheckoutController: Sendable {
             guard !priced.lines.isEmpty else { throw CheckoutError.emptyCart }
             if let couponProblem { throw CheckoutError.pricing(couponProblem) }
             do { try CartPricing.checkTotal(priced) } catch { throw CheckoutError.pricing(error) }
+            let index = shop.catalog
+            let demand = StockRules.demand(of: priced.lines, index: index)
+            let stock = demand.isEmpty
+                ? nil : StockHold(demand: demand, limits: StockRules.limits(in: index), until: shop.clock.seconds + shop.configuration.stockHold)
             do {
-                return try await shop.orders.create(
+                let (order, replayed) = try await shop.orders.create(
                     cart: priced, pricedFrom: cart, email: email, currency: priced.total.currency.code, provider: shop.provider.name,
-                    idempotency: idempotency, session: shop.provider.immediateSession())
+                    idempotency: idempotency, session: shop.provider.immediateSession(), stock: stock)
+                return (order, replayed, stock != nil)
             } catch is OrderStore.CartChanged {
                 continue
             }

@@ -143,6 +143,7 @@ public enum CheckoutApp {
         api.addRoutes(CartController(shop: shop).endpoints, atPath: "carts")
         api.post("checkout", use: CheckoutController(shop: shop).checkout)
         api.get("orders/:order", use: OrderController(shop: shop).show)
+        api.get("stock", use: StockController(shop: shop).show)
         let plans = PlanController(shop: shop)
         api.post("plans/:plan/checkout", use: plans.checkout)
         router.post("plans/:plan/checkout", use: plans.checkout)

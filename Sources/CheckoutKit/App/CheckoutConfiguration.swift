@@ -64,6 +64,9 @@ public struct CheckoutConfiguration: Sendable {
     public var linkLifetime = 24 * 3600
     /// How long a past-due subscription keeps access after its paid period ends, in seconds.
     public var gracePeriod = 3 * 86_400
+    /// How long an unpaid order holds limited stock, in seconds: its payment session's lifetime
+    /// (Stripe's `expires_at` allows 30 minutes to 24 hours).
+    public var stockHold = 30 * 60
     /// Bearer token for the admin API (refunds); the admin API is off without one.
     public var adminToken: String?
     /// Rate limits, counted in the database across every instance (`RateLimiter`), per client

@@ -20,4 +20,6 @@ public enum CheckoutError: Error, Equatable, Sendable {
     case tooManyRequests(retryAfter: Int)
     case notSignedIn
     case unauthorized
+    /// Fewer units of `sku` are left than asked for (`available`, maybe 0).
+    case outOfStock(sku: String, available: Int)
 }

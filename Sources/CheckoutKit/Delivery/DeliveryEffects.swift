@@ -18,6 +18,13 @@ struct DeliveryEffects: Sendable {
             guard let order = try tx.orders.find(transition.orderID) else { continue }
             let (granted, revoked) = try ledger.sync(tx, email: order.email, now: now)
             try announce(granted: granted, revoked: revoked, email: order.email, tx: tx, now: now)
+            // Limited stock: a payment makes the order's held units sold; a failed or expired payment
+            // gives them back at once (not only when the hold runs out).
+            if transition.from != .paid && transition.to == .paid {
+                try tx.stock.settle(order: order.id, as: .sold)
+            } else if [.failed, .expired].contains(transition.to) && transition.from != transition.to {
+                try tx.stock.settle(order: order.id, as: .released)
+            }
             if transition.from != .paid && transition.to == .paid {
                 let metrics = self.metrics
                 tx.afterCommit {

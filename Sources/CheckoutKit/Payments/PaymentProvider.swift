@@ -22,6 +22,9 @@ public struct PaymentSessionRequest: Sendable {
     public let mode: Mode
     public let successURL: String
     public let cancelURL: String
+    /// When the session must end (seconds since 1970): set when the order holds limited stock, so
+    /// no payment arrives after the stock was given back.
+    public var expiresAt: Int?
 }
 
 /// Where to send the shopper to pay.

@@ -32,6 +32,7 @@ struct StripeClient: Sendable {
             ("cancel_url", request.cancelURL),
             ("metadata[order_id]", request.orderID),
         ]
+        if let expiresAt = request.expiresAt { form.append(("expires_at", String(expiresAt))) }
         switch request.mode {
         case .payment:
             form.append(("mode", "payment"))

@@ -47,6 +47,16 @@ enum OrderInsertion: Sendable, Equatable {
     case keyClaimedBefore(requestHash: String, orderID: String)
     /// The cart changed since it was priced (or is gone); nothing was stored.
     case cartChanged
+    /// Fewer than the order's units of `sku` are left (`available`); nothing was stored.
+    case outOfStock(sku: String, available: Int)
+}
+
+/// What an order takes of limited stock: units per SKU (`StockRules.demand`), each SKU's limit, and
+/// until when the units are held if the order is not paid (seconds since 1970).
+struct StockHold: Sendable {
+    let demand: [String: Int]
+    let limits: [String: Int]
+    let until: Int
 }
 
 extension CheckoutStorage {
@@ -54,19 +64,39 @@ extension CheckoutStorage {
         _ order: StoredOrder, shop: String, cart: (id: String, version: Int)?, idempotency: (key: String, requestHash: String)?, now: Int
     ) async throws -> OrderInsertion {
         try await write { tx in
-            let tx = tx.scoped(to: shop)
-            // A key used before answers with its order, whatever the cart has become since.
-            if let idempotency, let earlier = try tx.orders.idempotencyClaim(idempotency.key) {
-                return .keyClaimedBefore(requestHash: earlier.requestHash, orderID: earlier.orderID)
-            }
-            if let cart, try !tx.carts.isAt(cart: cart.id, version: cart.version) { return .cartChanged }
-            if let idempotency,
-               let earlier = try tx.orders.claim(idempotencyKey: idempotency.key, requestHash: idempotency.requestHash, orderID: order.id, now: now) {
-                return .keyClaimedBefore(requestHash: earlier.requestHash, orderID: earlier.orderID)
-            }
-            try tx.orders.insert(order, cartID: cart?.id)
-            return .inserted
+            try Self.insert(order, in: tx.scoped(to: shop), cart: cart, idempotency: idempotency, stock: nil, now: now)
         }
+    }
+
+    /// The order's insertion in one transaction: the idempotency key, the cart's version, the stock
+    /// it takes (each SKU locked, in SKU order so two checkouts never wait on each other in a cycle),
+    /// then the order.
+    static func insert(
+        _ order: StoredOrder, in tx: StorageTransaction, cart: (id: String, version: Int)?, idempotency: (key: String, requestHash: String)?,
+        stock: StockHold?, now: Int
+    ) throws -> OrderInsertion {
+        // A key used before answers with its order, whatever the cart has become since.
+        if let idempotency, let earlier = try tx.orders.idempotencyClaim(idempotency.key) {
+            return .keyClaimedBefore(requestHash: earlier.requestHash, orderID: earlier.orderID)
+        }
+        if let cart, try !tx.carts.isAt(cart: cart.id, version: cart.version) { return .cartChanged }
+        if let stock {
+            for (sku, quantity) in stock.demand.sorted(by: { $0.key < $1.key }) {
+                guard let limit = stock.limits[sku] else { continue }
+                try tx.stock.lock(sku)
+                let left = max(0, limit - (try tx.stock.taken(sku, now: now)))
+                guard quantity <= left else { return .outOfStock(sku: sku, available: left) }
+            }
+        }
+        if let idempotency,
+           let earlier = try tx.orders.claim(idempotencyKey: idempotency.key, requestHash: idempotency.requestHash, orderID: order.id, now: now) {
+            return .keyClaimedBefore(requestHash: earlier.requestHash, orderID: earlier.orderID)
+        }
+        try tx.orders.insert(order, cartID: cart?.id)
+        for (sku, quantity) in stock?.demand.sorted(by: { $0.key < $1.key }) ?? [] where stock?.limits[sku] != nil {
+            try tx.stock.hold(order: order.id, sku: sku, quantity: quantity, until: stock?.until ?? now, now: now)
+        }
+        return .inserted
     }
 }
 

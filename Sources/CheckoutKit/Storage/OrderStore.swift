@@ -58,7 +58,7 @@ struct OrderStore: Sendable {
     /// is still at its version, else this throws `CartChanged` and nothing is stored (price it again).
     func create(
         cart: PricedCart, pricedFrom stored: StoredCart?, email: String, currency: String, provider: String, kind: String = "purchase",
-        idempotency: Idempotency?, session: PaymentSession? = nil
+        idempotency: Idempotency?, session: PaymentSession? = nil, stock: StockHold? = nil
     ) async throws -> (order: StoredOrder, replayed: Bool) {
         let now = clock.seconds
         let order = StoredOrder(
@@ -74,9 +74,11 @@ struct OrderStore: Sendable {
             })
         // The order is returned as written, not read back: a checkout only writes.
         let cart = stored.map { (id: $0.id, version: $0.version) }
-        switch try await storage.insert(order, cart: cart, idempotency: idempotency.map { ($0.key, $0.requestHash) }, now: now) {
+        switch try await storage.insert(order, cart: cart, idempotency: idempotency.map { ($0.key, $0.requestHash) }, stock: stock, now: now) {
         case .inserted:
             return (order, false)
+        case let .outOfStock(sku, available):
+            throw CheckoutError.outOfStock(sku: sku, available: available)
         case .cartChanged:
             throw CartChanged()
         case .keyClaimedBefore(let requestHash, let orderID):

@@ -37,11 +37,19 @@ struct ShopStorage: CheckoutStorage {
 
     func close() async {}
 
-    /// Stores a new order in this storage's shop (see `CheckoutStorage.insert`).
+    /// Stores a new order in this storage's shop (see `CheckoutStorage.insert`), taking `stock`:
+    /// an order that takes limited stock is stored in a transaction of its own (it locks and counts),
+    /// one that takes none by the backend's fastest way.
     func insert(
-        _ order: StoredOrder, cart: (id: String, version: Int)?, idempotency: (key: String, requestHash: String)?, now: Int
+        _ order: StoredOrder, cart: (id: String, version: Int)?, idempotency: (key: String, requestHash: String)?, stock: StockHold? = nil,
+        now: Int
     ) async throws -> OrderInsertion {
-        try await base.insert(order, shop: shop, cart: cart, idempotency: idempotency, now: now)
+        guard let stock, !stock.demand.isEmpty else {
+            return try await base.insert(order, shop: shop, cart: cart, idempotency: idempotency, now: now)
+        }
+        return try await write { tx in
+            try Self.insert(order, in: tx, cart: cart, idempotency: idempotency, stock: stock, now: now)
+        }
     }
 
     /// The same as `insert(_:cart:idempotency:now:)`: a shop's storage stores only in its own shop,

@@ -44,6 +44,7 @@ struct StorageTransaction {
     var downloads: DownloadRecords { DownloadRecords(sql: sql, shop: shop) }
     var rateLimits: RateLimitRecords { RateLimitRecords(sql: sql, shop: shop) }
     var gauges: GaugeRecords { GaugeRecords(sql: sql, shop: shop) }
+    var stock: StockRecords { StockRecords(sql: sql, shop: shop) }
     /// Across every shop: see `DueWorkRecords`.
     var dueWork: DueWorkRecords { DueWorkRecords(sql: sql) }
 

@@ -30,6 +30,8 @@ extension PageRenderer {
             "plans": .list(index.catalog.plans.filter { $0.grants(niche: product.niche) }.map { ["slug": .text($0.slug), "title": .text($0.title)] }),
         ]
         item.merge(prices.context(product)) { _, price in price }
+        item.merge(prices.stock(product)) { _, stock in stock }
+        if StockRules.isSoldOut(product, index: index) { item["available"] = .bool(false) }
         let related = (index.productsByNiche[product.niche] ?? []).lazy.filter { $0.sku != sku }.prefix(4)
         let context: PageContext = [
             "product": .object(item), "related": cards(related),

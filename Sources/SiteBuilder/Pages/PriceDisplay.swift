@@ -79,6 +79,19 @@ struct PriceDisplay {
         ]
     }
 
+    /// Limited stock as the catalog says at build time: `sold_out`, `stock_skus` (the SKUs whose
+    /// live level the storefront script asks `/api/stock` for: the product's when it has a limit,
+    /// else its limited variants'; empty for unlimited) and `stock_note`.
+    func stock(_ product: Product) -> [String: TemplateValue] {
+        let soldOut = StockRules.isSoldOut(product, index: index)
+        let variants = index.variants(of: product).filter { $0.stock != nil }
+        let skus = product.stock != nil ? [product.sku] : variants.map(\.sku)
+        let left = product.stock ?? (variants.count == index.variants(of: product).count ? variants.compactMap(\.stock).max() : nil)
+        // The limit, not what is left (the build cannot know sales): the script shows that live.
+        let note = soldOut ? "Sold out" : left.map { "Limited to \($0)" } ?? "Limited"
+        return ["sold_out": .bool(soldOut), "stock_skus": .text(skus.joined(separator: " ")), "stock_note": .text(skus.isEmpty ? "" : note)]
+    }
+
     /// The end of a sale in the shop's zone: `24 December 2026, 09:00`, or for an end at midnight
     /// the last day it includes, `31 December 2026`.
     static func readable(_ instant: Int, time: ShopTime) -> String {

@@ -77,6 +77,7 @@ final class SiteModel: Sendable {
                 "niche_title": .text(index.nichesBySlug[product.niche]?.title ?? ""),
             ]
             card.merge(prices.context(product)) { _, price in price }
+            card.merge(prices.stock(product)) { _, stock in stock }
             cards[product.sku] = .object(card)
         }
         self.productCards = cards

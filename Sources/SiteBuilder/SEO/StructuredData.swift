@@ -9,9 +9,21 @@ enum StructuredData {
         status == .active ? "https://schema.org/InStock" : "https://schema.org/Discontinued"
     }
 
+    /// With limited stock as the catalog says at build time: `SoldOut` at 0, `LimitedAvailability`
+    /// while some are left (schema.org's `ItemAvailability`).
+    static func availability(_ status: ProductStatus, stock: Int?) -> JSONValue {
+        guard status == .active, let stock else { return availability(status) }
+        return stock == 0 ? "https://schema.org/SoldOut" : "https://schema.org/LimitedAvailability"
+    }
+
+    /// The stock that limits one unit of `variant` of `product`: the lower of the two limits.
+    static func stock(_ product: Product, _ variant: Variant?) -> Int? {
+        [product.stock, variant?.stock].compactMap { $0 }.min()
+    }
+
     static func offer(
         sku: String, price: Money, url: String, status: ProductStatus, seller: String, validUntil: String? = nil,
-        specification: JSONValue? = nil
+        specification: JSONValue? = nil, stock: Int? = nil
     ) -> JSONValue {
         var offer = JSONObject()
         offer.set("@type", "Offer")
@@ -20,7 +32,7 @@ enum StructuredData {
         offer.set("priceCurrency", .string(price.currency.code))
         if let validUntil { offer.set("priceValidUntil", .string(validUntil)) }
         if let specification { offer.set("priceSpecification", specification) }
-        offer.set("availability", availability(status))
+        offer.set("availability", availability(status, stock: stock))
         offer.set("url", .string(url))
         if !seller.isEmpty { offer.set("seller", .object([("@type", "Organization"), ("name", .string(seller))])) }
         return offer.value
@@ -39,7 +51,9 @@ enum StructuredData {
                 ("@type", "PriceSpecification"), ("minPrice", .string(rule.minimum.decimalString)),
                 ("price", .string(unit.unit.decimalString)), ("priceCurrency", currency),
             ])
-            return offer(sku: sku, price: rule.minimum, url: url, status: product.status, seller: seller, specification: specification)
+            return offer(
+                sku: sku, price: rule.minimum, url: url, status: product.status, seller: seller, specification: specification,
+                stock: stock(product, variant))
         }
         var specification: JSONValue?
         if !product.tiers.isEmpty {
@@ -60,7 +74,7 @@ enum StructuredData {
         }
         return offer(
             sku: sku, price: unit.unit, url: url, status: product.status, seller: seller, validUntil: prices.validUntil(unit),
-            specification: specification)
+            specification: specification, stock: stock(product, variant))
     }
 
     /// `Product` with an `Offer`, or an `AggregateOffer` over its variants.
@@ -89,7 +103,9 @@ enum StructuredData {
             aggregate.set("highPrice", .string((units.max() ?? product.price).decimalString))
             aggregate.set("priceCurrency", .string(product.price.currency.code))
             aggregate.set("offerCount", .integer(variants.count))
-            aggregate.set("availability", availability(product.status))
+            let soldOut = StockRules.isSoldOut(product, index: index)
+            let limited = product.stock != nil || variants.contains { $0.stock != nil }
+            aggregate.set("availability", availability(product.status, stock: soldOut ? 0 : limited ? 1 : nil))
             aggregate.set("offers", .array(variants.map { offer(product, $0, prices: prices, url: url, seller: config.title) }))
             object.set("offers", aggregate.value)
         }

@@ -65,6 +65,19 @@
     });
   });
 
+  // Limited stock, live: what is left of the SKUs a badge names (the most of any of them).
+  var badges = $$("[data-stock-sku]");
+  if (badges.length) call("GET", "/api/stock").then(function (s) {
+    var left = {};
+    s.items.forEach(function (i) { left[i.sku] = i.available; });
+    badges.forEach(function (b) {
+      var n = Math.max.apply(null, b.getAttribute("data-stock-sku").split(" ").map(function (k) { return k in left ? left[k] : 1e9; }));
+      if (n <= 10) b.textContent = n ? "Only " + n + " left" : "Sold out";
+      var f = !n && b.closest(".product-buy") && $("form[data-add-to-cart] button");
+      if (f) f.disabled = true;
+    });
+  });
+
   // The cart page.
   var view = $("[data-cart-view]"), cart = null;
   function show(c) {

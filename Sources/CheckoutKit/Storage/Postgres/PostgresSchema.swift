@@ -134,6 +134,7 @@ enum PostgresSchema {
             "ALTER TABLE subscriptions ALTER COLUMN order_id TYPE TEXT COLLATE \"C\"",
         ]),
         ("v5-line-amount", [PortableSchema.cartLineAmount]),
+        ("v6-stock", PortableSchema.stock(integer: "BIGINT")),
     ]
 
     /// Applies every migration not yet recorded, each in the one transaction with its record.

@@ -4,6 +4,25 @@ enum PortableSchema {
     /// The unit amount a shopper named for a pay-what-you-want line (minor units; NULL otherwise).
     static let cartLineAmount = "ALTER TABLE cart_lines ADD COLUMN amount BIGINT"
 
+    /// Limited stock (`StockRecords`): what each order holds of a SKU (`held` until the payment
+    /// session ends, then `sold` or `released`), and one row per SKU that checkouts lock so two of
+    /// them never count the same last unit.
+    static func stock(integer: String) -> [String] {
+        [
+            """
+            CREATE TABLE stock_holds (
+                shop_id TEXT NOT NULL DEFAULT '', id TEXT PRIMARY KEY NOT NULL, order_id TEXT NOT NULL, sku TEXT NOT NULL,
+                quantity \(integer) NOT NULL, state TEXT NOT NULL, expires_at \(integer) NOT NULL, created_at \(integer) NOT NULL)
+            """,
+            "CREATE INDEX stock_holds_sku ON stock_holds(shop_id, sku, state)",
+            "CREATE INDEX stock_holds_order ON stock_holds(order_id)",
+            """
+            CREATE TABLE stock_locks (
+                shop_id TEXT NOT NULL DEFAULT '', sku TEXT NOT NULL, version \(integer) NOT NULL, PRIMARY KEY (shop_id, sku))
+            """,
+        ]
+    }
+
     /// What running several instances over one database needs:
     /// - `carts.version`, raised by every change to a cart, so an order priced from one version of the
     ///   cart is stored only while the cart is still at that version (`OrderRecords.insert`);

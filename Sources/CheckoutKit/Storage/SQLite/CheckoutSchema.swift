@@ -124,6 +124,9 @@ enum CheckoutSchema {
         migrator.registerMigration("v9-line-amount") { db in
             try db.execute(sql: PortableSchema.cartLineAmount)
         }
+        migrator.registerMigration("v10-stock") { db in
+            for statement in PortableSchema.stock(integer: "INTEGER") { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
