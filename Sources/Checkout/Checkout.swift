@@ -10,7 +10,7 @@ struct Checkout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkout",
         abstract: "Carts, orders, payments and delivery for a sitegen shop.",
-        subcommands: [Serve.self, Webhooks.self],
+        subcommands: [Serve.self, Webhooks.self, Keys.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -93,7 +93,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Days a past-due membership keeps access after its paid period.")
     var graceDays: Int = 3
 
-    @Option(help: "Minutes an unpaid order holds limited stock (its payment session's lifetime, 30 to 1440).")
+    @Option(help: "Minutes an unpaid order's payment session lasts, holding limited stock (30 to 1380).")
     var stockHoldMinutes: Int = 30
 
     @Option(help: "Free-file requests allowed per client IP an hour.")
@@ -166,8 +166,8 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--database-connections (or CHECKOUT_DATABASE_CONNECTIONS): \(databaseConnections) is not from 1 to 1000")
         }
         guard (0...3_650).contains(graceDays) else { throw ValidationError("--grace-days: \(graceDays) is not from 0 to 3650") }
-        guard (30...1_440).contains(stockHoldMinutes) else {
-            throw ValidationError("--stock-hold-minutes: \(stockHoldMinutes) is not from 30 to 1440 (Stripe's limits for a payment session)")
+        guard (30...1_380).contains(stockHoldMinutes) else {
+            throw ValidationError("--stock-hold-minutes: \(stockHoldMinutes) is not from 30 to 1380 (within Stripe's 30 minutes to 24 hours for a payment session)")
         }
         guard (1...600).contains(webhookTimeout) else { throw ValidationError("--webhook-timeout: \(webhookTimeout) is not from 1 to 600 seconds") }
         guard (1...600).contains(originTimeout) else { throw ValidationError("--origin-timeout: \(originTimeout) is not from 1 to 600 seconds") }

@@ -175,7 +175,9 @@ final class Load: Sendable {
 
     /// Products the load buys: sold, with files, without variants (so a line grants its own SKU).
     static let skus: [String] = exampleCatalog.catalog.products.filter { product in
-        product.status == .active && !product.files.isEmpty && !exampleCatalog.catalog.variants.contains { $0.product == product.sku }
+        // Sold without end (a limited one would run out under load) and delivered as files.
+        product.status == .active && !product.files.isEmpty && product.stock == nil && product.delivery == .file
+            && !exampleCatalog.catalog.variants.contains { $0.product == product.sku }
     }.map(\.sku).sorted()
 
     init(cluster: Cluster) { self.cluster = cluster }

@@ -20,6 +20,7 @@ import Yams
         ("post", "/api/admin/orders/{order}/refunds"), ("get", "/downloads/{token}"), ("post", "/test-pay/{session}/renew"),
         ("post", "/test-pay/{session}/fail-payment"), ("post", "/test-pay/{session}/cancel"), ("post", "/cart/add"),
         ("post", "/cart/coupon"), ("post", "/cart/checkout"), ("get", "/api/stock"),
+        ("post", "/api/admin/orders/{order}/deliveries/{delivery}/delivered"),
     ]
 
     /// The checkout reads the catalog; it never writes the shop's files (`catalog.sqlite` is sitegen's).
@@ -42,7 +43,7 @@ import Yams
             let ready = try await client.json(.get, "/readyz")
             #expect(ready.status == .ok)
             #expect(ready["database"] as? Bool == true)
-            #expect(ready["catalog_products"] as? Int == 46)
+            #expect(ready["catalog_products"] as? Int == 49)
         }
     }
 

@@ -80,12 +80,42 @@ import Testing
             #expect(try await client.webhook(expired, signature: events.header(expired)).status == .ok)
             #expect(try await available(client) == 1)
 
-            // A new hold, never paid and never reported, runs out with its session (30 minutes).
+            // A new hold, never paid and never reported, runs out 15 minutes after its session (30).
             #expect(try await startCheckout(client, second, email: "again@example.com").status == .created)
             #expect(try await available(client) == 0)
-            checkout.time.advance(30 * 60 + 1)
+            checkout.time.advance(30 * 60)
+            #expect(try await available(client) == 0, "a payment made in the session's last moment may still be reported")
+            checkout.time.advance(15 * 60 + 1)
             #expect(try await available(client) == 1)
             #expect(try await startCheckout(client, try await client.cart([(Self.workshop, 1)]), email: "next@example.com").status == .created)
+        }
+    }
+
+    @Test func aShopperIsNeverToldTheirOwnHoldSoldTheLastSeat() async throws {
+        let checkout = try Self.checkout(seats: 1)
+        let events = EventFactory(secret: TestCheckout.secret, now: Int(checkout.time.now.timeIntervalSince1970))
+        try await checkout.run { client in
+            let cart = try await client.cart([(Self.workshop, 1)])
+            // The same Idempotency-Key twice at once: one order, answered to both.
+            let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "last-seat"]
+            let orders = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<2 {
+                    group.addTask { try await client.json(.post, "/api/checkout", ["cart_id": cart, "email": "a@example.com"], headers: key)["order_id"] as? String }
+                }
+                return try await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            #expect(orders.count == 2 && orders[0] != nil && orders[0] == orders[1], "\(orders)")
+            // Back from the payment page, the cart checks out again: its earlier hold gives way.
+            let again = try await startCheckout(client, cart, email: "a@example.com")
+            #expect(again.status == .created && again["order_id"] as? String != orders[0], "\(again.text)")
+            #expect(try await available(client) == 0)
+            // Paid by a method that settles later (a bank debit): the seat stays held past the hold.
+            let completed = try events.payload("checkout.session.completed", object: [
+                "id": "cs_async", "object": "checkout.session", "client_reference_id": again["order_id"] as? String ?? "", "payment_status": "unpaid",
+            ])
+            #expect(try await client.webhook(completed, signature: events.header(completed)).status == .ok)
+            checkout.time.advance(50 * 60)
+            #expect(try await available(client) == 0)
         }
     }
 

@@ -186,6 +186,13 @@ import Testing
         #expect(report.notes.contains { $0.contains("3 rows have a sale price: imported as scheduled sales") })
     }
 
+    @Test func aManagedStockBecomesTheStockLimit() throws {
+        let csv = "ID,Type,SKU,Name,Regular price,Stock\n1,simple,FIVE,Five,9.00,5\n2,simple,FREE,Free,9.00,\n3,simple,OVER,Over,9.00,-2\n"
+        let (catalog, _) = WooCommerceImport.apply(try CSVTable(text: csv, file: "stock.csv"), file: "stock.csv", to: Catalog(), today: "2026-12-01")
+        let stock = Dictionary(uniqueKeysWithValues: catalog.products.map { ($0.sku, $0.stock ?? -1) })
+        #expect(stock == ["FIVE": 5, "FREE": -1, "OVER": 0], "empty: not managed, no limit (-1 here); oversold: none left")
+    }
+
     @Test func everyColumnTheExporterWritesIsUsedOrReportedWithItsReason() throws {
         let table = try CSVTable(path: Self.cases + "woo-description-newlines/products.csv")
         for column in table.header {

@@ -263,6 +263,25 @@ class Journeys(unittest.TestCase):
         self.assertEqual(driver.find_elements(By.CSS_SELECTOR, "form[data-add-to-cart]"), [])
         self.snap("sold-out")
 
+    def test_7_a_licence_key_on_the_thank_you_page(self):
+        driver, shop = self.driver, self.shop
+        driver.get(shop.base + "/products/scripture-memory-app-family-licence/")
+        self.assertIn("Licence key and download at once", self.text(".product-buy .meta"))
+        self.add_to_cart()
+        driver.get(shop.base + "/cart/")
+        self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, ".cart-table")))
+        driver.find_element(By.ID, "checkout-email").send_keys("licence@example.com")
+        driver.find_element(By.CSS_SELECTOR, "form[data-checkout-form] button").click()
+        self.wait(EC.url_contains("/test-pay/"))
+        driver.find_element(By.CSS_SELECTOR, "button.pay").click()
+        self.wait(EC.url_contains("/thank-you/"))
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-order-view]"), "licence key: MSP-"))
+        key = self.text("[data-order-view] code")
+        self.assertRegex(key, r"^MSP-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$")
+        self.snap("licence-key")
+        receipt = shop.link_in_email("licence@example.com", "Your Mustard Seed Printables order", "/downloads/")
+        self.assertTrue(receipt)
+
     def test_3_get_a_free_printable_by_confirming_the_email(self):
         driver, shop = self.driver, self.shop
         driver.get(shop.base + "/free/scripture-memory-cards/")

@@ -27,7 +27,7 @@ struct APIErrorBody: Encodable {
 extension CheckoutError: HTTPResponseError {
     public var status: HTTPResponse.Status {
         switch self {
-        case .cartNotFound, .lineNotFound, .orderNotFound, .sessionNotFound: return .notFound
+        case .cartNotFound, .lineNotFound, .orderNotFound, .sessionNotFound, .deliveryNotFound: return .notFound
         case .emptyCart, .pricing, .invalid: return .unprocessableContent
         case .malformedBody: return .badRequest
         case .payloadTooLarge: return .contentTooLarge
@@ -42,6 +42,7 @@ extension CheckoutError: HTTPResponseError {
         switch self {
         case .cartNotFound: return "cart_not_found"
         case .lineNotFound: return "line_not_found"
+        case .deliveryNotFound: return "delivery_not_found"
         case .orderNotFound: return "order_not_found"
         case .sessionNotFound: return "session_not_found"
         case .emptyCart: return "empty_cart"
@@ -63,6 +64,7 @@ extension CheckoutError: HTTPResponseError {
         switch self {
         case .cartNotFound, .emptyCart, .cartBusy: return "cart_id"
         case .lineNotFound: return "line_id"
+        case .deliveryNotFound: return "delivery"
         case .orderNotFound: return "order_id"
         case .sessionNotFound: return "session"
         case let .pricing(error): return error.field
@@ -78,6 +80,7 @@ extension CheckoutError: HTTPResponseError {
         switch self {
         case .cartNotFound: return "no cart with that id"
         case .lineNotFound: return "no line with that id in this cart or order"
+        case .deliveryNotFound: return "no delivery with that id in this order"
         case .orderNotFound: return "no order with that id and token"
         case .sessionNotFound: return "no payment session with that id"
         case .emptyCart: return "the cart is empty"

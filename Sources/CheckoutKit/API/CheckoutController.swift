@@ -55,11 +55,19 @@ struct CheckoutController: Sendable {
             OrderStore.Idempotency(key: $0, requestHash: Self.hash(cartID: cartID, email: email))
         }
         let (order, replayed, holdsStock) = try await order(cartID: cartID, email: email, idempotency: idempotency, members: members)
-        let url = try await shop.paymentURL(for: order) {
+        let url: String
+        do {
+            url = try await shop.paymentURL(for: order) {
             var session = PaymentSessionRequest(order: order, successURL: shop.thankYouURL(order), cancelURL: shop.siteURL + "/cart/")
-            // The session ends when the order's hold on limited stock does.
-            if holdsStock { session.expiresAt = order.createdAt + shop.configuration.stockHold }
+            // The session ends before the order's hold on limited stock does. Stripe counts its
+            // 30-minute minimum from the session's creation, now: a minute more keeps clear of it.
+            if holdsStock { session.expiresAt = shop.clock.seconds + shop.configuration.stockHold + 60 }
             return session
+            }
+        } catch {
+            // No session, no payment: the order's units go back at once.
+            if holdsStock { try? await shop.storage.write { tx in try tx.stock.settle(order: order.id, as: .released) } }
+            throw error
         }
         // Counted once its payment session is open, which a replay may be the one to do.
         if !replayed || order.paymentURL == nil { shop.metrics.ordersCreated.increment() }
@@ -81,8 +89,9 @@ struct CheckoutController: Sendable {
             do { try CartPricing.checkTotal(priced) } catch { throw CheckoutError.pricing(error) }
             let index = shop.catalog
             let demand = StockRules.demand(of: priced.lines, index: index)
-            let stock = demand.isEmpty
-                ? nil : StockHold(demand: demand, limits: StockRules.limits(in: index), until: shop.clock.seconds + shop.configuration.stockHold)
+            // Held past the session's end by the time its last events take to arrive.
+            let until = shop.clock.seconds + shop.configuration.stockHold + Self.eventGrace
+            let stock = demand.isEmpty ? nil : StockHold(demand: demand, limits: StockRules.limits(in: index), until: until)
             do {
                 let (order, replayed) = try await shop.orders.create(
                     cart: priced, pricedFrom: cart, email: email, currency: priced.total.currency.code, provider: shop.provider.name,
@@ -94,6 +103,10 @@ struct CheckoutController: Sendable {
         }
         throw CheckoutError.cartBusy
     }
+
+    /// Seconds a hold on limited stock outlasts its payment session: a payment made in the session's
+    /// last moments is reported by an event that may take this long to arrive.
+    static let eventGrace = 15 * 60
 
     /// How many times a checkout prices a cart that keeps changing before it gives up with a 409.
     static let repricings = 8

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NIOCore
 
@@ -56,6 +57,12 @@ struct JSONOutput {
             for byte in bytes { escape(byte) }
         }
         buffer.writeInteger(UInt8(ascii: "\""))
+    }
+
+    /// Writes `json`, already-serialized JSON (one value), as the next value.
+    mutating func raw(_ json: Data) {
+        separate()
+        buffer.writeBytes(json)
     }
 
     mutating func integer(_ value: some BinaryInteger) {

@@ -17,9 +17,13 @@ struct OrderController: Sendable {
             let now = shop.clock.seconds
             let delivery = shop.delivery
             let catalog = shop.catalog
-            let entitlements = try await shop.storage.read { tx in
-                try delivery.ledger.current(tx, email: order.email, now: now).filter { $0.cause.hasPrefix("order:\(order.id):") }.sorted()
+            let (entitlements, deliveries) = try await shop.storage.read { tx in
+                (
+                    try delivery.ledger.current(tx, email: order.email, now: now).filter { $0.cause.hasPrefix("order:\(order.id):") }.sorted(),
+                    try DeliveryView.data(tx, order: order.id, catalog: catalog)
+                )
             }
+            json.deliveries = deliveries
             json.downloads = entitlements.map { entitlement in
                 OrderJSON.Download(
                     sku: entitlement.productSKU ?? "", title: entitlement.productSKU.flatMap { catalog.productsBySKU[$0]?.title } ?? entitlement.item,

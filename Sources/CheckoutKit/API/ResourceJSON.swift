@@ -151,6 +151,8 @@ struct OrderJSON: JSONBody {
     let paidAt: String?
     /// Download links for what the order grants, once it is paid.
     var downloads: [Download]?
+    /// The paid lines' deliveries (`DeliveryView`), once it is paid.
+    var deliveries: Data?
 
     struct Download {
         struct File {
@@ -189,6 +191,10 @@ struct OrderJSON: JSONBody {
             $0.member("coupon", coupon)
             $0.member("created_at", createdAt)
             $0.member("currency", currency)
+            if let deliveries {
+                $0.key("deliveries")
+                $0.raw(deliveries)
+            }
             $0.member("discount", discount)
             if let downloads {
                 $0.key("downloads")

@@ -158,6 +158,7 @@ public enum CheckoutApp {
         api.post("account/subscriptions/:subscription/resume", use: account.resume)
         api.post("account/logout", use: account.logout)
         api.post("admin/orders/:order/refunds", use: RefundController(shop: shop).refund)
+        api.post("admin/orders/:order/deliveries/:delivery/delivered", use: DeliveryView.Controller(shop: shop).markDelivered)
         router.get("downloads/:token", use: DownloadController(shop: shop).download)
         let webhooks = WebhookController(shop: shop)
         router.post("webhooks/stripe", use: webhooks.receive)

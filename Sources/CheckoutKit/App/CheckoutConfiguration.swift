@@ -64,9 +64,11 @@ public struct CheckoutConfiguration: Sendable {
     public var linkLifetime = 24 * 3600
     /// How long a past-due subscription keeps access after its paid period ends, in seconds.
     public var gracePeriod = 3 * 86_400
-    /// How long an unpaid order holds limited stock, in seconds: its payment session's lifetime
-    /// (Stripe's `expires_at` allows 30 minutes to 24 hours).
+    /// How long an unpaid order's payment session lasts, in seconds; its hold on limited stock lasts
+    /// 15 minutes more, for the session's last events (Stripe's `expires_at` allows 30 minutes to 24 hours).
     public var stockHold = 30 * 60
+    /// A licence key pool with fewer keys left than this is reported as running low (log, metric).
+    public var lowKeyPool = Fulfilment.defaultLowKeyPool
     /// Bearer token for the admin API (refunds); the admin API is off without one.
     public var adminToken: String?
     /// Rate limits, counted in the database across every instance (`RateLimiter`), per client

@@ -4,6 +4,7 @@ import ShopCore
 public enum CheckoutError: Error, Equatable, Sendable {
     case cartNotFound
     case lineNotFound
+    case deliveryNotFound
     case orderNotFound
     case emptyCart
     case pricing(PricingError)

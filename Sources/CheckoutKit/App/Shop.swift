@@ -70,7 +70,8 @@ final class Shop: Sendable {
         downloadCounts = StoredDownloadCounts(storage: storage, limit: configuration.downloadLimit)
         effects = DeliveryEffects(
             ledger: ledger, links: links, templates: templates, shopName: address.site.title, siteURL: { address.siteURL },
-            downloadLimit: configuration.downloadLimit, metrics: metrics)
+            downloadLimit: configuration.downloadLimit, metrics: metrics,
+            fulfilment: Fulfilment(catalog: currentCatalog, logger: logger, lowKeyPool: configuration.lowKeyPool))
         let from = configuration.mailFrom ?? "\(address.site.title) <noreply@\(URL(string: address.site.baseURL)?.host ?? "localhost")>"
         let lease = QueueLease(seconds: configuration.queueLease)
         // Names this start's claims in the outbox and delivery queue (`claimed_by`), to tell them apart.

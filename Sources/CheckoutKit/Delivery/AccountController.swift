@@ -76,11 +76,11 @@ struct AccountController: Sendable {
         let now = shop.clock.seconds
         let delivery = shop.delivery
         let catalog = shop.catalog
-        let (entitlements, orders, subscriptions) = try await shop.storage.read { tx in
-            (
-                try delivery.ledger.current(tx, email: email, now: now).sorted(),
-                try tx.orders.paidIDs(email: email).compactMap { try tx.orders.find($0) },
-                try tx.subscriptions.all(email: email)
+        let (entitlements, orders, subscriptions, deliveries) = try await shop.storage.read { tx in
+            let orders = try tx.orders.paidIDs(email: email).compactMap { try tx.orders.find($0) }
+            return (
+                try delivery.ledger.current(tx, email: email, now: now).sorted(), orders, try tx.subscriptions.all(email: email),
+                try orders.reduce(into: [String: Data]()) { $0[$1.id] = try DeliveryView.data(tx, order: $1.id, catalog: catalog) }
             )
         }
         var items: [[String: Any]] = []
@@ -102,6 +102,7 @@ struct AccountController: Sendable {
                     "id": order.id, "status": order.status.rawValue, "total": ["amount": order.total, "currency": order.currency],
                     "created_at": isoTime(order.createdAt), "kind": order.kind,
                     "lines": order.lines.map { ["sku": $0.sku, "title": $0.title, "quantity": $0.quantity, "refunded": $0.refundedAt != nil] },
+                    "deliveries": deliveries[order.id].flatMap { try? JSONSerialization.jsonObject(with: $0) } ?? [],
                 ]
             },
             "subscriptions": subscriptions.map { row -> [String: Any] in

@@ -12,6 +12,7 @@ struct DeliveryEffects: Sendable {
     let siteURL: @Sendable () -> String
     let downloadLimit: Int
     let metrics: CheckoutMetrics
+    let fulfilment: Fulfilment
 
     func apply(_ event: StripeEvent, orders: [OrderTransition], subscriptions: [SubscriptionChange], tx: StorageTransaction, now: Int) throws {
         for transition in orders {
@@ -20,7 +21,8 @@ struct DeliveryEffects: Sendable {
             try announce(granted: granted, revoked: revoked, email: order.email, tx: tx, now: now)
             // Limited stock: a payment makes the order's held units sold; a failed or expired payment
             // gives them back at once (not only when the hold runs out).
-            if transition.from != .paid && transition.to == .paid {
+            let paidStates: Set<OrderStatus> = [.paid, .partiallyRefunded, .refunded]
+            if !paidStates.contains(transition.from) && paidStates.contains(transition.to) {
                 try tx.stock.settle(order: order.id, as: .sold)
             } else if [.failed, .expired].contains(transition.to) && transition.from != transition.to {
                 try tx.stock.settle(order: order.id, as: .released)
@@ -32,6 +34,7 @@ struct DeliveryEffects: Sendable {
                     metrics.revenue(order.total, currency: order.currency)
                 }
                 try OutgoingEvents.enqueue(tx, type: "order.paid", data: Self.orderData(order), now: now)
+                try fulfilment.paid(order, tx: tx, now: now)
                 try sendReceipt(order, tx: tx, now: now)
             }
             if transition.refundedIncrease > 0 {
@@ -67,8 +70,13 @@ struct DeliveryEffects: Sendable {
         }
     }
 
-    /// `entitlement.granted` / `entitlement.revoked` for each change.
+    /// `entitlement.granted` / `entitlement.revoked` for each change; a purchase line's entitlement
+    /// revoked (a refund) revokes the line's deliveries too.
     func announce(granted: [Entitlement], revoked: [Entitlement], email: String, tx: StorageTransaction, now: Int) throws {
+        for entitlement in revoked where entitlement.cause.hasPrefix("order:") {
+            let parts = entitlement.cause.split(separator: ":")
+            if parts.count == 3 { try Fulfilment.revoke(line: String(parts[2]), tx: tx, now: now) }
+        }
         for (type, entitlements) in [("entitlement.granted", granted), ("entitlement.revoked", revoked)] {
             for entitlement in entitlements {
                 try OutgoingEvents.enqueue(
@@ -90,7 +98,14 @@ struct DeliveryEffects: Sendable {
                 "files": .list(links.links(email: order.email, entitlement: entitlement, now: now).map { ["name": .text($0.name), "url": .text($0.url)] }),
             ]
         } : []
+        let keys: [TemplateValue] = try tx.deliveries.forOrder(order.id).filter { $0.method == .licenseKey }.compactMap { delivery in
+            let assigned = try tx.licenseKeys.keys(of: delivery.id)
+            guard !assigned.isEmpty else { return nil }
+            let title = catalog.productsBySKU[delivery.sku]?.title ?? delivery.sku
+            return ["title": .text(title), "keys": .list(assigned.map { .text($0) })]
+        }
         let (subject, body) = templates.render(.receipt, [
+            "license_keys": .list(keys), "has_license_keys": .bool(!keys.isEmpty),
             "shop": .text(shopName), "order_number": .text(String(order.id.suffix(8)).uppercased()),
             "lines": .list(order.lines.map {
                 ["title": .text($0.title), "option": .text($0.option), "quantity": .int($0.quantity), "multiple": .bool($0.quantity > 1),

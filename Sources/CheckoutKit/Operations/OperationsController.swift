@@ -83,5 +83,11 @@ struct OperationsController: Sendable {
         shop.metrics.gauge("checkout_webhook_events_pending", help: "Stored payment events not yet processed.").set(Int64(facts.pendingEvents))
         shop.metrics.gauge("checkout_webhook_events_failing", help: "Stored payment events whose processing failed and will be retried.")
             .set(Int64(facts.failingEvents))
+        for product in catalog.catalog.products where product.delivery == .licenseKey {
+            shop.metrics.gauge(
+                "checkout_license_keys_available", labels: [("sku", product.sku)],
+                help: "Licence keys left in a SKU's pool (a product with a license-pattern makes more when it is empty)."
+            ).set(Int64(facts.licenseKeys[product.sku] ?? 0))
+        }
     }
 }

@@ -6,12 +6,19 @@ import ShopCore
 public enum OutgoingEvents {
     public static let types = [
         "order.paid", "order.refunded", "subscription.updated", "lead.confirmed", "entitlement.granted", "entitlement.revoked",
+        "delivery.pending", "delivery.delivered", "delivery.failed", "delivery.revoked", fulfilment,
     ]
 
-    /// Queues an event for every endpoint subscribed to `type`, in the transaction that caused it.
-    static func enqueue(_ tx: StorageTransaction, type: String, data: [String: Any], now: Int) throws {
-        let endpoints = try tx.webhooks.endpointIDs(subscribedTo: type)
-        guard !endpoints.isEmpty else { return }
+    /// The paid line of a product delivered by webhook, for the operator's fulfilment endpoint. Only
+    /// endpoints that name it receive it (not `*`): its 2xx answer marks the line delivered.
+    static let fulfilment = "fulfilment.requested"
+
+    /// Queues an event for every endpoint subscribed to `type`, in the transaction that caused it;
+    /// the event's id, or nil when no endpoint takes it.
+    @discardableResult
+    static func enqueue(_ tx: StorageTransaction, type: String, data: [String: Any], now: Int) throws -> String? {
+        let endpoints = try tx.webhooks.endpointIDs(subscribedTo: type, explicitly: type == fulfilment)
+        guard !endpoints.isEmpty else { return nil }
         let id = RandomToken.makeOrdered(prefix: "evt_")
         let payload = try JSONSerialization.data(
             withJSONObject: ["id": id, "object": "event", "type": type, "created": now, "data": data] as [String: Any],
@@ -19,6 +26,7 @@ public enum OutgoingEvents {
         for endpoint in endpoints {
             try tx.webhooks.addDelivery(endpoint: endpoint, eventID: id, type: type, payload: payload, now: now)
         }
+        return id
     }
 }
 

@@ -180,6 +180,8 @@ actor WebhookDeliveryWorker: Service {
                 try tx.webhooks.recordAttempt(
                     id, instance: instance, status: finalStatus, attempts: attempts, httpStatus: lastStatus, error: lastError, nextAttempt: next,
                     now: now)
+                // A fulfilment request answered (or given up on) settles the deliveries it carried.
+                if finalStatus != "pending" { try Fulfilment.fulfilmentEnded(webhookDelivery: id, delivered: finalStatus == "delivered", tx: tx, now: now) }
             }
         } catch {
             // The delivery stays claimed until its lease ends, then is attempted again.

@@ -51,13 +51,6 @@ enum OrderInsertion: Sendable, Equatable {
     case outOfStock(sku: String, available: Int)
 }
 
-/// What an order takes of limited stock: units per SKU (`StockRules.demand`), each SKU's limit, and
-/// until when the units are held if the order is not paid (seconds since 1970).
-struct StockHold: Sendable {
-    let demand: [String: Int]
-    let limits: [String: Int]
-    let until: Int
-}
 
 extension CheckoutStorage {
     func insert(
@@ -68,32 +61,34 @@ extension CheckoutStorage {
         }
     }
 
-    /// The order's insertion in one transaction: the idempotency key, the cart's version, the stock
-    /// it takes (each SKU locked, in SKU order so two checkouts never wait on each other in a cycle),
-    /// then the order.
+    /// The order's insertion in one transaction: the stock it takes locked first (each SKU's row, in
+    /// SKU order so two checkouts never wait on each other in a cycle), then — so that a request that
+    /// waited on a lock sees what the one before it committed — the idempotency key, the cart's
+    /// version and what is left, then the order and its holds. Holds of the cart's earlier unpaid
+    /// orders are released first: the new order supersedes them (a shopper back from the payment page
+    /// is not told their own hold sold the last unit).
     static func insert(
         _ order: StoredOrder, in tx: StorageTransaction, cart: (id: String, version: Int)?, idempotency: (key: String, requestHash: String)?,
         stock: StockHold?, now: Int
     ) throws -> OrderInsertion {
+        let demand = (stock?.demand ?? [:]).filter { stock?.limits[$0.key] != nil }.sorted { $0.key < $1.key }
+        for (sku, _) in demand { try tx.stock.lock(sku) }
         // A key used before answers with its order, whatever the cart has become since.
         if let idempotency, let earlier = try tx.orders.idempotencyClaim(idempotency.key) {
             return .keyClaimedBefore(requestHash: earlier.requestHash, orderID: earlier.orderID)
         }
         if let cart, try !tx.carts.isAt(cart: cart.id, version: cart.version) { return .cartChanged }
-        if let stock {
-            for (sku, quantity) in stock.demand.sorted(by: { $0.key < $1.key }) {
-                guard let limit = stock.limits[sku] else { continue }
-                try tx.stock.lock(sku)
-                let left = max(0, limit - (try tx.stock.taken(sku, now: now)))
-                guard quantity <= left else { return .outOfStock(sku: sku, available: left) }
-            }
+        if !demand.isEmpty, let cart { try tx.stock.releaseUnpaid(cart: cart.id) }
+        for (sku, quantity) in demand {
+            let left = max(0, (stock?.limits[sku] ?? 0) - (try tx.stock.taken(sku, now: now)))
+            guard quantity <= left else { return .outOfStock(sku: sku, available: left) }
         }
         if let idempotency,
            let earlier = try tx.orders.claim(idempotencyKey: idempotency.key, requestHash: idempotency.requestHash, orderID: order.id, now: now) {
             return .keyClaimedBefore(requestHash: earlier.requestHash, orderID: earlier.orderID)
         }
         try tx.orders.insert(order, cartID: cart?.id)
-        for (sku, quantity) in stock?.demand.sorted(by: { $0.key < $1.key }) ?? [] where stock?.limits[sku] != nil {
+        for (sku, quantity) in demand {
             try tx.stock.hold(order: order.id, sku: sku, quantity: quantity, until: stock?.until ?? now, now: now)
         }
         return .inserted

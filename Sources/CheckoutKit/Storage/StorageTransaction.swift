@@ -45,6 +45,8 @@ struct StorageTransaction {
     var rateLimits: RateLimitRecords { RateLimitRecords(sql: sql, shop: shop) }
     var gauges: GaugeRecords { GaugeRecords(sql: sql, shop: shop) }
     var stock: StockRecords { StockRecords(sql: sql, shop: shop) }
+    var deliveries: DeliveryRecords { DeliveryRecords(sql: sql, shop: shop) }
+    var licenseKeys: LicenseKeyRecords { LicenseKeyRecords(sql: sql, shop: shop) }
     /// Across every shop: see `DueWorkRecords`.
     var dueWork: DueWorkRecords { DueWorkRecords(sql: sql) }
 

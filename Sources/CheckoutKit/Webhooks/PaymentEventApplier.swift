@@ -16,6 +16,10 @@ struct OrderTransition: Sendable, Equatable {
 /// Each event only records a fact (paid at, failed at, expired at, amount refunded so far), and the
 /// status is derived from the facts, so repeated and out-of-order deliveries give the same result.
 struct PaymentEventApplier: Sendable {
+    /// Seconds limited stock stays held for an order whose payment is settling (Stripe's delayed
+    /// methods report within days).
+    static let asyncPaymentHold = 14 * 86_400
+
     func apply(_ event: StripeEvent, in tx: StorageTransaction) throws -> [OrderTransition] {
         let object = event.data.object
         let orders = tx.orders
@@ -23,6 +27,8 @@ struct PaymentEventApplier: Sendable {
         case "checkout.session.completed":
             guard let order = object.orderID else { return [] }
             let paid = object.paymentStatus == "paid" || object.paymentStatus == "no_payment_required"
+            // An asynchronous payment method (a bank debit) settles later: its limited stock stays held.
+            if !paid { try tx.stock.extend(order: order, until: event.created + Self.asyncPaymentHold) }
             return try record(order, in: tx) {
                 try orders.recordPaymentIntent(object.paymentIntent, order: order)
                 if paid { try orders.recordOnce(.paid, at: event.created, order: order) }
@@ -49,7 +55,8 @@ struct PaymentEventApplier: Sendable {
             // carrying their sum arrives first.
             let before = try orders.amountRefunded(order) ?? 0
             let from = try orders.status(order) ?? .paid
-            try orders.raiseAmountRefundedToRefunds(order: order)
+            // Only money that moved: a pending refund ends access, and its `charge.refunded` counts it.
+            if object.status == "succeeded" { try orders.raiseAmountRefundedToRefunds(order: order) }
             let to = try orders.refreshStatus(order) ?? from
             let increase = max(0, (try orders.amountRefunded(order) ?? before) - before)
             return [OrderTransition(orderID: order, from: from, to: to, lineRefunded: true, refundedIncrease: increase)]

@@ -90,8 +90,8 @@ public struct CatalogIndex: Sendable {
         return (low, high)
     }
 
-    /// The active products a bundle holds today, in listing order; a product whose catalog stock is
-    /// 0 (sold out for good) is left out, so a bundle rule never makes its bundle unsellable.
+    /// The active products a bundle holds today, in listing order; a product the catalog says is sold
+    /// out (`StockRules.isSoldOut`) is left out, so a bundle rule never makes its bundle unsellable.
     public func contents(of bundle: ProductBundle) -> [Product] {
         var chosen: [Product] = []
         var seen = Set<String>()
@@ -99,12 +99,12 @@ public struct CatalogIndex: Sendable {
             let candidates = bundle.rule.niches.isEmpty
                 ? catalog.products
                 : bundle.rule.niches.flatMap { productsByNiche[$0] ?? [] }
-            for product in candidates where product.status == .active && product.stock != 0 && bundle.rule.matchesTags(of: product) {
+            for product in candidates where product.status == .active && !StockRules.isSoldOut(product, index: self) && bundle.rule.matchesTags(of: product) {
                 if seen.insert(product.sku).inserted { chosen.append(product) }
             }
         }
         for sku in bundle.rule.skus {
-            if let product = productsBySKU[sku], product.status == .active, product.stock != 0, seen.insert(sku).inserted {
+            if let product = productsBySKU[sku], product.status == .active, !StockRules.isSoldOut(product, index: self), seen.insert(sku).inserted {
                 chosen.append(product)
             }
         }

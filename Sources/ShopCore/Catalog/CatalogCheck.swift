@@ -58,6 +58,27 @@ public struct CatalogCheck {
                        hint: "a sale lowers the price; remove `sale-price` or lower it")
             }
         }
+        // What the text parser refuses, for catalogs kept only in the database.
+        var previous: PriceTier?
+        for tier in product.tiers {
+            if tier.minimumQuantity < 2 || previous.map({ tier.minimumQuantity <= $0.minimumQuantity || tier.unitPrice >= $0.unitPrice }) == true {
+                report("product", product.sku, "tiers", "tiers must start at 2 or more, rise in quantity and fall in price",
+                       hint: "e.g. `5+ 15.00 \(product.price.currency.code), 20+ 12.00 \(product.price.currency.code)`")
+                break
+            }
+            previous = tier
+        }
+        if let stock = product.stock, stock < 0 {
+            report("product", product.sku, "stock", "'\(stock)' is negative", hint: "the number of units that may be sold, 0 for sold out")
+        }
+        if !product.licensePattern.isEmpty && product.delivery != .licenseKey {
+            report("product", product.sku, "license-pattern", "a licence pattern without `delivery: license-key`",
+                   hint: "add `delivery: license-key` or remove the pattern")
+        }
+        if !product.licensePattern.isEmpty && !LicensePattern.isStrong(product.licensePattern) {
+            report("product", product.sku, "license-pattern", "'\(product.licensePattern)' has fewer than \(LicensePattern.minimumRandomCharacters) X",
+                   hint: "each X is a random letter or digit; 12 or more make keys that cannot be guessed, e.g. MSP-XXXX-XXXX-XXXX")
+        }
         guard let rule = product.payWhatYouWant else { return }
         if product.price < rule.minimum {
             report("product", product.sku, "price", "the suggested price \(product.price.formatted) is below minimum-price \(rule.minimum.formatted)",
@@ -126,6 +147,9 @@ public struct CatalogCheck {
             claim(plan.sku, by: "plan \(plan.slug)", kind: "plan", key: plan.slug)
             checkSlug(plan.slug, kind: "plan", key: plan.slug)
             if plan.price.amount <= 0 { report("plan", plan.slug, "price", "a plan must cost more than zero") }
+            if let percent = plan.memberDiscountPercent, !(0...100).contains(percent) {
+                report("plan", plan.slug, "member-discount", "\(percent)% is not from 0 to 100")
+            }
             if !plan.grantsAll && plan.niches.isEmpty {
                 report("plan", plan.slug, "grants", "the plan grants nothing", hint: "list niches or write `grants: all`")
             }

@@ -55,13 +55,19 @@ public struct Product: Hashable, Sendable, Codable {
     public var payWhatYouWant: PayWhatYouWant?
     /// How many units may ever be sold (all variants together), or nil for no limit.
     public var stock: Int?
+    /// How a paid unit reaches the buyer.
+    public var delivery: DeliveryMethod
+    /// For `license-key` delivery: the pattern keys are made from when the pool is empty ("" for none).
+    public var licensePattern: String
 
     public init(
         sku: String, slug: String, title: String, niche: String, summary: String = "", description: String = "",
         price: Money, status: ProductStatus = .active, tags: [String] = [], image: String = "",
         released: String = "", featured: Bool = false, files: [String] = [], sale: Sale? = nil, tiers: [PriceTier] = [],
-        payWhatYouWant: PayWhatYouWant? = nil, stock: Int? = nil
+        payWhatYouWant: PayWhatYouWant? = nil, stock: Int? = nil, delivery: DeliveryMethod = .file, licensePattern: String = ""
     ) {
+        self.delivery = delivery
+        self.licensePattern = licensePattern
         self.stock = stock
         self.sale = sale
         self.tiers = tiers

@@ -51,6 +51,12 @@ enum CatalogSchema {
                 ALTER TABLE variants ADD COLUMN stock INTEGER;
                 """)
         }
+        migrator.registerMigration("v3-delivery") { db in
+            try db.execute(sql: """
+                ALTER TABLE products ADD COLUMN delivery TEXT NOT NULL DEFAULT 'file';
+                ALTER TABLE products ADD COLUMN license_pattern TEXT NOT NULL DEFAULT '';
+                """)
+        }
         return migrator
     }
 }

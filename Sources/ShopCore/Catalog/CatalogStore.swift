@@ -82,7 +82,7 @@ extension CatalogStore {
         }
         let productSQL = """
             SELECT sku, slug, title, niche, summary, description, price, status, tags, image, released, featured, files,
-                sale_price, sale_starts, sale_ends, tiers, minimum_price, stock
+                sale_price, sale_starts, sale_ends, tiers, minimum_price, stock, delivery, license_pattern
             FROM products
             """
         let products = try Row.fetchCursor(db, sql: productSQL)
@@ -92,7 +92,7 @@ extension CatalogStore {
                 price: Money(amount: row[6], currency: currency), status: ProductStatus(rawValue: row[7]) ?? .draft,
                 tags: splitList(row[8]), image: row[9], released: row[10], featured: row[11], files: splitList(row[12]),
                 sale: sale(row, from: 13), tiers: tiers(row[16]), payWhatYouWant: money(row[17]).map(PayWhatYouWant.init(minimum:)),
-                stock: row[18]))
+                stock: row[18], delivery: DeliveryMethod(rawValue: row[19]) ?? .file, licensePattern: row[20]))
         }
         func sale(_ row: Row, from column: Int) -> Sale? {
             money(row[column]).map { Sale(price: $0, starts: row[column + 1], ends: row[column + 2]) }
@@ -154,8 +154,8 @@ extension CatalogStore {
         let product = try db.makeStatement(sql: """
             INSERT INTO products (
                 sku, slug, title, niche, summary, description, price, currency, status, tags, image, released, featured, files,
-                sale_price, sale_starts, sale_ends, tiers, minimum_price, stock)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                sale_price, sale_starts, sale_ends, tiers, minimum_price, stock, delivery, license_pattern)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for item in catalog.products {
             try product.execute(arguments: [
@@ -163,6 +163,7 @@ extension CatalogStore {
                 item.price.currency.code, item.status.rawValue, joinList(item.tags), item.image, item.released,
                 item.featured, joinList(item.files), item.sale?.price.amount, item.sale?.starts ?? "", item.sale?.ends ?? "",
                 joinList(item.tiers.map { "\($0.minimumQuantity):\($0.unitPrice.amount)" }), item.payWhatYouWant?.minimum.amount, item.stock,
+                item.delivery.rawValue, item.licensePattern,
             ])
         }
         let variant = try db.makeStatement(sql: """

@@ -50,6 +50,8 @@ public enum CatalogText {
             record.list("tiers", product.tiers.map { "\($0.minimumQuantity)+ \($0.unitPrice.description)" })
             record.field("minimum-price", product.payWhatYouWant?.minimum.description ?? "")
             record.field("stock", product.stock.map(String.init) ?? "")
+            record.field("delivery", product.delivery == .file ? "" : product.delivery.rawValue)
+            record.field("license-pattern", product.licensePattern)
             for variant in variantsByProduct[product.sku] ?? [] {
                 writeVariant(variant, into: &record)
             }

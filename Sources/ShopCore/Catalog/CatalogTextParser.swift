@@ -57,8 +57,12 @@ extension CatalogText {
     private static func product(_ record: RawRecord, currency: Currency) throws(CatalogTextError) -> Product {
         let reader = FieldReader(record: record, known: [
             "slug", "title", "niche", "price", "status", "released", "featured", "tags", "image", "files", "summary", "description",
-            "sale-price", "sale-starts", "sale-ends", "tiers", "minimum-price", "stock",
+            "sale-price", "sale-starts", "sale-ends", "tiers", "minimum-price", "stock", "delivery", "license-pattern",
         ])
+        let deliveryText = reader.optional("delivery")
+        guard let delivery = deliveryText.isEmpty ? .file : DeliveryMethod(rawValue: deliveryText) else {
+            throw reader.error("delivery", "'\(deliveryText)' is not a delivery method", hint: "file, license-key, webhook or manual")
+        }
         let statusText = reader.optional("status")
         guard let status = statusText.isEmpty ? .active : ProductStatus(rawValue: statusText) else {
             throw reader.error("status", "'\(statusText)' is not a status", hint: "active, draft or archived")
@@ -71,7 +75,7 @@ extension CatalogText {
             released: try reader.date("released"), featured: try reader.flag("featured"), files: reader.list("files"),
             sale: try reader.sale(currency: currency), tiers: try reader.tiers(currency: currency),
             payWhatYouWant: try reader.money("minimum-price", currency: currency).map(PayWhatYouWant.init(minimum:)),
-            stock: try reader.stock())
+            stock: try reader.stock(), delivery: delivery, licensePattern: reader.optional("license-pattern"))
         try reader.finish()
         return product
     }

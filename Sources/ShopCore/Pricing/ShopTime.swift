@@ -4,7 +4,9 @@ import Foundation
 /// (`timezone:` in `site.yaml`, an IANA name such as `Europe/Berlin`; UTC when unset).
 /// Prices valid "at checkout time" and coupon dates are decided with it.
 public struct ShopTime: Sendable, Hashable {
+    /// Seconds since 1970.
     public let instant: Int
+    /// The shop's time zone.
     public let timeZone: TimeZone
 
     public init(instant: Int, timeZone: TimeZone = .gmt) {

@@ -51,29 +51,19 @@ extension CatalogIndex {
     /// changes, so a static site must be rebuilt. Nil when nothing is scheduled.
     public func nextPriceChange(after time: ShopTime) -> PriceChange? {
         var next: PriceChange?
-        func consider(_ sale: Sale?, sku: String) {
-            guard let sale else { return }
+        func consider(_ sale: Sale?, sku: String, regular: Money?) {
+            // A sale not below its price changes nothing on a page.
+            guard let sale, let regular, sale.price < regular else { return }
             let (starts, ends) = sale.window(in: time)
             for (instant, event) in [(starts, "starts"), (ends, "ends")] {
                 guard let instant, instant > time.instant, instant < (next?.instant ?? .max) else { continue }
                 next = PriceChange(instant: instant, sku: sku, event: event)
             }
         }
-        for product in catalog.products where product.status == .active { consider(product.sale, sku: product.sku) }
-        for variant in catalog.variants { consider(variant.sale, sku: variant.sku) }
+        for product in catalog.products where product.status == .active { consider(product.sale, sku: product.sku, regular: product.price) }
+        for variant in catalog.variants where productsBySKU[variant.product]?.status == .active {
+            consider(variant.sale, sku: variant.sku, regular: price(of: variant))
+        }
         return next
-    }
-}
-
-/// A scheduled price change: the sale of `sku` `starts` or `ends` at `instant` (seconds since 1970).
-public struct PriceChange: Hashable, Sendable {
-    public let instant: Int
-    public let sku: String
-    public let event: String
-
-    public init(instant: Int, sku: String, event: String) {
-        self.instant = instant
-        self.sku = sku
-        self.event = event
     }
 }

@@ -21,7 +21,7 @@ public struct PriceSchedule: Sendable, Equatable {
     /// `starts` or `ends`.
     public let event: String
 
-    init(_ change: PriceChange, time: ShopTime, builtAt: Int) {
+    init(_ change: PriceChange, time: ShopTime) {
         instant = change.instant
         iso8601 = time.iso8601(change.instant)
         sku = change.sku

@@ -152,7 +152,7 @@ public struct SiteBuild {
             program: BuildRecord.programStamp(), siteFolder: siteFolder, pages: jobs.count,
             files: jobs.count + assets.files.count + generated.count, inputs: fingerprints
         ).write(to: BuildRecord.path(outFolder: outFolder))
-        let schedule = index.nextPriceChange(after: time).map { PriceSchedule($0, time: time, builtAt: now) }
+        let schedule = index.nextPriceChange(after: time).map { PriceSchedule($0, time: time) }
         try PriceSchedule.write(schedule, outFolder: outFolder, builtAt: time)
         phase("commit")
         let counts = tree.counts

@@ -94,7 +94,8 @@ public enum WooCommerceImport {
                 variantRows[sku] = number
                 variants.append(Variant(
                     sku: sku, product: parent, title: values.isEmpty ? name : values.joined(separator: " / "), price: amount,
-                    files: downloads(fields, columns: downloadColumns, sku: sku, report: &report), position: position, sale: price.sale))
+                    files: downloads(fields, columns: downloadColumns, sku: sku, report: &report), position: position, sale: price.sale,
+                    stock: stock(fields)))
                 continue
             }
             let (niche, tags) = category(fields)
@@ -141,7 +142,7 @@ public enum WooCommerceImport {
                 description: HTMLToMarkdown.convert(WooCommerceCell.multiline(fields["Description", default: ""])),
                 price: price.money ?? .zero(currency), status: published == "1" && !hidden && !outOfStock ? .active : .draft,
                 tags: productTags, image: firstImage(fields, sku: sku, report: &report), featured: fields["Is featured?", default: "0"] == "1",
-                files: downloads(fields, columns: downloadColumns, sku: sku, report: &report), sale: price.sale)
+                files: downloads(fields, columns: downloadColumns, sku: sku, report: &report), sale: price.sale, stock: stock(fields))
             importedOrder.append(sku)
         }
 
@@ -220,6 +221,12 @@ public enum WooCommerceImport {
     static func sku(of fields: [String: String]) -> String {
         let sku = WooCommerceCell.text(fields["SKU", default: ""]).trimmingCharacters(in: .whitespaces)
         return sku.isEmpty ? "WOO-\(fields["ID", default: "0"])" : sku
+    }
+
+    /// `Stock` as a limit: the units left to sell when WooCommerce manages the row's stock (a whole
+    /// number; negative counts as 0); nil when the cell is empty (stock not managed).
+    static func stock(_ fields: [String: String]) -> Int? {
+        Int(fields["Stock", default: ""].trimmingCharacters(in: .whitespaces)).map { max(0, $0) }
     }
 
     /// The regular price and the scheduled sale of a row: `Sale price` with `Date sale price starts`

@@ -25,6 +25,7 @@ extension PageRenderer {
                 ]
             }),
             "tiers": prices.tierRows(product), "pay_what_you_want": prices.payWhatYouWant(product),
+            "delivery_note": .text(Self.deliveryNote[product.delivery] ?? ""),
             "highlights": .list((copy?.highlights ?? []).map { .text($0) }),
             "bundles": bundleCards(model.bundlesByProduct[sku] ?? []),
             "plans": .list(index.catalog.plans.filter { $0.grants(niche: product.niche) }.map { ["slug": .text($0.slug), "title": .text($0.title)] }),
@@ -46,6 +47,12 @@ extension PageRenderer {
             product, variants: variants, prices: prices, url: url, image: image, description: description, config: model.config)]
         return (meta, context)
     }
+
+    /// What the product page says of how a purchase arrives.
+    static let deliveryNote: [DeliveryMethod: String] = [
+        .file: "Instant PDF download", .licenseKey: "Licence key and download at once",
+        .webhook: "Download at once, then printed and posted by our partner", .manual: "Made to order: we deliver it by hand",
+    ]
 
     func bundle(_ slug: String, path: String, draft: inout PageDraft) -> (PageMeta, PageContext) {
         let bundle = model.index.bundlesBySlug[slug]!

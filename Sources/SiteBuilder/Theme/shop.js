@@ -124,6 +124,13 @@
     loadCart().then(count);
   }
 
+  // Licence keys, and what is still on its way (deliveries other than files).
+  var keys = function (ds) {
+    return (ds || []).filter(function (x) { return x.method != "file"; }).map(function (x) {
+      return "<li><strong>" + esc(x.title) + "</strong> " + (x.keys.length ? "licence key: <code>" + x.keys.map(esc).join("</code> <code>") + "</code>" : "") +
+        " <span class=\"meta\">(" + esc(x.status) + ")</span></li>";
+    }).join("");
+  };
   var links = function (files) { return files.map(function (f) { return '<a href="' + esc(f.url) + '" download>' + esc(f.name) + "</a>"; }).join(" · "); };
 
   // The thank-you page: wait for the payment to be confirmed, then show the downloads.
@@ -132,7 +139,7 @@
     call("GET", "/api/orders/" + enc(q.get("order")) + "?token=" + enc(q.get("token"))).then(function (o) {
       if (o.status == "pending" && tries++ < 30) { order.innerHTML = "<p>Confirming your payment…</p>"; return setTimeout(poll, 1000); }
       if (o.status != "paid" && o.status != "partially_refunded") { order.innerHTML = '<p class="notice">Your payment is ' + esc(o.status) + '. <a href="/cart/">Back to your cart</a></p>'; return; }
-      var d = (o.downloads || []).map(function (i) { return "<li><strong>" + esc(i.title) + "</strong> " + links(i.files) + "</li>"; }).join("");
+      var d = (o.downloads || []).map(function (i) { return "<li><strong>" + esc(i.title) + "</strong> " + links(i.files) + "</li>"; }).join("") + keys(o.deliveries);
       order.innerHTML = "<h2>Your downloads</h2>" + (d ? '<ul class="downloads">' + d + "</ul>" : '<p>Your membership is active: your printables are in your <a href="/account/">account</a>.</p>') +
         '<p class="meta">A receipt with these links is on its way to ' + esc(o.email) + ". Total " + money(o.total) + ".</p>";
     }).catch(function () { order.innerHTML = '<p class="notice">We could not find that order. Your receipt email has your download links.</p>'; });
@@ -151,7 +158,7 @@
         return "<li><strong>" + esc(s.plan_title) + "</strong>: " + esc(s.status.replace("_", " ")) + (s.cancel_at_period_end ? " (ends " : " (renews ") +
           esc(s.current_period_end.slice(0, 10)) + ") " + act + "</li>";
       }).join("");
-      var orders = a.orders.map(function (o) { return "<li>" + esc(o.created_at.slice(0, 10)) + " · " + money(o.total) + " · " + esc(o.status.replace("_", " ")) + "</li>"; }).join("");
+      var orders = a.orders.map(function (o) { return "<li>" + esc(o.created_at.slice(0, 10)) + " · " + money(o.total) + " · " + esc(o.status.replace("_", " ")) + "<ul>" + keys(o.deliveries) + "</ul></li>"; }).join("");
       account.innerHTML = "<p>Signed in as <strong>" + esc(a.email) + '</strong>. <button type="button" class="link-button" data-logout>Sign out</button></p><h2>Your downloads</h2>' +
         (items ? '<ul class="downloads">' + items + "</ul>" : '<p>Nothing yet. <a href="/shop/">Browse the shop</a>.</p>') +
         (subs ? "<h2>Membership</h2><ul>" + subs + "</ul>" : "") + (orders ? "<h2>Orders</h2><ul>" + orders + "</ul>" : "");

@@ -134,7 +134,8 @@ enum PostgresSchema {
             "ALTER TABLE subscriptions ALTER COLUMN order_id TYPE TEXT COLLATE \"C\"",
         ]),
         ("v5-line-amount", [PortableSchema.cartLineAmount]),
-        ("v6-stock", PortableSchema.stock(integer: "BIGINT")),
+        ("v6-stock", PortableSchema.stock(integer: "BIGINT", id: "TEXT COLLATE \"C\"")),
+        ("v7-deliveries", PortableSchema.deliveries(integer: "BIGINT", id: "TEXT COLLATE \"C\"")),
     ]
 
     /// Applies every migration not yet recorded, each in the one transaction with its record.

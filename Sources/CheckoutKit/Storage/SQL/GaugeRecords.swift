@@ -13,6 +13,8 @@ struct GaugeRecords {
         var subscriptions: [SubscriptionFact] = []
         var pendingEvents = 0
         var failingEvents = 0
+        /// Licence keys left in each SKU's pool (SKUs with none left are absent).
+        var licenseKeys: [String: Int] = [:]
     }
 
     /// This transaction's shop's facts.
@@ -41,6 +43,12 @@ struct GaugeRecords {
         for row in try sql.query(backlog, arguments) {
             facts[try row[0], default: Facts()].pendingEvents = try row[1]
             facts[try row[0], default: Facts()].failingEvents = try row[2]
+        }
+        let keys = """
+            SELECT shop_id, sku, COUNT(*) FROM license_keys \(filter.isEmpty ? "WHERE" : filter + " AND") state = 'available' GROUP BY shop_id, sku
+            """
+        for row in try sql.query(keys, arguments) {
+            facts[try row[0], default: Facts()].licenseKeys[try row[1]] = try row[2]
         }
         return facts
     }

@@ -4,14 +4,44 @@ enum PortableSchema {
     /// The unit amount a shopper named for a pay-what-you-want line (minor units; NULL otherwise).
     static let cartLineAmount = "ALTER TABLE cart_lines ADD COLUMN amount BIGINT"
 
+    /// Deliveries (`DeliveryRecords`, `LicenseKeyRecords`): one per paid line and product, with its
+    /// method, status and the log of its statuses; licence keys per SKU, available or assigned to a
+    /// delivery (or revoked). `id` is the column type ids are kept in (PostgreSQL's `TEXT COLLATE "C"`).
+    static func deliveries(integer: String, id: String) -> [String] {
+        [
+            """
+            CREATE TABLE line_deliveries (
+                shop_id TEXT NOT NULL DEFAULT '', id \(id) PRIMARY KEY NOT NULL, order_id \(id) NOT NULL, line_id \(id) NOT NULL,
+                sku TEXT NOT NULL, method TEXT NOT NULL, quantity \(integer) NOT NULL, status TEXT NOT NULL, fulfilment_event_id \(id),
+                created_at \(integer) NOT NULL, updated_at \(integer) NOT NULL, UNIQUE (shop_id, line_id, sku))
+            """,
+            "CREATE INDEX line_deliveries_order ON line_deliveries(order_id)",
+            "CREATE INDEX line_deliveries_event ON line_deliveries(fulfilment_event_id)",
+            "CREATE INDEX line_deliveries_pending ON line_deliveries(shop_id, sku, status)",
+            """
+            CREATE TABLE delivery_log (
+                shop_id TEXT NOT NULL DEFAULT '', id \(id) PRIMARY KEY NOT NULL, delivery_id \(id) NOT NULL, status TEXT NOT NULL,
+                note TEXT NOT NULL, at \(integer) NOT NULL)
+            """,
+            "CREATE INDEX delivery_log_delivery ON delivery_log(delivery_id)",
+            """
+            CREATE TABLE license_keys (
+                shop_id TEXT NOT NULL DEFAULT '', id \(id) PRIMARY KEY NOT NULL, sku TEXT NOT NULL, key TEXT NOT NULL, state TEXT NOT NULL,
+                delivery_id \(id), created_at \(integer) NOT NULL, assigned_at \(integer), UNIQUE (shop_id, sku, key))
+            """,
+            "CREATE INDEX license_keys_pool ON license_keys(shop_id, sku, state)",
+            "CREATE INDEX license_keys_delivery ON license_keys(delivery_id)",
+        ]
+    }
+
     /// Limited stock (`StockRecords`): what each order holds of a SKU (`held` until the payment
     /// session ends, then `sold` or `released`), and one row per SKU that checkouts lock so two of
-    /// them never count the same last unit.
-    static func stock(integer: String) -> [String] {
+    /// them never count the same last unit. `id` is the column type ids are kept in.
+    static func stock(integer: String, id: String) -> [String] {
         [
             """
             CREATE TABLE stock_holds (
-                shop_id TEXT NOT NULL DEFAULT '', id TEXT PRIMARY KEY NOT NULL, order_id TEXT NOT NULL, sku TEXT NOT NULL,
+                shop_id TEXT NOT NULL DEFAULT '', id \(id) PRIMARY KEY NOT NULL, order_id \(id) NOT NULL, sku TEXT NOT NULL,
                 quantity \(integer) NOT NULL, state TEXT NOT NULL, expires_at \(integer) NOT NULL, created_at \(integer) NOT NULL)
             """,
             "CREATE INDEX stock_holds_sku ON stock_holds(shop_id, sku, state)",

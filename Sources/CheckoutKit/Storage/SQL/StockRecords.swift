@@ -48,6 +48,20 @@ struct StockRecords {
             """, shop, RandomToken.make(bytes: 9, prefix: "hold_"), order, sku, quantity, expiresAt, now)
     }
 
+    /// Releases the holds of the cart's unpaid orders (a new order of the cart supersedes them).
+    func releaseUnpaid(cart: String) throws {
+        try sql.run("""
+            UPDATE stock_holds SET state = 'released' WHERE shop_id = ? AND state = 'held'
+              AND order_id IN (SELECT id FROM orders WHERE cart_id = ? AND shop_id = ? AND status = 'pending')
+            """, shop, cart, shop)
+    }
+
+    /// Keeps an order's holds until `until` (an asynchronous payment method is settling).
+    func extend(order: String, until: Int) throws {
+        try sql.run("UPDATE stock_holds SET expires_at = ? WHERE order_id = ? AND shop_id = ? AND state = 'held' AND expires_at < ?",
+                    until, order, shop, until)
+    }
+
     /// Marks an order's holds sold (it was paid) or released (its payment failed or expired).
     func settle(order: String, as state: Settlement) throws {
         try sql.run("UPDATE stock_holds SET state = ? WHERE order_id = ? AND shop_id = ? AND state = 'held'", state.rawValue, order, shop)

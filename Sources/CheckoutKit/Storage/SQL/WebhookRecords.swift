@@ -8,10 +8,11 @@ struct WebhookRecords {
     let shop: String
 
     /// Ids of the endpoints subscribed to `type` (or to every event, `*`).
-    func endpointIDs(subscribedTo type: String) throws -> [String] {
+    /// Endpoints subscribed to `type`; with `explicitly`, only those that name it (not `*`).
+    func endpointIDs(subscribedTo type: String, explicitly: Bool = false) throws -> [String] {
         try sql.rows("SELECT id, events FROM webhook_endpoints WHERE shop_id = ? ORDER BY id", shop).compactMap { row in
             let events: String = try row[1]
-            return events == "*" || events.split(separator: ",").contains { $0 == type } ? try row[0] as String : nil
+            return (events == "*" && !explicitly) || events.split(separator: ",").contains { $0 == type } ? try row[0] as String : nil
         }
     }
 

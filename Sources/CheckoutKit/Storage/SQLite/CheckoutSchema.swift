@@ -125,7 +125,10 @@ enum CheckoutSchema {
             try db.execute(sql: PortableSchema.cartLineAmount)
         }
         migrator.registerMigration("v10-stock") { db in
-            for statement in PortableSchema.stock(integer: "INTEGER") { try db.execute(sql: statement) }
+            for statement in PortableSchema.stock(integer: "INTEGER", id: "TEXT") { try db.execute(sql: statement) }
+        }
+        migrator.registerMigration("v11-deliveries") { db in
+            for statement in PortableSchema.deliveries(integer: "INTEGER", id: "TEXT") { try db.execute(sql: statement) }
         }
         return migrator
     }
