@@ -153,6 +153,58 @@ import TestSupport
         }
     }
 
+    @Test func aRefundReportedBeforeThePaymentStillDeliversTheOtherLines() async throws {
+        let checkout = try TestCheckout()
+        let events = EventFactory(secret: TestCheckout.secret, now: Int(checkout.time.now.timeIntervalSince1970))
+        try await checkout.run { client in
+            let cart = try await client.cart([("HS-DIGITAL-PLANNER", 1), (Self.app, 1)])
+            let placed = try await client.json(.post, "/api/checkout", ["cart_id": cart, "email": "early@example.com"])
+            let order = (id: placed["order_id"] as? String ?? "", token: placed["order_token"] as? String ?? "")
+            let lines = try #require(try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")["lines"] as? [[String: Any]])
+            let planner = try #require(lines.first { $0["sku"] as? String == "HS-DIGITAL-PLANNER" }?["id"] as? String)
+            let refund = try events.payload("refund.created", object: [
+                "id": "re_early", "object": "refund", "amount": 1, "status": "succeeded", "metadata": ["order_id": order.id, "line_id": planner],
+            ])
+            let paid = try events.payload("checkout.session.completed", object: WebhookTests().completed(order.id))
+            for payload in [refund, paid] { #expect(try await client.webhook(payload, signature: events.header(payload)).status == .ok) }
+            let found = try await deliveries(client, order)
+            #expect(found.map { $0["sku"] as? String } == [Self.app], "the refunded line has none; the other is delivered: \(found)")
+            #expect(found.first?["status"] as? String == "delivered")
+        }
+    }
+
+    @Test func aLicenceKeyDeliveryCannotBeMarkedByHand() async throws {
+        let checkout = try TestCheckout { $0.replacingOccurrences(of: "  license-pattern: MSP-XXXX-XXXX-XXXX\n", with: "") }
+        try await checkout.run { client in
+            let order = try await client.buy([(Self.app, 1)], email: "hand@example.com")
+            let id = try #require(try await deliveries(client, order).first?["id"] as? String)
+            let refused = try await client.json(.post, "/api/admin/orders/\(order.id)/deliveries/\(id)/delivered", headers: Self.admin)
+            #expect(refused.status == .unprocessableContent && refused.errorMessage?.contains("checkout keys import") == true, "\(refused.text)")
+        }
+    }
+
+    @Test func oneOfTwoFulfilmentEndpointsAnsweringDeliversTheLine() async throws {
+        let refusing = WebhookReceiver(status: .internalServerError), accepting = WebhookReceiver()
+        try await refusing.application.test(.live) { first in
+            try await accepting.application.test(.live) { second in
+                let checkout = try TestCheckout()
+                let endpoints = try await checkout.endpoints()
+                _ = try await endpoints.add(url: "http://localhost:\(try #require(first.port))/hooks", events: ["fulfilment.requested"])
+                _ = try await endpoints.add(url: "http://localhost:\(try #require(second.port))/hooks", events: ["fulfilment.requested"])
+                try await checkout.run { client, control in
+                    let order = try await client.buy([("HS-PRINTED-PLANNER", 1)], email: "two@example.com")
+                    _ = await control.deliverPendingWebhooks()
+                    checkout.time.advance(3 * 86_400 + 60)
+                    _ = await control.deliverPendingWebhooks()
+                    #expect(try await deliveries(client, order).first?["status"] as? String == "delivered", "the refusing one gave up; the other answered")
+                    let request = try #require(accepting.events.first)
+                    #expect((request["data"] as? [String: Any])?["title"] as? String == "Printed Homeschool Planner")
+                }
+                await endpoints.close()
+            }
+        }
+    }
+
     @Test func aWebhookDeliveryNoEndpointAcceptsForThreeDaysFails() async throws {
         let receiver = WebhookReceiver(status: .internalServerError)
         try await receiver.application.test(.live) { hook in

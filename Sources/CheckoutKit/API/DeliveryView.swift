@@ -26,8 +26,9 @@ enum DeliveryView {
     }
 
     /// `POST /api/admin/orders/{order}/deliveries/{delivery}/delivered` with the admin token: the
-    /// operator marks a `manual` (or a waiting `webhook`) delivery delivered, with an optional
-    /// `{"note"}`; 404 for a delivery not of that order, 422 for one that is revoked or not pending.
+    /// operator marks a `manual` (or a pending or failed `webhook`) delivery delivered, with an optional
+    /// `{"note"}`; 404 for a delivery not of that order, 422 for a licence-key or file delivery, or one
+    /// already delivered or revoked.
     struct Controller: Sendable {
         let shop: Shop
 
@@ -46,10 +47,16 @@ enum DeliveryView {
             let catalog = shop.catalog
             let data = try await shop.storage.write { tx -> Data in
                 guard let delivery = try tx.deliveries.find(deliveryID), delivery.orderID == orderID else { throw CheckoutError.deliveryNotFound }
-                guard delivery.status == .pending else {
+                guard delivery.method == .manual || delivery.method == .webhook else {
+                    throw CheckoutError.invalid(
+                        field: "delivery", message: "delivery \(delivery.id) is by \(delivery.method.rawValue): it is delivered with its keys (checkout keys import)")
+                }
+                // A failed webhook delivery may be fulfilled by hand too.
+                guard [.pending, .failed].contains(delivery.status),
+                      try Fulfilment.move(delivery, to: .delivered, note: note.isEmpty ? "marked delivered by the shop" : note, tx: tx, now: now)
+                else {
                     throw CheckoutError.invalid(field: "delivery", message: "delivery \(delivery.id) is \(delivery.status.rawValue), not pending")
                 }
-                try Fulfilment.move(delivery, to: .delivered, note: note.isEmpty ? "marked delivered by the shop" : note, tx: tx, now: now)
                 let view = try load(tx, order: orderID, catalog: catalog).first { $0["id"] as? String == deliveryID } ?? [:]
                 return try JSONSerialization.data(withJSONObject: view, options: [.sortedKeys, .withoutEscapingSlashes])
             }

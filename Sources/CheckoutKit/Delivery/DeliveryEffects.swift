@@ -21,13 +21,15 @@ struct DeliveryEffects: Sendable {
             try announce(granted: granted, revoked: revoked, email: order.email, tx: tx, now: now)
             // Limited stock: a payment makes the order's held units sold; a failed or expired payment
             // gives them back at once (not only when the hold runs out).
+            // Newly paid, even when a refund event arrived before the payment's (pending → refunded).
             let paidStates: Set<OrderStatus> = [.paid, .partiallyRefunded, .refunded]
-            if !paidStates.contains(transition.from) && paidStates.contains(transition.to) {
+            let newlyPaid = !paidStates.contains(transition.from) && paidStates.contains(transition.to)
+            if newlyPaid {
                 try tx.stock.settle(order: order.id, as: .sold)
             } else if [.failed, .expired].contains(transition.to) && transition.from != transition.to {
                 try tx.stock.settle(order: order.id, as: .released)
             }
-            if transition.from != .paid && transition.to == .paid {
+            if newlyPaid {
                 let metrics = self.metrics
                 tx.afterCommit {
                     metrics.ordersPaid.increment()

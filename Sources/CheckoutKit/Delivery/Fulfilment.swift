@@ -26,21 +26,23 @@ struct Fulfilment: Sendable {
     func paid(_ order: StoredOrder, tx: StorageTransaction, now: Int) throws {
         guard order.kind == "purchase" else { return }
         let index = catalog()
-        for line in order.lines where line.refundedAt == nil {
-            for sku in line.grants {
-                let method = index.productsBySKU[sku]?.delivery ?? .file
-                // Files are delivered as the order is paid: one record, one event.
-                let (status, note): (DeliveryStatus, String) = method == .file ? (.delivered, "files ready to download") : (.pending, "paid")
-                guard let delivery = try tx.deliveries.create(
-                    order: order.id, line: line.id, sku: sku, method: method, quantity: line.quantity, status: status, note: note, now: now)
-                else { continue }
-                try Self.announce(delivery, tx: tx, now: now)
-                try start(delivery, order: order, product: index.productsBySKU[sku], tx: tx, now: now)
-            }
+        // In SKU order: licence keys lock their SKU's pool, and two orders never wait on each other in a cycle.
+        let units = order.lines.filter { $0.refundedAt == nil }.flatMap { line in line.grants.map { (line, $0) } }.sorted { $0.1 < $1.1 }
+        for (line, sku) in units {
+            let method = index.productsBySKU[sku]?.delivery ?? .file
+            // Files are delivered as the order is paid: one record, one event.
+            let (status, note): (DeliveryStatus, String) = method == .file ? (.delivered, "files ready to download") : (.pending, "paid")
+            guard let delivery = try tx.deliveries.create(
+                order: order.id, line: line.id, sku: sku, method: method, quantity: line.quantity, status: status, note: note, now: now)
+            else { continue }
+            try Self.announce(delivery, tx: tx, now: now)
+            try start(delivery, order: order, line: line, product: index.productsBySKU[sku], tx: tx, now: now)
         }
     }
 
-    private func start(_ delivery: StoredDelivery, order: StoredOrder, product: Product?, tx: StorageTransaction, now: Int) throws {
+    private func start(
+        _ delivery: StoredDelivery, order: StoredOrder, line: StoredOrderLine, product: Product?, tx: StorageTransaction, now: Int
+    ) throws {
         switch delivery.method {
         case .file:
             break
@@ -49,7 +51,7 @@ struct Fulfilment: Sendable {
         case .webhook:
             let data: [String: Any] = [
                 "delivery_id": delivery.id, "order_id": order.id, "line_id": delivery.lineID, "sku": delivery.sku,
-                "quantity": delivery.quantity, "email": order.email,
+                "quantity": delivery.quantity, "email": order.email, "title": line.title, "option": line.option ?? "", "line_sku": line.sku,
             ]
             if let event = try OutgoingEvents.enqueue(tx, type: OutgoingEvents.fulfilment, data: data, now: now) {
                 try tx.deliveries.setFulfilmentEvent(delivery.id, event: event)
@@ -64,8 +66,11 @@ struct Fulfilment: Sendable {
     /// Gives a licence-key delivery its keys: from the pool, then from the pattern; delivered once it
     /// has one per unit.
     func assignKeys(_ delivery: StoredDelivery, pattern: String, tx: StorageTransaction, now: Int) throws {
-        var keys = try tx.licenseKeys.assign(sku: delivery.sku, count: delivery.quantity - (try tx.licenseKeys.keys(of: delivery.id)).count,
-                                             to: delivery.id, now: now)
+        // The pool's lock first, so what this delivery has already is counted after any other writer.
+        try tx.stock.lock("keys:" + delivery.sku)
+        let has = try tx.licenseKeys.keys(of: delivery.id).count
+        guard has < delivery.quantity else { return }
+        var keys = try tx.licenseKeys.assign(sku: delivery.sku, count: delivery.quantity - has, to: delivery.id, now: now)
         if keys.count < delivery.quantity && !pattern.isEmpty {
             var random = SystemRandomNumberGenerator()
             for _ in keys.count..<delivery.quantity {
@@ -96,17 +101,22 @@ struct Fulfilment: Sendable {
 
     /// Marks a webhook delivery delivered (its fulfilment endpoint answered 2xx) or failed (none did
     /// within three days), after an outgoing webhook attempt (`webhookDelivery`) ended so.
+    /// With several fulfilment endpoints, one giving up fails nothing while another may still answer,
+    /// and a late 2xx makes a failed delivery delivered.
     static func fulfilmentEnded(webhookDelivery: String, delivered: Bool, tx: StorageTransaction, now: Int) throws {
-        for delivery in try tx.deliveries.carriedBy(webhookDelivery: webhookDelivery) {
+        if !delivered, try tx.webhooks.siblingStillOpen(webhookDelivery) { return }
+        for delivery in try tx.deliveries.carriedBy(webhookDelivery: webhookDelivery) where delivered || delivery.status == .pending {
             try move(delivery, to: delivered ? .delivered : .failed,
                      note: delivered ? "the fulfilment endpoint answered 2xx" : "no fulfilment endpoint answered 2xx", tx: tx, now: now)
         }
     }
 
-    /// Moves `delivery` to `status` and announces it; nothing when it is there already or revoked.
-    static func move(_ delivery: StoredDelivery, to status: DeliveryStatus, note: String, tx: StorageTransaction, now: Int) throws {
-        guard try tx.deliveries.setStatus(delivery.id, status, note: note, now: now), let moved = try tx.deliveries.find(delivery.id) else { return }
+    /// Moves `delivery` to `status` and announces it; false (nothing done) when it is there already or revoked.
+    @discardableResult
+    static func move(_ delivery: StoredDelivery, to status: DeliveryStatus, note: String, tx: StorageTransaction, now: Int) throws -> Bool {
+        guard try tx.deliveries.setStatus(delivery.id, status, note: note, now: now), let moved = try tx.deliveries.find(delivery.id) else { return false }
         try announce(moved, tx: tx, now: now)
+        return true
     }
 
     static func announce(_ delivery: StoredDelivery, tx: StorageTransaction, now: Int) throws {

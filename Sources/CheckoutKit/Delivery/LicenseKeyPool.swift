@@ -47,6 +47,8 @@ public struct LicenseKeyPool: Sendable {
         let unique = Array(NSOrderedSet(array: keys)) as? [String] ?? keys
         let (now, fulfilment) = (clock.seconds, Fulfilment(catalog: { CatalogIndex(Catalog()) }, logger: logger, lowKeyPool: 0))
         return try await storage.write { tx in
+            // The pool's lock first: a payment or another import at once waits, then sees these keys.
+            try tx.stock.lock("keys:" + sku)
             let added = try tx.licenseKeys.add(sku: sku, keys: unique, now: now)
             var delivered = 0
             for waiting in try tx.deliveries.waitingForKeys(sku: sku) {

@@ -80,12 +80,12 @@ struct DeliveryRecords {
         try sql.run("UPDATE line_deliveries SET fulfilment_event_id = ? WHERE id = ? AND shop_id = ?", event, id, shop)
     }
 
-    /// The pending webhook deliveries an outgoing webhook delivery (`webhook_deliveries.id`) carried.
+    /// The pending or failed webhook deliveries an outgoing webhook delivery (`webhook_deliveries.id`) carried.
     func carriedBy(webhookDelivery: String) throws -> [StoredDelivery] {
         try sql.rows("""
             SELECT d.id, d.order_id, d.line_id, d.sku, d.method, d.quantity, d.status, d.updated_at
             FROM line_deliveries d JOIN webhook_deliveries w ON w.event_id = d.fulfilment_event_id AND w.shop_id = d.shop_id
-            WHERE w.id = ? AND w.shop_id = ? AND d.status = 'pending'
+            WHERE w.id = ? AND w.shop_id = ? AND d.status IN ('pending', 'failed')
             """, webhookDelivery, shop).map(Self.delivery)
     }
 

@@ -31,7 +31,9 @@ struct LicenseKeyRecords {
             SELECT id FROM license_keys WHERE shop_id = ? AND sku = ? AND state = 'available' ORDER BY id LIMIT ?
             """, shop, sku, count)
         for id in ids {
-            try sql.run("UPDATE license_keys SET state = 'assigned', delivery_id = ?, assigned_at = ? WHERE id = ? AND shop_id = ?", delivery, now, id, shop)
+            try sql.run(
+                "UPDATE license_keys SET state = 'assigned', delivery_id = ?, assigned_at = ? WHERE id = ? AND shop_id = ? AND state = 'available'",
+                delivery, now, id, shop)
         }
         return try keys(of: delivery)
     }

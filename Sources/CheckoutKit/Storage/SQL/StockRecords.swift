@@ -62,9 +62,12 @@ struct StockRecords {
                     until, order, shop, until)
     }
 
-    /// Marks an order's holds sold (it was paid) or released (its payment failed or expired).
+    /// Marks an order's holds sold (it was paid: also holds released before, as when the cart checked
+    /// out again or its session failed to open, since what is paid is sold) or released (its payment
+    /// failed or expired).
     func settle(order: String, as state: Settlement) throws {
-        try sql.run("UPDATE stock_holds SET state = ? WHERE order_id = ? AND shop_id = ? AND state = 'held'", state.rawValue, order, shop)
+        let from = state == .sold ? "state IN ('held', 'released')" : "state = 'held'"
+        try sql.run("UPDATE stock_holds SET state = ? WHERE order_id = ? AND shop_id = ? AND \(from)", state.rawValue, order, shop)
     }
 
     enum Settlement: String {

@@ -108,6 +108,14 @@ struct WebhookRecords {
             """, instance, shop)
     }
 
+    /// Whether another endpoint's delivery of the same event is still pending or was delivered.
+    func siblingStillOpen(_ id: String) throws -> Bool {
+        try sql.row("""
+            SELECT 1 FROM webhook_deliveries s JOIN webhook_deliveries w ON s.event_id = w.event_id AND s.shop_id = w.shop_id
+            WHERE w.id = ? AND w.shop_id = ? AND s.id <> w.id AND s.status IN ('pending', 'delivered')
+            """, id, shop) != nil
+    }
+
     /// Records `instance`'s attempt: `status` is `delivered`, `pending` (retried at `nextAttempt`) or
     /// `failed`. A success is recorded whoever holds the claim now (the instance that took it over
     /// then finds it delivered and skips it); a failure only while this instance still holds it.
