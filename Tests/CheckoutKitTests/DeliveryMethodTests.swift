@@ -95,11 +95,16 @@ import TestSupport
         let file = checkout.folder + "/keys.txt"
         try "AAA-1\nAAA-2\n".write(toFile: file, atomically: true, encoding: .utf8)
         let program = try productsFolder().appendingPathComponent("checkout").path
-        let imported = try await runProgram(program, ["keys", "import", "--sku", Self.app, file] + database)
+        let site = ["--site", checkout.folder + "/site"]
+        let imported = try await runProgram(program, ["keys", "import", "--sku", Self.app, file] + site + database)
         #expect(imported.status == 0, "\(imported.output)")
-        #expect(imported.output.contains("added 2 keys to HS-MEMORY-APP (0 already there)") && imported.output.contains("2 keys available"))
-        let missing = try await runProgram(program, ["keys", "import", "--sku", Self.app, checkout.folder + "/nope.txt"] + database)
-        #expect(missing.status != 0 && missing.output.contains("nope.txt"), "\(missing.output)")
+        #expect(imported.output.contains("added 2 keys to HS-MEMORY-APP (0 skipped") && imported.output.contains("2 keys available"))
+        let missing = try await runProgram(program, ["keys", "import", "--sku", Self.app, checkout.folder + "/nope.txt"] + site + database)
+        #expect(missing.status != 0 && missing.output.contains("no file at \(checkout.folder)/nope.txt"), "\(missing.output)")
+        for (sku, says) in [("NOPE-SKU", "'NOPE-SKU' is not a product"), ("KB-NOAH-COLORING", "'KB-NOAH-COLORING' is not delivered by licence key")] {
+            let wrong = try await runProgram(program, ["keys", "import", "--sku", sku, file] + site + database)
+            #expect(wrong.status != 0 && wrong.output.contains(says) && wrong.output.contains("HS-MEMORY-APP"), "\(wrong.output)")
+        }
     }
 
     @Test func anEmptyKeyFileIsRefusedNamingIt() async throws {

@@ -119,6 +119,21 @@ import Testing
         }
     }
 
+    @Test func aDeclinedCardKeepsTheHoldSoPayingAgainNeverOversells() async throws {
+        try await Self.checkout(seats: 1).run { client in
+            let (first, second) = (try await client.cart([(Self.workshop, 1)]), try await client.cart([(Self.workshop, 1)]))
+            let placed = try await startCheckout(client, first, email: "declined@example.com")
+            let page = (placed["payment_url"] as? String ?? "").pathAndQuery
+            #expect(try await client.execute(uri: page + "/decline", method: .post).status == .found)
+            #expect(try await available(client) == 0, "the session may still be paid with another card")
+            #expect(try await startCheckout(client, second, email: "other@example.com").errorCode == "out_of_stock")
+            #expect(try await client.execute(uri: page + "/pay", method: .post).status == .found)
+            #expect(try await available(client) == 0)
+            let order = try await client.json(.get, "/api/orders/\(placed["order_id"] as? String ?? "")?token=\(placed["order_token"] as? String ?? "")")
+            #expect(order["status"] as? String == "paid")
+        }
+    }
+
     @Test func aCartCannotAskForMoreThanIsLeft() async throws {
         try await Self.checkout(seats: 2).run { client in
             let id = try await client.cart()

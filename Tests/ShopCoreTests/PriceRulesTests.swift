@@ -160,6 +160,7 @@ import Testing
         ("  sale-price: 1.00 USD\n  sale-starts: 2026-12-24\n  sale-ends: 2026-12-01\n", "field 'sale-ends': '2026-12-01' is not after sale-starts"),
         ("  minimum-price: two\n", "field 'minimum-price': 'two' is not an amount and a currency"),
         ("  stock: -1\n", "field 'stock': '-1' is negative"),
+        ("  sale-price: 1.00 USD\n  sale-starts: 2027-02-30\n", "field 'sale-starts': '2027-02-30' is not a date or date and time"),
         ("  stock: many\n", "field 'stock': 'many' is not a whole number"),
     ])
     func aBadRuleIsNamedWithItsLineAndField(field: String, message: String) {
@@ -184,5 +185,9 @@ import Testing
         #expect(issues.contains { $0.record == "product K-1" && $0.field == "sale-price" && $0.message.contains("not below the price") })
         #expect(issues.contains { $0.record == "product PWYW" && $0.field == "tiers" })
         #expect(issues.contains { $0.record == "product PWYW" && $0.field == "price" && $0.message.contains("below minimum-price") })
+        var dearTier = Self.catalog()
+        dearTier.products[dearTier.products.firstIndex { $0.sku == "LIC" }!].tiers = [PriceTier(minimumQuantity: 5, unitPrice: Self.money(2500))]
+        var tierCheck = CatalogCheck(catalog: dearTier, source: nil)
+        #expect(tierCheck.run().contains { $0.record == "product LIC" && $0.field == "tiers" && $0.message.contains("is not below the price") })
     }
 }

@@ -19,14 +19,16 @@ struct DeliveryEffects: Sendable {
             guard let order = try tx.orders.find(transition.orderID) else { continue }
             let (granted, revoked) = try ledger.sync(tx, email: order.email, now: now)
             try announce(granted: granted, revoked: revoked, email: order.email, tx: tx, now: now)
-            // Limited stock: a payment makes the order's held units sold; a failed or expired payment
-            // gives them back at once (not only when the hold runs out).
+            // Limited stock: a payment makes the order's held units sold; an expired session gives them
+            // back at once (not only when the hold runs out).
             // Newly paid, even when a refund event arrived before the payment's (pending → refunded).
             let paidStates: Set<OrderStatus> = [.paid, .partiallyRefunded, .refunded]
             let newlyPaid = !paidStates.contains(transition.from) && paidStates.contains(transition.to)
             if newlyPaid {
                 try tx.stock.settle(order: order.id, as: .sold)
-            } else if [.failed, .expired].contains(transition.to) && transition.from != transition.to {
+            } else if transition.to == .expired && transition.from != .expired {
+                // An expired session can no longer be paid. A failed payment keeps its hold until the
+                // hold runs out: the shopper may try another card on the same session.
                 try tx.stock.settle(order: order.id, as: .released)
             }
             if newlyPaid {

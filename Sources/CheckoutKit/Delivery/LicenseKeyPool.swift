@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ShopCore
+import SiteCore
 
 /// A shop's licence keys as `checkout keys …` manages them: importing a file of keys into a SKU's
 /// pool, which first delivers the purchases waiting for keys.
@@ -13,7 +14,7 @@ public struct LicenseKeyPool: Sendable {
     public struct Imported: Sendable, Equatable {
         /// Keys added to the pool.
         public let added: Int
-        /// Keys the pool (or an earlier purchase) had already, skipped.
+        /// Keys skipped: in the pool already, or repeated in the file.
         public let duplicates: Int
         /// Purchases that were waiting for keys and now have them.
         public let delivered: Int
@@ -32,6 +33,25 @@ public struct LicenseKeyPool: Sendable {
         self.logger = logger
         storage = ShopStorage(try await location.open(logger: logger), shop: shop)
         self.clock = clock
+    }
+
+    /// Checks that `sku` is a product of the site at `siteFolder` delivered by licence key.
+    /// - Throws: `CheckoutError.invalid` naming the SKU and the site's licence-key SKUs, or
+    ///   `StartupError` when the site's catalog cannot be read.
+    public static func checkSKU(_ sku: String, siteFolder: String) throws {
+        let site: SiteConfig
+        do { site = try SiteConfig.load(siteFolder: siteFolder) } catch { throw StartupError(description: "\(siteFolder)/\(error)") }
+        let paths = site.catalogSource(siteFolder: siteFolder)
+        let catalog: Catalog
+        do { catalog = try CatalogSource(textPath: paths.text, databasePath: paths.database).read().catalog } catch {
+            throw StartupError(description: "cannot load the catalog of \(siteFolder): \(error)")
+        }
+        let licensed = catalog.products.filter { $0.delivery == .licenseKey }.map(\.sku)
+        guard let product = catalog.products.first(where: { $0.sku == sku }), product.delivery == .licenseKey else {
+            let what = catalog.products.contains { $0.sku == sku } ? "is not delivered by licence key (`delivery: license-key`)" : "is not a product"
+            throw CheckoutError.invalid(
+                field: "sku", message: "\(Quoted(sku)) \(what) in \(siteFolder); licence-key products: \(licensed.isEmpty ? "none" : licensed.joined(separator: ", "))")
+        }
     }
 
     /// Adds the keys in `text` (one per line; blank lines and `#` comments skipped) to `sku`'s pool,

@@ -64,9 +64,9 @@ extension CheckoutStorage {
     /// The order's insertion in one transaction: the stock it takes locked first (each SKU's row, in
     /// SKU order so two checkouts never wait on each other in a cycle), then — so that a request that
     /// waited on a lock sees what the one before it committed — the idempotency key, the cart's
-    /// version and what is left, then the order and its holds. Holds of the cart's earlier unpaid
-    /// orders are released first: the new order supersedes them (a shopper back from the payment page
-    /// is not told their own hold sold the last unit).
+    /// version and what is left, then the order and its holds. What the cart's earlier unpaid orders
+    /// hold is not counted against it (a shopper back from the payment page is not told their own hold
+    /// sold the last unit), yet stays held: their sessions may still be paid.
     static func insert(
         _ order: StoredOrder, in tx: StorageTransaction, cart: (id: String, version: Int)?, idempotency: (key: String, requestHash: String)?,
         stock: StockHold?, now: Int
@@ -78,9 +78,8 @@ extension CheckoutStorage {
             return .keyClaimedBefore(requestHash: earlier.requestHash, orderID: earlier.orderID)
         }
         if let cart, try !tx.carts.isAt(cart: cart.id, version: cart.version) { return .cartChanged }
-        if !demand.isEmpty, let cart { try tx.stock.releaseUnpaid(cart: cart.id) }
         for (sku, quantity) in demand {
-            let left = max(0, (stock?.limits[sku] ?? 0) - (try tx.stock.taken(sku, now: now)))
+            let left = max(0, (stock?.limits[sku] ?? 0) - (try tx.stock.taken(sku, now: now, excludingCart: cart?.id)))
             guard quantity <= left else { return .outOfStock(sku: sku, available: left) }
         }
         if let idempotency,

@@ -68,6 +68,10 @@ public struct CatalogCheck {
             }
             previous = tier
         }
+        if let first = product.tiers.first, first.unitPrice >= product.price {
+            report("product", product.sku, "tiers", "the first tier's \(first.unitPrice.formatted) is not below the price \(product.price.formatted)",
+                   hint: "a tier lowers the price per unit from its quantity on")
+        }
         if let stock = product.stock, stock < 0 {
             report("product", product.sku, "stock", "'\(stock)' is negative", hint: "the number of units that may be sold, 0 for sold out")
         }

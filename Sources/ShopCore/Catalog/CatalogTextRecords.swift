@@ -262,8 +262,13 @@ public enum ISODate {
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
         let digits = bytes.enumerated().filter { $0.offset != 4 && $0.offset != 7 }.map(\.element)
         guard digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
+        let year = bytes[0..<4].reduce(0) { $0 * 10 + Int($1 - 48) }
         let month = Int(bytes[5] - 48) * 10 + Int(bytes[6] - 48)
         let day = Int(bytes[8] - 48) * 10 + Int(bytes[9] - 48)
-        return (1...12).contains(month) && (1...31).contains(day)
+        guard (1...12).contains(month) else { return false }
+        // The days of the month in the Gregorian calendar: 2027-02-30 is no date.
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return (1...days).contains(day)
     }
 }

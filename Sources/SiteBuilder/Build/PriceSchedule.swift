@@ -37,7 +37,7 @@ public struct PriceSchedule: Sendable, Equatable {
 
     /// The line the build prints.
     public var sentence: String {
-        "prices change at \(iso8601) (the sale of \(sku) \(event)): build again then (written to the .next-change.json beside the output)"
+        "prices change at \(iso8601) (the sale of \(sku) \(event)): build again then"
     }
 
     /// `<output>.next-change.json`: `public` → `public.next-change.json`.

@@ -42,7 +42,7 @@ public struct SiteBuild {
                 ? "nothing changed since the last build of \(pages) pages and \(files - pages) other files (checked in \(time)) → \(outFolder)"
                 : "built \(pages) pages and \(files - pages) other files in \(time) (\(written) written, \(unchanged) unchanged) → \(outFolder)"
             guard let nextChange else { return line }
-            return line + "\n" + nextChange.sentence
+            return line + "\n" + nextChange.sentence + " (written to " + PriceSchedule.path(outFolder: outFolder) + ")"
         }
     }
 

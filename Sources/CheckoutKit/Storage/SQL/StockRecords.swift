@@ -19,12 +19,14 @@ struct StockRecords {
             """, shop, sku)
     }
 
-    /// The units of `sku` taken at `now`: sold, or held by a payment session still open.
-    func taken(_ sku: String, now: Int) throws -> Int {
+    /// The units of `sku` taken at `now`: sold, or held by a payment session still open; with
+    /// `excludingCart`, not counting what that cart's own unpaid orders hold.
+    func taken(_ sku: String, now: Int, excludingCart cart: String? = nil) throws -> Int {
         let taken: Int64? = try sql.value("""
             SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM stock_holds
-            WHERE shop_id = ? AND sku = ? AND (state = 'sold' OR (state = 'held' AND expires_at > ?))
-            """, shop, sku, now)
+            WHERE shop_id = ? AND sku = ? AND (state = 'sold' OR (state = 'held' AND expires_at > ?
+              AND order_id NOT IN (SELECT id FROM orders WHERE cart_id = ? AND shop_id = ? AND status = 'pending')))
+            """, shop, sku, now, cart ?? "", shop)
         return Int(taken ?? 0)
     }
 
@@ -46,14 +48,6 @@ struct StockRecords {
         try sql.run("""
             INSERT INTO stock_holds (shop_id, id, order_id, sku, quantity, state, expires_at, created_at) VALUES (?, ?, ?, ?, ?, 'held', ?, ?)
             """, shop, RandomToken.make(bytes: 9, prefix: "hold_"), order, sku, quantity, expiresAt, now)
-    }
-
-    /// Releases the holds of the cart's unpaid orders (a new order of the cart supersedes them).
-    func releaseUnpaid(cart: String) throws {
-        try sql.run("""
-            UPDATE stock_holds SET state = 'released' WHERE shop_id = ? AND state = 'held'
-              AND order_id IN (SELECT id FROM orders WHERE cart_id = ? AND shop_id = ? AND status = 'pending')
-            """, shop, cart, shop)
     }
 
     /// Keeps an order's holds until `until` (an asynchronous payment method is settling).
