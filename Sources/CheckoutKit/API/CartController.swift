@@ -37,12 +37,6 @@ struct CartController: Sendable {
         let code: String
     }
 
-    /// Refuses lines that ask for more of a limited SKU than is left (`StockController.check`).
-    private func checkStock(_ lines: [CartLineRequest]) async throws {
-        let priced = CartPricing.price(lines, coupon: nil, index: shop.catalog, at: shop.now)
-        try await StockController(shop: shop).check(priced.lines)
-    }
-
     @Sendable func create(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         let body = try await RequestBody.json(NewCart.self, from: request, context: context)
         // Lines of the same SKU merge, as adding them one by one would.
@@ -66,7 +60,7 @@ struct CartController: Sendable {
                 lines.append((line.sku, quantity, line.amount))
             }
         }
-        try await checkStock(lines.map { CartLineRequest(id: "", sku: $0.sku, quantity: $0.quantity) })
+        try await StockController(shop: shop).check(lines.map { CartLineRequest(id: "", sku: $0.sku, quantity: $0.quantity) })
         let cart = try await shop.carts.create(lines: lines)
         shop.metrics.cartsCreated.increment()
         return jsonResponse(shop.cartJSON(cart, members: try await shop.memberPlans(request)), status: .created)
@@ -86,8 +80,12 @@ struct CartController: Sendable {
             throw CheckoutError.pricing(error)
         }
         let id = try context.parameters.require("cart")
-        let existing = try await shop.carts.find(id)?.lines.first { $0.sku == body.sku }?.quantity ?? 0
-        try await checkStock([CartLineRequest(id: "", sku: body.sku, quantity: existing + quantity)])
+        // The cart is read for its quantity only when the SKU has limited stock: adding a line stays one write.
+        let stock = StockController(shop: shop)
+        if stock.isLimited(body.sku) {
+            let existing = try await shop.carts.find(id)?.lines.first { $0.sku == body.sku }?.quantity ?? 0
+            try await stock.check([CartLineRequest(id: "", sku: body.sku, quantity: existing + quantity)])
+        }
         let cart = try await shop.carts.addLine(cart: id, sku: body.sku, quantity: quantity, amount: body.amount, limit: CartPricing.maxQuantity)
         return jsonResponse(shop.cartJSON(cart, members: try await shop.memberPlans(request)))
     }
@@ -98,7 +96,7 @@ struct CartController: Sendable {
         guard (1...CartPricing.maxQuantity).contains(quantity) else { throw CheckoutError.pricing(.quantityOutOfRange(String(quantity))) }
         let (id, lineID) = (try context.parameters.require("cart"), try context.parameters.require("line"))
         if let line = try await shop.carts.find(id)?.lines.first(where: { $0.id == lineID }) {
-            try await checkStock([CartLineRequest(id: "", sku: line.sku, quantity: quantity)])
+            try await StockController(shop: shop).check([CartLineRequest(id: "", sku: line.sku, quantity: quantity)])
         }
         let cart = try await shop.carts.updateLine(cart: id, line: lineID, quantity: quantity)
         return jsonResponse(shop.cartJSON(cart, members: try await shop.memberPlans(request)))

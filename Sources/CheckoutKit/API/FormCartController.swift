@@ -60,8 +60,7 @@ struct FormCartController: Sendable {
                 try CartPricing.validate(sku: sku, quantity: quantity, amount: amount, in: shop.catalog)
                 let existing = try await currentCart(request)
                 let merged = (existing?.lines.first { $0.sku == sku }?.quantity ?? 0) + quantity
-                let priced = CartPricing.price([CartLineRequest(id: "", sku: sku, quantity: merged)], coupon: nil, index: shop.catalog, at: shop.now)
-                try await StockController(shop: shop).check(priced.lines)
+                try await StockController(shop: shop).check([CartLineRequest(id: "", sku: sku, quantity: merged)])
                 let cart = if let existing { existing } else { try await shop.carts.create(lines: []) }
                 let updated = try await shop.carts.addLine(
                     cart: cart.id, sku: sku, quantity: quantity, amount: amount, limit: CartPricing.maxQuantity)

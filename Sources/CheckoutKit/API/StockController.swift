@@ -46,11 +46,21 @@ struct StockController: Sendable {
         return response
     }
 
-    /// Refuses lines asking for more of a limited SKU than is left now (a cart is not a hold: the
-    /// checkout counts again, exactly, when the order is placed).
-    func check(_ lines: [PricedLine]) async throws {
+    /// What `lines` draw on limited stock (`StockRules.demand`), read from the catalog only.
+    private func demand(_ lines: [CartLineRequest], index: CatalogIndex) -> [String: Int] {
+        StockRules.demand(of: CartPricing.price(lines, coupon: nil, index: index, at: shop.now).lines, index: index)
+    }
+
+    /// Whether a unit of `sku` draws on limited stock; reads no database.
+    func isLimited(_ sku: String) -> Bool {
+        !demand([CartLineRequest(id: "", sku: sku, quantity: 1)], index: shop.catalog).isEmpty
+    }
+
+    /// Refuses cart lines asking for more of a limited SKU than is left now (a cart is not a hold:
+    /// the checkout counts again, exactly, when the order is placed).
+    func check(_ lines: [CartLineRequest]) async throws {
         let index = shop.catalog
-        let demand = StockRules.demand(of: lines, index: index)
+        let demand = demand(lines, index: index)
         guard !demand.isEmpty else { return }
         let limits = StockRules.limits(in: index)
         let now = shop.clock.seconds
