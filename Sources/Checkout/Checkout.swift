@@ -10,7 +10,7 @@ struct Checkout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkout",
         abstract: "Carts, orders, payments and delivery for a sitegen shop.",
-        subcommands: [Serve.self, Webhooks.self, Keys.self],
+        subcommands: [Serve.self, Webhooks.self, Keys.self, Admin.self],
         defaultSubcommand: Serve.self)
 }
 

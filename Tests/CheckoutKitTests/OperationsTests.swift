@@ -20,7 +20,14 @@ import Yams
         ("post", "/api/admin/orders/{order}/refunds"), ("get", "/downloads/{token}"), ("post", "/test-pay/{session}/renew"),
         ("post", "/test-pay/{session}/fail-payment"), ("post", "/test-pay/{session}/cancel"), ("post", "/cart/add"),
         ("post", "/cart/coupon"), ("post", "/cart/checkout"), ("get", "/api/stock"),
-        ("post", "/api/admin/orders/{order}/deliveries/{delivery}/delivered"),
+        ("post", "/api/admin/orders/{order}/deliveries/{delivery}/delivered"), ("get", "/api/admin/orders"),
+        ("get", "/api/admin/orders/{order}"), ("post", "/api/admin/orders/{order}/receipt"), ("get", "/api/admin/customers"),
+        ("get", "/api/admin/customers/{email}"), ("post", "/api/admin/customers/{email}/entitlements"), ("get", "/api/admin/subscriptions"),
+        ("get", "/api/admin/leads"), ("get", "/api/admin/leads.csv"), ("get", "/api/admin/audit"), ("get", "/api/admin/webhooks"),
+        ("post", "/api/admin/webhooks"), ("delete", "/api/admin/webhooks/{endpoint}"), ("post", "/api/admin/webhooks/{endpoint}/rotate"),
+        ("get", "/api/admin/webhooks/{endpoint}/deliveries"), ("post", "/api/admin/webhooks/{endpoint}/deliveries/{delivery}/redeliver"),
+        ("get", "/api/admin/keys"), ("get", "/api/admin/dashboard"), ("get", "/api/admin/dashboard.csv"), ("get", "/admin/login"),
+        ("post", "/admin/login"), ("get", "/admin/login/{token}"), ("post", "/admin/logout"),
     ]
 
     /// The checkout reads the catalog; it never writes the shop's files (`catalog.sqlite` is sitegen's).
@@ -61,7 +68,7 @@ import Yams
             #expect(documented.count == Self.routes.count, "openapi.yaml describes a route the service does not have")
             for (method, path) in documented {
                 var uri = path
-                for parameter in ["{cart}", "{line}", "{order}", "{session}", "{plan}", "{token}", "{subscription}"] {
+                for parameter in ["{cart}", "{line}", "{order}", "{session}", "{plan}", "{token}", "{subscription}", "{email}", "{endpoint}", "{delivery}"] {
                     uri = uri.replacingOccurrences(of: parameter, with: "x")
                 }
                 let reply = try await client.json(HTTPRequest.Method(method.uppercased())!, uri)

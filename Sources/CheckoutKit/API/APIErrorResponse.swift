@@ -35,6 +35,8 @@ extension CheckoutError: HTTPResponseError {
         case .paymentProviderFailed: return .badGateway
         case .tooManyRequests: return .tooManyRequests
         case .notSignedIn, .unauthorized: return .unauthorized
+        case .forbidden, .csrfMismatch: return .forbidden
+        case .notFound: return .notFound
         }
     }
 
@@ -57,6 +59,9 @@ extension CheckoutError: HTTPResponseError {
         case .notSignedIn: return "not_signed_in"
         case .unauthorized: return "unauthorized"
         case .outOfStock: return "out_of_stock"
+        case .forbidden: return "forbidden"
+        case .csrfMismatch: return "csrf_token_invalid"
+        case .notFound: return "not_found"
         }
     }
 
@@ -71,6 +76,8 @@ extension CheckoutError: HTTPResponseError {
         case let .invalid(field, _): return field
         case .idempotencyConflict: return "Idempotency-Key"
         case .outOfStock: return "sku"
+        case .csrfMismatch: return "csrf"
+        case let .notFound(field, _): return field
         default: return nil
         }
     }
@@ -93,7 +100,11 @@ extension CheckoutError: HTTPResponseError {
         case .paymentProviderFailed: return "the payment provider could not start the payment; try again"
         case .tooManyRequests: return "too many requests; try again later"
         case .notSignedIn: return "sign in first: ask for a sign-in link with POST /api/account/login"
-        case .unauthorized: return "a valid admin token is required"
+        case .unauthorized:
+            return "an admin API key is required: Authorization: Bearer <key> (checkout admin keys create), or sign in to /admin/"
+        case let .forbidden(role, action): return "the \(role) role may not \(action.replacingOccurrences(of: "_", with: " "))"
+        case .csrfMismatch: return "the form's CSRF token does not match this console session; reload the page and try again"
+        case let .notFound(_, message): return message
         case let .outOfStock(sku, available):
             return available == 0 ? "\(Quoted(sku)) is sold out" : "only \(available) of \(Quoted(sku)) left; lower the quantity"
         }

@@ -37,9 +37,7 @@ enum DeliveryView {
         }
 
         @Sendable func markDelivered(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-            guard let token = shop.configuration.adminToken, !token.isEmpty,
-                  OrderController.constantTimeEqual(request.headers[.authorization] ?? "", "Bearer " + token)
-            else { throw CheckoutError.unauthorized }
+            let principal = try await AdminAccess(shop: shop).require(.fulfil, request)
             let body = try await RequestBody.json(MarkRequest.self, from: request, context: context)
             let (orderID, deliveryID) = (try context.parameters.require("order"), try context.parameters.require("delivery"))
             let note = String((body.note ?? "").prefix(500))
@@ -58,6 +56,10 @@ enum DeliveryView {
                     throw CheckoutError.invalid(field: "delivery", message: "delivery \(delivery.id) is \(delivery.status.rawValue), not pending")
                 }
                 let view = try load(tx, order: orderID, catalog: catalog).first { $0["id"] as? String == deliveryID } ?? [:]
+                try AuditLog.record(
+                    tx, principal, action: "delivery.mark_delivered", target: "order:\(orderID)",
+                    before: ["delivery": delivery.id, "status": delivery.status.rawValue], after: ["delivery": delivery.id, "status": "delivered"],
+                    reason: note.isEmpty ? nil : note, now: now)
                 return try JSONSerialization.data(withJSONObject: view, options: [.sortedKeys, .withoutEscapingSlashes])
             }
             shop.webhooks.notify()

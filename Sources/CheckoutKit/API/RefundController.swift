@@ -3,31 +3,64 @@ import HTTPTypes
 import Hummingbird
 import ShopCore
 
-/// `POST /api/admin/orders/{order}/refunds` `{"line_id"}`: refunds one order line through the payment
-/// provider and revokes exactly that line's grants. Needs `Authorization: Bearer <admin token>`.
+/// `POST /api/admin/orders/{order}/refunds` `{"line_id"?, "reason"?}`: refunds one order line — or,
+/// without `line_id`, every line not yet refunded — through the payment provider and revokes exactly
+/// those lines' grants. Needs the `refund` permission (owner or support); each refunded line is an
+/// audit log entry with the order before and after.
 struct RefundController: Sendable {
     let shop: Shop
 
     struct RefundRequest: Decodable {
-        let lineID: String
+        let lineID: String?
+        let reason: String?
 
         enum CodingKeys: String, CodingKey {
             case lineID = "line_id"
+            case reason
         }
     }
 
     @Sendable func refund(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        guard let token = shop.configuration.adminToken, !token.isEmpty,
-              OrderController.constantTimeEqual(request.headers[.authorization] ?? "", "Bearer " + token)
-        else { throw CheckoutError.unauthorized }
+        let principal = try await AdminAccess(shop: shop).require(.refund, request)
         let body = try await RequestBody.json(RefundRequest.self, from: request, context: context)
-        guard let order = try await shop.orders.find(try context.parameters.require("order")) else { throw CheckoutError.orderNotFound }
+        let updated = try await refund(order: try context.parameters.require("order"), line: body.lineID, reason: body.reason, by: principal)
+        return jsonResponse(OrderJSON(updated))
+    }
+
+    /// Refunds `line` of `orderID` (every unrefunded line when nil) as `principal`; the order after.
+    /// - Throws: `CheckoutError.orderNotFound`, `.lineNotFound`, `.invalid` naming `order_id` (not a paid
+    ///   purchase) or `line_id` (already refunded), or the provider's failure.
+    func refund(order orderID: String, line lineID: String?, reason: String?, by principal: StaffPrincipal) async throws -> StoredOrder {
+        guard let order = try await shop.orders.find(orderID) else { throw CheckoutError.orderNotFound }
         guard order.paidAt != nil, order.kind == "purchase" else {
             throw CheckoutError.invalid(field: "order_id", message: "only a paid purchase can be refunded")
         }
-        guard let line = order.lines.first(where: { $0.id == body.lineID }) else { throw CheckoutError.lineNotFound }
+        let lines: [StoredOrderLine]
+        if let lineID {
+            guard let line = order.lines.first(where: { $0.id == lineID }) else { throw CheckoutError.lineNotFound }
+            guard line.refundedAt == nil else { throw CheckoutError.invalid(field: "line_id", message: "line \(line.id) is already refunded") }
+            lines = [line]
+        } else {
+            lines = order.lines.filter { $0.refundedAt == nil }
+            guard !lines.isEmpty else { throw CheckoutError.invalid(field: "order_id", message: "every line of \(order.id) is already refunded") }
+        }
+        var current = order
+        for line in lines {
+            let before = current
+            let after = try await refund(line, of: order)
+            current = after
+            let now = shop.clock.seconds
+            try await shop.storage.write { tx in
+                try AuditLog.record(
+                    tx, principal, action: "order.refund", target: "order:\(order.id)", before: DeliveryEffects.orderData(before),
+                    after: DeliveryEffects.orderData(after), reason: reason ?? "line \(line.id)", now: now)
+            }
+        }
+        return current
+    }
+
+    private func refund(_ line: StoredOrderLine, of order: StoredOrder) async throws -> StoredOrder {
         let alreadyRefunded = CheckoutError.invalid(field: "line_id", message: "line \(line.id) is already refunded")
-        guard line.refundedAt == nil else { throw alreadyRefunded }
         let amount = line.total - line.discount
         let now = shop.clock.seconds
         // Claim the line before asking the provider, so two refunds of it at once make one refund.
@@ -65,6 +98,6 @@ struct RefundController: Sendable {
         if increase > 0 { shop.metrics.refunded(increase, currency: order.currency) }
         shop.webhooks.notify()
         guard let updated = try await shop.orders.find(order.id) else { throw CheckoutError.orderNotFound }
-        return jsonResponse(OrderJSON(updated))
+        return updated
     }
 }

@@ -23,4 +23,10 @@ public enum CheckoutError: Error, Equatable, Sendable {
     case unauthorized
     /// Fewer units of `sku` are left than asked for (`available`, maybe 0).
     case outOfStock(sku: String, available: Int)
+    /// The admin role `role` may not do `action` (`AdminPermission`).
+    case forbidden(role: String, action: String)
+    /// A console form or request came without the session's CSRF token.
+    case csrfMismatch
+    /// No record of `field`'s kind with the id or address given.
+    case notFound(field: String, message: String)
 }

@@ -90,7 +90,8 @@ struct DeliveryEffects: Sendable {
     }
 
     /// The receipt: lines, totals and a download link per file of everything the order grants.
-    func sendReceipt(_ order: StoredOrder, tx: StorageTransaction, now: Int) throws {
+    /// `key` dedupes the email (`receipt:ORDER`, so a replayed payment event sends one); a resend gives a new one.
+    func sendReceipt(_ order: StoredOrder, tx: StorageTransaction, now: Int, key: String? = nil) throws {
         let catalog = ledger.catalog()
         let currency = order.currency
         let money = { (amount: Int64) in MoneyFormat.format(amount, currency: currency) }
@@ -119,7 +120,7 @@ struct DeliveryEffects: Sendable {
             "total": .text(money(order.total)), "downloads": .list(downloads), "has_downloads": .bool(!downloads.isEmpty),
             "link_hours": .int(links.lifetime / 3600), "download_limit": .int(downloadLimit), "account_url": .text(siteURL() + "/account/"),
         ])
-        try tx.outbox.enqueue(key: "receipt:\(order.id)", to: order.email, subject: subject, body: body, now: now)
+        try tx.outbox.enqueue(key: key ?? "receipt:\(order.id)", to: order.email, subject: subject, body: body, now: now)
     }
 
     static func orderData(_ order: StoredOrder) -> [String: Any] {

@@ -7,11 +7,20 @@ struct EntitlementLedger: Sendable {
     /// Seconds a past-due subscription keeps access after its paid period ends.
     let grace: Int
 
-    /// What `email` may download at `now`.
+    /// What `email` may download at `now`: what `EntitlementRules` derives from their purchases,
+    /// subscriptions and leads, then the overrides staff put in force by hand (a grant adds the item
+    /// with the cause `manual:ID`; a revocation removes the item whatever its causes).
     func current(_ tx: StorageTransaction, email: String, now: Int) throws -> Set<Entitlement> {
-        EntitlementRules.entitlements(
+        var result = EntitlementRules.entitlements(
             purchases: try tx.entitlements.purchases(email: email), subscriptions: try tx.subscriptions.facts(email: email),
             leads: try tx.leads.facts(email: email), catalog: catalog(), now: now, grace: grace)
+        for override in try tx.overrides.active(email: email) {
+            switch override.effect {
+            case .grant: result.insert(Entitlement(item: override.item, cause: "manual:" + override.id))
+            case .revoke: result = result.filter { $0.item != override.item }
+            }
+        }
+        return result
     }
 
     /// Brings the recorded entitlements of `email` up to date; returns what was granted and revoked.

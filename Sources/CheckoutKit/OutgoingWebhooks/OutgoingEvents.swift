@@ -37,6 +37,22 @@ public struct WebhookEndpoint: Sendable, Equatable {
     public let events: [String]
     public let secret: String
     public let createdAt: Int
+
+    /// A new endpoint with a new signing secret.
+    /// - Throws: `CheckoutError.invalid` naming `url` (not http(s)) or `events` (an unknown event).
+    static func make(url: String, events: [String], now: Int) throws -> WebhookEndpoint {
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+            throw CheckoutError.invalid(field: "url", message: "\(Quoted(url)) is not an http(s) URL")
+        }
+        let unknown = events.filter { $0 != "*" && !OutgoingEvents.types.contains($0) }
+        guard events.count > 0, unknown.isEmpty else {
+            throw CheckoutError.invalid(
+                field: "events", message: "unknown event \(Quoted(unknown.first ?? "")); events: \(OutgoingEvents.types.joined(separator: ", ")) or *")
+        }
+        return WebhookEndpoint(id: RandomToken.make(bytes: 9, prefix: "we_"), url: url, events: events, secret: newSecret(), createdAt: now)
+    }
+
+    static func newSecret() -> String { RandomToken.make(bytes: 24, prefix: "whsec_") }
 }
 
 /// One attempt record of the delivery log.
@@ -73,17 +89,7 @@ public struct WebhookEndpoints: Sendable {
 
     /// Registers an endpoint for `events` (`*` for all); returns it with its new signing secret.
     public func add(url: String, events: [String]) async throws -> WebhookEndpoint {
-        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-            throw CheckoutError.invalid(field: "url", message: "\(Quoted(url)) is not an http(s) URL")
-        }
-        let unknown = events.filter { $0 != "*" && !OutgoingEvents.types.contains($0) }
-        guard events.count > 0, unknown.isEmpty else {
-            throw CheckoutError.invalid(
-                field: "events", message: "unknown event \(Quoted(unknown.first ?? "")); events: \(OutgoingEvents.types.joined(separator: ", ")) or *")
-        }
-        let endpoint = WebhookEndpoint(
-            id: RandomToken.make(bytes: 9, prefix: "we_"), url: url, events: events, secret: RandomToken.make(bytes: 24, prefix: "whsec_"),
-            createdAt: clock.seconds)
+        let endpoint = try WebhookEndpoint.make(url: url, events: events, now: clock.seconds)
         try await storage.write { tx in try tx.webhooks.add(endpoint) }
         return endpoint
     }

@@ -47,6 +47,11 @@ struct StorageTransaction {
     var stock: StockRecords { StockRecords(sql: sql, shop: shop) }
     var deliveries: DeliveryRecords { DeliveryRecords(sql: sql, shop: shop) }
     var licenseKeys: LicenseKeyRecords { LicenseKeyRecords(sql: sql, shop: shop) }
+    var staff: StaffRecords { StaffRecords(sql: sql, shop: shop) }
+    var audit: AuditRecords { AuditRecords(sql: sql, shop: shop) }
+    var overrides: EntitlementOverrideRecords { EntitlementOverrideRecords(sql: sql, shop: shop) }
+    var admin: AdminQueries { AdminQueries(sql: sql, shop: shop) }
+    var dashboard: DashboardQueries { DashboardQueries(sql: sql, shop: shop) }
     /// Across every shop: see `DueWorkRecords`.
     var dueWork: DueWorkRecords { DueWorkRecords(sql: sql) }
 

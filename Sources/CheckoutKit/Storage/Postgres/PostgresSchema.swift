@@ -136,6 +136,7 @@ enum PostgresSchema {
         ("v5-line-amount", [PortableSchema.cartLineAmount]),
         ("v6-stock", PortableSchema.stock(integer: "BIGINT", id: "TEXT COLLATE \"C\"")),
         ("v7-deliveries", PortableSchema.deliveries(integer: "BIGINT", id: "TEXT COLLATE \"C\"")),
+        ("v8-admin", PortableSchema.admin(integer: "BIGINT", id: "TEXT COLLATE \"C\"")),
     ]
 
     /// Applies every migration not yet recorded, each in the one transaction with its record.

@@ -4,6 +4,57 @@ enum PortableSchema {
     /// The unit amount a shopper named for a pay-what-you-want line (minor units; NULL otherwise).
     static let cartLineAmount = "ALTER TABLE cart_lines ADD COLUMN amount BIGINT"
 
+    /// The operator's console (`StaffRecords`, `AuditRecords`, `EntitlementOverrideRecords`): API keys
+    /// and staff members with their role, staff sign-in links and sessions (secrets stored only as
+    /// SHA-256 hashes), the append-only audit log, entitlements granted or revoked by hand, and the
+    /// indexes the dashboard's period queries read (`DashboardQueries`).
+    static func admin(integer: String, id: String) -> [String] {
+        [
+            """
+            CREATE TABLE staff_keys (
+                shop_id TEXT NOT NULL DEFAULT '', id \(id) PRIMARY KEY NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,
+                key_hash TEXT NOT NULL UNIQUE, created_at \(integer) NOT NULL, last_used_at \(integer), revoked_at \(integer))
+            """,
+            """
+            CREATE TABLE staff_members (
+                shop_id TEXT NOT NULL DEFAULT '', email TEXT NOT NULL, role TEXT NOT NULL, added_at \(integer) NOT NULL,
+                PRIMARY KEY (shop_id, email))
+            """,
+            """
+            CREATE TABLE staff_login_tokens (
+                shop_id TEXT NOT NULL DEFAULT '', token_hash TEXT PRIMARY KEY NOT NULL, email TEXT NOT NULL,
+                expires_at \(integer) NOT NULL, used_at \(integer))
+            """,
+            """
+            CREATE TABLE staff_sessions (
+                shop_id TEXT NOT NULL DEFAULT '', id_hash TEXT PRIMARY KEY NOT NULL, email TEXT NOT NULL, csrf TEXT NOT NULL,
+                created_at \(integer) NOT NULL, expires_at \(integer) NOT NULL)
+            """,
+            """
+            CREATE TABLE audit_log (
+                shop_id TEXT NOT NULL DEFAULT '', id \(id) PRIMARY KEY NOT NULL, at \(integer) NOT NULL, actor TEXT NOT NULL,
+                role TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, before TEXT, after TEXT, reason TEXT)
+            """,
+            "CREATE INDEX audit_log_at ON audit_log(shop_id, at, id)",
+            """
+            CREATE TABLE entitlement_overrides (
+                shop_id TEXT NOT NULL DEFAULT '', id \(id) PRIMARY KEY NOT NULL, email TEXT NOT NULL, item TEXT NOT NULL,
+                effect TEXT NOT NULL, reason TEXT NOT NULL, actor TEXT NOT NULL, created_at \(integer) NOT NULL,
+                ended_at \(integer), ended_by TEXT)
+            """,
+            "CREATE INDEX entitlement_overrides_email ON entitlement_overrides(shop_id, email)",
+            "CREATE INDEX orders_shop_paid ON orders(shop_id, paid_at, currency, total, amount_refunded)",
+            "CREATE INDEX orders_shop_created ON orders(shop_id, created_at)",
+            "CREATE INDEX orders_shop_email ON orders(shop_id, email, created_at)",
+            "CREATE INDEX carts_shop_created ON carts(shop_id, created_at)",
+            "CREATE INDEX leads_shop_created ON leads(shop_id, created_at)",
+            "CREATE INDEX refunds_shop_created ON refunds(shop_id, created_at)",
+            "CREATE INDEX subscriptions_shop_status ON subscriptions(shop_id, status, plan)",
+            "CREATE INDEX line_deliveries_shop_updated ON line_deliveries(shop_id, updated_at)",
+            "CREATE INDEX downloads_shop_last ON downloads(shop_id, last_at)",
+        ]
+    }
+
     /// Deliveries (`DeliveryRecords`, `LicenseKeyRecords`): one per paid line and product, with its
     /// method, status and the log of its statuses; licence keys per SKU, available or assigned to a
     /// delivery (or revoked). `id` is the column type ids are kept in (PostgreSQL's `TEXT COLLATE "C"`).

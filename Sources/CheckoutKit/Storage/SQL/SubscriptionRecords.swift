@@ -22,7 +22,7 @@ struct SubscriptionRecords {
         let createdAt: Int
     }
 
-    private static let columns = """
+    static let columns = """
         id, provider_id, order_id, email, plan, status, status_at, status_event, current_period_end, cancel_at_period_end,
         cancel_at, cancel_event, created_at
         """
@@ -80,7 +80,7 @@ struct SubscriptionRecords {
             id: try row[0], plan: try row[1], status: SubscriptionStatus(rawValue: try row[2]) ?? .incomplete, currentPeriodEnd: try row[3])
     }
 
-    private static func subscription(_ row: SQLRow) throws -> Subscription {
+    static func subscription(_ row: SQLRow) throws -> Subscription {
         Subscription(
             id: try row[0], providerID: try row[1], orderID: try row[2], email: try row[3], plan: try row[4],
             status: SubscriptionStatus(rawValue: try row[5]), statusAt: try row[6], statusEvent: try row[7], currentPeriodEnd: try row[8],

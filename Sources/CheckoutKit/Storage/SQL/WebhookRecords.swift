@@ -43,6 +43,24 @@ struct WebhookRecords {
         return try sql.row("DELETE FROM webhook_endpoints WHERE id = ? AND shop_id = ? RETURNING id", id, shop) != nil
     }
 
+    func endpoint(_ id: String) throws -> WebhookEndpoint? {
+        try endpoints().first { $0.id == id }
+    }
+
+    /// Gives an endpoint a new signing secret; false when there is no such endpoint.
+    func setSecret(endpoint id: String, _ secret: String) throws -> Bool {
+        try sql.row("UPDATE webhook_endpoints SET secret = ? WHERE id = ? AND shop_id = ? RETURNING id", secret, id, shop) != nil
+    }
+
+    /// Sends a delivery again: pending, due at `now`, its attempts counted afresh (Stripe's "Resend");
+    /// false when the endpoint has no such delivery.
+    func redeliver(_ id: String, endpoint: String, now: Int) throws -> Bool {
+        try sql.row("""
+            UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, claimed_until = 0, claimed_by = NULL
+            WHERE id = ? AND endpoint_id = ? AND shop_id = ? RETURNING id
+            """, now, id, endpoint, shop) != nil
+    }
+
     /// The delivery log, newest first, of one endpoint or all.
     func deliveries(endpoint: String?, limit: Int) throws -> [WebhookDelivery] {
         let columns = "id, endpoint_id, event_id, event_type, status, attempts, last_status, last_error, created_at, delivered_at"

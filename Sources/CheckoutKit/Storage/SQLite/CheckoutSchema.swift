@@ -130,6 +130,9 @@ enum CheckoutSchema {
         migrator.registerMigration("v11-deliveries") { db in
             for statement in PortableSchema.deliveries(integer: "INTEGER", id: "TEXT") { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v12-admin") { db in
+            for statement in PortableSchema.admin(integer: "INTEGER", id: "TEXT") { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
