@@ -26,8 +26,15 @@ if $two_shops; then
     exec scripts/supervise "$bin/checkout" serve --shops examples/shops.yaml --db var/shops.sqlite --port "$port" \
         --operations-port "$((port + 1))" 2>>var/checkout.log
 fi
+# A member of staff for the console, added once the service has made the database.
+(
+    for _ in $(seq 300); do [ -f var/checkout.sqlite ] && break; sleep 0.1; done
+    "$bin/checkout" admin staff list --db var/checkout.sqlite 2>/dev/null | grep -q '^owner@example.com ' \
+        || "$bin/checkout" admin staff add owner@example.com --role owner --db var/checkout.sqlite >/dev/null 2>>var/checkout.log || true
+) &
 echo
 echo "The shop is running at http://127.0.0.1:$port/ (test payments: no account, no real money)."
-echo "Emails and logs go to var/. Press Ctrl-C to stop."
+echo "The operator's console is at http://127.0.0.1:$port/admin/: sign in as owner@example.com;"
+echo "the sign-in link arrives in var/mail/. Emails and logs go to var/. Press Ctrl-C to stop."
 echo
 exec scripts/supervise "$bin/checkout" serve --site . --public public --db var/checkout.sqlite --port "$port" 2>>var/checkout.log

@@ -22,7 +22,7 @@ import Testing
         let followed = try await client.get(link)
         #expect(followed.status == .seeOther && followed.headers[.location] == "/admin/")
         let setCookie = try #require(followed.headers[.setCookie])
-        #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"))
+        #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax"))
         let cookie: HTTPFields = [.cookie: String(setCookie.split(separator: ";")[0])]
         let page = String(buffer: try await client.execute(uri: "/admin/", method: .get, headers: cookie).body)
         let csrf = try #require(page.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
@@ -116,6 +116,36 @@ import Testing
             #expect(csv.status == .ok && String(buffer: csv.body).hasPrefix("day,paid_orders,revenue\r\n"))
             let expired = try await client.get("/admin/login/not-a-token")
             #expect(expired.status == .gone)
+        }
+    }
+
+    /// Every console page renders (a template that failed to parse would render nothing) for an
+    /// owner, with its heading, and the console is never framed or cached.
+    @Test func everyPageRendersForAnOwner() async throws {
+        let checkout = try TestCheckout()
+        let admin: HTTPFields = [.authorization: "Bearer \(TestCheckout.adminToken)"]
+        let endpoints = try await checkout.endpoints()
+        let endpoint = try await endpoints.add(url: "http://127.0.0.1:9/hooks", events: ["order.paid"])
+        await endpoints.close()
+        try await checkout.run { client, _ in
+            let order = try await client.buy([("HS-DIGITAL-PLANNER", 1)], email: "pages@example.com")
+            _ = try await client.json(.post, "/api/leads", ["email": "pages@example.com", "magnet": "scripture-memory-cards"])
+            let pages = [
+                ("/admin/", "Dashboard"), ("/admin/?days=365", "Dashboard"), ("/admin/?from=2026-11-01&to=2026-11-30", "Dashboard"),
+                ("/admin/orders", "Orders"), ("/admin/orders/\(order.id)", "Order"), ("/admin/customers", "Customers"),
+                ("/admin/customers/pages@example.com", "pages@example.com"), ("/admin/subscriptions", "Subscriptions"),
+                ("/admin/leads", "Leads"), ("/admin/webhooks", "Webhook endpoints"), ("/admin/webhooks/\(endpoint.id)", "Deliveries"),
+                ("/admin/audit", "Audit log"), ("/admin/login", "Sign in"),
+            ]
+            for (path, heading) in pages {
+                let response = try await client.execute(uri: path, method: .get, headers: admin)
+                let html = String(buffer: response.body)
+                #expect(response.status == .ok, "\(path): \(response.status)")
+                #expect(html.contains("<h1>\(heading)") && html.hasSuffix("</html>\n"), "\(path) has no heading \(heading)")
+                #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY" && response.headers[.cacheControl] == "no-store")
+            }
+            let bad = try await client.execute(uri: "/admin/?days=0", method: .get, headers: admin)
+            #expect(bad.status == .unprocessableContent && String(buffer: bad.body).contains("days"), "the problem names the parameter")
         }
     }
 }

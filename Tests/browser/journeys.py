@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.parse
 import urllib.request
 
 from selenium import webdriver
@@ -91,6 +92,15 @@ class Shop:
              "--db", os.path.join(self.root, "checkout.sqlite"), "--mail-dir", self.mail],
             r"127\.0\.0\.1:(\d+)")
         self.base = "http://127.0.0.1:" + match.group(1)
+        # A member of staff for the console journey (the database exists once the service runs).
+        subprocess.run([os.path.join(ARGS.bin, "checkout"), "admin", "staff", "add", "staff@shop.example", "--role", "support",
+                        "--db", os.path.join(self.root, "checkout.sqlite")], check=True, stdout=subprocess.DEVNULL)
+
+    def post(self, path, body):
+        """A JSON POST to the checkout; the decoded answer."""
+        request = urllib.request.Request(self.base + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return json.load(response)
 
     def emails(self, to):
         """The emails sent to an address, oldest first."""
@@ -281,6 +291,64 @@ class Journeys(unittest.TestCase):
         self.snap("licence-key")
         receipt = shop.link_in_email("licence@example.com", "Your Mustard Seed Printables order", "/downloads/")
         self.assertTrue(receipt)
+
+    def test_8_staff_sign_in_find_an_order_refund_one_line_and_the_dashboard(self):
+        driver, shop = self.driver, self.shop
+        cart = shop.post("/api/carts", {"lines": [{"sku": "HS-DIGITAL-PLANNER", "quantity": 1}, {"sku": "KB-NOAH-COLORING-A4", "quantity": 1}]})
+        order = shop.post("/api/checkout", {"cart_id": cart["id"], "email": "console@example.com"})
+        payment = urllib.parse.urlsplit(order["payment_url"]).path
+        urllib.request.urlopen(urllib.request.Request(shop.base + payment + "/pay", data=b"", method="POST"), timeout=20).read()
+        # The customer signs in and has the planner.
+        driver.get(shop.base + "/account/")
+        driver.find_element(By.ID, "login-email").send_keys("console@example.com")
+        driver.find_element(By.CSS_SELECTOR, "form[data-login-form] button").click()
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "form[data-login-form] [data-form-status]"), "Check your inbox"))
+        driver.get(shop.link_in_email("console@example.com", "sign-in link", "/account/login/"))
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-account-view]"), "Homeschool Digital Planner"))
+        self.snap("customer-account-before")
+
+        # Staff sign in by emailed link.
+        driver.get(shop.base + "/admin/orders")
+        self.wait(EC.url_contains("/admin/login"))
+        driver.find_element(By.ID, "email").send_keys("staff@shop.example")
+        driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"), "a sign-in link is on its way"))
+        self.snap("staff-sign-in")
+        driver.get(shop.link_in_email("staff@shop.example", "console", "/admin/login/"))
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main h1"), "Dashboard"))
+        panels = driver.find_elements(By.CSS_SELECTOR, "main section.card")
+        self.assertEqual(len(panels), 10)
+        self.assertIn("Revenue per day", driver.find_element(By.CSS_SELECTOR, "#revenue").text)
+        driver.set_window_size(1280, 2600)
+        self.snap("dashboard")
+        driver.set_window_size(1280, 1000)
+
+        # Find the order by the customer's address and refund the planner's line.
+        driver.find_element(By.LINK_TEXT, "Orders").click()
+        driver.find_element(By.NAME, "email").send_keys("console@example.com")
+        driver.find_element(By.CSS_SELECTOR, "form[role=search] button").click()
+        driver.find_element(By.LINK_TEXT, order["order_id"]).click()
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main h1"), order["order_id"]))
+        self.snap("order")
+        row = driver.find_element(By.XPATH, "//tr[td[contains(., 'Homeschool Digital Planner')]]")
+        row.find_element(By.NAME, "reason").send_keys("Bought by mistake")
+        row.find_element(By.CSS_SELECTOR, "button.danger").click()
+        self.wait(EC.alert_is_present()).accept()
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".flash"), "access to that product has ended"))
+        self.assertIn("refunded", driver.find_element(By.XPATH, "//tr[td[contains(., 'Homeschool Digital Planner')]]").text)
+        self.snap("refunded-line")
+
+        # The customer's access to that product ended; the other line's stays.
+        driver.get(shop.base + "/account/")
+        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-account-view]"), "Signed in as console@example.com"))
+        downloads = " ".join(element.text for element in driver.find_elements(By.CSS_SELECTOR, ".downloads"))
+        self.assertNotIn("Homeschool Digital Planner", downloads)
+        self.assertIn("Noah", downloads)
+        self.snap("customer-account-after")
+        driver.get(shop.base + "/admin/audit")
+        self.assertIn("order.refund", self.text("main table"))
+        self.assertIn("Bought by mistake", self.text("main table"))
+        self.snap("audit-log")
 
     def test_3_get_a_free_printable_by_confirming_the_email(self):
         driver, shop = self.driver, self.shop

@@ -7,7 +7,7 @@ import ShopCore
 struct AdminCustomers: Sendable {
     let shop: Shop
 
-    /// `GET /api/admin/customers?q&limit&cursor`: alphabetical; `q` is part of an address.
+    /// `GET /api/admin/customers?q&limit&cursor`: alphabetical; `q` is the start of an address.
     func list(_ query: AdminQuery) async throws -> [String: Any] {
         let limit = try query.limit()
         let (search, cursor) = (query["q"], query["cursor"])

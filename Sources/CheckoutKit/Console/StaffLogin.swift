@@ -4,9 +4,12 @@ import Hummingbird
 import ShopCore
 
 /// Staff sign in to the console as customers sign in to their account: an emailed link that works
-/// once for 15 minutes, then an HttpOnly, SameSite=Strict session cookie (`checkout_staff`, 12
-/// hours) with its own CSRF token. Only addresses added with `checkout admin staff add` get a link;
-/// the answer is the same for any other, so it says nothing about who is staff.
+/// once for 15 minutes, then an HttpOnly, SameSite=Lax session cookie (`checkout_staff`, 12
+/// hours) with its own CSRF token. Lax, not Strict: the link is followed from a mail client, another
+/// site, and a Strict cookie set by that navigation would be missing from the redirect to the
+/// dashboard; every write needs the CSRF token anyway. Only addresses added with
+/// `checkout admin staff add` get a link; the answer is the same for any other, so it says nothing
+/// about who is staff.
 struct StaffLogin: Sendable {
     let shop: Shop
     static let loginLifetime = 15 * 60
@@ -97,7 +100,7 @@ struct StaffLogin: Sendable {
     private func cookie(_ value: String, maxAge: Int) -> Cookie {
         Cookie(
             name: AdminAccess.cookie, value: value, maxAge: maxAge, path: "/", secure: shop.address.publicURL.hasPrefix("https://"),
-            httpOnly: true, sameSite: .strict)
+            httpOnly: true, sameSite: .lax)
     }
 }
 

@@ -17,11 +17,19 @@ final class PostgresStatements: SQLStatements {
     let prepared: PostgresPreparedStatements
     /// Sent and not yet waited for, oldest first.
     private var pending: [(answer: EventLoopFuture<[PostgresRow]>, sql: String)] = []
+    /// How long a statement's answer is waited for before the transaction fails (`PostgresNoAnswer`).
+    let answerTimeout: TimeAmount
+    /// No statement of the service runs for two minutes; a migration over a large database may, and
+    /// gets an hour. Without a bound, a connection closed under a statement in flight (seen when a
+    /// service was stopped mid-transaction) or a silent network left the thread waiting for ever.
+    static let statementTimeout = TimeAmount.minutes(2)
+    static let migrationTimeout = TimeAmount.hours(1)
 
-    init(connection: PostgresConnection, logger: Logger, prepared: PostgresPreparedStatements) {
+    init(connection: PostgresConnection, logger: Logger, prepared: PostgresPreparedStatements, answerTimeout: TimeAmount = statementTimeout) {
         self.connection = connection
         self.logger = logger
         self.prepared = prepared
+        self.answerTimeout = answerTimeout
     }
 
     var skipLocked: String { " FOR UPDATE SKIP LOCKED" }
@@ -29,7 +37,7 @@ final class PostgresStatements: SQLStatements {
     func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
         let answer = try send(sql, arguments)
         try settle()
-        return try Self.wait(answer, sql: sql).map(Self.row)
+        return try wait(answer, sql: sql).map(Self.row)
     }
 
     func execute(_ sql: String, _ arguments: [SQLValue]) throws {
@@ -42,7 +50,7 @@ final class PostgresStatements: SQLStatements {
         pending = []
         var failure: (any Error)?
         for statement in sent {
-            do { _ = try Self.wait(statement.answer, sql: statement.sql) } catch { failure = failure ?? error }
+            do { _ = try wait(statement.answer, sql: statement.sql) } catch { failure = failure ?? error }
         }
         if let failure { throw failure }
     }
@@ -58,7 +66,7 @@ final class PostgresStatements: SQLStatements {
         // Prepared the first time this connection runs it: what was sent before settles first, so
         // an error is reported by the statement that made it.
         try settle()
-        let statement = try Self.wait(connection.prepare(query: text), sql: sql)
+        let statement = try wait(connection.prepare(query: text), sql: sql)
         prepared.keep(statement, text, on: connection)
         return statement.execute(PostgresPreparedStatements.data(arguments))
     }
@@ -81,9 +89,22 @@ final class PostgresStatements: SQLStatements {
         SQLRow(values: try row.map(value))
     }
 
-    private static func wait<Answer>(_ answer: EventLoopFuture<Answer>, sql: String) throws -> Answer {
+    private func wait<Answer: Sendable>(_ answer: EventLoopFuture<Answer>, sql: String) throws -> Answer {
+        let bounded = answer.eventLoop.makePromise(of: Answer.self)
+        let done = FirstOnly()
+        let first: @Sendable (Result<Answer, any Error>) -> Void = { result in
+            guard done.claim() else { return }
+            bounded.completeWith(result)
+        }
+        let timeout = answer.eventLoop.scheduleTask(in: answerTimeout) { [answerTimeout] in
+            first(.failure(PostgresNoAnswer(seconds: answerTimeout.nanoseconds / 1_000_000_000, statement: sql)))
+        }
+        answer.whenComplete { result in
+            timeout.cancel()
+            first(result)
+        }
         do {
-            return try answer.wait()
+            return try bounded.futureResult.wait()
         } catch let error as PSQLError {
             throw PostgresFailure(error, statement: sql)
         } catch let error as PostgresError {
@@ -121,7 +142,7 @@ final class PostgresStatements: SQLStatements {
     private func commit() throws {
         let answer = connection.query("COMMIT", logger: logger)
         try settle()
-        let tag = try Self.wait(answer, sql: "COMMIT").metadata.command
+        let tag = try wait(answer, sql: "COMMIT").metadata.command
         guard tag == "COMMIT" else { throw StorageConflict(reason: "the server rolled the transaction back at COMMIT (\(tag))") }
     }
 
@@ -183,6 +204,20 @@ final class PostgresStatements: SQLStatements {
 
 /// A statement PostgreSQL refused, with its SQLSTATE and the server's message (postgres-nio's own
 /// description hides both). Never shown to a client: logs only.
+/// True once: the first of two racing outcomes wins (an answer, or its timeout).
+final class FirstOnly: Sendable {
+    private let taken = Atomic<Bool>(false)
+
+    func claim() -> Bool { taken.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged }
+}
+
+/// A statement got no answer in time: the connection is gone or the server does not answer.
+struct PostgresNoAnswer: Error, CustomStringConvertible {
+    let seconds: Int64
+    let statement: String
+    var description: String { "PostgreSQL gave no answer within \(seconds) s to: \(statement.prefix(200))" }
+}
+
 struct PostgresFailure: Error, CustomStringConvertible {
     let sqlState: String?
     let message: String

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import NIOPosix
 import PostgresNIO
 import ServiceLifecycle
@@ -48,7 +49,9 @@ final class PostgresStorage: CheckoutStorage {
         let storage = PostgresStorage(configuration: try PostgresURL.configuration(url, connections: connections), logger: logger)
         await storage.started()
         do {
-            try await storage.withinDeadline { try await storage.run(begin: nil) { sql in try PostgresSchema.migrate(sql) } }
+            try await storage.withinDeadline {
+                try await storage.run(begin: nil, answerTimeout: PostgresStatements.migrationTimeout) { sql in try PostgresSchema.migrate(sql) }
+            }
         } catch is PostgresUnreachable {
             await storage.close()
             throw PostgresUnreachable(
@@ -75,8 +78,15 @@ final class PostgresStorage: CheckoutStorage {
         }
     }
 
-    /// Closes every connection; the storage is unusable after.
+    /// Transactions running now.
+    private let inFlight = Atomic<Int>(0)
+
+    /// Closes every connection; the storage is unusable after. Transactions still running get up to
+    /// ten seconds to end first: a connection closed under one left its statements unanswered.
     func close() async {
+        for _ in 0..<1000 where inFlight.load(ordering: .relaxed) > 0 {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         running.cancel()
         _ = await running.value
     }
@@ -144,11 +154,15 @@ final class PostgresStorage: CheckoutStorage {
     }
 
     /// Runs `body` on a pooled connection, on one of this storage's threads.
-    private func run<T: Sendable>(begin: String?, _ body: @escaping @Sendable (PostgresStatements) throws -> T) async throws -> T {
+    private func run<T: Sendable>(
+        begin: String?, answerTimeout: TimeAmount = PostgresStatements.statementTimeout, _ body: @escaping @Sendable (PostgresStatements) throws -> T
+    ) async throws -> T {
         let (threads, logger, prepared) = (self.threads, self.logger, self.prepared)
+        inFlight.add(1, ordering: .relaxed)
+        defer { inFlight.subtract(1, ordering: .relaxed) }
         return try await client.withConnection { connection in
             try await threads.runIfActive {
-                let sql = PostgresStatements(connection: connection, logger: logger, prepared: prepared)
+                let sql = PostgresStatements(connection: connection, logger: logger, prepared: prepared, answerTimeout: answerTimeout)
                 return try sql.transaction(begin: begin) { try body(sql) }
             }
         }

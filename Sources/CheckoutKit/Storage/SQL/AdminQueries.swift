@@ -65,14 +65,19 @@ struct AdminQueries {
     }
 
     /// Addresses that ordered, subscribed or asked for a lead magnet, alphabetically after `cursor`,
-    /// containing `search` when given. Each source is read in index order up to `limit`, then merged.
+    /// starting with `search` when given (a prefix, so each source is read as a range of its
+    /// `(shop_id, email)` index: a substring search would read every address of a million orders).
+    /// Each source is read in index order up to `limit`, then merged.
     func customers(search: String?, after cursor: String?, limit: Int) throws -> [String] {
-        let pattern = search.map { "%" + $0.lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%" } ?? "%"
+        let prefix = search?.lowercased() ?? ""
+        let lower = max(cursor.map { $0 + "\u{0}" } ?? "", prefix)
+        // Every address that starts with `prefix` sorts below it followed by the highest code point.
+        let upper = prefix.isEmpty ? "\u{10FFFF}" : prefix + "\u{10FFFF}"
         var found = Set<String>()
         for table in ["orders", "subscriptions", "leads"] {
             found.formUnion(try sql.values(
-                "SELECT DISTINCT email FROM \(table) WHERE shop_id = ? AND email > ? AND LOWER(email) LIKE ? ORDER BY email LIMIT ?",
-                shop, cursor ?? "", pattern, limit) as [String])
+                "SELECT DISTINCT email FROM \(table) WHERE shop_id = ? AND email >= ? AND email < ? ORDER BY email LIMIT ?",
+                shop, lower, upper, limit) as [String])
         }
         return Array(found.sorted().prefix(limit))
     }
