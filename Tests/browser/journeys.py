@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.parse
@@ -57,6 +58,8 @@ def start(command, ready):
         log.append(line)
         match = re.search(ready, line)
         if match:
+            # Keep reading: a server whose log fills the pipe's 64 KiB blocks on its next write.
+            threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
             return process, match
     raise RuntimeError("server did not start:\n" + "".join(log))
 
