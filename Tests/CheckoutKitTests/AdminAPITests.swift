@@ -140,4 +140,85 @@ import Testing
             #expect(!String(describing: audit).contains(created["secret"] as? String ?? "-"), "no secret in the audit log")
         }
     }
+
+    /// What a reviewer found: each a user can hit, each refused with a message naming the input.
+    @Test func badCursorsDatesAndIdsAreNamedAndAWholeOrderIsRefundedOnce() async throws {
+        let checkout = try TestCheckout()
+        try await checkout.run { client, _ in
+            let order = try await client.buy([("HS-DIGITAL-PLANNER", 1), ("KB-NOAH-COLORING-A4", 1)], email: "whole@example.com")
+            for email in ["page-a@example.com", "page-b@example.com", "page-c@example.com"] {
+                _ = try await client.json(.post, "/api/leads", ["email": email, "magnet": "scripture-memory-cards"])
+            }
+            // Customers page by address on both databases.
+            var seen: [String] = []
+            var cursor = ""
+            for _ in 0..<3 {
+                let page = try await client.json(.get, "/api/admin/customers?q=page-&limit=1" + (cursor.isEmpty ? "" : "&cursor=\(cursor)"), headers: admin)
+                #expect(page.status == .ok, "\(page.text)")
+                seen += (page["data"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
+                cursor = page["next_cursor"] as? String ?? ""
+            }
+            #expect(seen == ["page-a@example.com", "page-b@example.com", "page-c@example.com"] && cursor.isEmpty)
+
+            for (path, field, named) in [
+                ("/api/admin/orders?cursor=ord_nope", "cursor", "ord_nope"), ("/api/admin/leads?cursor=lead_nope", "cursor", "lead_nope"),
+                ("/api/admin/audit?cursor=aud_nope", "cursor", "aud_nope"), ("/api/admin/orders?from=2026-13-01", "from", "2026-13-01"),
+            ] {
+                let reply = try await client.json(.get, path, headers: admin)
+                #expect(reply.status == .unprocessableContent && reply.errorField == field && reply.errorMessage?.contains(named) == true, "\(path): \(reply.text)")
+            }
+            for (method, path) in [(HTTPRequest.Method.post, "/api/admin/webhooks/we_nope/rotate"), (.post, "/api/admin/webhooks/we_nope/deliveries/whd_x/redeliver")] {
+                let reply = try await client.json(method, path, headers: admin)
+                #expect(reply.status == .notFound && reply.errorMessage?.contains("we_nope") == true, "\(path): \(reply.text)")
+            }
+
+            let whole = try await client.json(.post, "/api/admin/orders/\(order.id)/refunds", ["reason": "cancelled"], headers: admin)
+            #expect(whole.status == .ok && whole["status"] as? String == "refunded", "\(whole.text)")
+            let again = try await client.json(.post, "/api/admin/orders/\(order.id)/refunds", [:], headers: admin)
+            #expect(again.status == .unprocessableContent && again.errorField == "order_id" && again.errorMessage?.contains(order.id) == true)
+            let audit = try #require(try await client.json(.get, "/api/admin/audit?target=order:\(order.id)", headers: admin)["data"] as? [[String: Any]])
+            #expect(audit.filter { $0["action"] as? String == "order.refund" }.count == 2, "one entry per line")
+        }
+    }
+
+    /// A licence key stays delivered when its product is taken away by hand, and is there again
+    /// when the product is granted back; an analyst may not look people up by address, nor mark
+    /// a delivery; a console session's JSON write needs its CSRF header.
+    @Test func revokingByHandKeepsTheKeyAndRolesAndCSRFHoldForJSON() async throws {
+        let checkout = try TestCheckout()
+        let credentials = try await StaffCredentials(checkout.configuration.storageLocation, clock: checkout.time.clock)
+        let analyst = try await credentials.createKey(name: "reports", role: .analyst).secret
+        try await credentials.addStaff(email: "desk@shop.example", role: .support)
+        await credentials.close()
+        try await checkout.run { client, control in
+            let order = try await client.buy([("HS-MEMORY-APP", 1), ("HS-NAME-CHORE-CHART", 1)], email: "keys@example.com")
+            let path = "/api/admin/customers/keys@example.com/entitlements"
+            #expect(try await client.json(.post, path, ["sku": "HS-MEMORY-APP", "action": "revoke", "reason": "chargeback"], headers: admin).status == .ok)
+            let nothing = try await client.json(.post, path, ["sku": "HS-MEMORY-APP", "action": "revoke", "reason": "twice"], headers: admin)
+            #expect(nothing.status == .unprocessableContent && nothing.errorMessage?.contains("product:HS-MEMORY-APP") == true)
+            var deliveries = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")["deliveries"] as? [[String: Any]] ?? []
+            let key = deliveries.first { $0["sku"] as? String == "HS-MEMORY-APP" }
+            #expect(key?["status"] as? String == "delivered" && (key?["keys"] as? [String])?.count == 1, "the key is not revoked by hand")
+            #expect(try await client.json(.post, path, ["sku": "HS-MEMORY-APP", "action": "grant", "reason": "resolved"], headers: admin).status == .ok)
+            let cookie = try await client.signIn("keys@example.com", checkout: checkout, control: control)
+            #expect(accountDownloads(try await client.account(cookie)).keys.contains("HS-MEMORY-APP"))
+
+            let bearer: HTTPFields = [.authorization: "Bearer \(analyst)"]
+            let lookup = try await client.json(.get, "/api/admin/orders?email=keys%40example.com", headers: bearer)
+            #expect(lookup.status == .forbidden && lookup.errorMessage?.contains("search orders by address") == true)
+            deliveries = try await client.json(.get, "/api/orders/\(order.id)?token=\(order.token)")["deliveries"] as? [[String: Any]] ?? []
+            let manual = try #require(deliveries.first { $0["method"] as? String == "manual" }?["id"] as? String)
+            let mark = "/api/admin/orders/\(order.id)/deliveries/\(manual)/delivered"
+            let refused = try await client.json(.post, mark, ["note": "no"], headers: bearer)
+            #expect(refused.status == .forbidden && refused.errorMessage?.contains("the analyst role may not fulfil") == true)
+
+            let (session, csrf) = try await ConsoleTests.signIn("desk@shop.example", client, checkout, control)
+            let forged = try await client.json(.post, mark, ["note": "forged"], headers: session)
+            #expect(forged.status == .forbidden && forged.errorCode == "csrf_token_invalid")
+            var withToken = session
+            withToken[HTTPField.Name("X-CSRF-Token")!] = csrf
+            let marked = try await client.json(.post, mark, ["note": "posted"], headers: withToken)
+            #expect(marked.status == .ok && marked["status"] as? String == "delivered", "\(marked.text)")
+        }
+    }
 }

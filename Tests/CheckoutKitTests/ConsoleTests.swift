@@ -108,7 +108,7 @@ import Testing
 
             let (cookie, _) = try await Self.signIn("numbers@shop.example", client, checkout, control)
             let orders = String(buffer: try await client.execute(uri: "/admin/orders", method: .get, headers: cookie).body)
-            #expect(orders.contains("s•••@example.com") && !orders.contains("someone@example.com"))
+            #expect(orders.contains("s•••@•••.com") && !orders.contains("someone@example.com"))
             #expect(!orders.contains("href=\"/admin/customers\""), "no customers link for an analyst")
             let customers = try await client.execute(uri: "/admin/customers", method: .get, headers: cookie)
             #expect(customers.status == .forbidden && String(buffer: customers.body).contains("the analyst role may not read"))

@@ -46,20 +46,15 @@ struct RefundController: Sendable {
         }
         var current = order
         for line in lines {
-            let before = current
-            let after = try await refund(line, of: order)
-            current = after
-            let now = shop.clock.seconds
-            try await shop.storage.write { tx in
-                try AuditLog.record(
-                    tx, principal, action: "order.refund", target: "order:\(order.id)", before: DeliveryEffects.orderData(before),
-                    after: DeliveryEffects.orderData(after), reason: reason ?? "line \(line.id)", now: now)
-            }
+            current = try await refund(line, of: order, previous: current, by: principal, reason: reason)
         }
         return current
     }
 
-    private func refund(_ line: StoredOrderLine, of order: StoredOrder) async throws -> StoredOrder {
+    /// Refunds one line; its audit entry is written in the transaction that records the refund.
+    private func refund(
+        _ line: StoredOrderLine, of order: StoredOrder, previous: StoredOrder, by principal: StaffPrincipal, reason: String?
+    ) async throws -> StoredOrder {
         let alreadyRefunded = CheckoutError.invalid(field: "line_id", message: "line \(line.id) is already refunded")
         let amount = line.total - line.discount
         let now = shop.clock.seconds
@@ -81,14 +76,21 @@ struct RefundController: Sendable {
         // and the sum of the refund rows, so it grows once whoever comes first, and the metric and the
         // `order.refunded` announcement follow what actually changed.
         let increase = try await shop.storage.write { tx -> Int64 in
-            guard try tx.orders.lock(order.id) != nil, let before = try tx.orders.find(order.id),
-                  try tx.refunds.record(providerRefundID: refundID, order: order.id, line: line.id, amount: amount, at: now)
-            else { return 0 }
-            try tx.orders.raiseAmountRefundedToRefunds(order: order.id)
-            try tx.orders.refreshStatus(order.id)
-            let (granted, revoked) = try ledger.sync(tx, email: order.email, now: now)
-            try effects.announce(granted: granted, revoked: revoked, email: order.email, tx: tx, now: now)
+            guard try tx.orders.lock(order.id) != nil, let before = try tx.orders.find(order.id) else { return 0 }
+            let recorded = try tx.refunds.record(providerRefundID: refundID, order: order.id, line: line.id, amount: amount, at: now)
+            if recorded {
+                try tx.orders.raiseAmountRefundedToRefunds(order: order.id)
+                try tx.orders.refreshStatus(order.id)
+                let (granted, revoked) = try ledger.sync(tx, email: order.email, now: now)
+                try effects.announce(granted: granted, revoked: revoked, email: order.email, tx: tx, now: now)
+            }
             guard let updated = try tx.orders.find(order.id) else { return 0 }
+            // Audited whoever recorded the refund first (the provider's events may have): the entry
+            // is the staff action, with the order as staff saw it before and as it is now.
+            try AuditLog.record(
+                tx, principal, action: "order.refund", target: "order:\(order.id)", before: DeliveryEffects.orderData(previous),
+                after: DeliveryEffects.orderData(updated), reason: reason ?? "line \(line.id)", now: now)
+            guard recorded else { return 0 }
             let increase = updated.amountRefunded - before.amountRefunded
             if increase > 0 || updated.status != before.status {
                 try OutgoingEvents.enqueue(tx, type: "order.refunded", data: DeliveryEffects.orderData(updated), now: now)

@@ -23,39 +23,47 @@ struct AdminAccess: Sendable {
     /// - Throws: `CheckoutError.unauthorized` (401) with no valid credential, `.csrfMismatch` (403)
     ///   for a session's write without its token, `.forbidden` (403) when the role may not.
     func require(_ permission: AdminPermission, _ request: Request, csrf: String? = nil) async throws -> StaffPrincipal {
-        let principal = try await authenticate(request)
+        let (principal, key) = try await authenticate(request)
         let writes = request.method != .get && request.method != .head
         if writes, let expected = principal.csrf {
             let given = csrf ?? request.headers[Self.csrfHeader] ?? ""
             guard OrderController.constantTimeEqual(given, expected) else { throw CheckoutError.csrfMismatch }
         }
         guard principal.role.allows(permission) else { throw CheckoutError.forbidden(role: principal.role.rawValue, action: permission.rawValue) }
+        // A key's last use is written only for a request it may make: a refused one writes nothing.
+        let now = shop.clock.seconds
+        if let key, (key.lastUsedAt ?? 0) < now - Self.touchInterval {
+            try await shop.storage.write { tx in try tx.staff.touchKey(key.id, at: now) }
+        }
         return principal
     }
 
     /// The principal of `request`, whatever it may do; nil when it carries no valid credential.
     func principal(_ request: Request) async throws -> StaffPrincipal? {
-        do { return try await authenticate(request) } catch CheckoutError.unauthorized { return nil }
+        do { return try await authenticate(request).principal } catch CheckoutError.unauthorized { return nil }
     }
 
-    private func authenticate(_ request: Request) async throws -> StaffPrincipal {
+    /// The name of the session cookie: `__Host-` prefixed over https, so a sibling subdomain cannot
+    /// set one for this host (RFC 6265bis §4.1.3.2).
+    static func cookieName(_ shop: Shop) -> String {
+        shop.address.publicURL.hasPrefix("https://") ? "__Host-" + cookie : cookie
+    }
+
+    private func authenticate(_ request: Request) async throws -> (principal: StaffPrincipal, key: (id: String, lastUsedAt: Int?)?) {
         let now = shop.clock.seconds
         if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
             let secret = String(header.dropFirst(7))
             if let token = shop.configuration.adminToken, !token.isEmpty, OrderController.constantTimeEqual(secret, token) {
-                return StaffPrincipal(actor: "admin-token", role: .owner, csrf: nil)
+                return (StaffPrincipal(actor: "admin-token", role: .owner, csrf: nil), nil)
             }
             let hash = Self.hash(secret)
             guard let key = try await shop.storage.read({ tx in try tx.staff.key(hash: hash) }) else { throw CheckoutError.unauthorized }
-            if (key.lastUsedAt ?? 0) < now - Self.touchInterval {
-                try await shop.storage.write { tx in try tx.staff.touchKey(key.id, at: now) }
-            }
-            return StaffPrincipal(actor: "key:\(key.id) (\(key.name))", role: key.role, csrf: nil)
+            return (StaffPrincipal(actor: "key:\(key.id) (\(key.name))", role: key.role, csrf: nil), (key.id, key.lastUsedAt))
         }
-        if let session = request.cookies[Self.cookie]?.value, !session.isEmpty {
+        if let session = request.cookies[Self.cookieName(shop)]?.value, !session.isEmpty {
             let hash = Self.hash(session)
             if let found = try await shop.storage.read({ tx in try tx.staff.session(hash: hash, now: now) }) {
-                return StaffPrincipal(actor: "staff:" + found.email, role: found.role, csrf: found.csrf)
+                return (StaffPrincipal(actor: "staff:" + found.email, role: found.role, csrf: found.csrf), nil)
             }
         }
         throw CheckoutError.unauthorized

@@ -34,7 +34,10 @@ struct AdminCustomers: Sendable {
             let subscriptions = try tx.subscriptions.all(email: email)
             let leads = try tx.admin.leads(email: email, after: nil, limit: 200)
             let log = try tx.admin.entitlementLog(email: email)
-            guard !orders.isEmpty || !subscriptions.isEmpty || !leads.isEmpty || !log.isEmpty else { return JSONDocument(value: nil) }
+            let overrides = try tx.overrides.active(email: email)
+            guard !orders.isEmpty || !subscriptions.isEmpty || !leads.isEmpty || !log.isEmpty || !overrides.isEmpty else {
+                return JSONDocument(value: nil)
+            }
             let current = try ledger.current(tx, email: email, now: now).sorted()
             return JSONDocument(value: [
                 "email": email,
@@ -48,7 +51,7 @@ struct AdminCustomers: Sendable {
                     return ["item": entitlement.item, "title": title, "cause": entitlement.cause]
                 },
                 "entitlement_log": log.map { ["item": $0.item, "change": $0.change, "cause": $0.cause, "at": isoTime($0.at)] as [String: Any] },
-                "overrides": try tx.overrides.active(email: email).map {
+                "overrides": overrides.map {
                     ["id": $0.id, "item": $0.item, "effect": $0.effect.rawValue, "reason": $0.reason, "actor": $0.actor, "created_at": isoTime($0.createdAt)]
                     as [String: Any]
                 },
@@ -90,10 +93,13 @@ struct AdminCustomers: Sendable {
                 throw CheckoutError.invalid(field: "sku", message: "no product or variant with SKU \(Quoted(sku))\(hint)")
             }
             item = "product:" + product
-        } else if let given = request.item, given.hasPrefix("product:") || given.hasPrefix("magnet:") {
+        } else if let given = request.item,
+                  given.hasPrefix("product:") && catalog.productsBySKU[String(given.dropFirst(8))] != nil
+                    || given.hasPrefix("magnet:") && catalog.leadMagnetsBySlug[String(given.dropFirst(7))] != nil {
             item = given
         } else {
-            throw CheckoutError.invalid(field: "sku", message: "name the product: sku (or item, product:SKU or magnet:slug)")
+            throw CheckoutError.invalid(
+                field: "sku", message: "name the product: sku, or item (product:SKU or magnet:slug of the catalog)\(request.item.map { "; \(Quoted($0)) is none" } ?? "")")
         }
         guard let action = request.action, let effect = EntitlementOverride.Effect(rawValue: action) else {
             throw CheckoutError.invalid(field: "action", message: "action \(Quoted(request.action ?? "")) must be grant or revoke")
@@ -105,10 +111,16 @@ struct AdminCustomers: Sendable {
         let (ledger, effects) = (shop.delivery.ledger, shop.effects)
         try await shop.storage.write { tx in
             try tx.entitlements.lock(email: email)
-            let before = try ledger.current(tx, email: email, now: now).map(\.item).sorted()
-            _ = try tx.overrides.set(effect, item: item, email: email, reason: String(reason.prefix(500)), actor: principal.actor, now: now)
+            let current = try ledger.current(tx, email: email, now: now)
+            let before = current.map(\.item).sorted()
+            let causes = current.filter { $0.item == item && !$0.cause.hasPrefix("manual:") }.map(\.cause).sorted()
+            if effect == .revoke, !current.contains(where: { $0.item == item }) {
+                throw CheckoutError.invalid(field: "sku", message: "\(email) has no \(Quoted(item)) to revoke")
+            }
+            _ = try tx.overrides.set(
+                effect, item: item, causes: causes, email: email, reason: String(reason.prefix(500)), actor: principal.actor, now: now)
             let (granted, revoked) = try ledger.sync(tx, email: email, now: now)
-            try effects.announce(granted: granted, revoked: revoked, email: email, tx: tx, now: now)
+            try effects.announce(granted: granted, revoked: revoked, email: email, tx: tx, now: now, revokesDeliveries: false)
             let after = try ledger.current(tx, email: email, now: now).map(\.item).sorted()
             try AuditLog.record(
                 tx, principal, action: "entitlement.\(effect.rawValue)", target: "customer:\(email)",

@@ -18,6 +18,10 @@ struct AdminOrders: Sendable {
                 field: "status", message: "status \(Quoted(status)) is not one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         filter.email = query["email"]?.lowercased()
+        // Looking a person up by address is what masking their address is meant to prevent.
+        if filter.email != nil, !principal.role.seesPersonalData {
+            throw CheckoutError.forbidden(role: principal.role.rawValue, action: "search orders by address")
+        }
         filter.from = try query.time("from")
         filter.to = try query.time("to", endOfDay: true)
         filter.product = query["product"]

@@ -43,7 +43,7 @@ struct AdminQuery {
         calendar.timeZone = timeZone
         guard parts.count == 3, text.count == 10,
               let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-              calendar.component(.day, from: date) == parts[2]
+              calendar.component(.day, from: date) == parts[2], calendar.component(.month, from: date) == parts[1]
         else { throw CheckoutError.invalid(field: field, message: "\(field) \(Quoted(text)) is not a date (YYYY-MM-DD) or seconds since 1970") }
         let start = Int(date.timeIntervalSince1970)
         return endOfDay ? Int(calendar.date(byAdding: .day, value: 1, to: date)?.timeIntervalSince1970 ?? Double(start + 86400)) : start

@@ -126,8 +126,9 @@ enum Dashboard {
             columns: ["sku", "title", "units", "revenue"],
             rows: top.map { [.text($0.sku), .text(catalog.productsBySKU[$0.sku]?.title ?? $0.title), .count(Int($0.quantity)), moneyCell($0.amount)] }))
 
-        let refunds = Dictionary(data.refundsByDay.map { ($0.day, ($0.count, $0.amount)) }, uniquingKeysWith: { a, _ in a })
-        let refunded = data.refundsByDay.reduce(0) { $0 + $1.amount }
+        let refundRows = data.refundsByDay.filter { $0.currency == currency }
+        let refunds = Dictionary(refundRows.map { ($0.day, ($0.count, $0.amount)) }, uniquingKeysWith: { a, _ in a })
+        let refunded = refundRows.reduce(0) { $0 + $1.amount }
         panels.append(DashboardPanel(
             id: "refunds", title: "Refunds", headline: money(refunded),
             note: "Refunded in the period: \(percent(Int(refunded), of: Int(totalRevenue))) of the period's revenue.",
@@ -170,7 +171,9 @@ enum Dashboard {
             let monthly = found.interval == .year ? found.price.amount / 12 : found.price.amount
             return monthly * Int64(counts.active + counts.pastDue)
         }
-        let total = plans.reduce(0) { $0 + mrr($1) }
+        // Each plan's MRR is in its own currency; the headline adds up the plans in the main one.
+        let planCurrency = { (plan: String) in catalog.plansBySlug[plan]?.price.currency.code ?? currency }
+        let total = plans.filter { planCurrency($0) == currency }.reduce(0) { $0 + mrr($1) }
         return DashboardPanel(
             id: "members", title: "MRR and active members", headline: money(total) + " MRR",
             note: "Monthly recurring revenue of active and past-due memberships now (trials count once they pay).",
@@ -180,7 +183,9 @@ enum Dashboard {
             rows: plans.map { plan in
                 let counts = byPlan[plan] ?? (0, 0, 0)
                 return [.text(plan), .count(counts.active), .count(counts.trialing), .count(counts.pastDue),
-                        DashboardCell(display: money(mrr(plan)), raw: Currency(code: currency).map { Money(amount: mrr(plan), currency: $0).decimalString } ?? "")]
+                        DashboardCell(
+                            display: MoneyFormat.format(mrr(plan), currency: planCurrency(plan)),
+                            raw: Currency(code: planCurrency(plan)).map { Money(amount: mrr(plan), currency: $0).decimalString } ?? "")]
             })
     }
 

@@ -15,7 +15,7 @@ public enum StaffRole: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// Whether this role sees customers' email addresses (an analyst sees `j•••@example.com`).
+    /// Whether this role sees customers' email addresses (an analyst sees `j•••@•••.com`).
     public var seesPersonalData: Bool { self != .analyst }
 }
 
@@ -49,9 +49,10 @@ public struct StaffPrincipal: Sendable, Equatable {
         role.seesPersonalData ? email : Self.mask(email)
     }
 
-    /// `jane@example.com` → `j•••@example.com`: enough for a report to count distinct buyers, not to reach one.
+    /// `jane@example.com` → `j•••@•••.com`: the domain would name the person on a domain of their own.
     static func mask(_ email: String) -> String {
         guard let at = email.firstIndex(of: "@"), at > email.startIndex else { return "•••" }
-        return String(email[email.startIndex]) + "•••" + email[at...]
+        let tld = email[email.index(after: at)...].split(separator: ".").last.map { "." + $0 } ?? ""
+        return String(email[email.startIndex]) + "•••@•••" + tld
     }
 }

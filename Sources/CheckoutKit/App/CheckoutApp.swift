@@ -130,9 +130,9 @@ public enum CheckoutApp {
         let router = Router(context: CheckoutRequestContext.self)
         router.add(middleware: ObservabilityMiddleware(metrics: shop.metrics, shop: shop.id))
         if let origin = shop.address.corsOrigin {
-            router.add(middleware: CORSMiddleware(
+            router.add(middleware: StorefrontCORS(cors: CORSMiddleware(
                 allowOrigin: .custom(origin), allowHeaders: [.contentType, .idempotencyKey],
-                allowMethods: [.get, .post, .patch, .delete, .options], allowCredentials: true, maxAge: .seconds(600)))
+                allowMethods: [.get, .post, .patch, .delete, .options], allowCredentials: true, maxAge: .seconds(600))))
         }
         router.add(middleware: ErrorMiddleware())
         if let folder = shop.configuration.publicFolder {

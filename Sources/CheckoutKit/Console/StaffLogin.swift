@@ -88,7 +88,7 @@ struct StaffLogin: Sendable {
     @Sendable func logout(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
         let form = try await RequestBody.formOrJSON(ConsoleForm.self, from: request, context: context)
         _ = try await AdminAccess(shop: shop).require(.readReports, request, csrf: form.value.csrf)
-        if let session = request.cookies[AdminAccess.cookie]?.value {
+        if let session = request.cookies[AdminAccess.cookieName(shop)]?.value {
             let hash = AdminAccess.hash(session)
             try await shop.storage.write { tx in try tx.staff.removeSession(hash: hash) }
         }
@@ -99,7 +99,7 @@ struct StaffLogin: Sendable {
 
     private func cookie(_ value: String, maxAge: Int) -> Cookie {
         Cookie(
-            name: AdminAccess.cookie, value: value, maxAge: maxAge, path: "/", secure: shop.address.publicURL.hasPrefix("https://"),
+            name: AdminAccess.cookieName(shop), value: value, maxAge: maxAge, path: "/", secure: shop.address.publicURL.hasPrefix("https://"),
             httpOnly: true, sameSite: .lax)
     }
 }

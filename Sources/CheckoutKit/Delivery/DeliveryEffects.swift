@@ -76,8 +76,12 @@ struct DeliveryEffects: Sendable {
 
     /// `entitlement.granted` / `entitlement.revoked` for each change; a purchase line's entitlement
     /// revoked (a refund) revokes the line's deliveries too.
-    func announce(granted: [Entitlement], revoked: [Entitlement], email: String, tx: StorageTransaction, now: Int) throws {
-        for entitlement in revoked where entitlement.cause.hasPrefix("order:") {
+    /// `revokesDeliveries`: a refunded line's deliveries and licence keys are revoked with its
+    /// entitlements; an entitlement taken away by hand leaves them (a grant would not give keys back).
+    func announce(
+        granted: [Entitlement], revoked: [Entitlement], email: String, tx: StorageTransaction, now: Int, revokesDeliveries: Bool = true
+    ) throws {
+        for entitlement in revoked where revokesDeliveries && entitlement.cause.hasPrefix("order:") {
             let parts = entitlement.cause.split(separator: ":")
             if parts.count == 3 { try Fulfilment.revoke(line: String(parts[2]), tx: tx, now: now) }
         }

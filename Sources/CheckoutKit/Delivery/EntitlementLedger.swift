@@ -9,7 +9,8 @@ struct EntitlementLedger: Sendable {
 
     /// What `email` may download at `now`: what `EntitlementRules` derives from their purchases,
     /// subscriptions and leads, then the overrides staff put in force by hand (a grant adds the item
-    /// with the cause `manual:ID`; a revocation removes the item whatever its causes).
+    /// with the cause `manual:ID`; a revocation removes the causes the item had when it was made, so
+    /// buying the product again later gives it back).
     func current(_ tx: StorageTransaction, email: String, now: Int) throws -> Set<Entitlement> {
         var result = EntitlementRules.entitlements(
             purchases: try tx.entitlements.purchases(email: email), subscriptions: try tx.subscriptions.facts(email: email),
@@ -17,7 +18,7 @@ struct EntitlementLedger: Sendable {
         for override in try tx.overrides.active(email: email) {
             switch override.effect {
             case .grant: result.insert(Entitlement(item: override.item, cause: "manual:" + override.id))
-            case .revoke: result = result.filter { $0.item != override.item }
+            case .revoke: result = result.filter { $0.item != override.item || !override.causes.contains($0.cause) }
             }
         }
         return result

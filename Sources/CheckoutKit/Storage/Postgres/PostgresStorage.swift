@@ -117,6 +117,8 @@ final class PostgresStorage: CheckoutStorage {
     /// prepared on that connection the first time.
     func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
         let (text, prepared) = (PostgresPlaceholders.translate(sql), self.prepared)
+        inFlight.add(1, ordering: .relaxed)
+        defer { inFlight.subtract(1, ordering: .relaxed) }
         do {
             return try await client.withConnection { connection in
                 let statement: PreparedQuery

@@ -49,7 +49,8 @@ struct AdminQueries {
         if let product = filter.product {
             add("EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.shop_id = o.shop_id AND l.sku = ?)", product)
         }
-        if let cursor, let at: Int = try sql.value("SELECT created_at FROM orders WHERE id = ? AND shop_id = ?", cursor, shop) {
+        if let cursor {
+            guard let at: Int = try sql.value("SELECT created_at FROM orders WHERE id = ? AND shop_id = ?", cursor, shop) else { throw Self.unknown(cursor) }
             add("(o.created_at < ? OR (o.created_at = ? AND o.id < ?))", at, at, cursor)
         }
         arguments.append(limit.sqlValue)
@@ -70,16 +71,20 @@ struct AdminQueries {
     /// Each source is read in index order up to `limit`, then merged.
     func customers(search: String?, after cursor: String?, limit: Int) throws -> [String] {
         let prefix = search?.lowercased() ?? ""
-        let lower = max(cursor.map { $0 + "\u{0}" } ?? "", prefix)
         // Every address that starts with `prefix` sorts below it followed by the highest code point.
-        let upper = prefix.isEmpty ? "\u{10FFFF}" : prefix + "\u{10FFFF}"
+        let upper = prefix + "\u{10FFFF}"
         var found = Set<String>()
         for table in ["orders", "subscriptions", "leads"] {
             found.formUnion(try sql.values(
-                "SELECT DISTINCT email FROM \(table) WHERE shop_id = ? AND email >= ? AND email < ? ORDER BY email LIMIT ?",
-                shop, lower, upper, limit) as [String])
+                "SELECT DISTINCT email FROM \(table) WHERE shop_id = ? AND email >= ? AND email > ? AND email < ? ORDER BY email LIMIT ?",
+                shop, prefix, cursor ?? "", upper, limit) as [String])
         }
         return Array(found.sorted().prefix(limit))
+    }
+
+    /// A `cursor` that names no row of the list.
+    static func unknown(_ cursor: String) -> CheckoutError {
+        .invalid(field: "cursor", message: "cursor \(Quoted(cursor)) is not a row of this list: use the next_cursor of the page before")
     }
 
     /// What a customer list row shows: paid orders, what they spent per currency, their last order.
@@ -108,7 +113,8 @@ struct AdminQueries {
             conditions.append("status = ?")
             arguments.append(status.sqlValue)
         }
-        if let cursor, let at: Int = try sql.value("SELECT created_at FROM subscriptions WHERE id = ? AND shop_id = ?", cursor, shop) {
+        if let cursor {
+            guard let at: Int = try sql.value("SELECT created_at FROM subscriptions WHERE id = ? AND shop_id = ?", cursor, shop) else { throw Self.unknown(cursor) }
             conditions.append("(created_at < ? OR (created_at = ? AND id < ?))")
             arguments += [at.sqlValue, at.sqlValue, cursor.sqlValue]
         }
@@ -135,7 +141,8 @@ struct AdminQueries {
             conditions.append("email = ?")
             arguments.append(email.sqlValue)
         }
-        if let cursor, let at: Int = try sql.value("SELECT created_at FROM leads WHERE id = ? AND shop_id = ?", cursor, shop) {
+        if let cursor {
+            guard let at: Int = try sql.value("SELECT created_at FROM leads WHERE id = ? AND shop_id = ?", cursor, shop) else { throw Self.unknown(cursor) }
             conditions.append("(created_at < ? OR (created_at = ? AND id < ?))")
             arguments += [at.sqlValue, at.sqlValue, cursor.sqlValue]
         }

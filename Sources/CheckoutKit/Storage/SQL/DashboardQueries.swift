@@ -25,7 +25,7 @@ struct DashboardData: Sendable {
     var canceledInPeriod = 0
     var leadsByDay: [(day: Int, created: Int, confirmed: Int)] = []
     var topProducts: [(sku: String, title: String, currency: String, quantity: Int64, amount: Int64)] = []
-    var refundsByDay: [(day: Int, count: Int, amount: Int64)] = []
+    var refundsByDay: [(day: Int, currency: String, count: Int, amount: Int64)] = []
     var downloadedFiles = 0
     var downloads: Int64 = 0
     var deliveriesByStatus: [(status: String, count: Int)] = []
@@ -67,9 +67,10 @@ struct DashboardQueries {
             WHERE o.shop_id = ? AND o.paid_at >= ? AND o.paid_at < ? GROUP BY l.sku, o.currency ORDER BY 5 DESC, 1 LIMIT 10
             """, shop, from, to).map { (try $0[0], try $0[1], try $0[2], try $0[3], try $0[4]) }
         data.refundsByDay = try sql.rows("""
-            SELECT (created_at + ?1) / 86400, COUNT(*), CAST(SUM(amount) AS BIGINT) FROM refunds
-            WHERE shop_id = ?2 AND created_at >= ?3 AND created_at < ?4 GROUP BY 1 ORDER BY 1
-            """, offset, shop, from, to).map { (try $0[0], try $0[1], try $0[2]) }
+            SELECT (r.created_at + ?1) / 86400, o.currency, COUNT(*), CAST(SUM(r.amount) AS BIGINT)
+            FROM refunds r JOIN orders o ON o.id = r.order_id AND o.shop_id = r.shop_id
+            WHERE r.shop_id = ?2 AND r.created_at >= ?3 AND r.created_at < ?4 GROUP BY 1, 2 ORDER BY 1, 2
+            """, offset, shop, from, to).map { (try $0[0], try $0[1], try $0[2], try $0[3]) }
         if let row = try sql.row("""
             SELECT COUNT(*), CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM downloads WHERE shop_id = ? AND last_at >= ? AND last_at < ?
             """, shop, from, to) {

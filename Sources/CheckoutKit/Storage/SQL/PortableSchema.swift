@@ -39,8 +39,8 @@ enum PortableSchema {
             """
             CREATE TABLE entitlement_overrides (
                 shop_id TEXT NOT NULL DEFAULT '', id \(id) PRIMARY KEY NOT NULL, email TEXT NOT NULL, item TEXT NOT NULL,
-                effect TEXT NOT NULL, reason TEXT NOT NULL, actor TEXT NOT NULL, created_at \(integer) NOT NULL,
-                ended_at \(integer), ended_by TEXT)
+                effect TEXT NOT NULL, causes TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL, actor TEXT NOT NULL,
+                created_at \(integer) NOT NULL, ended_at \(integer), ended_by TEXT)
             """,
             "CREATE INDEX entitlement_overrides_email ON entitlement_overrides(shop_id, email)",
             "CREATE INDEX orders_shop_paid ON orders(shop_id, paid_at, currency, total, amount_refunded)",
