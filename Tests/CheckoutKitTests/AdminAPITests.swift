@@ -26,7 +26,7 @@ import Testing
             let second = try await client.json(.get, "/api/admin/orders?limit=2&cursor=\(cursor)", headers: admin)
             #expect((second["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [ids[0]] && second["has_more"] as? Bool == false)
 
-            let byEmail = try await client.json(.get, "/api/admin/orders?email=A%40example.com", headers: admin)
+            let byEmail = try await client.json(.get, "/api/admin/orders?email=a%40EXAMPLE.com", headers: admin)
             #expect((byEmail["data"] as? [[String: Any]])?.count == 2)
             let byProduct = try await client.json(.get, "/api/admin/orders?product=KB-NOAH-COLORING-A4&status=paid", headers: admin)
             #expect((byProduct["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [ids[1]])
@@ -219,6 +219,26 @@ import Testing
             withToken[HTTPField.Name("X-CSRF-Token")!] = csrf
             let marked = try await client.json(.post, mark, ["note": "posted"], headers: withToken)
             #expect(marked.status == .ok && marked["status"] as? String == "delivered", "\(marked.text)")
+        }
+    }
+
+    @Test func addressesReasonsAndDatesAreCheckedAndBearerIsCaseBlind() async throws {
+        let checkout = try TestCheckout()
+        try await checkout.run { client, _ in
+            _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)], email: "checked@example.com")
+            let notAnAddress = try await client.json(
+                .post, "/api/admin/customers/not-an-email/entitlements", ["sku": "KB-NOAH-COLORING", "action": "grant", "reason": "x"], headers: admin)
+            #expect(notAnAddress.status == .unprocessableContent && notAnAddress.errorField == "email" && notAnAddress.errorMessage?.contains("not-an-email") == true)
+            let long = try await client.json(
+                .post, "/api/admin/customers/checked@example.com/entitlements",
+                ["sku": "KB-NOAH-COLORING", "action": "grant", "reason": String(repeating: "r", count: 501)], headers: admin)
+            #expect(long.status == .unprocessableContent && long.errorField == "reason" && long.errorMessage?.contains("501") == true)
+            let backwards = try await client.json(.get, "/api/admin/orders?from=2026-12-31&to=2026-12-01", headers: admin)
+            #expect(backwards.status == .unprocessableContent && backwards.errorField == "to" && backwards.errorMessage?.contains("2026-12-01") == true)
+            let noEvents = try await client.json(.post, "/api/admin/webhooks", ["url": "https://x.example/h", "events": [String]()], headers: admin)
+            #expect(noEvents.status == .unprocessableContent && noEvents.errorField == "events" && noEvents.errorMessage?.contains("at least one") == true)
+            let lower = try await client.json(.get, "/api/admin/orders", headers: [.authorization: "bearer \(TestCheckout.adminToken)"])
+            #expect(lower.status == .ok)
         }
     }
 }

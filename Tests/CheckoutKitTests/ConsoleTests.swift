@@ -148,4 +148,33 @@ import Testing
             #expect(bad.status == .unprocessableContent && String(buffer: bad.body).contains("days"), "the problem names the parameter")
         }
     }
+
+    /// What a new user's trial found: the console shows a new signing secret once; an address with
+    /// `%`, `/` or `?` in it links to itself; staff sign in whatever the case of their address.
+    @Test func aNewSecretIsShownAndOddAddressesLinkToThemselves() async throws {
+        let checkout = try TestCheckout()
+        try await Self.staff(checkout, [("Boss@Shop.Example", .owner)])
+        try await checkout.run { client, control in
+            let odd = "a%41b@example.com"
+            _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)], email: odd)
+            _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)], email: "aab@example.com")
+            let (cookie, csrf) = try await Self.signIn("boss@shop.example", client, checkout, control)
+            let list = String(buffer: try await client.execute(uri: "/admin/customers", method: .get, headers: cookie).body)
+            #expect(list.contains("href=\"/admin/customers/a%2541b@example.com\""), "the link names the address itself")
+            let page = String(buffer: try await client.execute(uri: "/admin/customers/a%2541b@example.com", method: .get, headers: cookie).body)
+            #expect(page.contains("<h1>a%41b@example.com</h1>") && page.contains("action=\"/admin/customers/a%2541b@example.com/entitlements\""))
+            let granted = try await form(
+                client, "/admin/customers/a%2541b@example.com/entitlements",
+                ["sku": "KB-NOAH-COLORING", "action": "grant", "reason": "gift", "csrf": csrf], cookie)
+            #expect(granted.headers[.location] == "/admin/customers/a%2541b@example.com?done=entitlement")
+            let audit = try #require(try await client.json(.get, "/api/admin/audit", headers: [.authorization: "Bearer \(TestCheckout.adminToken)"])["data"] as? [[String: Any]])
+            #expect(audit.first { $0["action"] as? String == "entitlement.grant" }?["target"] as? String == "customer:a%41b@example.com")
+
+            let created = try await form(client, "/admin/webhooks", ["url": "https://ops.example/hook", "events": "order.paid", "csrf": csrf], cookie)
+            let html = String(buffer: created.body)
+            let secret = try #require(html.firstMatch(of: /shown this once: <code>(whsec_[A-Za-z0-9_-]+)<\/code>/)?.1)
+            #expect(secret.count > 20)
+            #expect(!String(buffer: try await client.execute(uri: "/admin/webhooks", method: .get, headers: cookie).body).contains(String(secret)))
+        }
+    }
 }

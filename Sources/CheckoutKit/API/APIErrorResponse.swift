@@ -103,7 +103,8 @@ extension CheckoutError: HTTPResponseError {
         case .unauthorized:
             return "an admin API key is required: Authorization: Bearer <key> (checkout admin keys create), or sign in to /admin/"
         case let .forbidden(role, action): return "the \(role) role may not \(action.replacingOccurrences(of: "_", with: " "))"
-        case .csrfMismatch: return "the form's CSRF token does not match this console session; reload the page and try again"
+        case .csrfMismatch:
+            return "a console session's write needs its CSRF token (the csrf form field, or the X-CSRF-Token header); reload the page and try again"
         case let .notFound(_, message): return message
         case let .outOfStock(sku, available):
             return available == 0 ? "\(Quoted(sku)) is sold out" : "only \(available) of \(Quoted(sku)) left; lower the quantity"

@@ -108,10 +108,12 @@ struct AdminAPI: Sendable {
         return row
     }
 
-    /// The `{email}` path parameter, percent-decoded and lower-cased.
+    /// The `{email}` path parameter, percent-decoded, its domain lower-cased as the checkout stores
+    /// addresses (the part before `@` is kept as the shopper typed it).
     static func email(_ context: CheckoutRequestContext) throws -> String {
         let raw = try context.parameters.require("email")
-        return (raw.removingPercentEncoding ?? raw).lowercased()
+        let decoded = raw.removingPercentEncoding ?? raw
+        return EmailAddress.normalized(decoded) ?? decoded
     }
 
     static func csv(_ text: String, name: String) -> Response {

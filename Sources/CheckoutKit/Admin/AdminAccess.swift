@@ -51,7 +51,8 @@ struct AdminAccess: Sendable {
 
     private func authenticate(_ request: Request) async throws -> (principal: StaffPrincipal, key: (id: String, lastUsedAt: Int?)?) {
         let now = shop.clock.seconds
-        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+        // The scheme is case-blind (RFC 9110 §11.1).
+        if let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " {
             let secret = String(header.dropFirst(7))
             if let token = shop.configuration.adminToken, !token.isEmpty, OrderController.constantTimeEqual(secret, token) {
                 return (StaffPrincipal(actor: "admin-token", role: .owner, csrf: nil), nil)

@@ -15,7 +15,7 @@ struct AdminCustomers: Sendable {
             JSONDocument(value: try tx.admin.customers(search: search, after: cursor, limit: limit + 1).map { email in
                 let summary = try tx.admin.customerSummary(email)
                 var row: [String: Any] = [
-                    "id": email, "email": email, "paid_orders": summary.orders, "spent": summary.spent.map { adminMoney($0.amount, $0.currency) },
+                    "id": email, "email": email, "email_path": pathSegment(email), "paid_orders": summary.orders, "spent": summary.spent.map { adminMoney($0.amount, $0.currency) },
                 ]
                 if let last = summary.lastOrderAt { row["last_order_at"] = isoTime(last) }
                 return row
@@ -26,7 +26,6 @@ struct AdminCustomers: Sendable {
 
     /// `GET /api/admin/customers/{email}`.
     func detail(_ email: String) async throws -> [String: Any] {
-        let email = email.lowercased()
         let now = shop.clock.seconds
         let (ledger, catalog) = (shop.delivery.ledger, shop.catalog)
         let document = try await shop.storage.read { tx -> JSONDocument<[String: Any]?> in
@@ -40,7 +39,7 @@ struct AdminCustomers: Sendable {
             }
             let current = try ledger.current(tx, email: email, now: now).sorted()
             return JSONDocument(value: [
-                "email": email,
+                "email": email, "email_path": pathSegment(email),
                 "orders": orders.map { order -> [String: Any] in
                     ["id": order.id, "status": order.status, "kind": order.kind, "total": adminMoney(order.total, order.currency),
                      "created_at": isoTime(order.createdAt)]
@@ -106,7 +105,8 @@ struct AdminCustomers: Sendable {
         }
         let reason = (request.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw CheckoutError.invalid(field: "reason", message: "give a reason: it is kept in the audit log") }
-        let email = email.lowercased()
+        guard reason.count <= 500 else { throw CheckoutError.invalid(field: "reason", message: "the reason is \(reason.count) characters; at most 500") }
+        let email = try EmailAddress.required(email)
         let now = shop.clock.seconds
         let (ledger, effects) = (shop.delivery.ledger, shop.effects)
         try await shop.storage.write { tx in

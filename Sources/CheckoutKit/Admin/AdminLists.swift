@@ -32,7 +32,7 @@ struct AdminLists: Sendable {
         let limit = try query.limit()
         let cursor = query["cursor"]
         let rows = try await shop.storage.read { tx in try tx.admin.leads(after: cursor, limit: limit + 1) }
-        return AdminQuery.page(rows.map(Self.lead), limit: limit)
+        return AdminQuery.page(rows.map { var row = Self.lead($0); row["email_path"] = pathSegment($0.email); return row }, limit: limit)
     }
 
     static func lead(_ lead: AdminQueries.LeadRow) -> [String: Any] {

@@ -17,13 +17,16 @@ struct AdminOrders: Sendable {
             throw CheckoutError.invalid(
                 field: "status", message: "status \(Quoted(status)) is not one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        filter.email = query["email"]?.lowercased()
+        filter.email = query["email"].map { EmailAddress.normalized($0) ?? $0 }
         // Looking a person up by address is what masking their address is meant to prevent.
         if filter.email != nil, !principal.role.seesPersonalData {
             throw CheckoutError.forbidden(role: principal.role.rawValue, action: "search orders by address")
         }
         filter.from = try query.time("from")
         filter.to = try query.time("to", endOfDay: true)
+        if let from = filter.from, let to = filter.to, to <= from {
+            throw CheckoutError.invalid(field: "to", message: "to \(Quoted(query["to"] ?? "")) is before from \(Quoted(query["from"] ?? ""))")
+        }
         filter.product = query["product"]
         let (cursor, chosen) = (query["cursor"], filter)
         let rows = try await shop.storage.read { tx in try tx.admin.orders(chosen, after: cursor, limit: limit + 1) }

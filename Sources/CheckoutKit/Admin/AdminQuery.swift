@@ -14,7 +14,8 @@ struct AdminQuery {
     init(_ request: Request, timeZone: TimeZone) {
         var parameters: [String: String] = [:]
         for (name, value) in request.uri.queryParameters where !value.isEmpty {
-            parameters[String(name)] = String(value).removingPercentEncoding ?? String(value)
+            // Hummingbird has percent-decoded the value already.
+            parameters[String(name)] = String(value)
         }
         self.parameters = parameters
         self.timeZone = timeZone
@@ -64,6 +65,13 @@ func adminJSON(_ object: Any, status: HTTPResponse.Status = .ok) throws -> Respo
     return Response(
         status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
         body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+}
+
+/// `email` as one path segment (`/admin/customers/{segment}`): every character but letters, digits
+/// and `@._-` percent-encoded, so `a%41b@…`, `a/b@…` or `a?b@…` name themselves, not another address.
+func pathSegment(_ email: String) -> String {
+    let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@._-")
+    return email.addingPercentEncoding(withAllowedCharacters: allowed) ?? email
 }
 
 /// `{"amount", "currency", "formatted"}` for minor units in `currency`.

@@ -60,9 +60,10 @@ struct AdminWebhooks: Sendable {
     func deliveries(_ id: String, limit: Int) async throws -> [String: Any] {
         let deliveries = try await shop.storage.read { tx -> [WebhookDelivery] in
             guard try tx.webhooks.endpoint(id) != nil else { throw Self.notFound(id) }
-            return try tx.webhooks.deliveries(endpoint: id, limit: limit)
+            return try tx.webhooks.deliveries(endpoint: id, limit: limit + 1)
         }
-        return ["object": "list", "has_more": false, "data": deliveries.map { delivery -> [String: Any] in
+        // The newest `limit` (at most 200); `has_more` says whether older ones exist (not paged further).
+        return ["object": "list", "has_more": deliveries.count > limit, "data": deliveries.prefix(limit).map { delivery -> [String: Any] in
             var row: [String: Any] = [
                 "id": delivery.id, "endpoint_id": delivery.endpointID, "event_id": delivery.eventID, "event_type": delivery.eventType,
                 "status": delivery.status, "attempts": delivery.attempts, "created_at": isoTime(delivery.createdAt),

@@ -50,7 +50,8 @@ public struct StaffCredentials: Sendable {
 
     /// Adds a member of staff who signs in at `/admin/` by emailed link, or changes their role.
     public func addStaff(email: String, role: StaffRole) async throws {
-        let email = try EmailAddress.required(email)
+        // Staff addresses are matched whole and case-blind: `Sup@Example.com` signs in as `sup@example.com`.
+        let email = try EmailAddress.required(email).lowercased()
         let now = clock.seconds
         try await storage.write { tx in
             let before = try tx.staff.role(of: email)

@@ -61,7 +61,7 @@ struct ConsoleController: Sendable {
             let email = try AdminAPI.email(context)
             _ = try await customers.override(
                 email, AdminCustomers.OverrideRequest(sku: form["sku"], item: nil, action: form["action"], reason: form["reason"]), as: principal)
-            return .redirect("/admin/customers/\(email)?done=entitlement")
+            return .redirect("/admin/customers/\(pathSegment(EmailAddress.normalized(email) ?? email))?done=entitlement")
         }
         get(router, "admin/subscriptions", .readReports, nav: "subscriptions", title: "Subscriptions") { request, _, principal in
             let query = AdminQuery(request, timeZone: shop.now.timeZone)

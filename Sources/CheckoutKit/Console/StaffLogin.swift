@@ -31,7 +31,7 @@ struct StaffLogin: Sendable {
         let body = try await RequestBody.formOrJSON(LoginForm.self, from: request, context: context)
         let email: String
         do {
-            email = try EmailAddress.required(body.value.email)
+            email = try EmailAddress.required(body.value.email).lowercased()
         } catch let error as CheckoutError {
             return ConsolePages.page("login", title: "Sign in", shop: shop.shopName, principal: nil, problem: error.message, status: .unprocessableContent)
         }

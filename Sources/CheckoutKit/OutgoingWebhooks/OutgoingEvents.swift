@@ -44,8 +44,11 @@ public struct WebhookEndpoint: Sendable, Equatable {
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
             throw CheckoutError.invalid(field: "url", message: "\(Quoted(url)) is not an http(s) URL")
         }
+        guard !events.isEmpty else {
+            throw CheckoutError.invalid(field: "events", message: "name at least one event: \(OutgoingEvents.types.joined(separator: ", ")) or *")
+        }
         let unknown = events.filter { $0 != "*" && !OutgoingEvents.types.contains($0) }
-        guard events.count > 0, unknown.isEmpty else {
+        guard unknown.isEmpty else {
             throw CheckoutError.invalid(
                 field: "events", message: "unknown event \(Quoted(unknown.first ?? "")); events: \(OutgoingEvents.types.joined(separator: ", ")) or *")
         }
