@@ -112,7 +112,11 @@ struct Admin: AsyncParsableCommand {
     struct Audit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show the audit log, newest first.")
         @OptionGroup var database: Webhooks.DatabaseOption
-        @Option(help: "How many entries.") var limit: Int = 50
+        @Option(help: "How many entries (1-10000).") var limit: Int = 50
+
+        func validate() throws {
+            guard (1...10_000).contains(limit) else { throw ValidationError("--limit \(limit): give 1 to 10000 entries") }
+        }
 
         func run() async throws {
             let entries = try await report { try await Admin.credentials(database) { try await $0.audit(limit: limit) } }

@@ -156,4 +156,32 @@ import Testing
             #expect(again.count == entries.count && again.first?["action"] as? String == entries.first?["action"] as? String)
         }
     }
+
+    /// `checkout admin …` as an operator runs it: a key shown once and listed with its role, staff
+    /// added and removed, the audit log; every refusal names what it refuses.
+    @Test func theCommandLineManagesKeysStaffAndShowsTheAuditLog() async throws {
+        let checkout = try TestCheckout()
+        let db = try await checkout.createdDatabaseArguments("admin-cli")
+        let created = try await runCheckout(["admin", "keys", "create", "--role", "support", "--name", "helpdesk"] + db)
+        #expect(created.status == 0 && created.output.contains("secret (shown once; store it now): sk_admin_"), "\(created.errors)")
+        let id = try #require(created.output.split(separator: " ").dropFirst().first.map(String.init))
+        let listed = try await runCheckout(["admin", "keys", "list"] + db)
+        #expect(listed.output.contains("\(id)  support  helpdesk") && !listed.output.contains("sk_admin_"))
+        #expect(try await runCheckout(["admin", "keys", "revoke", id] + db).status == 0)
+        let again = try await runCheckout(["admin", "keys", "revoke", id] + db)
+        #expect(again.status != 0 && again.errors.contains(id))
+        let role = try await runCheckout(["admin", "keys", "create", "--role", "boss"] + db)
+        #expect(role.status != 0 && role.errors.contains("boss"))
+        #expect(try await runCheckout(["admin", "staff", "add", "Jane@Example.com", "--role", "analyst"] + db).status == 0)
+        #expect(try await runCheckout(["admin", "staff", "list"] + db).output.contains("jane@example.com  analyst"))
+        let bad = try await runCheckout(["admin", "staff", "add", "not-an-email", "--role", "owner"] + db)
+        #expect(bad.status != 0 && bad.errors.contains("not-an-email"))
+        #expect(try await runCheckout(["admin", "staff", "remove", "jane@example.com"] + db).status == 0)
+        let gone = try await runCheckout(["admin", "staff", "remove", "jane@example.com"] + db)
+        #expect(gone.status != 0 && gone.errors.contains("jane@example.com"))
+        let audit = try await runCheckout(["admin", "audit"] + db)
+        for action in ["api_key.create", "api_key.revoke", "staff.set", "staff.remove"] { #expect(audit.output.contains(action), "\(action)") }
+        let zero = try await runCheckout(["admin", "audit", "--limit", "0"] + db)
+        #expect(zero.status != 0 && zero.errors.contains("--limit 0"))
+    }
 }

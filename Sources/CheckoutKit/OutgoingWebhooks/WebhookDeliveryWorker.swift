@@ -69,53 +69,75 @@ actor WebhookDeliveryWorker: Service {
     /// Endpoints worked on at once; each endpoint's deliveries go one after another, in order.
     static let parallelEndpoints = 8
 
+    /// One pass: claims due deliveries of every endpoint without a lane running, runs each
+    /// endpoint's as a lane of its own (at most `parallelEndpoints` at once), and claims again
+    /// whenever a lane ends and (when it polls) every second while lanes run, so a slow or dead endpoint holds up
+    /// only its own deliveries, never those that became due for another endpoint meanwhile. Ends
+    /// when no lane runs and nothing is due.
     private func deliverDue() async -> Int {
-        var delivered = 0
-        while true {
-            let (claimedAt, instance, lease) = (clock.seconds, self.lease.instance, self.lease.seconds)
-            let due: [Due]
-            do {
-                due = try await storage.write { tx in
-                    try tx.webhooks.claimDue(now: claimedAt, until: claimedAt + lease, instance: instance, limit: 100)
+        let (instance, lease) = (self.lease.instance, self.lease.seconds)
+        return await withTaskGroup(of: (endpoint: String?, delivered: Int).self) { group in
+            var delivered = 0
+            var busy = Set<String>()
+            var claimMore = true
+            var ticking = false
+            while true {
+                let stopping = Task.isShuttingDownGracefully || Task.isCancelled
+                let claiming = claimMore && !stopping && busy.count < Self.parallelEndpoints
+                claimMore = false
+                if claiming {
+                    let claimedAt = clock.seconds
+                    let skipped = Array(busy)
+                    do {
+                        let due = try await storage.write { tx in
+                            try tx.webhooks.claimDue(
+                                now: claimedAt, until: claimedAt + lease, instance: instance, limit: 100, excluding: skipped,
+                                maxEndpoints: Self.parallelEndpoints - skipped.count)
+                        }
+                        var lanes: [String: [Due]] = [:]
+                        var order: [String] = []
+                        for delivery in due {
+                            if lanes[delivery.endpoint] == nil { order.append(delivery.endpoint) }
+                            lanes[delivery.endpoint, default: []].append(delivery)
+                        }
+                        for endpoint in order {
+                            busy.insert(endpoint)
+                            let lane = lanes[endpoint] ?? []
+                            group.addTask { (endpoint, await self.deliver(lane: lane)) }
+                        }
+                        // A full batch may have left more due: claim again at once.
+                        if due.count == 100 { claimMore = true }
+                    } catch {
+                        logger.error("could not claim webhook deliveries", metadata: ["error": "\(error)"])
+                    }
                 }
-            } catch {
-                logger.error("could not claim webhook deliveries", metadata: ["error": "\(error)"])
-                break
+                // Nothing running and nothing claimed: the pass is over (a pending tick is cut short).
+                if busy.isEmpty, !claimMore {
+                    group.cancelAll()
+                    break
+                }
+                // Polling instances look again every second while lanes run; in a multi-shop deployment
+                // (no polling) a shop looks again when a lane ends, at the latest after one attempt's timeout.
+                if !ticking, !stopping, polls {
+                    ticking = true
+                    group.addTask {
+                        try? await Task.sleep(for: .seconds(1))
+                        return (nil, 0)
+                    }
+                }
+                if claimMore { continue }
+                guard let finished = await group.next() else { break }
+                delivered += finished.delivered
+                if let endpoint = finished.endpoint { busy.remove(endpoint) } else { ticking = false }
+                claimMore = true
             }
-            guard !due.isEmpty else { break }
-            delivered += await deliver(due)
             if Task.isShuttingDownGracefully || Task.isCancelled {
                 do {
                     try await storage.write { tx in try tx.webhooks.releaseClaims(instance: instance) }
                 } catch {
                     logger.error("could not give back claimed deliveries; they are attempted when their lease ends", metadata: ["error": "\(error)"])
                 }
-                break
             }
-            if due.count < 100 { break }
-        }
-        return delivered
-    }
-
-    /// Attempts a claimed batch, endpoint by endpoint; returns how many succeeded.
-    private func deliver(_ due: [Due]) async -> Int {
-        // A slow or dead endpoint holds up only its own deliveries.
-        var lanes: [String: [Due]] = [:]
-        var order: [String] = []
-        for delivery in due {
-            if lanes[delivery.endpoint] == nil { order.append(delivery.endpoint) }
-            lanes[delivery.endpoint, default: []].append(delivery)
-        }
-        return await withTaskGroup(of: Int.self) { group in
-            var started = 0
-            var delivered = 0
-            for endpoint in order {
-                if started >= Self.parallelEndpoints, let done = await group.next() { delivered += done }
-                let lane = lanes[endpoint] ?? []
-                group.addTask { await self.deliver(lane: lane) }
-                started += 1
-            }
-            for await done in group { delivered += done }
             return delivered
         }
     }

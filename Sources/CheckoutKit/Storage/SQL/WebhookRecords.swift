@@ -88,16 +88,40 @@ struct WebhookRecords {
 
     /// Claims up to `limit` pending deliveries due at `now` for `instance` until `until`, oldest
     /// first, with their endpoint's URL and secret (see `OutboxRecords.claimDue`: the same lease).
-    func claimDue(now: Int, until: Int, instance: String, limit: Int) throws -> [Due] {
-        let claimed = try sql.rows("""
+    func claimDue(now: Int, until: Int, instance: String, limit: Int, excluding busy: [String] = [], maxEndpoints: Int = .max) throws -> [Due] {
+        // Endpoints whose lane is still running are left alone: their deliveries go in order, in that lane's next pass.
+        let skip = busy.indices.map { " AND endpoint_id <> ?\($0 + 6)" }.joined()
+        var claimed = try sql.query("""
             WITH due AS MATERIALIZED (
                 SELECT id FROM webhook_deliveries
-                WHERE shop_id = ?5 AND status = 'pending' AND next_attempt_at <= ?3 AND claimed_until <= ?3
+                WHERE shop_id = ?5 AND status = 'pending' AND next_attempt_at <= ?3 AND claimed_until <= ?3\(skip)
                 ORDER BY created_at, id LIMIT ?4\(sql.skipLocked))
             UPDATE webhook_deliveries SET claimed_until = ?1, claimed_by = ?2
             WHERE id IN (SELECT id FROM due) AND claimed_until <= ?3
             RETURNING id, payload, attempts, created_at, endpoint_id
-            """, until, instance, now, limit, shop)
+            """, [until.sqlValue, instance.sqlValue, now.sqlValue, limit.sqlValue, shop.sqlValue] + busy.map(\.sqlValue))
+        // At most `maxEndpoints` endpoints' deliveries are kept, those whose deliveries are oldest
+        // (RETURNING promises no order); the others' claims are given back.
+        let ordered = try claimed.map { row -> (created: Int, id: String, row: SQLRow) in (try row[3], try row[0], row) }
+            .sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+        var kept = Set<String>()
+        var released: [String] = []
+        claimed = []
+        for entry in ordered {
+            let endpoint: String = try entry.row[4]
+            if kept.contains(endpoint) || kept.count < maxEndpoints {
+                kept.insert(endpoint)
+                claimed.append(entry.row)
+            } else {
+                released.append(entry.id)
+            }
+        }
+        if !released.isEmpty {
+            let placeholders = released.indices.map { "?\($0 + 3)" }.joined(separator: ", ")
+            try sql.execute(
+                "UPDATE webhook_deliveries SET claimed_until = 0, claimed_by = NULL WHERE shop_id = ?1 AND claimed_by = ?2 AND id IN (\(placeholders))",
+                [shop.sqlValue, instance.sqlValue] + released.map(\.sqlValue))
+        }
         guard !claimed.isEmpty else { return [] }
         var endpoints: [String: (url: String, secret: String)] = [:]
         for row in try sql.rows("SELECT id, url, secret FROM webhook_endpoints WHERE shop_id = ?", shop) { endpoints[try row[0]] = (try row[1], try row[2]) }
