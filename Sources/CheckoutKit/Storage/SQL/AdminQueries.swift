@@ -49,9 +49,9 @@ struct AdminQueries {
         if let product = filter.product {
             add("EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.shop_id = o.shop_id AND l.sku = ?)", product)
         }
-        if let cursor {
-            guard let at: Int = try sql.value("SELECT created_at FROM orders WHERE id = ? AND shop_id = ?", cursor, shop) else { throw Self.unknown(cursor) }
-            add("(o.created_at < ? OR (o.created_at = ? AND o.id < ?))", at, at, cursor)
+        if let (condition, values) = try Self.after(cursor, in: "orders", at: "created_at", alias: "o.", sql: sql, shop: shop) {
+            conditions.append(condition)
+            arguments += values
         }
         arguments.append(limit.sqlValue)
         return try sql.query("""
@@ -80,6 +80,17 @@ struct AdminQueries {
                 shop, prefix, cursor ?? "", upper, limit) as [String])
         }
         return Array(found.sorted().prefix(limit))
+    }
+
+    /// The condition that keeps a newest-first list's rows after the row `cursor` names (by its time
+    /// column `at`, then its id: the keyset its index is ordered by), and its values; nil without a cursor.
+    /// - Throws: `CheckoutError.invalid` naming `cursor` when no row of `table` has that id.
+    static func after(
+        _ cursor: String?, in table: String, at column: String, alias: String = "", sql: any SQLStatements, shop: String
+    ) throws -> (String, [SQLValue])? {
+        guard let cursor else { return nil }
+        guard let time: Int = try sql.value("SELECT \(column) FROM \(table) WHERE id = ? AND shop_id = ?", cursor, shop) else { throw unknown(cursor) }
+        return ("(\(alias)\(column) < ? OR (\(alias)\(column) = ? AND \(alias)id < ?))", [time.sqlValue, time.sqlValue, cursor.sqlValue])
     }
 
     /// A `cursor` that names no row of the list.
@@ -113,10 +124,9 @@ struct AdminQueries {
             conditions.append("status = ?")
             arguments.append(status.sqlValue)
         }
-        if let cursor {
-            guard let at: Int = try sql.value("SELECT created_at FROM subscriptions WHERE id = ? AND shop_id = ?", cursor, shop) else { throw Self.unknown(cursor) }
-            conditions.append("(created_at < ? OR (created_at = ? AND id < ?))")
-            arguments += [at.sqlValue, at.sqlValue, cursor.sqlValue]
+        if let (condition, values) = try Self.after(cursor, in: "subscriptions", at: "created_at", sql: sql, shop: shop) {
+            conditions.append(condition)
+            arguments += values
         }
         arguments.append(limit.sqlValue)
         return try sql.query(
@@ -141,10 +151,9 @@ struct AdminQueries {
             conditions.append("email = ?")
             arguments.append(email.sqlValue)
         }
-        if let cursor {
-            guard let at: Int = try sql.value("SELECT created_at FROM leads WHERE id = ? AND shop_id = ?", cursor, shop) else { throw Self.unknown(cursor) }
-            conditions.append("(created_at < ? OR (created_at = ? AND id < ?))")
-            arguments += [at.sqlValue, at.sqlValue, cursor.sqlValue]
+        if let (condition, values) = try Self.after(cursor, in: "leads", at: "created_at", sql: sql, shop: shop) {
+            conditions.append(condition)
+            arguments += values
         }
         arguments.append(limit.sqlValue)
         return try sql.query(

@@ -35,12 +35,9 @@ struct AuditRecords {
     func entries(before cursor: String?, target: String?, limit: Int) throws -> [AuditEntry] {
         var conditions = ["shop_id = ?"]
         var arguments: [SQLValue] = [shop.sqlValue]
-        if let cursor {
-            guard let at: Int = try sql.value("SELECT at FROM audit_log WHERE id = ? AND shop_id = ?", cursor, shop) else {
-                throw AdminQueries.unknown(cursor)
-            }
-            conditions.append("(at < ? OR (at = ? AND id < ?))")
-            arguments += [at.sqlValue, at.sqlValue, cursor.sqlValue]
+        if let (condition, values) = try AdminQueries.after(cursor, in: "audit_log", at: "at", sql: sql, shop: shop) {
+            conditions.append(condition)
+            arguments += values
         }
         if let target {
             conditions.append("target = ?")
