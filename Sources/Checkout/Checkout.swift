@@ -10,7 +10,7 @@ struct Checkout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkout",
         abstract: "Carts, orders, payments and delivery for a sitegen shop.",
-        subcommands: [Serve.self, Webhooks.self, Keys.self, Admin.self],
+        subcommands: [Serve.self, Webhooks.self, Keys.self, Admin.self, Customers.self, Backup.self, Restore.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -134,6 +134,27 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds the server of a remote file (a catalog file given as a URL) has to start answering.")
     var originTimeout: Int = 30
 
+    @Option(help: "Take a verified backup of the database into this folder on a schedule (env CHECKOUT_BACKUP_DIR).")
+    var backupDir: String? = ProcessInfo.processInfo.environment["CHECKOUT_BACKUP_DIR"]
+
+    @Option(help: "With --backup-dir: time between backups, e.g. 10m, 1h, 30s (at most 15m keeps the recovery point under 15 minutes).")
+    var backupEvery: String = "10m"
+
+    @Option(help: "With --backup-dir: how many of the newest backups to keep.")
+    var backupKeep: Int = 144
+
+    @Option(help: "Purge leads never confirmed after this long, e.g. 30d.")
+    var purgeUnconfirmedLeadsAfter: String = "30d"
+
+    @Option(help: "Purge customer and staff sessions and sign-in links this long after they expired.")
+    var purgeSessionsAfter: String = "1d"
+
+    @Option(help: "Purge delivered outgoing webhooks, and empty processed payment events' stored bodies, after this long.")
+    var purgeWebhookPayloadsAfter: String = "30d"
+
+    @Option(help: "Purge sent (or failed) emails, with their bodies, after this long.")
+    var purgeSentEmailsAfter: String = "90d"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -186,6 +207,17 @@ struct Serve: AsyncParsableCommand {
         guard queueLease > webhookTimeout else {
             throw ValidationError("--queue-lease: \(queueLease) must be longer than --webhook-timeout (\(webhookTimeout) seconds)")
         }
+        guard let every = DurationText.seconds(backupEvery), (1...86_400).contains(every) else {
+            throw ValidationError("--backup-every: '\(backupEvery)' is not a time from 1s to 24h (e.g. 10m, 1h, 30s)")
+        }
+        _ = every
+        guard (1...100_000).contains(backupKeep) else { throw ValidationError("--backup-keep: \(backupKeep) is not from 1 to 100000") }
+        for (flag, value) in [
+            ("--purge-unconfirmed-leads-after", purgeUnconfirmedLeadsAfter), ("--purge-sessions-after", purgeSessionsAfter),
+            ("--purge-webhook-payloads-after", purgeWebhookPayloadsAfter), ("--purge-sent-emails-after", purgeSentEmailsAfter),
+        ] where DurationText.seconds(value).map({ (3600...(3_650 * 86_400)).contains($0) }) != true {
+            throw ValidationError("\(flag): '\(value)' is not a time from 1h to 3650d (e.g. 30d, 12h)")
+        }
         for (flag, limit) in [
             ("--lead-limit-per-ip", leadLimitPerIP), ("--lead-limit-per-address", leadLimitPerAddress),
             ("--login-limit-per-ip", loginLimitPerIP), ("--login-limit-per-address", loginLimitPerAddress),
@@ -236,6 +268,13 @@ struct Serve: AsyncParsableCommand {
             configuration.idleTimeout = .seconds(idleTimeout)
             configuration.webhookTimeout = .seconds(webhookTimeout)
             configuration.originTimeout = .seconds(originTimeout)
+            if let backupDir {
+                configuration.backups = BackupSettings(folder: backupDir, interval: DurationText.seconds(backupEvery) ?? 600, keep: backupKeep)
+            }
+            configuration.retention.unconfirmedLeads = DurationText.seconds(purgeUnconfirmedLeadsAfter) ?? configuration.retention.unconfirmedLeads
+            configuration.retention.expiredSessions = DurationText.seconds(purgeSessionsAfter) ?? configuration.retention.expiredSessions
+            configuration.retention.webhookPayloads = DurationText.seconds(purgeWebhookPayloadsAfter) ?? configuration.retention.webhookPayloads
+            configuration.retention.sentEmails = DurationText.seconds(purgeSentEmailsAfter) ?? configuration.retention.sentEmails
             let descriptors = FileDescriptorLimit.raise()
             configuration.maxConnections = maxConnections ?? max(64, descriptors - 256)
             logger.info("connections", metadata: ["max": "\(configuration.maxConnections)", "file_descriptors": "\(descriptors)"])

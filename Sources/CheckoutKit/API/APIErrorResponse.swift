@@ -31,7 +31,7 @@ extension CheckoutError: HTTPResponseError {
         case .emptyCart, .pricing, .invalid: return .unprocessableContent
         case .malformedBody: return .badRequest
         case .payloadTooLarge: return .contentTooLarge
-        case .idempotencyConflict, .cartBusy, .outOfStock: return .conflict
+        case .idempotencyConflict, .cartBusy, .outOfStock, .conflict: return .conflict
         case .paymentProviderFailed: return .badGateway
         case .tooManyRequests: return .tooManyRequests
         case .notSignedIn, .unauthorized: return .unauthorized
@@ -62,6 +62,7 @@ extension CheckoutError: HTTPResponseError {
         case .forbidden: return "forbidden"
         case .csrfMismatch: return "csrf_token_invalid"
         case .notFound: return "not_found"
+        case .conflict: return "conflict"
         }
     }
 
@@ -77,7 +78,7 @@ extension CheckoutError: HTTPResponseError {
         case .idempotencyConflict: return "Idempotency-Key"
         case .outOfStock: return "sku"
         case .csrfMismatch: return "csrf"
-        case let .notFound(field, _): return field
+        case let .notFound(field, _), let .conflict(field, _): return field
         default: return nil
         }
     }
@@ -105,7 +106,7 @@ extension CheckoutError: HTTPResponseError {
         case let .forbidden(role, action): return "the \(role) role may not \(action.replacingOccurrences(of: "_", with: " "))"
         case .csrfMismatch:
             return "a console session's write needs its CSRF token (the csrf form field, or the X-CSRF-Token header); reload the page and try again"
-        case let .notFound(_, message): return message
+        case let .notFound(_, message), let .conflict(_, message): return message
         case let .outOfStock(sku, available):
             return available == 0 ? "\(Quoted(sku)) is sold out" : "only \(available) of \(Quoted(sku)) left; lower the quantity"
         }

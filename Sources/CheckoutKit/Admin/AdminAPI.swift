@@ -41,6 +41,27 @@ struct AdminAPI: Sendable {
             let body = try await RequestBody.json(AdminCustomers.OverrideRequest.self, from: request, context: context)
             return try adminJSON(try await customers.override(try Self.email(context), body, as: principal))
         }
+        api.get("admin/customers/:email/export") { request, context in
+            _ = try await access.require(.exportPersonalData, request)
+            let email = try Self.email(context)
+            let document = try await shop.customerData.export(email)
+            var response = Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: document)))
+            response.headers[.contentDisposition] = "attachment; filename=\"customer-export.json\""
+            response.headers[.cacheControl] = "no-store"
+            return response
+        }
+        api.post("admin/customers/:email/erase") { request, context in
+            let principal = try await access.require(.erasePersonalData, request)
+            let body = try await RequestBody.json(CustomerErasure.Request.self, from: request, context: context)
+            let erasure = try await shop.customerData.erase(try Self.email(context), reason: try body.checkedReason(), by: principal)
+            shop.webhooks.notify()
+            shop.metrics.customerErased()
+            return try adminJSON([
+                "object": "customer_erasure", "customer": erasure.reference, "orders": erasure.orders, "subscriptions": erasure.subscriptions,
+                "deleted_rows": erasure.deletedRows, "rewritten_rows": erasure.rewrittenRows, "mail_files": erasure.mailFiles,
+            ])
+        }
         api.get("admin/subscriptions") { request, _ in
             try adminJSON(try await lists.subscriptions(query(request), as: try await access.require(.readReports, request)))
         }

@@ -1,7 +1,8 @@
 /// What a member of staff or an API key may do, as Shopify's staff permissions and Stripe's
 /// restricted keys divide it:
 /// - `owner`: everything, including webhook endpoints, keys and erasing data;
-/// - `support`: read everything, refund, resend receipts, grant and revoke entitlements by hand;
+/// - `support`: read everything, refund, resend receipts, grant and revoke entitlements by hand,
+///   export a customer's data;
 /// - `analyst`: the dashboard and the order list, read-only, with customers' addresses masked.
 public enum StaffRole: String, CaseIterable, Sendable, Codable {
     case owner, support, analyst
@@ -10,7 +11,7 @@ public enum StaffRole: String, CaseIterable, Sendable, Codable {
     public func allows(_ action: AdminPermission) -> Bool {
         switch self {
         case .owner: return true
-        case .support: return action != .manageWebhooks && action != .manageKeys
+        case .support: return ![.manageWebhooks, .manageKeys, .erasePersonalData].contains(action)
         case .analyst: return action == .readReports
         }
     }
@@ -34,6 +35,10 @@ public enum AdminPermission: String, Sendable {
     case manageWebhooks = "manage_webhooks"
     /// List and revoke API keys, add and remove staff.
     case manageKeys = "manage_keys"
+    /// Export everything held about a customer (GDPR art. 15).
+    case exportPersonalData = "export_personal_data"
+    /// Erase a customer (GDPR art. 17).
+    case erasePersonalData = "erase_personal_data"
 }
 
 /// Who is acting: an API key, a signed-in member of staff, or the deployment's `--admin-token`.

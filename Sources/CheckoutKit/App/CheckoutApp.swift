@@ -4,6 +4,8 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Prometheus
+import ServiceLifecycle
 import ShopCore
 import SiteCore
 
@@ -30,10 +32,21 @@ public enum CheckoutApp {
                 additionalChannelHandlers: [connections.handler()], idleTimeout: TimeAmount(configuration.idleTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "checkout"),
             // The storage's services first: they stop last, after the workers that use the database.
-            services: shop.storage.base.services + [shop.processor, shop.mail, shop.webhooks],
+            services: shop.storage.base.services + [shop.processor, shop.mail, shop.webhooks] + operationsJobs(configuration, shop.storage.base, registry: shop.metrics.registry, logger: logger),
             onServerRunning: { channel in shop.address.serverStarted(port: channel.localAddress?.port) },
             logger: logger)
         return (application, CheckoutControl(shop: shop))
+    }
+
+    /// The deployment's own jobs: the retention purge, and the backup schedule when one is set.
+    static func operationsJobs(
+        _ configuration: CheckoutConfiguration, _ storage: any CheckoutStorage, registry: PrometheusCollectorRegistry, logger: Logger
+    ) -> [any Service] {
+        var jobs: [any Service] = [RetentionJob(storage: storage, policy: configuration.retention, clock: configuration.clock, registry: registry, logger: logger)]
+        if let backups = configuration.backups {
+            jobs.append(BackupSchedule(location: configuration.storageLocation, settings: backups, clock: configuration.clock, registry: registry, logger: logger))
+        }
+        return jobs
     }
 
     /// The one shop of a single-shop deployment, over the database `configuration` names (opened

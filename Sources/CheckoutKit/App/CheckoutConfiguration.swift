@@ -104,6 +104,12 @@ public struct CheckoutConfiguration: Sendable {
         return .sqlite(path: databasePath)
     }
 
+    /// How long personal data no longer needed is kept (`RetentionJob`).
+    public var retention = RetentionPolicy()
+
+    /// Scheduled backups (`BackupSchedule`); nil: none.
+    public var backups: BackupSettings?
+
     public init(webhookSecret: String) {
         self.webhookSecret = webhookSecret
     }

@@ -11,6 +11,16 @@ public struct CheckoutControl: Sendable {
     @discardableResult
     public func deliverPendingWebhooks() async -> Int { await shop.webhooks.drain() }
 
+    /// Purges what the retention policy no longer keeps, now (the hourly `RetentionJob`'s work).
+    public func purgeExpiredData() async throws -> RetentionPurge {
+        try await RetentionJob(
+            storage: shop.storage.base, policy: shop.configuration.retention, clock: shop.clock, registry: shop.metrics.registry, logger: shop.logger
+        ).purge()
+    }
+
+    /// The shop's data-subject requests (export, erasure), as the admin API runs them.
+    public var customers: CustomerData { shop.customerData }
+
     /// Processes every stored payment event that is due.
     public func processPendingEvents() async { await shop.processor.processDue() }
 

@@ -29,4 +29,7 @@ public enum CheckoutError: Error, Equatable, Sendable {
     case csrfMismatch
     /// No record of `field`'s kind with the id or address given.
     case notFound(field: String, message: String)
+    /// The record named by `field` is in a state that forbids the request (a customer with a
+    /// membership still billed cannot be erased).
+    case conflict(field: String, message: String)
 }

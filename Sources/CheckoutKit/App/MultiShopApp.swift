@@ -39,7 +39,7 @@ extension CheckoutApp {
             services: storage.services + [
                 directory.workers, ShopsFileWatcher(path: path, directory: directory, logger: logger),
                 DueWorkScanner(directory: directory, clock: configuration.clock, logger: logger),
-            ] + operations,
+            ] + CheckoutApp.operationsJobs(configuration, storage, registry: directory.registry, logger: logger) + operations,
             onServerRunning: { channel in directory.serverStarted(port: channel.localAddress?.port) },
             logger: logger)
         return (application, ShopsControl(directory: directory))
@@ -64,6 +64,11 @@ extension CheckoutApp {
             // Every loaded shop's gauges from one read of each kind of fact across shops.
             let facts = try await directory.storage.read { tx in try tx.gauges.everyShop() }
             for shop in await directory.loadedShops() { OperationsController(shop: shop).setGauges(facts[shop.id] ?? .init()) }
+            let ready = await directory.storage.isReady()
+            directory.registry.makeGauge(name: "checkout_ready", help: "1 while /readyz answers ready, else 0.").set(Int64(ready ? 1 : 0))
+            if let backups = directory.configuration.backups {
+                BackupSchedule.setGauges(backups, registry: directory.registry, now: directory.configuration.clock.seconds)
+            }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: directory.registry.emitToBuffer())))

@@ -89,6 +89,11 @@ public final class CheckoutMetrics: Sendable {
         ).increment(by: max(0, amount))
     }
 
+    /// Customers erased through the admin API (`checkout customers erase` runs in its own process).
+    func customerErased() {
+        registry.makeCounter(name: "checkout_customers_erased_total", labels: shopLabels, help: "Customers erased (GDPR art. 17).").increment()
+    }
+
     /// A gauge by name and labels, set at scrape time from the database.
     func gauge(_ name: String, labels: [(String, String)] = [], help: String) -> Gauge {
         registry.makeGauge(name: name, labels: shopLabels + labels, help: help)

@@ -44,7 +44,14 @@ struct OperationsController: Sendable {
     }
 
     @Sendable func metrics(_ request: Request, context: CheckoutRequestContext) async throws -> Response {
-        try await refreshGauges()
+        // A database that does not answer is a gauge at 0, not a failed scrape (which would hide
+        // every other series while it lasts).
+        let ready = await shop.storage.isReady() && !shop.catalog.catalog.products.isEmpty
+        shop.metrics.gauge("checkout_ready", help: "1 while /readyz answers ready, else 0.").set(Int64(ready ? 1 : 0))
+        if ready { try await refreshGauges() }
+        if let backups = shop.configuration.backups {
+            BackupSchedule.setGauges(backups, registry: shop.metrics.registry, now: shop.clock.seconds)
+        }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: shop.metrics.registry.emitToBuffer())))
@@ -83,6 +90,20 @@ struct OperationsController: Sendable {
         shop.metrics.gauge("checkout_webhook_events_pending", help: "Stored payment events not yet processed.").set(Int64(facts.pendingEvents))
         shop.metrics.gauge("checkout_webhook_events_failing", help: "Stored payment events whose processing failed and will be retried.")
             .set(Int64(facts.failingEvents))
+        let age = { (since: Int?) in Int64(since.map { max(0, now - $0) } ?? 0) }
+        shop.metrics.gauge("checkout_webhook_events_oldest_pending_age_seconds", help: "Seconds the oldest unprocessed payment event has waited (0: none).")
+            .set(age(facts.oldestPendingEvent))
+        shop.metrics.gauge("checkout_outgoing_webhooks_pending", help: "Outgoing webhook deliveries not yet delivered.").set(Int64(facts.pendingDeliveries))
+        shop.metrics.gauge(
+            "checkout_outgoing_webhooks_oldest_pending_age_seconds", help: "Seconds the oldest undelivered outgoing webhook has waited (0: none)."
+        ).set(age(facts.oldestPendingDelivery))
+        shop.metrics.gauge("checkout_emails_pending", help: "Emails queued, not yet sent nor failed for good.").set(Int64(facts.pendingEmails))
+        shop.metrics.gauge("checkout_emails_oldest_pending_age_seconds", help: "Seconds the oldest unsent email has waited (0: none).")
+            .set(age(facts.oldestPendingEmail))
+        for status in DeliveryStatus.allCases {
+            shop.metrics.gauge("checkout_deliveries", labels: [("status", status.rawValue)], help: "Paid lines' deliveries by status.")
+                .set(Int64(facts.deliveries[status.rawValue] ?? 0))
+        }
         for product in catalog.catalog.products where product.delivery == .licenseKey {
             shop.metrics.gauge(
                 "checkout_license_keys_available", labels: [("sku", product.sku)],

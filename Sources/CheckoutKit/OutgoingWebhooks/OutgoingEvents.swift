@@ -6,7 +6,7 @@ import ShopCore
 public enum OutgoingEvents {
     public static let types = [
         "order.paid", "order.refunded", "subscription.updated", "lead.confirmed", "entitlement.granted", "entitlement.revoked",
-        "delivery.pending", "delivery.delivered", "delivery.failed", "delivery.revoked", fulfilment,
+        "delivery.pending", "delivery.delivered", "delivery.failed", "delivery.revoked", "customer.erased", fulfilment,
     ]
 
     /// The paid line of a product delivered by webhook, for the operator's fulfilment endpoint. Only

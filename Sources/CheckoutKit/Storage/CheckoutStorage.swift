@@ -28,6 +28,12 @@ protocol CheckoutStorage: Sendable {
     /// Closes the database's connections (a PostgreSQL pool); the storage is unusable after.
     func close() async
 
+    /// Makes what was deleted or overwritten unreadable from the database's files, after an erasure:
+    /// SQLite (which zeroes freed space, `secure_delete`) copies its write-ahead log into the database
+    /// and truncates it, so no old page with the data is left in the `-wal` file. PostgreSQL keeps
+    /// dead row versions until VACUUM reuses their space; the README says what an operator does.
+    func forgetOverwrittenData() async throws
+
     /// Stores a new order and its lines in `shop`, claiming `idempotency` (a key and its request digest) for it
     /// first when given; when the key was claimed before, stores nothing and says by which request.
     /// With `cart`, the order was priced from that cart at that version, and is stored only if the
@@ -53,6 +59,8 @@ enum OrderInsertion: Sendable, Equatable {
 
 
 extension CheckoutStorage {
+    func forgetOverwrittenData() async throws {}
+
     func insert(
         _ order: StoredOrder, shop: String, cart: (id: String, version: Int)?, idempotency: (key: String, requestHash: String)?, now: Int
     ) async throws -> OrderInsertion {

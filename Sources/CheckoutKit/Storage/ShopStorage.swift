@@ -37,6 +37,8 @@ struct ShopStorage: CheckoutStorage {
 
     func close() async {}
 
+    func forgetOverwrittenData() async throws { try await base.forgetOverwrittenData() }
+
     /// Stores a new order in this storage's shop (see `CheckoutStorage.insert`), taking `stock`:
     /// an order that takes limited stock is stored in a transaction of its own (it locks and counts),
     /// one that takes none by the backend's fastest way.

@@ -49,6 +49,7 @@ struct StorageTransaction {
     var licenseKeys: LicenseKeyRecords { LicenseKeyRecords(sql: sql, shop: shop) }
     var staff: StaffRecords { StaffRecords(sql: sql, shop: shop) }
     var audit: AuditRecords { AuditRecords(sql: sql, shop: shop) }
+    var personalData: PersonalDataRecords { PersonalDataRecords(sql: sql, shop: shop) }
     var overrides: EntitlementOverrideRecords { EntitlementOverrideRecords(sql: sql, shop: shop) }
     var admin: AdminQueries { AdminQueries(sql: sql, shop: shop) }
     var dashboard: DashboardQueries { DashboardQueries(sql: sql, shop: shop) }

@@ -34,6 +34,10 @@ final class PostgresStatements: SQLStatements {
 
     var skipLocked: String { " FOR UPDATE SKIP LOCKED" }
 
+    func contains(_ column: String, blob: Bool) -> String {
+        "strpos(lower(\(blob ? "convert_from(\(column), 'UTF8')" : column)), ?) > 0"
+    }
+
     func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
         let answer = try send(sql, arguments)
         try settle()

@@ -22,6 +22,11 @@ protocol SQLStatements {
     /// from one queue at once; nothing on SQLite, whose one writer already runs write transactions
     /// one at a time.
     var skipLocked: String { get }
+
+    /// SQL that is true when `column` contains the next `?` argument (given in lower case), its ASCII
+    /// letters compared case-blind; with `blob`, the column holds UTF-8 bytes (a JSON payload). For
+    /// the rare scans that look for a person's address anywhere in a column (`PersonalDataRecords`).
+    func contains(_ column: String, blob: Bool) -> String
 }
 
 /// The transaction lost a race with another one and ran again from the start; raised by a backend
@@ -33,6 +38,10 @@ struct StorageConflict: Error, CustomStringConvertible {
 
 extension SQLStatements {
     var skipLocked: String { "" }
+
+    func contains(_ column: String, blob: Bool) -> String {
+        "instr(lower(\(blob ? "CAST(\(column) AS TEXT)" : column)), ?) > 0"
+    }
 
     func rows(_ sql: String, _ arguments: any SQLBindable...) throws -> [SQLRow] {
         try query(sql, arguments.map(\.sqlValue))

@@ -25,6 +25,9 @@ public struct CheckoutDatabase: CheckoutStorage {
             // `WALCheckpointer` checkpoints in the background; this is only the backstop (about 200 MB).
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 1000")
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+            // Deleted rows and the old copy of an updated row are overwritten with zeros, so an erased
+            // customer's address is not left in the file's free space (`CustomerErasure`).
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try CheckoutSchema.migrator.migrate(pool)
@@ -40,6 +43,18 @@ public struct CheckoutDatabase: CheckoutStorage {
     func checkpoint() async throws {
         try await checkpointer.writeWithoutTransaction { db in
             _ = try db.checkpoint(.passive)
+        }
+    }
+
+    /// Copies the whole write-ahead log into the database and truncates it to zero bytes, so the old
+    /// pages it held (with data since erased) are gone. Waits for readers up to the busy timeout; a
+    /// reader holding an old snapshot past it makes this throw, and the erasure reports it.
+    func forgetOverwrittenData() async throws {
+        try await checkpointer.writeWithoutTransaction { db in
+            let result = try db.checkpoint(.truncate)
+            guard result.walFrameCount == 0 || result.walFrameCount == result.checkpointedFrameCount else {
+                throw StartupError(description: "the write-ahead log of \(path) could not be emptied: a reader held an old snapshot")
+            }
         }
     }
 

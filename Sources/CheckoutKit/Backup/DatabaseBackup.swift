@@ -1,0 +1,136 @@
+import Foundation
+
+/// Consistent copies of the checkout's database while it serves, verified before they count, and
+/// their restore (`checkout backup`, `checkout restore`, `checkout serve --backup-dir`).
+///
+/// - SQLite: the online backup API through GRDB, one step under one read transaction, so the copy is
+///   the database as of one commit while writers go on (WAL); the copy is a single file
+///   (`checkout-YYYYMMDDTHHMMSSZ.sqlite`, journal mode DELETE).
+/// - PostgreSQL: `pg_dump --format=custom` (`….pgdump`), one snapshot of the whole database (every
+///   shop), restored by `pg_restore`. Point-in-time recovery needs WAL archiving (see the README).
+///
+/// A copy is written under a `.partial` name, verified — SQLite: `PRAGMA integrity_check` is `ok`;
+/// PostgreSQL: `pg_restore` reads the whole archive — and must hold exactly the migrations this
+/// version applies; only then is it renamed to its final name. A file with a final name is a good copy.
+public enum DatabaseBackup {
+    /// One verified copy: its path and when it was taken (seconds since 1970).
+    public struct Copy: Sendable, Equatable {
+        public let path: String
+        public let takenAt: Int
+    }
+
+    /// A copy that failed verification, or a restore refused; says which file and why.
+    public struct Problem: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    static let prefix = "checkout-"
+    static let extensions = ["sqlite", "pgdump"]
+
+    /// Takes, verifies and names a copy of `location` in `folder` (created if needed).
+    /// - Throws: `Problem` naming the copy when it fails verification (the partial file is deleted);
+    ///   the database's or `pg_dump`'s error when no copy could be made.
+    public static func take(_ location: StorageLocation, to folder: String, now: Int) async throws -> Copy {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let name = prefix + stamp(now) + "." + (location.isPostgres ? "pgdump" : "sqlite")
+        let final = (folder as NSString).appendingPathComponent(name)
+        let partial = final + ".partial"
+        try? FileManager.default.removeItem(atPath: partial)
+        do {
+            switch location {
+            case .sqlite(let path): try SQLiteBackup.copy(path, to: partial)
+            case .postgres(let url): try await PostgresBackup.dump(url, to: partial)
+            }
+            try await verify(partial)
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            throw error
+        }
+        try? FileManager.default.removeItem(atPath: final)
+        try FileManager.default.moveItem(atPath: partial, toPath: final)
+        return Copy(path: final, takenAt: now)
+    }
+
+    /// Checks a copy: readable whole, and at this version's migrations.
+    /// - Throws: `Problem` naming the file and what is wrong with it.
+    public static func verify(_ path: String) async throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw Problem(description: "no backup at \(path)") }
+        let applied: [String]
+        let expected: [String]
+        if path.hasSuffix(".pgdump") || path.hasSuffix(".pgdump.partial") {
+            applied = try await PostgresBackup.verify(path)
+            expected = PostgresSchema.migrations.map(\.id)
+        } else {
+            applied = try SQLiteBackup.verify(path)
+            expected = CheckoutSchema.migrator.migrations
+        }
+        guard Set(applied) == Set(expected) else {
+            let missing = expected.filter { !applied.contains($0) }, unknown = applied.filter { !expected.contains($0) }
+            throw Problem(description: "the backup \(path) is not at this version's schema: "
+                + (missing.isEmpty ? "" : "missing migrations \(missing.joined(separator: ", ")) ")
+                + (unknown.isEmpty ? "" : "unknown migrations \(unknown.joined(separator: ", ")) (made by a newer checkout?)"))
+        }
+    }
+
+    /// Restores `path` (verified first) into `location`, which must be empty unless `force`.
+    /// - Throws: `Problem` naming the database when it already holds the checkout's tables (pass
+    ///   `force` to overwrite it), or the backup when it fails verification.
+    public static func restore(_ path: String, into location: StorageLocation, force: Bool) async throws {
+        try await verify(path)
+        let isDump = path.hasSuffix(".pgdump")
+        guard isDump == location.isPostgres else {
+            throw Problem(description: "\(path) is a \(isDump ? "PostgreSQL" : "SQLite") backup; restore it into a \(isDump ? "PostgreSQL database (--database-url)" : "SQLite file (--db)")")
+        }
+        switch location {
+        case .sqlite(let target):
+            if !force, try SQLiteBackup.hasTables(target) {
+                throw Problem(description: "the database \(target) is not empty; restore into a new file, or pass --force to overwrite it (stop the service first)")
+            }
+            try SQLiteBackup.copy(path, to: target)
+        case .postgres(let url):
+            if !force, try await PostgresBackup.hasCheckoutTables(url) {
+                throw Problem(description: "the database \(location) already holds the checkout's tables; restore into an empty database, or pass --force to replace them (stop the service first)")
+            }
+            try await PostgresBackup.restore(path, into: url, replacing: force)
+        }
+    }
+
+    /// Good copies in `folder`, newest first.
+    public static func copies(in folder: String) -> [Copy] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.compactMap { name -> Copy? in
+            guard name.hasPrefix(prefix), let dot = name.lastIndex(of: "."), extensions.contains(String(name[name.index(after: dot)...])),
+                  let time = time(String(name.dropFirst(prefix.count)[..<dot])) else { return nil }
+            return Copy(path: (folder as NSString).appendingPathComponent(name), takenAt: time)
+        }.sorted { $0.takenAt > $1.takenAt }
+    }
+
+    /// Deletes all but the newest `keep` good copies in `folder`; how many were deleted.
+    @discardableResult
+    public static func prune(_ folder: String, keep: Int) -> Int {
+        copies(in: folder).dropFirst(keep).filter { (try? FileManager.default.removeItem(atPath: $0.path)) != nil }.count
+    }
+
+    static func stamp(_ time: Int) -> String {
+        formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time)))
+    }
+
+    static func time(_ stamp: String) -> Int? {
+        formatter.date(from: stamp).map { Int($0.timeIntervalSince1970) }
+    }
+
+    nonisolated(unsafe) private static let formatter: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter
+    }()
+}
+
+extension StorageLocation {
+    var isPostgres: Bool {
+        if case .postgres = self { return true }
+        return false
+    }
+}
