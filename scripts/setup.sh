@@ -19,6 +19,8 @@ if $for_tests; then
   # node reads the OpenAPI document's patterns as ECMA-262 regular expressions (JSON Schema's dialect).
   command -v node >/dev/null || packages+=(nodejs)
   packages+=(chromium chromium-driver hugo wrk time)
+  # promtool checks ops/prometheus/alerts.yml and runs its unit tests (Debian ships it in prometheus).
+  packages+=(prometheus)
   # The checkout's suites run a second time on a throw-away PostgreSQL server (scripts/test.sh).
   [[ "${CHECKOUT_TEST_SQLITE_ONLY:-}" == 1 ]] || packages+=(postgresql)
 fi
