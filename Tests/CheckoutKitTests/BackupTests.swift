@@ -92,6 +92,26 @@ import Testing
         await #expect(throws: DatabaseBackup.Problem.self) { try await DatabaseBackup.verify(folder + "/checkout-20250101T000000Z.sqlite") }
     }
 
+    @Test func aCopyFromANewerVersionIsRefusedAndAnOlderOneMayBeRestored() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("checkout-\(UUID().uuidString)").path
+        _ = try CheckoutDatabase(path: folder + "/live.sqlite")
+        let copy = try await DatabaseBackup.take(.sqlite(path: folder + "/live.sqlite"), to: folder + "/backups", now: 1_795_000_000)
+        let newer = try CheckoutDatabase(path: copy.path)
+        try await newer.writeSQL { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')") }
+        do {
+            try await DatabaseBackup.verify(copy.path, allowOlder: true)
+            Issue.record("a copy made by a newer checkout passed")
+        } catch let problem as DatabaseBackup.Problem {
+            #expect(problem.description.contains("v99-future") && problem.description.contains(copy.path), "\(problem)")
+        }
+        try await newer.writeSQL { db in
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier IN ('v99-future', 'v12-admin')")
+        }
+        await #expect(throws: DatabaseBackup.Problem.self) { try await DatabaseBackup.verify(copy.path) }
+        // An older copy is not what a schedule must make, but restores: the service migrates it.
+        try await DatabaseBackup.verify(copy.path, allowOlder: true)
+    }
+
     @Test func theScheduleKeepsTheNewestCopiesAndReportsTheirAge() async throws {
         var made = try TestCheckout()
         let folder = made.folder + "/backups"

@@ -51,9 +51,10 @@ public enum DatabaseBackup {
         return Copy(path: final, takenAt: now)
     }
 
-    /// Checks a copy: readable whole, and at this version's migrations.
+    /// Checks a copy: readable whole, and at this version's migrations — or, with `allowOlder` (a
+    /// restore: the service applies the missing ones when it starts), at an earlier version of them.
     /// - Throws: `Problem` naming the file and what is wrong with it.
-    public static func verify(_ path: String) async throws {
+    public static func verify(_ path: String, allowOlder: Bool = false) async throws {
         guard FileManager.default.fileExists(atPath: path) else { throw Problem(description: "no backup at \(path)") }
         let applied: [String]
         let expected: [String]
@@ -64,8 +65,8 @@ public enum DatabaseBackup {
             applied = try SQLiteBackup.verify(path)
             expected = CheckoutSchema.migrator.migrations
         }
-        guard Set(applied) == Set(expected) else {
-            let missing = expected.filter { !applied.contains($0) }, unknown = applied.filter { !expected.contains($0) }
+        let missing = expected.filter { !applied.contains($0) }, unknown = applied.filter { !expected.contains($0) }
+        guard unknown.isEmpty, missing.isEmpty || (allowOlder && !applied.isEmpty) else {
             throw Problem(description: "the backup \(path) is not at this version's schema: "
                 + (missing.isEmpty ? "" : "missing migrations \(missing.joined(separator: ", ")) ")
                 + (unknown.isEmpty ? "" : "unknown migrations \(unknown.joined(separator: ", ")) (made by a newer checkout?)"))
@@ -76,7 +77,7 @@ public enum DatabaseBackup {
     /// - Throws: `Problem` naming the database when it already holds the checkout's tables (pass
     ///   `force` to overwrite it), or the backup when it fails verification.
     public static func restore(_ path: String, into location: StorageLocation, force: Bool) async throws {
-        try await verify(path)
+        try await verify(path, allowOlder: true)
         let isDump = path.hasSuffix(".pgdump")
         guard isDump == location.isPostgres else {
             throw Problem(description: "\(path) is a \(isDump ? "PostgreSQL" : "SQLite") backup; restore it into a \(isDump ? "PostgreSQL database (--database-url)" : "SQLite file (--db)")")
@@ -86,6 +87,8 @@ public enum DatabaseBackup {
             if !force, try SQLiteBackup.hasTables(target) {
                 throw Problem(description: "the database \(target) is not empty; restore into a new file, or pass --force to overwrite it (stop the service first)")
             }
+            let folder = (target as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             try SQLiteBackup.copy(path, to: target)
         case .postgres(let url):
             if !force, try await PostgresBackup.hasCheckoutTables(url) {

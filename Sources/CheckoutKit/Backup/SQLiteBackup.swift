@@ -30,7 +30,9 @@ enum SQLiteBackup {
                 guard check == ["ok"] else {
                     throw DatabaseBackup.Problem(description: "the backup \(path) is damaged: \(check.prefix(3).joined(separator: "; "))")
                 }
-                return try CheckoutSchema.migrator.appliedMigrations(db)
+                // Every recorded migration, also those this version does not know (a newer checkout's).
+                guard try db.tableExists("grdb_migrations") else { return [] }
+                return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
             }
         } catch let problem as DatabaseBackup.Problem {
             throw problem

@@ -31,9 +31,19 @@ actor WebhookDeliveryWorker: Service {
     /// How long an endpoint has to answer one attempt.
     let timeout: Duration
 
+    /// The process's client for outgoing webhooks: AsyncHTTPClient's shared one, except that a refused
+    /// connection fails the attempt at once. By default the client tries to connect again until the
+    /// request's deadline, so an endpoint that is down held its lane (and a shutdown) for the whole
+    /// timeout of every attempt.
+    static let sharedClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     init(
         storage: any CheckoutStorage, clock: CheckoutClock, logger: Logger, metrics: CheckoutMetrics, timeout: Duration = .seconds(10),
-        client: HTTPClient = .shared, lease: QueueLease, polls: Bool = true
+        client: HTTPClient = WebhookDeliveryWorker.sharedClient, lease: QueueLease, polls: Bool = true
     ) {
         self.polls = polls
         self.storage = storage

@@ -11,6 +11,15 @@ import Foundation
 /// stored events (the payment provider's and the ones sent to the operator's endpoints) appear
 /// whole when they name the address.
 enum CustomerExport {
+    /// An email row whose body's sign-in links lose their token: whoever reads the export (staff
+    /// among them) must not be able to sign in as the person with it.
+    static func redactingSignInLinks(_ row: [String: Any]) -> [String: Any] {
+        guard let body = row["body"] as? String, body.contains("/account/login/") else { return row }
+        var row = row
+        row["body"] = body.replacingOccurrences(of: #"/account/login/[A-Za-z0-9_\-]+"#, with: "/account/login/[redacted]", options: .regularExpression)
+        return row
+    }
+
     static func document(_ tx: StorageTransaction, email: String, now: Int) throws -> [String: Any]? {
         let data = tx.personalData
         let orders = try data.rows(
@@ -48,7 +57,8 @@ enum CustomerExport {
             "sessions": try data.rows("sessions", ["created_at", "expires_at"], email: email, order: "created_at"),
             "login_links": try data.rows("login_tokens", ["expires_at", "used_at"], email: email, order: "expires_at"),
             "emails": try data.rows(
-                "outbox", ["id", "subject", "body", "created_at", "sent_at", "failed_at", "attempts"], email: email, column: "recipient", order: "created_at, id"),
+                "outbox", ["id", "subject", "body", "created_at", "sent_at", "failed_at", "attempts"], email: email, column: "recipient", order: "created_at, id"
+            ).map(redactingSignInLinks),
             "outgoing_events": try data.mentioning(
                 email, in: "webhook_deliveries", column: "payload", blob: true,
                 ["event_id", "event_type", "endpoint_id", "status", "created_at", "delivered_at", "payload"], order: "created_at, id"),
