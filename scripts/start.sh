@@ -23,7 +23,7 @@ if $two_shops; then
     echo "Readiness and metrics of both: http://127.0.0.1:$((port + 1))/readyz and /metrics."
     echo "Emails go to var/mail/SHOP/, logs to var/. Press Ctrl-C to stop."
     echo
-    exec scripts/supervise "$bin/checkout" serve --shops examples/shops.yaml --db var/shops.sqlite --port "$port" \
+    exec scripts/supervise "$bin/checkout" serve --shops examples/shops.yaml --db var/shops.sqlite --backup-dir var/backups --port "$port" \
         --operations-port "$((port + 1))" 2>>var/checkout.log
 fi
 # A member of staff for the console, added once the service has made the database.
@@ -37,4 +37,4 @@ echo "The shop is running at http://127.0.0.1:$port/ (test payments: no account,
 echo "The operator's console is at http://127.0.0.1:$port/admin/: sign in as owner@example.com;"
 echo "the sign-in link arrives in var/mail/. Emails and logs go to var/. Press Ctrl-C to stop."
 echo
-exec scripts/supervise "$bin/checkout" serve --site . --public public --db var/checkout.sqlite --port "$port" 2>>var/checkout.log
+exec scripts/supervise "$bin/checkout" serve --site . --public public --db var/checkout.sqlite --backup-dir var/backups --port "$port" 2>>var/checkout.log

@@ -39,4 +39,21 @@ import Testing
             #expect(shops.emails("alpha").contains { $0.to == "staff@alpha.example" && $0.subject.contains("console") })
         }
     }
+
+    @Test func anErasureInOneShopLeavesThePersonInTheOther() async throws {
+        let shops = try TestShops()
+        try await shops.run { clients, _, _ in
+            let alpha: HTTPFields = [.authorization: "Bearer \(TestShops.adminToken("alpha"))"]
+            let beta: HTTPFields = [.authorization: "Bearer \(TestShops.adminToken("beta"))"]
+            _ = try await clients["alpha"]!.buy([("HS-DIGITAL-PLANNER", 1)], email: "both@example.com")
+            let kept = try await clients["beta"]!.buy([("KB-NOAH-COLORING-A4", 1)], email: "both@example.com")
+            let erased = try await clients["alpha"]!.json(.post, "/api/admin/customers/both%40example.com/erase", [:], headers: alpha)
+            #expect(erased.status == .ok && (erased["orders"] as? [String])?.count == 1, "\(erased.text)")
+            #expect(try await clients["alpha"]!.json(.get, "/api/admin/customers/both%40example.com", headers: alpha).status == .notFound)
+            let there = try await clients["beta"]!.json(.get, "/api/admin/customers/both%40example.com", headers: beta)
+            #expect(there.status == .ok && there.text.contains(kept.id), "beta's customer is untouched: \(there.text)")
+            let order = try await clients["beta"]!.json(.get, "/api/orders/\(kept.id)?token=\(kept.token)")
+            #expect(order.status == .ok && order["status"] as? String == "paid")
+        }
+    }
 }

@@ -59,7 +59,8 @@ struct PersonalDataRecords {
     /// Gives each of the person's orders a new token, so links to their order pages stop working.
     func replaceOrderTokens(_ ids: [String]) throws {
         for id in ids {
-            try sql.run("UPDATE orders SET token = ?, payment_url = NULL WHERE shop_id = ? AND id = ?", RandomToken.make(), shop, id)
+            // The same shape as a new order's token (`OrderStore`): 24 random bytes.
+            try sql.run("UPDATE orders SET token = ?, payment_url = NULL WHERE shop_id = ? AND id = ?", RandomToken.make(bytes: 24), shop, id)
         }
     }
 
