@@ -7,8 +7,10 @@ struct Customers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Export everything held about a customer, or erase them.", subcommands: [Export.self, Erase.self])
 
-    static func data<T>(_ database: Webhooks.DatabaseOption, mailDir: String?, _ body: (CustomerData) async throws -> T) async throws -> T {
-        let data = try await CustomerData(database.location, shop: database.shop, mailFolder: mailDir)
+    static func data<T>(
+        _ database: Webhooks.DatabaseOption, mailDir: String?, paymentWindow: Int = 30 * 60, _ body: (CustomerData) async throws -> T
+    ) async throws -> T {
+        let data = try await CustomerData(database.location, shop: database.shop, mailFolder: mailDir, paymentWindow: paymentWindow)
         do {
             let value = try await body(data)
             await data.close()
@@ -50,14 +52,25 @@ struct Customers: AsyncParsableCommand {
         @OptionGroup var database: Webhooks.DatabaseOption
         @Argument(help: "The customer's email address (any case).") var email: String
         @Option(help: "Why (kept in the audit log), e.g. \"erasure request of 2026-12-01\".") var reason: String?
-        @Option(help: "The folder `checkout serve` writes .eml files to (env CHECKOUT_MAIL_DIR).")
+        @Option(help: """
+            The folder `checkout serve` writes .eml files to (env CHECKOUT_MAIL_DIR; with --shop, the shop's folder inside it, \
+            as `checkout serve --shops` writes them).
+            """)
         var mailDir: String = ProcessInfo.processInfo.environment["CHECKOUT_MAIL_DIR"] ?? "var/mail"
+        @Option(help: "As `checkout serve` has it: an unpaid order younger than this may still be paid, and the customer is not erased yet.")
+        var stockHoldMinutes: Int = 30
 
         func run() async throws {
-            let erasure = try await report { try await Customers.data(database, mailDir: mailDir) { try await $0.erase(email, reason: reason) } }
+            let folder = database.shop.isEmpty ? mailDir : mailDir + "/" + database.shop
+            let erasure = try await report {
+                try await Customers.data(database, mailDir: folder, paymentWindow: stockHoldMinutes * 60) { try await $0.erase(email, reason: reason) }
+            }
             print("erased \(email): now \(erasure.reference)")
             print("kept \(erasure.orders.count) orders and \(erasure.subscriptions.count) subscriptions under that reference")
             print("deleted \(erasure.deletedRows) rows and \(erasure.mailFiles) .eml files; rewrote \(erasure.rewrittenRows) stored events and audit entries")
+            if !erasure.logEmptied {
+                print("note: SQLite's write-ahead log still holds old pages (a reader held an old snapshot); the service's next checkpoint empties it")
+            }
         }
     }
 }

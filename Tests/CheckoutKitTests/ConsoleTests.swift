@@ -177,4 +177,28 @@ import Testing
             #expect(!String(buffer: try await client.execute(uri: "/admin/webhooks", method: .get, headers: cookie).body).contains(String(secret)))
         }
     }
+
+    @Test func anOwnerErasesACustomerFromTheirPageAfterTickingTheirAddress() async throws {
+        let checkout = try TestCheckout()
+        try await Self.staff(checkout, [("boss@shop.example", .owner), ("desk@shop.example", .support)])
+        try await checkout.run { client, control in
+            _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)], email: "gone@example.com")
+            let (desk, _) = try await Self.signIn("desk@shop.example", client, checkout, control)
+            let seen = String(buffer: try await client.execute(uri: "/admin/customers/gone%40example.com", method: .get, headers: desk).body)
+            #expect(seen.contains("/export\">Download everything held") && !seen.contains("Erase customer"), "support exports, never erases: \(seen)")
+            let export = try await client.execute(uri: "/admin/customers/gone%40example.com/export", method: .get, headers: desk)
+            #expect(export.status == .ok && String(buffer: export.body).contains("customer_export"))
+
+            let (cookie, csrf) = try await Self.signIn("boss@shop.example", client, checkout, control)
+            let page = String(buffer: try await client.execute(uri: "/admin/customers/gone%40example.com", method: .get, headers: cookie).body)
+            #expect(page.contains("Erase customer"))
+            let unticked = try await form(client, "/admin/customers/gone%40example.com/erase", ["reason": "asked", "csrf": csrf], cookie)
+            #expect(unticked.status == .unprocessableContent && String(buffer: unticked.body).contains("gone@example.com"))
+            let erased = try await form(
+                client, "/admin/customers/gone%40example.com/erase", ["reason": "asked", "confirm": "gone@example.com", "csrf": csrf], cookie)
+            #expect(erased.status == .ok && String(buffer: erased.body).contains("erased_"), "\(String(buffer: erased.body).prefix(300))")
+            let after = try await client.execute(uri: "/admin/customers/gone%40example.com", method: .get, headers: cookie)
+            #expect(after.status == .notFound)
+        }
+    }
 }

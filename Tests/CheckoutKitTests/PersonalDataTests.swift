@@ -112,6 +112,8 @@ import Testing
             let text = String(buffer: response.body)
             #expect(!text.contains("id_hash") && !text.contains("token_hash"))
             #expect(text.contains("/account/login/[redacted]"), "the sign-in email is exported without its token")
+            let audit = (document["audit_log"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+            #expect(audit.contains("entitlement.grant") && audit.contains("order.refund"), "\(audit)")
             let payment = (document["payment_events"] as? [[String: Any]] ?? []).compactMap { $0["payload"] as? [String: Any] }
             #expect(payment.contains { "\($0)".contains(Self.name) }, "the provider's event with her name is in the export")
 
@@ -123,6 +125,36 @@ import Testing
             #expect(nobody.status == .notFound && nobody.errorMessage?.contains("nobody@example.com") == true)
             let bad = try await client.json(.post, "/api/admin/customers/nobody%40example.com/erase", ["reason": String(repeating: "x", count: 501)], headers: admin)
             #expect(bad.status == .unprocessableContent && bad.errorField == "reason")
+        }
+    }
+
+    @Test func anErasureTouchesThatAddressOnlyAndWaitsForAnOpenCheckout() async throws {
+        let checkout = try TestCheckout()
+        try await checkout.run { client, control in
+            _ = try await client.json(.post, "/api/admin/webhooks", ["url": "http://127.0.0.1:9/hook", "events": ["*"]], headers: admin)
+            for email in ["jo@example.com", "bobjo@example.com", "jo@example.com.au", "Ünal@example.com"] {
+                _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)], email: email)
+            }
+            // Found whatever the case of a non-ASCII letter, on both databases.
+            #expect(try await client.execute(uri: "/api/admin/customers/%C3%BCnal%40example.com/export", method: .get, headers: admin).status == .ok)
+
+            // An unpaid checkout may still be paid: the erasure waits until its session has ended.
+            let cart = try await client.cart([("KB-NOAH-COLORING-A4", 1)])
+            let open = try await client.json(.post, "/api/checkout", ["cart_id": cart, "email": "jo@example.com"])
+            let waiting = try await client.json(.post, "/api/admin/customers/jo%40example.com/erase", [:], headers: admin)
+            #expect(waiting.status == .conflict && waiting.errorMessage?.contains(open["order_id"] as? String ?? "?") == true, "\(waiting.text)")
+            checkout.time.advance(31 * 60)
+            let erased = try await client.json(.post, "/api/admin/customers/jo%40example.com/erase", [:], headers: admin)
+            #expect(erased.status == .ok && (erased["orders"] as? [String])?.count == 2, "\(erased.text)")
+
+            for other in ["bobjo%40example.com", "jo%40example.com.au"] {
+                let export = try await client.execute(uri: "/api/admin/customers/\(other)/export", method: .get, headers: admin)
+                let text = String(buffer: export.body)
+                #expect(export.status == .ok && text.contains("order.paid") && !text.contains("erased_"), "\(other) is untouched")
+            }
+            let left = try await Self.search(checkout, for: ["\"jo@example.com\""])
+            #expect(left.isEmpty, "\(left)")
+            _ = control
         }
     }
 
@@ -165,6 +197,7 @@ import Testing
             #expect((second.counts["emails"] ?? 0) >= 2 && (second.counts["payment_event_payloads"] ?? 0) >= 1, "\(second.counts)")
             #expect(second.counts["sessions"] == 1, "the 30-day session, a day after it expired: \(second.counts)")
             #expect(try await client.json(.get, "/api/admin/orders?email=buyer%40example.com", headers: admin).text.contains("paid"), "orders are kept")
+            #expect(checkout.emails().isEmpty, "the purged emails' files went with them")
             let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
             let purged = metrics.split(separator: "\n").filter { $0.hasPrefix("checkout_retention_purged_total") }
             #expect(purged.contains("checkout_retention_purged_total{kind=\"unconfirmed_leads\"} 2"), "\(purged)")

@@ -42,7 +42,11 @@ public enum CheckoutApp {
     static func operationsJobs(
         _ configuration: CheckoutConfiguration, _ storage: any CheckoutStorage, registry: PrometheusCollectorRegistry, logger: Logger
     ) -> [any Service] {
-        var jobs: [any Service] = [RetentionJob(storage: storage, policy: configuration.retention, clock: configuration.clock, registry: registry, logger: logger)]
+        // A shop of a shops file writes its emails into a folder of its own (`ShopsFile`).
+        let (mailFolder, many) = (configuration.mailFolder, configuration.shopsFile != nil)
+        var jobs: [any Service] = [RetentionJob(
+            storage: storage, policy: configuration.retention, clock: configuration.clock, registry: registry, logger: logger,
+            mailFolder: { shop in many ? mailFolder + "/" + shop : mailFolder })]
         if let backups = configuration.backups {
             jobs.append(BackupSchedule(location: configuration.storageLocation, settings: backups, clock: configuration.clock, registry: registry, logger: logger))
         }

@@ -14,7 +14,8 @@ public struct CheckoutControl: Sendable {
     /// Purges what the retention policy no longer keeps, now (the hourly `RetentionJob`'s work).
     public func purgeExpiredData() async throws -> RetentionPurge {
         try await RetentionJob(
-            storage: shop.storage.base, policy: shop.configuration.retention, clock: shop.clock, registry: shop.metrics.registry, logger: shop.logger
+            storage: shop.storage.base, policy: shop.configuration.retention, clock: shop.clock, registry: shop.metrics.registry, logger: shop.logger,
+            mailFolder: { [folder = shop.configuration.mailFolder] _ in folder }
         ).purge()
     }
 

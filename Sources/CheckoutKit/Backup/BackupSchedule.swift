@@ -46,6 +46,8 @@ struct BackupSchedule: Service {
 
     /// Sets the backup gauges on `registry` (at scrape time).
     static func setGauges(_ settings: BackupSettings, registry: PrometheusCollectorRegistry, now: Int) {
+        registry.makeGauge(name: "checkout_backup_interval_seconds", help: "Seconds between scheduled backups (--backup-every).")
+            .set(Int64(settings.interval))
         if let age = settings.status.age(now: now) {
             registry.makeGauge(name: "checkout_backup_age_seconds", help: "Seconds since the newest verified backup (or since backups started, when none succeeded).")
                 .set(Int64(age))

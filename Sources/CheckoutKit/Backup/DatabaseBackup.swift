@@ -1,4 +1,5 @@
 import Foundation
+import ShopCore
 
 /// Consistent copies of the checkout's database while it serves, verified before they count, and
 /// their restore (`checkout backup`, `checkout restore`, `checkout serve --backup-dir`).
@@ -34,11 +35,11 @@ public enum DatabaseBackup {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let name = prefix + stamp(now) + "." + (location.isPostgres ? "pgdump" : "sqlite")
         let final = (folder as NSString).appendingPathComponent(name)
-        let partial = final + ".partial"
-        try? FileManager.default.removeItem(atPath: partial)
+        // Its own name: two copies started in one second (the CLI beside the schedule) never share one.
+        let partial = final + "." + RandomToken.make(bytes: 6) + ".partial"
         do {
             switch location {
-            case .sqlite(let path): try SQLiteBackup.copy(path, to: partial)
+            case .sqlite(let path): try await BlockingWork.run { try SQLiteBackup.copy(path, to: partial) }
             case .postgres(let url): try await PostgresBackup.dump(url, to: partial)
             }
             try await verify(partial)
@@ -58,11 +59,11 @@ public enum DatabaseBackup {
         guard FileManager.default.fileExists(atPath: path) else { throw Problem(description: "no backup at \(path)") }
         let applied: [String]
         let expected: [String]
-        if path.hasSuffix(".pgdump") || path.hasSuffix(".pgdump.partial") {
+        if path.contains(".pgdump") {
             applied = try await PostgresBackup.verify(path)
             expected = PostgresSchema.migrations.map(\.id)
         } else {
-            applied = try SQLiteBackup.verify(path)
+            applied = try await BlockingWork.run { try SQLiteBackup.verify(path) }
             expected = CheckoutSchema.migrator.migrations
         }
         let missing = expected.filter { !applied.contains($0) }, unknown = applied.filter { !expected.contains($0) }
@@ -89,7 +90,7 @@ public enum DatabaseBackup {
             }
             let folder = (target as NSString).deletingLastPathComponent
             if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            try SQLiteBackup.copy(path, to: target)
+            try await BlockingWork.run { try SQLiteBackup.copy(path, to: target) }
         case .postgres(let url):
             if !force, try await PostgresBackup.hasCheckoutTables(url) {
                 throw Problem(description: "the database \(location) already holds the checkout's tables; restore into an empty database, or pass --force to replace them (stop the service first)")

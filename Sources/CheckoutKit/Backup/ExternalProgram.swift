@@ -39,12 +39,17 @@ struct ExternalProgram {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
+        // A cancelled task (the service shutting down) stops the program instead of waiting for it.
+        let status: Int32 = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+                do { try process.run() } catch {
+                    process.terminationHandler = nil
+                    continuation.resume(throwing: error)
+                }
             }
+        } onCancel: {
+            if process.isRunning { process.terminate() }
         }
         let output = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
         guard status == 0 else { throw Failure(program: name, status: status, output: (try? String(contentsOf: err, encoding: .utf8)) ?? "") }

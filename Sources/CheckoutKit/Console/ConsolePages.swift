@@ -37,6 +37,8 @@ enum ConsolePages {
             values["can_resend"] = .bool(principal.role.allows(.resendReceipt))
             values["can_grant"] = .bool(principal.role.allows(.grantEntitlements))
             values["can_manage"] = .bool(principal.role.allows(.manageWebhooks))
+            values["can_export"] = .bool(principal.role.allows(.exportPersonalData))
+            values["can_erase"] = .bool(principal.role.allows(.erasePersonalData))
         }
         let body = library.render(template, .object(values))
         var layout: [String: TemplateValue] = [

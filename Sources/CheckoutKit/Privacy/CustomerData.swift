@@ -9,22 +9,30 @@ public struct CustomerData: Sendable {
     let clock: CheckoutClock
     /// The folder `.eml` files are written to, if any: an erasure deletes the person's.
     let mailFolder: String?
+    /// Seconds an unpaid order's payment session may still be paid (`--stock-hold-minutes`): a
+    /// person with a younger unpaid order is not erased yet.
+    let paymentWindow: Int
 
     /// Opens the database at `location` for the shop `shop` (`""`: the one shop).
     /// - Throws: `StartupError` naming the database, or a shop id that cannot be one.
-    public init(_ location: StorageLocation, shop: String = "", mailFolder: String?, clock: CheckoutClock = .system) async throws {
+    public init(
+        _ location: StorageLocation, shop: String = "", mailFolder: String?, paymentWindow: Int = 30 * 60, clock: CheckoutClock = .system
+    ) async throws {
         guard shop.isEmpty || ShopID.isValid(shop) else {
             throw StartupError(description: "'\(shop)' is not a shop id (1 to 64 lower-case letters, digits and dashes)")
         }
         var logger = Logger(label: "checkout.customers")
         logger.logLevel = .warning
-        self.init(storage: ShopStorage(try await location.open(logger: logger), shop: shop), clock: clock, mailFolder: mailFolder)
+        self.init(
+            storage: ShopStorage(try await location.open(logger: logger), shop: shop), clock: clock, mailFolder: mailFolder,
+            paymentWindow: paymentWindow)
     }
 
-    init(storage: ShopStorage, clock: CheckoutClock, mailFolder: String?) {
+    init(storage: ShopStorage, clock: CheckoutClock, mailFolder: String?, paymentWindow: Int) {
         self.storage = storage
         self.clock = clock
         self.mailFolder = mailFolder
+        self.paymentWindow = paymentWindow
     }
 
     /// The export document as JSON (sorted keys, pretty-printed).
@@ -50,6 +58,9 @@ public struct CustomerData: Sendable {
         public let rewrittenRows: Int
         /// `.eml` files deleted from the mail folder.
         public let mailFiles: Int
+        /// Whether SQLite's write-ahead log was emptied of the old pages (false when a reader held an
+        /// old snapshot too long: the next checkpoint empties it; always true on PostgreSQL).
+        public let logEmptied: Bool
     }
 
     /// Erases the person (see `CustomerErasure`), then deletes their `.eml` files and empties
@@ -62,24 +73,31 @@ public struct CustomerData: Sendable {
     func erase(_ email: String, reason: String?, by principal: StaffPrincipal) async throws -> Erasure {
         let email = try EmailAddress.required(email)
         let now = clock.seconds
-        let report = try await storage.write { tx in try CustomerErasure.erase(tx, email: email, reason: reason, by: principal, now: now) }
-        let files = deleteMail(of: email, ids: report.emails)
-        try await storage.forgetOverwrittenData()
+        let openSince = now - paymentWindow
+        let report = try await storage.write { tx in
+            try CustomerErasure.erase(tx, email: email, reason: reason, by: principal, openSince: openSince, now: now)
+        }
+        // Committed: what follows cleans up after it and never makes the erasure fail.
+        let (mailFolder, ids) = (mailFolder, report.emails)
+        let files = (try? await BlockingWork.run { Self.deleteMail(of: email, ids: ids, in: mailFolder) }) ?? 0
+        let emptied = (try? await storage.forgetOverwrittenData()) != nil
         return Erasure(
             reference: report.reference, orders: report.orders, subscriptions: report.subscriptions, deletedRows: report.deleted,
-            rewrittenRows: report.rewritten, mailFiles: files)
+            rewrittenRows: report.rewritten, mailFiles: files, logEmptied: emptied)
     }
 
     /// Deletes `<id>.eml` for each of the person's emails, and any other file in the folder that
     /// names the address (an email whose row was purged before); how many.
-    func deleteMail(of email: String, ids: [String]) -> Int {
+    static func deleteMail(of email: String, ids: [String], in mailFolder: String?) -> Int {
         guard let mailFolder, let names = try? FileManager.default.contentsOfDirectory(atPath: mailFolder) else { return 0 }
         let own = Set(ids.map { "\($0).eml" })
         let needle = Array(email.lowercased().utf8)
         var deleted = 0
         for name in names where name.hasSuffix(".eml") {
             let path = mailFolder + "/" + name
-            let mentions = own.contains(name) || FileManager.default.contents(atPath: path).map { Self.contains(Array($0), needle) } == true
+            let mentions = own.contains(name) || FileManager.default.contents(atPath: path).map {
+                Self.contains(Array($0), needle) && PersonalDataScrub.mentions(String(decoding: $0, as: UTF8.self), email.lowercased())
+            } == true
             if mentions, (try? FileManager.default.removeItem(atPath: path)) != nil { deleted += 1 }
         }
         return deleted
@@ -99,5 +117,7 @@ public struct CustomerData: Sendable {
 
 extension Shop {
     /// The shop's data-subject requests, over its storage and mail folder.
-    var customerData: CustomerData { CustomerData(storage: storage, clock: clock, mailFolder: configuration.mailFolder) }
+    var customerData: CustomerData {
+        CustomerData(storage: storage, clock: clock, mailFolder: configuration.mailFolder, paymentWindow: configuration.stockHold)
+    }
 }

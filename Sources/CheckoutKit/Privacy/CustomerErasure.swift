@@ -42,15 +42,30 @@ enum CustomerErasure {
         let emails: [String]
     }
 
-    static func erase(_ tx: StorageTransaction, email: String, reason: String?, by principal: StaffPrincipal, now: Int) throws -> Report {
+    static func erase(
+        _ tx: StorageTransaction, email: String, reason: String?, by principal: StaffPrincipal, openSince: Int, now: Int
+    ) throws -> Report {
         let data = tx.personalData
+        // Taken first, as every entitlement change takes it: none can land between the deletes below.
+        try tx.entitlements.lock(email: email)
         let billed = try data.billedSubscriptions(email: email)
         guard billed.isEmpty else {
             throw CheckoutError.conflict(
                 field: "email",
-                message: "\(Quoted(email)) has a membership the payment provider still bills (\(billed.joined(separator: ", "))); cancel it first, then erase")
+                message: "\(Quoted(email)) has a membership the payment provider bills or may still bill (\(billed.joined(separator: ", "))); cancel it first, then erase")
         }
-        let emails: [String] = try tx.sql.values("SELECT id FROM outbox WHERE shop_id = ? AND lower(recipient) = ?", tx.shop, email.lowercased())
+        let open = try data.openOrders(email: email, since: openSince)
+        guard open.isEmpty else {
+            throw CheckoutError.conflict(
+                field: "email",
+                message: "\(Quoted(email)) has an unpaid checkout whose payment session may still be paid (\(open.joined(separator: ", "))); erase once it has expired")
+        }
+        guard try data.emailsBeingSent(email: email, now: now) == 0 else {
+            throw CheckoutError.conflict(field: "email", message: "an email to \(Quoted(email)) is being sent right now; erase in a minute")
+        }
+        let emails: [String] = try tx.sql.query(
+            "SELECT id FROM outbox WHERE shop_id = ? AND \(tx.sql.lowered("recipient")) = ?", [tx.shop.sqlValue, email.lowercased().sqlValue]
+        ).map { try $0[0] }
         let reference = RandomToken.make(bytes: 9, prefix: "erased_")
         let orders = try data.anonymise("orders", email: email, reference: reference)
         try data.replaceOrderTokens(orders)
@@ -61,9 +76,6 @@ enum CustomerErasure {
         }
         deleted += try data.delete(from: "outbox", email: email, column: "recipient")
         try data.deleteRateLimits(email: email)
-        guard !orders.isEmpty || !subscriptions.isEmpty || deleted > 0 else {
-            throw CheckoutError.notFound(field: "email", message: "no customer \(Quoted(email)) in this shop")
-        }
         var rewritten = 0
         var names: Set<String> = []
         for (table, key) in [("webhook_events", "sequence"), ("webhook_deliveries", "id")] {
@@ -73,22 +85,71 @@ enum CustomerErasure {
                 rewritten += 1
             }
         }
-        // The address, then the names the payment provider gave (longest first, so "Jane Doe" goes
-        // before a "Jane" it contains).
-        let needles = [email.lowercased()] + names.map { $0.lowercased() }.sorted { $0.count > $1.count }
-        let rewrite = { (text: String) in needles.reduce(text) { PersonalDataScrub.replacing($1, with: reference, in: $0) } }
-        rewritten += try data.rewriteText(in: "audit_log", columns: ["target", "before", "after", "reason"], mentioning: needles, rewrite)
-        rewritten += try data.rewriteText(in: "delivery_log", columns: ["note"], mentioning: needles, rewrite)
+        rewritten += try rewriteNotes(tx, email: email, names: names, orders: orders, subscriptions: subscriptions, reference: reference)
+        guard !orders.isEmpty || !subscriptions.isEmpty || deleted > 0 || rewritten > 0 else {
+            throw CheckoutError.notFound(field: "email", message: "no customer \(Quoted(email)) in this shop")
+        }
         let lowered = email.lowercased()
-        let digest = AdminAccess.hash(lowered)
         try OutgoingEvents.enqueue(tx, type: "customer.erased", data: [
-            "object": "customer_erasure", "customer": reference, "email_sha256": digest, "orders": orders, "subscriptions": subscriptions,
+            "object": "customer_erasure", "customer": reference, "email_sha256": AdminAccess.hash(lowered), "orders": orders,
+            "subscriptions": subscriptions,
         ], now: now)
         let report = Report(reference: reference, orders: orders, subscriptions: subscriptions, deleted: deleted, rewritten: rewritten, emails: emails)
         try AuditLog.record(
             tx, principal, action: "customer.erase", target: "customer:\(reference)",
             after: ["orders": orders.count, "subscriptions": subscriptions.count, "deleted_rows": deleted, "rewritten_rows": rewritten],
-            reason: reason.map(rewrite), now: now)
+            reason: reason.map { rewrite($0, email: lowered, names: names, reference: reference) }, now: now)
         return report
+    }
+
+    /// The audit log's entries and the delivery notes about the person — those naming their address,
+    /// about their orders or subscriptions — without the address or the names the payment provider
+    /// gave (whole words, longest first); how many rows changed. Other rows are never touched.
+    static func rewriteNotes(
+        _ tx: StorageTransaction, email: String, names: Set<String>, orders: [String], subscriptions: [String], reference: String
+    ) throws -> Int {
+        let data = tx.personalData
+        let lowered = email.lowercased()
+        let targets = (["customer:" + email] + orders.map { "order:" + $0 } + subscriptions.map { "subscription:" + $0 }).map(\.sqlValue)
+        var rewritten = 0
+        for chunk in stride(from: 0, to: targets.count, by: 500).map({ Array(targets[$0..<min($0 + 500, targets.count)]) }) {
+            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            let audit = ["target", "before", "after", "reason"]
+            for row in try data.textRows(in: "audit_log", columns: audit, mentioning: [lowered], or: ("target IN (\(placeholders))", chunk)) {
+                rewritten += try rewriteRow(data, "audit_log", audit, row, email: lowered, names: names, reference: reference, about: chunk.contains(row.texts[0]))
+            }
+        }
+        for chunk in stride(from: 0, to: orders.count, by: 500).map({ Array(orders[$0..<min($0 + 500, orders.count)]) }) {
+            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            let condition = "delivery_id IN (SELECT id FROM line_deliveries WHERE shop_id = ? AND order_id IN (\(placeholders)))"
+            for row in try data.textRows(in: "delivery_log", columns: ["note"], mentioning: [lowered], or: (condition, [tx.shop.sqlValue] + chunk.map(\.sqlValue))) {
+                rewritten += try rewriteRow(data, "delivery_log", ["note"], row, email: lowered, names: names, reference: reference, about: true)
+            }
+        }
+        return rewritten
+    }
+
+    /// Rewrites one row found by `rewriteNotes` if it is about the person (`about`, or it names the
+    /// address); 1 when it changed.
+    private static func rewriteRow(
+        _ data: PersonalDataRecords, _ table: String, _ columns: [String], _ row: (id: SQLValue, texts: [SQLValue]), email: String,
+        names: Set<String>, reference: String, about: Bool
+    ) throws -> Int {
+        guard about || row.texts.contains(where: { PersonalDataRecords.mentions($0, email) }) else { return 0 }
+        let values = row.texts.map { value -> SQLValue in
+            guard case .text(let text) = value else { return value }
+            return .text(rewrite(text, email: email, names: names, reference: reference))
+        }
+        guard values != row.texts else { return 0 }
+        try data.setText(in: table, columns: columns, id: row.id, values)
+        return 1
+    }
+
+    /// `text` without the address and the person's names.
+    static func rewrite(_ text: String, email: String, names: Set<String>, reference: String) -> String {
+        let text = PersonalDataScrub.replacing(email, with: reference, in: text)
+        return names.map { $0.lowercased() }.sorted { $0.count > $1.count }.reduce(text) {
+            PersonalDataScrub.replacing(name: $1, with: reference, in: $0)
+        }
     }
 }

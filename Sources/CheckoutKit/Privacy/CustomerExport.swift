@@ -6,7 +6,7 @@ import Foundation
 /// Shape: `{"object": "customer_export", "email", "shop", "exported_at", "orders": [{…, "lines",
 /// "refunds", "deliveries", "license_keys"}], "subscriptions", "entitlements", "entitlement_log",
 /// "entitlement_overrides", "leads", "sessions", "login_links", "emails", "outgoing_events",
-/// "payment_events"}`. Columns keep their stored names; times are seconds since 1970, amounts minor
+/// "payment_events", "audit_log"}` (what staff did about the person or their orders). Columns keep their stored names; times are seconds since 1970, amounts minor
 /// units of the row's `currency`. Sessions and sign-in links are listed without their secrets;
 /// stored events (the payment provider's and the ones sent to the operator's endpoints) appear
 /// whole when they name the address.
@@ -43,7 +43,9 @@ enum CustomerExport {
             }
             return order
         }
+        let targets = orders.compactMap { $0["id"] as? String }.map { "order:" + $0 }
         let document: [String: Any] = [
+            "audit_log": try data.auditEntries(email: email, targets: targets),
             "orders": orders,
             "subscriptions": try data.rows(
                 "subscriptions",

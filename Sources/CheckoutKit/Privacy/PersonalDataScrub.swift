@@ -4,14 +4,15 @@ import Foundation
 /// keeping its shape, ids and amounts: what an erasure leaves of an event that named them.
 ///
 /// - Objects holding a person's details, as Stripe names them (`customer_details`,
-///   `shipping_details`, `shipping`, `billing_details`, `customer_address`, `customer_shipping`;
+///   `shipping_details`, `shipping`, `billing_details`, `customer_address`, `customer_shipping`, and
+///   a legacy charge's card `source`;
 ///   https://docs.stripe.com/api/checkout/sessions/object), become null;
 /// - single fields of that kind (`customer_email`, `receipt_email`, `customer_name`,
 ///   `customer_phone`, and `name`, `phone`, `address` of a Stripe `customer` object) become null;
 /// - the address, wherever it appears in a string (any case), becomes `reference`.
 public enum PersonalDataScrub {
     static let personalObjects: Set<String> = [
-        "customer_details", "shipping_details", "shipping", "billing_details", "customer_address", "customer_shipping",
+        "customer_details", "shipping_details", "shipping", "billing_details", "customer_address", "customer_shipping", "source",
     ]
     static let personalFields: Set<String> = ["customer_email", "receipt_email", "customer_name", "customer_phone"]
     static let customerFields: Set<String> = ["name", "phone", "address", "shipping"]
@@ -71,15 +72,61 @@ public enum PersonalDataScrub {
         }
     }
 
-    /// `text` with every occurrence of `email` (given in lower case), in any case, replaced.
+    /// Whether `text` names the address `email` (given in lower case), in any case, as a whole
+    /// address: `jo@example.com` is not in `bobjo@example.com` nor in `jo@example.com.au`.
+    public static func mentions(_ text: String, _ email: String) -> Bool {
+        !occurrences(of: email, in: text, boundary: isAddressBoundary).isEmpty
+    }
+
+    /// `text` with every whole occurrence of `email` (given in lower case), in any case, replaced.
     public static func replacing(_ email: String, with reference: String, in text: String) -> String {
-        guard !email.isEmpty, text.lowercased().contains(email) else { return text }
-        var result = ""
-        var rest = Substring(text)
-        while let range = rest.range(of: email, options: [.caseInsensitive]) {
-            result += rest[..<range.lowerBound] + reference
-            rest = rest[range.upperBound...]
+        replace(occurrences(of: email, in: text, boundary: isAddressBoundary), in: text, with: reference)
+    }
+
+    /// `text` with every occurrence of `name` (in lower case) as whole words replaced: "Ann" is
+    /// replaced in "Ann Lee" but not in "planned".
+    public static func replacing(name: String, with reference: String, in text: String) -> String {
+        replace(occurrences(of: name, in: text, boundary: isWordBoundary), in: text, with: reference)
+    }
+
+    private static func occurrences(
+        of needle: String, in text: String, boundary: (Character?, Substring) -> Bool
+    ) -> [Range<String.Index>] {
+        guard !needle.isEmpty, text.lowercased().contains(needle) else { return [] }
+        var found: [Range<String.Index>] = []
+        var start = text.startIndex
+        while let range = text.range(of: needle, options: [.caseInsensitive], range: start..<text.endIndex) {
+            let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]
+            if boundary(before, text[range.upperBound...]) { found.append(range) }
+            start = range.upperBound
         }
-        return result + rest
+        return found
+    }
+
+    private static func replace(_ ranges: [Range<String.Index>], in text: String, with reference: String) -> String {
+        guard !ranges.isEmpty else { return text }
+        var result = ""
+        var last = text.startIndex
+        for range in ranges {
+            result += text[last..<range.lowerBound] + reference
+            last = range.upperBound
+        }
+        return result + text[last...]
+    }
+
+    /// Characters an address's local part may hold (RFC 5322 atext and the dot), and its domain.
+    private static let localCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
+
+    private static func isAddressBoundary(_ before: Character?, _ after: Substring) -> Bool {
+        if let before, localCharacters.contains(before) || (before.isLetter && !before.isASCII) { return false }
+        guard let next = after.first else { return true }
+        if next.isLetter || next.isNumber || next == "-" || next == "_" { return false }
+        // `jo@example.com.au`: a dot that goes on into a label; a full stop ending a sentence is fine.
+        if next == ".", let following = after.dropFirst().first, following.isLetter || following.isNumber { return false }
+        return true
+    }
+
+    private static func isWordBoundary(_ before: Character?, _ after: Substring) -> Bool {
+        !(before?.isLetter == true || before?.isNumber == true) && !(after.first?.isLetter == true || after.first?.isNumber == true)
     }
 }

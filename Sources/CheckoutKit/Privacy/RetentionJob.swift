@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Prometheus
 import ServiceLifecycle
@@ -12,6 +13,8 @@ struct RetentionJob: Service {
     /// Where `checkout_retention_purged_total{kind}` counts (the deployment's, without a shop label).
     let registry: PrometheusCollectorRegistry
     let logger: Logger
+    /// The folder a shop's `.eml` files are in (by shop id), if any: a purged email's file goes too.
+    var mailFolder: @Sendable (String) -> String? = { _ in nil }
     var interval: Duration = .seconds(3600)
 
     func run() async throws {
@@ -31,8 +34,12 @@ struct RetentionJob: Service {
         var purge = RetentionPurge()
         while true {
             let batch = try await storage.write { tx in try RetentionRecords(sql: tx.sql).purgeBatch(policy, now: now) }
-            purge.counts.merge(batch, uniquingKeysWith: +)
-            if batch.values.allSatisfy({ $0 == 0 }) { break }
+            purge.counts.merge(batch.counts, uniquingKeysWith: +)
+            let files = batch.emails.compactMap { email in mailFolder(email.shop).map { $0 + "/\(email.id).eml" } }
+            if !files.isEmpty {
+                _ = try? await BlockingWork.run { for file in files { try? FileManager.default.removeItem(atPath: file) } }
+            }
+            if batch.counts.values.allSatisfy({ $0 == 0 }) { break }
         }
         for (kind, count) in purge.counts {
             registry.makeCounter(

@@ -52,7 +52,15 @@ enum PostgresBackup {
         }
         var environment = ["PGHOST": host, "PGUSER": parts.user ?? "", "PGPASSWORD": parts.password ?? ""]
         if let port = parts.port { environment["PGPORT"] = String(port) }
-        if let mode = parts.queryItems?.first(where: { $0.name == "sslmode" })?.value { environment["PGSSLMODE"] = mode }
+        if let mode = parts.queryItems?.first(where: { $0.name == "sslmode" })?.value {
+            environment["PGSSLMODE"] = mode
+            // The service verifies the server against the system's trusted roots; libpq reads
+            // ~/.postgresql/root.crt unless told otherwise.
+            let bundle = "/etc/ssl/certs/ca-certificates.crt"
+            if mode.hasPrefix("verify"), ProcessInfo.processInfo.environment["PGSSLROOTCERT"] == nil, FileManager.default.fileExists(atPath: bundle) {
+                environment["PGSSLROOTCERT"] = bundle
+            }
+        }
         environment["PGCONNECT_TIMEOUT"] = "10"
         let database = String(parts.path.drop { $0 == "/" })
         return (environment, database.isEmpty ? (parts.user ?? "postgres") : database)

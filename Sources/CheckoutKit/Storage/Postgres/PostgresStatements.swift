@@ -38,6 +38,8 @@ final class PostgresStatements: SQLStatements {
         "strpos(lower(\(blob ? "convert_from(\(column), 'UTF8')" : column)), ?) > 0"
     }
 
+    func lowered(_ expression: String) -> String { "lower(\(expression))" }
+
     func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
         let answer = try send(sql, arguments)
         try settle()

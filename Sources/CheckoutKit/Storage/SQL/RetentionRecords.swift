@@ -14,8 +14,9 @@ struct RetentionRecords {
         ).count
     }
 
-    /// One batch of each kind; the counts by kind. Call again while the total is not zero.
-    func purgeBatch(_ policy: RetentionPolicy, now: Int) throws -> [String: Int] {
+    /// One batch of each kind; the counts by kind, and the emails purged (their shop and id, for
+    /// their `.eml` files). Call again while the total is not zero.
+    func purgeBatch(_ policy: RetentionPolicy, now: Int) throws -> (counts: [String: Int], emails: [(shop: String, id: String)]) {
         var counts: [String: Int] = [:]
         counts["unconfirmed_leads"] = try delete(
             "leads", key: "id", where: "confirmed_at IS NULL AND created_at < ?", [.integer(Int64(now - policy.unconfirmedLeads))])
@@ -25,16 +26,25 @@ struct RetentionRecords {
         counts["login_links"] = try delete("login_tokens", key: "token_hash", where: "expires_at < ?", expired)
             + delete("staff_login_tokens", key: "token_hash", where: "expires_at < ?", expired)
         let payloads = SQLValue.integer(Int64(now - policy.webhookPayloads))
-        counts["webhook_deliveries"] = try delete("webhook_deliveries", key: "id", where: "status = 'delivered' AND delivered_at < ?", [payloads])
+        // Delivered ones, and ones given up on (`failed`, after three days of attempts).
+        counts["webhook_deliveries"] = try delete(
+            "webhook_deliveries", key: "id", where: "(status = 'delivered' AND delivered_at < ?) OR (status = 'failed' AND created_at < ?)",
+            [payloads, payloads])
         counts["payment_event_payloads"] = try sql.query(
             """
             UPDATE webhook_events SET payload = ? WHERE sequence IN (
                 SELECT sequence FROM webhook_events WHERE processed_at IS NOT NULL AND processed_at < ? AND length(payload) > 0 LIMIT \(batch))
             RETURNING 1
             """, [.blob(Data()), payloads]).count
-        let emails = SQLValue.integer(Int64(now - policy.sentEmails))
-        counts["emails"] = try delete(
-            "outbox", key: "id", where: "(sent_at IS NOT NULL AND sent_at < ?) OR (failed_at IS NOT NULL AND failed_at < ?)", [emails, emails])
-        return counts
+        let before = SQLValue.integer(Int64(now - policy.sentEmails))
+        let emails = try sql.query(
+            """
+            DELETE FROM outbox WHERE id IN (
+                SELECT id FROM outbox WHERE (sent_at IS NOT NULL AND sent_at < ?) OR (failed_at IS NOT NULL AND failed_at < ?) LIMIT \(batch))
+            RETURNING shop_id, id
+            """, [before, before]
+        ).map { (shop: try $0[0] as String, id: try $0[1] as String) }
+        counts["emails"] = emails.count
+        return (counts, emails)
     }
 }

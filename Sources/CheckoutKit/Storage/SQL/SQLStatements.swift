@@ -27,6 +27,10 @@ protocol SQLStatements {
     /// letters compared case-blind; with `blob`, the column holds UTF-8 bytes (a JSON payload). For
     /// the rare scans that look for a person's address anywhere in a column (`PersonalDataRecords`).
     func contains(_ column: String, blob: Bool) -> String
+
+    /// `expression` in lower case, every letter folded as Swift's `lowercased()` does (SQLite's own
+    /// `lower` folds only ASCII: `Ü` would stay); the rare person-wide lookups use it.
+    func lowered(_ expression: String) -> String
 }
 
 /// The transaction lost a race with another one and ran again from the start; raised by a backend
@@ -40,8 +44,11 @@ extension SQLStatements {
     var skipLocked: String { "" }
 
     func contains(_ column: String, blob: Bool) -> String {
-        "instr(lower(\(blob ? "CAST(\(column) AS TEXT)" : column)), ?) > 0"
+        "instr(\(lowered(blob ? "CAST(\(column) AS TEXT)" : column)), ?) > 0"
     }
+
+    /// GRDB's `swiftLowercaseString`, on every SQLite connection it opens.
+    func lowered(_ expression: String) -> String { "swiftLowercaseString(\(expression))" }
 
     func rows(_ sql: String, _ arguments: any SQLBindable...) throws -> [SQLRow] {
         try query(sql, arguments.map(\.sqlValue))
