@@ -60,6 +60,7 @@ struct AdminAPI: Sendable {
             return try adminJSON([
                 "object": "customer_erasure", "customer": erasure.reference, "orders": erasure.orders, "subscriptions": erasure.subscriptions,
                 "deleted_rows": erasure.deletedRows, "rewritten_rows": erasure.rewrittenRows, "mail_files": erasure.mailFiles,
+                "log_emptied": erasure.logEmptied,
             ])
         }
         api.get("admin/subscriptions") { request, _ in
