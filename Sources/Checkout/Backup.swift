@@ -27,7 +27,7 @@ struct Backup: AsyncParsableCommand {
     func run() async throws {
         let copy = try await report { try await DatabaseBackup.take(location, to: to, now: Int(Date().timeIntervalSince1970)) }
         print("backup \(copy.path) verified (\(Self.size(copy.path)))")
-        if let keep { print("deleted \(DatabaseBackup.prune(to, keep: keep)) older copies") }
+        if let keep { print("deleted \(DatabaseBackup.prune(to, keep: keep, kind: location.backupKind)) older copies") }
     }
 
     static func size(_ path: String) -> String {
@@ -55,8 +55,11 @@ struct Restore: AsyncParsableCommand {
         var isFolder: ObjCBool = false
         var file = from
         if FileManager.default.fileExists(atPath: from, isDirectory: &isFolder), isFolder.boolValue {
-            guard let newest = DatabaseBackup.copies(in: from).first else {
-                throw ValidationError("FROM: the folder \(from) holds no backup (checkout-….sqlite or checkout-….pgdump)")
+            let kind = databaseURL == nil ? "sqlite" : "pgdump"
+            guard let newest = DatabaseBackup.copies(in: from).first(where: { $0.path.hasSuffix("." + kind) }) else {
+                var standardError = FileHandle.standardError
+                print("checkout: the folder \(from) holds no \(kind == "sqlite" ? "SQLite" : "PostgreSQL") backup (checkout-….\(kind))", to: &standardError)
+                throw ExitCode.failure
             }
             file = newest.path
         }

@@ -137,11 +137,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Take a verified backup of the database into this folder on a schedule (env CHECKOUT_BACKUP_DIR).")
     var backupDir: String? = ProcessInfo.processInfo.environment["CHECKOUT_BACKUP_DIR"]
 
-    @Option(help: "With --backup-dir: time between backups, e.g. 10m, 1h, 30s (at most 15m keeps the recovery point under 15 minutes).")
-    var backupEvery: String = "10m"
+    @Option(help: "With --backup-dir: time between backups, e.g. 10m, 1h, 30s (default 10m; at most 15m keeps the recovery point under 15 minutes).")
+    var backupEvery: String?
 
-    @Option(help: "With --backup-dir: how many of the newest backups to keep.")
-    var backupKeep: Int = 144
+    @Option(help: "With --backup-dir: how many of the newest backups to keep (default 144: a day at 10m).")
+    var backupKeep: Int?
 
     @Option(help: "Purge leads never confirmed after this long, e.g. 30d.")
     var purgeUnconfirmedLeadsAfter: String = "30d"
@@ -207,11 +207,13 @@ struct Serve: AsyncParsableCommand {
         guard queueLease > webhookTimeout else {
             throw ValidationError("--queue-lease: \(queueLease) must be longer than --webhook-timeout (\(webhookTimeout) seconds)")
         }
-        guard let every = DurationText.seconds(backupEvery), (1...86_400).contains(every) else {
+        if backupDir == nil, backupEvery != nil || backupKeep != nil {
+            throw ValidationError("--backup-every and --backup-keep schedule backups into --backup-dir (or CHECKOUT_BACKUP_DIR): give the folder")
+        }
+        if let backupEvery, DurationText.seconds(backupEvery).map({ (1...86_400).contains($0) }) != true {
             throw ValidationError("--backup-every: '\(backupEvery)' is not a time from 1s to 24h (e.g. 10m, 1h, 30s)")
         }
-        _ = every
-        guard (1...100_000).contains(backupKeep) else { throw ValidationError("--backup-keep: \(backupKeep) is not from 1 to 100000") }
+        if let backupKeep, !(1...100_000).contains(backupKeep) { throw ValidationError("--backup-keep: \(backupKeep) is not from 1 to 100000") }
         for (flag, value) in [
             ("--purge-unconfirmed-leads-after", purgeUnconfirmedLeadsAfter), ("--purge-sessions-after", purgeSessionsAfter),
             ("--purge-webhook-payloads-after", purgeWebhookPayloadsAfter), ("--purge-sent-emails-after", purgeSentEmailsAfter),
@@ -269,7 +271,8 @@ struct Serve: AsyncParsableCommand {
             configuration.webhookTimeout = .seconds(webhookTimeout)
             configuration.originTimeout = .seconds(originTimeout)
             if let backupDir {
-                configuration.backups = BackupSettings(folder: backupDir, interval: DurationText.seconds(backupEvery) ?? 600, keep: backupKeep)
+                configuration.backups = BackupSettings(
+                    folder: backupDir, interval: backupEvery.flatMap(DurationText.seconds) ?? 600, keep: backupKeep ?? 144)
             }
             configuration.retention.unconfirmedLeads = DurationText.seconds(purgeUnconfirmedLeadsAfter) ?? configuration.retention.unconfirmedLeads
             configuration.retention.expiredSessions = DurationText.seconds(purgeSessionsAfter) ?? configuration.retention.expiredSessions

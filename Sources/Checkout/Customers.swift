@@ -60,6 +60,12 @@ struct Customers: AsyncParsableCommand {
         @Option(help: "As `checkout serve` has it: an unpaid order younger than this may still be paid, and the customer is not erased yet.")
         var stockHoldMinutes: Int = 30
 
+        func validate() throws {
+            guard (30...1_380).contains(stockHoldMinutes) else {
+                throw ValidationError("--stock-hold-minutes: \(stockHoldMinutes) is not from 30 to 1380 (as `checkout serve` takes it)")
+            }
+        }
+
         func run() async throws {
             let folder = database.shop.isEmpty ? mailDir : mailDir + "/" + database.shop
             let erasure = try await report {

@@ -52,6 +52,14 @@ import Testing
             // A database that holds the checkout's tables is refused, naming it, unless forced.
             let live = checkout.configuration.storageLocation
             await #expect(throws: DatabaseBackup.Problem.self) { try await DatabaseBackup.restore(copy.path, into: live, force: false) }
+            // Not even with --force while the service has it open: it would lose what the service writes.
+            do {
+                try await DatabaseBackup.restore(copy.path, into: live, force: true)
+                Issue.record("a restore over the running service's database was not refused")
+            } catch let problem as DatabaseBackup.Problem {
+                #expect(problem.description.contains("stop it first"), "\(problem)")
+            }
+            #expect(try await client.json(.get, "/api/orders/\(first.id)?token=\(first.token)").status == .ok, "the live data is untouched")
             do {
                 try await DatabaseBackup.restore(copy.path, into: target, force: false)
                 Issue.record("a restore over a database with tables was not refused")

@@ -30,7 +30,7 @@ struct BackupSchedule: Service {
         do {
             let copy = try await DatabaseBackup.take(location, to: settings.folder, now: now)
             settings.status.succeeded(at: copy.takenAt)
-            let pruned = DatabaseBackup.prune(settings.folder, keep: settings.keep)
+            let pruned = DatabaseBackup.prune(settings.folder, keep: settings.keep, kind: location.backupKind)
             logger.info("backup taken", metadata: ["file": "\(copy.path)", "pruned": "\(pruned)"])
             return true
         } catch {

@@ -57,6 +57,8 @@ public enum DatabaseBackup {
     /// - Throws: `Problem` naming the file and what is wrong with it.
     public static func verify(_ path: String, allowOlder: Bool = false) async throws {
         guard FileManager.default.fileExists(atPath: path) else { throw Problem(description: "no backup at \(path)") }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size ?? 0 > 0 else { throw Problem(description: "the backup \(path) is empty (0 bytes)") }
         let applied: [String]
         let expected: [String]
         if path.contains(".pgdump") {
@@ -85,15 +87,25 @@ public enum DatabaseBackup {
         }
         switch location {
         case .sqlite(let target):
+            // Held until the copy is in: a `checkout serve` starting meanwhile waits for it.
+            let (lock, inUse) = DatabaseFileLock.exclusive(target)
+            guard !inUse else {
+                throw Problem(description: "the database \(target) is open in a running checkout (serve or another command); stop it first, even with --force")
+            }
             if !force, try SQLiteBackup.hasTables(target) {
-                throw Problem(description: "the database \(target) is not empty; restore into a new file, or pass --force to overwrite it (stop the service first)")
+                throw Problem(description: "the database \(target) is not empty; restore into a new file, or pass --force to overwrite it")
             }
             let folder = (target as NSString).deletingLastPathComponent
             if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            try await BlockingWork.run { try SQLiteBackup.copy(path, to: target) }
+            try await BlockingWork.run { try SQLiteBackup.copy(path, to: target, singleFile: false) }
+            withExtendedLifetime(lock) {}
         case .postgres(let url):
+            let sessions = try await PostgresBackup.otherSessions(url)
+            guard sessions == 0 else {
+                throw Problem(description: "the database \(location) has \(sessions) other open connections (a running checkout?); stop them first, even with --force")
+            }
             if !force, try await PostgresBackup.hasCheckoutTables(url) {
-                throw Problem(description: "the database \(location) already holds the checkout's tables; restore into an empty database, or pass --force to replace them (stop the service first)")
+                throw Problem(description: "the database \(location) already holds the checkout's tables; restore into an empty database, or pass --force to replace them")
             }
             try await PostgresBackup.restore(path, into: url, replacing: force)
         }
@@ -109,10 +121,19 @@ public enum DatabaseBackup {
         }.sorted { $0.takenAt > $1.takenAt }
     }
 
-    /// Deletes all but the newest `keep` good copies in `folder`; how many were deleted.
+    /// Deletes all but the newest `keep` good copies of `kind` (`sqlite` or `pgdump`) in `folder`, and
+    /// partial files a copy left more than a day ago (a killed process); how many copies were deleted.
     @discardableResult
-    public static func prune(_ folder: String, keep: Int) -> Int {
-        copies(in: folder).dropFirst(keep).filter { (try? FileManager.default.removeItem(atPath: $0.path)) != nil }.count
+    public static func prune(_ folder: String, keep: Int, kind: String) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".partial") {
+            let path = (folder as NSString).appendingPathComponent(name)
+            if let changed = try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date, changed.timeIntervalSinceNow < -86_400 {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+        return copies(in: folder).filter { $0.path.hasSuffix("." + kind) }.dropFirst(keep)
+            .filter { (try? FileManager.default.removeItem(atPath: $0.path)) != nil }.count
     }
 
     static func stamp(_ time: Int) -> String {
@@ -137,4 +158,7 @@ extension StorageLocation {
         if case .postgres = self { return true }
         return false
     }
+
+    /// The extension of this database's copies: `pgdump` or `sqlite`.
+    public var backupKind: String { isPostgres ? "pgdump" : "sqlite" }
 }

@@ -24,7 +24,8 @@ struct ObservabilityMiddleware: RouterMiddleware {
             context.logger.info(
                 "request",
                 metadata: [
-                    "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "route": "\(route)",
+                    // A path that holds a customer's address is logged as its route: logs outlive erasures.
+                    "method": "\(request.method.rawValue)", "path": "\(route.contains(":email") ? route : request.uri.path)", "route": "\(route)",
                     "status": "\(status)", "duration_ms": "\((milliseconds * 100).rounded() / 100)",
                 ])
         }

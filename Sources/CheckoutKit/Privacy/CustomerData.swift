@@ -65,13 +65,15 @@ public struct CustomerData: Sendable {
 
     /// Erases the person (see `CustomerErasure`), then deletes their `.eml` files and empties
     /// SQLite's write-ahead log of the old pages.
-    /// - Throws: `CheckoutError.invalid`, `.notFound`, `.conflict` (a membership still billed).
+    /// - Throws: `CheckoutError.invalid` (a malformed address, a reason over 500 characters),
+    ///   `.notFound` (nothing held about the address), `.conflict` (what holds the erasure back).
     public func erase(_ email: String, reason: String?) async throws -> Erasure {
         try await erase(email, reason: reason, by: StaffCredentials.cli)
     }
 
     func erase(_ email: String, reason: String?, by principal: StaffPrincipal) async throws -> Erasure {
         let email = try EmailAddress.required(email)
+        let reason = try CustomerErasure.Request(reason: reason).checkedReason()
         let now = clock.seconds
         let openSince = now - paymentWindow
         let report = try await storage.write { tx in

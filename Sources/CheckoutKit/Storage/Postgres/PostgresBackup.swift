@@ -37,6 +37,16 @@ enum PostgresBackup {
         return answer.trimmingCharacters(in: .whitespacesAndNewlines) == "t"
     }
 
+    /// Connections to the database other than the one asking.
+    static func otherSessions(_ url: String) async throws -> Int {
+        let (environment, database) = try connection(url)
+        let answer = try await ExternalProgram(name: "psql").run(
+            ["--no-psqlrc", "--tuples-only", "--no-align", "--dbname=\(database)",
+             "--command=SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"],
+            environment: environment)
+        return Int(answer.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
     static func restore(_ file: String, into url: String, replacing: Bool) async throws {
         let (environment, database) = try connection(url)
         _ = try await ExternalProgram(name: "pg_restore").run(

@@ -40,7 +40,10 @@ final class PostgresStorage: CheckoutStorage {
     /// How long a start may wait for its first connection before it fails (postgres-nio itself keeps
     /// trying to connect for ever). Once running, a request waits for a connection as long as its
     /// client does: a database that went away comes back without a restart.
-    static let connectDeadline: Duration = .seconds(10)
+    /// 10 s, or `CHECKOUT_DATABASE_CONNECT_TIMEOUT` seconds (1 to 600): a machine under heavy load (the
+    /// PostgreSQL pass of the tests) may need longer.
+    static let connectDeadline: Duration = .seconds(
+        Int(ProcessInfo.processInfo.environment["CHECKOUT_DATABASE_CONNECT_TIMEOUT"] ?? "").flatMap { (1...600).contains($0) ? $0 : nil } ?? 10)
 
     /// Connects to `url` (`postgres://user:password@host:port/database`), applies every pending
     /// migration, and returns the storage; throws `PostgresURL.Problem` for an unusable URL and
@@ -88,7 +91,26 @@ final class PostgresStorage: CheckoutStorage {
             try? await Task.sleep(for: .milliseconds(10))
         }
         running.cancel()
-        _ = await running.value
+        // The pool ends once every leased connection is back; a transaction whose statement will
+        // never be answered (its connection went under it) must not hold up a shutdown for good.
+        let running = self.running
+        await Self.either(seconds: 10) { await running.value }
+    }
+
+    /// Waits for `work` or `seconds`, whichever ends first; `work` goes on unawaited after that.
+    private static func either(seconds: Int, _ work: @escaping @Sendable () async -> Void) async {
+        let (stream, ended) = AsyncStream.makeStream(of: Void.self)
+        let worker = Task {
+            await work()
+            ended.yield()
+        }
+        let timer = Task {
+            try? await Task.sleep(for: .seconds(seconds))
+            ended.yield()
+        }
+        for await _ in stream { break }
+        timer.cancel()
+        _ = worker
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (StorageTransaction) throws -> T) async throws -> T {
@@ -172,19 +194,28 @@ final class PostgresStorage: CheckoutStorage {
 
     /// Runs `body`, which leases a connection first, or throws `PostgresUnreachable` when it has
     /// none within `connectDeadline` (the server is down or refuses us).
+    /// The body runs as a task of its own: at the deadline this returns at once, even when the body
+    /// is blocked on a statement (a task group would wait for it), and the body ends when it ends.
     private func withinDeadline<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try? await Task.sleep(for: Self.connectDeadline)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else {
-                throw PostgresUnreachable(description: "no database connection within \(Self.connectDeadline)")
-            }
-            return value
+        let (stream, finished) = AsyncStream.makeStream(of: Result<T, any Error>?.self)
+        let work = Task {
+            do { finished.yield(.success(try await body())) } catch { finished.yield(.failure(error)) }
         }
+        let timer = Task {
+            try? await Task.sleep(for: Self.connectDeadline)
+            finished.yield(nil)
+        }
+        var outcome: Result<T, any Error>?? = .none
+        for await first in stream {
+            outcome = .some(first)
+            break
+        }
+        timer.cancel()
+        guard case .some(.some(let result)) = outcome else {
+            work.cancel()
+            throw PostgresUnreachable(description: "no database connection within \(Self.connectDeadline)")
+        }
+        return try result.get()
     }
 
     func isReady() async -> Bool {

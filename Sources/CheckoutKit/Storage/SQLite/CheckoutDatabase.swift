@@ -10,6 +10,8 @@ public struct CheckoutDatabase: CheckoutStorage {
     /// A connection of its own for background checkpoints (`WALCheckpointer`): the pool's readers are
     /// read-only and its writer is busy with commits.
     private let checkpointer: DatabaseQueue
+    /// Held while the database is open, so `checkout restore` refuses to overwrite it.
+    private let inUse: DatabaseFileLock?
 
     /// Opens (creating if needed) the database and applies every pending migration.
     public init(path: String) throws {
@@ -30,6 +32,7 @@ public struct CheckoutDatabase: CheckoutStorage {
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        inUse = DatabaseFileLock.shared(path)
         try CheckoutSchema.migrator.migrate(pool)
         commits = GroupCommit(pool: pool)
         checkpointer = try DatabaseQueue(path: path, configuration: configuration)

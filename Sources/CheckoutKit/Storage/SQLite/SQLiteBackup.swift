@@ -6,13 +6,13 @@ enum SQLiteBackup {
     /// Copies the database at `source` to `target` in one backup step: one read transaction, so the
     /// copy is one commit's state while the service keeps writing. The copy leaves WAL mode, so it
     /// is one file.
-    static func copy(_ source: String, to target: String) throws {
+    static func copy(_ source: String, to target: String, singleFile: Bool = true) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         let from = try DatabaseQueue(path: source, configuration: configuration)
         let to = try DatabaseQueue(path: target, configuration: configuration)
         try from.backup(to: to)
-        try to.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+        if singleFile { try to.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") } }
         try from.close()
         try to.close()
     }
