@@ -57,7 +57,7 @@ import Testing
                 try await DatabaseBackup.restore(copy.path, into: live, force: true)
                 Issue.record("a restore over the running service's database was not refused")
             } catch let problem as DatabaseBackup.Problem {
-                #expect(problem.description.contains("stop it first"), "\(problem)")
+                #expect(problem.description.contains("even with --force"), "\(problem)")
             }
             #expect(try await client.json(.get, "/api/orders/\(first.id)?token=\(first.token)").status == .ok, "the live data is untouched")
             do {
