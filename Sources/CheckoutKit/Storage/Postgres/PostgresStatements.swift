@@ -19,10 +19,11 @@ final class PostgresStatements: SQLStatements {
     private var pending: [(answer: EventLoopFuture<[PostgresRow]>, sql: String)] = []
     /// How long a statement's answer is waited for before the transaction fails (`PostgresNoAnswer`).
     let answerTimeout: TimeAmount
-    /// No statement of the service runs for two minutes; a migration over a large database may, and
-    /// gets an hour. Without a bound, a connection closed under a statement in flight (seen when a
-    /// service was stopped mid-transaction) or a silent network left the thread waiting for ever.
-    static let statementTimeout = TimeAmount.minutes(2)
+    /// No statement of the service runs for half a minute (the dashboard's year over a million orders
+    /// takes two seconds); a migration over a large database may, and gets an hour. Without a bound,
+    /// a connection closed under a statement in flight (seen when a service was stopped
+    /// mid-transaction) or a silent network left the thread waiting for ever.
+    static let statementTimeout = TimeAmount.seconds(30)
     static let migrationTimeout = TimeAmount.hours(1)
 
     init(connection: PostgresConnection, logger: Logger, prepared: PostgresPreparedStatements, answerTimeout: TimeAmount = statementTimeout) {
@@ -127,6 +128,7 @@ final class PostgresStatements: SQLStatements {
                 try settle()
                 return value
             } catch {
+                try abandon(error)
                 _ = try? settle()
                 throw error
             }
@@ -137,10 +139,21 @@ final class PostgresStatements: SQLStatements {
             try commit()
             return value
         } catch {
+            try abandon(error)
             _ = try? settle()
             _ = try? query("ROLLBACK", [])
             throw error
         }
+    }
+
+    /// A connection that left a statement unanswered is closed, not rolled back and given back to the
+    /// pool: its next transaction would wait on the same silence (each BEGIN for the whole timeout),
+    /// and so would every one after it. The pool opens a new connection in its place.
+    private func abandon(_ error: any Error) throws {
+        guard error is PostgresNoAnswer else { return }
+        logger.error("closing a PostgreSQL connection that left a statement unanswered", metadata: ["error": "\(error)"])
+        let _: EventLoopFuture<Void> = connection.close()
+        throw error
     }
 
     /// Commits, and throws unless the server says it committed: a transaction an earlier failure left
