@@ -93,9 +93,9 @@ def measure(bench, work):
         else:
             restored = ["--db", os.path.join(work, "restored.sqlite")]
         result["restore_seconds"], _ = timed([checkout, "restore", folder] + restored, bench.env)
-        result["export_seconds"], exported = timed([checkout, "customers", "export", "c4242@example.com"] + arguments, bench.env)
+        result["export_seconds"], exported = timed([checkout, "customers", "export", "c142424@example.com"] + arguments, bench.env)
         result["export_orders"] = len(json.loads(exported)["orders"])
-        result["erase_seconds"], _ = timed([checkout, "customers", "erase", "c4242@example.com", "--reason", "bench"] + arguments, bench.env)
+        result["erase_seconds"], _ = timed([checkout, "customers", "erase", "c142424@example.com", "--reason", "bench"] + arguments, bench.env)
         log(f"  restore {result['restore_seconds']} s; export {result['export_seconds']} s ({result['export_orders']} orders); erase {result['erase_seconds']} s")
     finally:
         process.terminate()

@@ -16,9 +16,14 @@ import ShopCore
 ///   SHA-256 of the lower-cased address, so the operator's systems can find their copy without this
 ///   one keeping the address; `orders`, `subscriptions`: ids) and an audit entry.
 ///
+/// The address is matched whole and case-blind (`PersonalDataScrub.mentions`); names are taken out
+/// of the person's own audit entries and delivery notes only, as whole words.
+///
 /// - Throws: `CheckoutError.notFound` (field `email`) when the shop holds nothing about the address;
-///   `CheckoutError.conflict` naming the subscriptions the payment provider still bills (cancel them
-///   first: erasing the address would leave a membership charged to nobody the shop can reach).
+///   `CheckoutError.conflict` (field `email`) naming what holds the erasure back: a subscription the
+///   payment provider bills or may still bill (cancel it first: erasing the address would leave a
+///   membership charged to nobody the shop can reach), an unpaid order younger than `openSince`
+///   (its payment session may still be paid), or an email to the person being sent right now.
 enum CustomerErasure {
     /// `POST /api/admin/customers/{email}/erase` `{"reason"?}`.
     struct Request: Decodable {
