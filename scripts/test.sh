@@ -18,10 +18,11 @@ trap 'scripts/postgres-server.sh stop "$PG_TEST_DIR"' EXIT
 echo "test: the checkout's suites again, on PostgreSQL"
 # The storage races run on their own after the rest: under the whole pass's load one of their
 # connections once stopped answering (see the README's Tests section).
+on_their_own='^CheckoutKitTests\.(StorageContractTests|BackupRestoreBinaryTests|BackupTests|PersonalDataTests)/'
 # A hundred suites start at once on two cores: a start may wait a minute for its first connection.
 CHECKOUT_DATABASE_CONNECT_TIMEOUT=60 CHECKOUT_TEST_POSTGRES_URL="$CHECKOUT_TEST_POSTGRES_URL" \
-  swift test --skip-build --filter CheckoutKitTests --skip "StorageContractTests|BackupRestoreBinaryTests|BackupTests|PersonalDataTests"
+  swift test --skip-build --filter CheckoutKitTests --skip "$on_their_own"
 # The storage races, and the suites that run pg_dump, pg_restore and psql beside the service, after
 # the rest: under the whole pass's load, connections have gone silent (see the README's Tests section).
 echo "test: the storage races, backups and erasures on PostgreSQL, on their own"
-CHECKOUT_TEST_POSTGRES_URL="$CHECKOUT_TEST_POSTGRES_URL" swift test --skip-build --filter "StorageContractTests|BackupRestoreBinaryTests|BackupTests|PersonalDataTests"
+CHECKOUT_TEST_POSTGRES_URL="$CHECKOUT_TEST_POSTGRES_URL" swift test --skip-build --filter "$on_their_own"

@@ -87,6 +87,8 @@ public enum DatabaseBackup {
         }
         switch location {
         case .sqlite(let target):
+            let folder = (target as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             // Held until the copy is in: a `checkout serve` starting meanwhile waits for it.
             let (lock, inUse) = DatabaseFileLock.exclusive(target)
             guard !inUse else {
@@ -95,8 +97,6 @@ public enum DatabaseBackup {
             if !force, try SQLiteBackup.hasTables(target) {
                 throw Problem(description: "the database \(target) is not empty; restore into a new file, or pass --force to overwrite it")
             }
-            let folder = (target as NSString).deletingLastPathComponent
-            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             try await BlockingWork.run { try SQLiteBackup.copy(path, to: target, singleFile: false) }
             withExtendedLifetime(lock) {}
         case .postgres(let url):

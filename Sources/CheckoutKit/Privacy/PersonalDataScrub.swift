@@ -114,8 +114,10 @@ public enum PersonalDataScrub {
         return result + text[last...]
     }
 
-    /// Characters an address's local part may hold (RFC 5322 atext and the dot), and its domain.
-    private static let localCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
+    /// Characters that make a match part of a longer address: those of real addresses' local parts
+    /// and domains. RFC 5322 allows more (`'`, `=`, `/`…), but those are far more often the text
+    /// around an address (`email=jo@x.com`, `'jo@x.com'`, a path) than inside one.
+    private static let localCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 
     private static func isAddressBoundary(_ before: Character?, _ after: Substring) -> Bool {
         if let before, localCharacters.contains(before) || (before.isLetter && !before.isASCII) { return false }

@@ -42,7 +42,7 @@ enum PostgresBackup {
         let (environment, database) = try connection(url)
         let answer = try await ExternalProgram(name: "psql").run(
             ["--no-psqlrc", "--tuples-only", "--no-align", "--dbname=\(database)",
-             "--command=SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"],
+             "--command=SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"],
             environment: environment)
         return Int(answer.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }

@@ -19,6 +19,9 @@ final class PostgresStatements: SQLStatements {
     private var pending: [(answer: EventLoopFuture<[PostgresRow]>, sql: String)] = []
     /// How long a statement's answer is waited for before the transaction fails (`PostgresNoAnswer`).
     let answerTimeout: TimeAmount
+    /// Set when a statement went unanswered: every later wait fails at once, and the connection is
+    /// closed when the transaction ends (`abandon`), even if a savepoint swallowed the error.
+    private var silent = false
     /// No statement of the service runs for half a minute (the dashboard's year over a million orders
     /// takes two seconds); a migration over a large database may, and gets an hour. Without a bound,
     /// a connection closed under a statement in flight (seen when a service was stopped
@@ -97,6 +100,7 @@ final class PostgresStatements: SQLStatements {
     }
 
     private func wait<Answer: Sendable>(_ answer: EventLoopFuture<Answer>, sql: String) throws -> Answer {
+        guard !silent else { throw PostgresNoAnswer(seconds: answerTimeout.nanoseconds / 1_000_000_000, statement: sql) }
         let bounded = answer.eventLoop.makePromise(of: Answer.self)
         let done = FirstOnly()
         let first: @Sendable (Result<Answer, any Error>) -> Void = { result in
@@ -112,6 +116,9 @@ final class PostgresStatements: SQLStatements {
         }
         do {
             return try bounded.futureResult.wait()
+        } catch let error as PostgresNoAnswer {
+            silent = true
+            throw error
         } catch let error as PSQLError {
             throw PostgresFailure(error, statement: sql)
         } catch let error as PostgresError {
@@ -150,9 +157,12 @@ final class PostgresStatements: SQLStatements {
     /// pool: its next transaction would wait on the same silence (each BEGIN for the whole timeout),
     /// and so would every one after it. The pool opens a new connection in its place.
     private func abandon(_ error: any Error) throws {
-        guard error is PostgresNoAnswer else { return }
+        guard silent else { return }
         logger.error("closing a PostgreSQL connection that left a statement unanswered", metadata: ["error": "\(error)"])
-        let _: EventLoopFuture<Void> = connection.close()
+        // Closed before the pool has it back (this is a pool thread, never an event loop), so it is
+        // never handed to another request.
+        let closing: EventLoopFuture<Void> = connection.close()
+        _ = try? closing.wait()
         throw error
     }
 

@@ -52,9 +52,9 @@ final class PostgresStorage: CheckoutStorage {
         let storage = PostgresStorage(configuration: try PostgresURL.configuration(url, connections: connections), logger: logger)
         await storage.started()
         do {
-            try await storage.withinDeadline {
-                try await storage.run(begin: nil, answerTimeout: PostgresStatements.migrationTimeout) { sql in try PostgresSchema.migrate(sql) }
-            }
+            // The deadline is for reaching the server; a migration then takes what it takes.
+            try await storage.withinDeadline { try await storage.run(begin: nil) { sql in try sql.run("SELECT 1") } }
+            try await storage.run(begin: nil, answerTimeout: PostgresStatements.migrationTimeout) { sql in try PostgresSchema.migrate(sql) }
         } catch is PostgresUnreachable {
             await storage.close()
             throw PostgresUnreachable(

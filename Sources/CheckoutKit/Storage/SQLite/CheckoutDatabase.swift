@@ -31,8 +31,8 @@ public struct CheckoutDatabase: CheckoutStorage {
             // customer's address is not left in the file's free space (`CustomerErasure`).
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
         inUse = DatabaseFileLock.shared(path)
+        pool = try DatabasePool(path: path, configuration: configuration)
         try CheckoutSchema.migrator.migrate(pool)
         commits = GroupCommit(pool: pool)
         checkpointer = try DatabaseQueue(path: path, configuration: configuration)

@@ -3,10 +3,12 @@ import Foundation
 import Glibc
 #endif
 
-/// Says a SQLite database file is in use by this process: every `CheckoutDatabase` holds a shared
-/// `flock` on the file while it is open, and a restore takes it exclusively without waiting, so it
-/// never overwrites the database under a running `checkout serve`. `flock` locks are apart from the
-/// `fcntl` locks SQLite itself takes on the same file (Linux), so neither disturbs the other.
+/// Says a SQLite database is in use: every `CheckoutDatabase` holds a shared `flock` on the file
+/// `DATABASE-lock` beside it (made if missing) from before it opens the database until the process
+/// ends, and a restore takes it exclusively without waiting, so it never overwrites the database
+/// under a running `checkout`. A file of its own, never the database: closing any descriptor of the
+/// database file would drop the `fcntl` locks SQLite holds on it in this process
+/// (https://sqlite.org/howtocorrupt.html, 2.2).
 final class DatabaseFileLock: Sendable {
     private let descriptor: Int32
 
@@ -14,22 +16,27 @@ final class DatabaseFileLock: Sendable {
         self.descriptor = descriptor
     }
 
-    /// A shared lock on `path` (waiting while a restore holds it exclusively); nil when the file cannot be opened.
-    static func shared(_ path: String) -> DatabaseFileLock? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        _ = flock(descriptor, LOCK_SH)
-        return DatabaseFileLock(descriptor: descriptor)
+    static func path(for database: String) -> String { database + "-lock" }
+
+    /// A shared lock for `database`, waiting while a restore holds it; nil when the lock file cannot
+    /// be made (a read-only folder: the database then opens unguarded).
+    static func shared(_ database: String) -> DatabaseFileLock? {
+        lock(database, LOCK_SH).lock
     }
 
-    /// The exclusive lock on `path` if nobody holds it; nil when a process has the database open
-    /// (or the file does not exist yet: nobody can have it open).
-    static func exclusive(_ path: String) -> (lock: DatabaseFileLock?, inUse: Bool) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    /// The exclusive lock for `database` if no process has the database open; `inUse` when one does.
+    static func exclusive(_ database: String) -> (lock: DatabaseFileLock?, inUse: Bool) {
+        lock(database, LOCK_EX | LOCK_NB)
+    }
+
+    private static func lock(_ database: String, _ operation: Int32) -> (lock: DatabaseFileLock?, inUse: Bool) {
+        let descriptor = open(path(for: database), O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return (nil, false) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        while flock(descriptor, operation) != 0 {
+            let failure = errno
+            if failure == EINTR { continue }
             close(descriptor)
-            return (nil, true)
+            return (nil, failure == EWOULDBLOCK)
         }
         return (DatabaseFileLock(descriptor: descriptor), false)
     }
