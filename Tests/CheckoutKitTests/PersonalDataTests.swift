@@ -135,8 +135,15 @@ import Testing
             for email in ["jo@example.com", "bobjo@example.com", "jo@example.com.au", "Ünal@example.com"] {
                 _ = try await client.buy([("HS-DIGITAL-PLANNER", 1)], email: email)
             }
-            // Found whatever the case of a non-ASCII letter, on both databases.
+            // Found whatever the case of a non-ASCII letter, on both databases, and in the mail folder.
             #expect(try await client.execute(uri: "/api/admin/customers/%C3%BCnal%40example.com/export", method: .get, headers: admin).status == .ok)
+            await control.sendPendingMail()
+            let receipt = try #require(SentEmail.all(in: checkout.configuration.mailFolder).first { $0.to == "Ünal@example.com" })
+            // A stray copy whose row is gone (as a retention purge leaves none) is found by its text.
+            try receipt.raw.write(toFile: checkout.configuration.mailFolder + "/stray-copy.eml", atomically: true, encoding: .utf8)
+            let unal = try await client.json(.post, "/api/admin/customers/%C3%BCnal%40example.com/erase", [:], headers: admin)
+            #expect(unal.status == .ok && unal["mail_files"] as? Int == 2, "\(unal.text)")
+            #expect(!SentEmail.all(in: checkout.configuration.mailFolder).contains { $0.to == "Ünal@example.com" })
 
             // An unpaid checkout may still be paid: the erasure waits until its session has ended.
             let cart = try await client.cart([("KB-NOAH-COLORING-A4", 1)])
@@ -154,7 +161,6 @@ import Testing
             }
             let left = try await Self.search(checkout, for: ["\"jo@example.com\""])
             #expect(left.isEmpty, "\(left)")
-            _ = control
         }
     }
 

@@ -97,8 +97,11 @@ public struct CustomerData: Sendable {
         var deleted = 0
         for name in names where name.hasSuffix(".eml") {
             let path = mailFolder + "/" + name
+            // The byte search is a quick pre-filter for ASCII addresses; one with other letters is
+            // looked for in the decoded text, case-blind on every letter.
             let mentions = own.contains(name) || FileManager.default.contents(atPath: path).map {
-                Self.contains(Array($0), needle) && PersonalDataScrub.mentions(String(decoding: $0, as: UTF8.self), email.lowercased())
+                (!email.allSatisfy(\.isASCII) || Self.contains(Array($0), needle))
+                    && PersonalDataScrub.mentions(String(decoding: $0, as: UTF8.self), email.lowercased())
             } == true
             if mentions, (try? FileManager.default.removeItem(atPath: path)) != nil { deleted += 1 }
         }
