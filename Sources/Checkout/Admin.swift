@@ -9,15 +9,7 @@ struct Admin: AsyncParsableCommand {
 
     /// Runs `body` over the shop's credentials, closing the database after.
     static func credentials<T>(_ database: Webhooks.DatabaseOption, _ body: (StaffCredentials) async throws -> T) async throws -> T {
-        let credentials = try await StaffCredentials(database.location, shop: database.shop)
-        do {
-            let value = try await body(credentials)
-            await credentials.close()
-            return value
-        } catch {
-            await credentials.close()
-            throw error
-        }
+        try await using(try await StaffCredentials(database.location, shop: database.shop), body)
     }
 
     static func time(_ seconds: Int?) -> String {

@@ -10,15 +10,7 @@ struct Customers: AsyncParsableCommand {
     static func data<T>(
         _ database: Webhooks.DatabaseOption, mailDir: String?, paymentWindow: Int = 30 * 60, _ body: (CustomerData) async throws -> T
     ) async throws -> T {
-        let data = try await CustomerData(database.location, shop: database.shop, mailFolder: mailDir, paymentWindow: paymentWindow)
-        do {
-            let value = try await body(data)
-            await data.close()
-            return value
-        } catch {
-            await data.close()
-            throw error
-        }
+        try await using(try await CustomerData(database.location, shop: database.shop, mailFolder: mailDir, paymentWindow: paymentWindow), body)
     }
 
     struct Export: AsyncParsableCommand {

@@ -45,15 +45,7 @@ struct Webhooks: AsyncParsableCommand {
 
         /// Runs `body` over the endpoints in the database, closing it after.
         func endpoints<T>(_ body: (WebhookEndpoints) async throws -> T) async throws -> T {
-            let endpoints = try await WebhookEndpoints(location, shop: shop)
-            do {
-                let value = try await body(endpoints)
-                await endpoints.close()
-                return value
-            } catch {
-                await endpoints.close()
-                throw error
-            }
+            try await using(try await WebhookEndpoints(location, shop: shop), body)
         }
     }
 

@@ -85,11 +85,11 @@ import Testing
 
         let liveLocation: StorageLocation = live[0] == "--db" ? .sqlite(path: live[1]) : .postgres(url: live[1])
         let orders = "SELECT id, status, created_at, COALESCE(paid_at, 0) FROM orders"
-        let restored = try await BackupTests.read(target) { tx in try tx.sql.query(orders, []).map { row in
+        let restored = try await readStored(target) { tx in try tx.sql.query(orders, []).map { row in
             (id: try row[0] as String, status: try row[1] as String, created: try row[2] as Int, paid: try row[3] as Int) } }
-        let killed = try await BackupTests.read(liveLocation) { tx in try tx.sql.query(orders, []).map { row in
+        let killed = try await readStored(liveLocation) { tx in try tx.sql.query(orders, []).map { row in
             (id: try row[0] as String, status: try row[1] as String, created: try row[2] as Int, paid: try row[3] as Int) } }
-        let withoutEntitlements: [String] = try await BackupTests.read(target) { tx in
+        let withoutEntitlements: [String] = try await readStored(target) { tx in
             try tx.sql.values("""
                 SELECT id FROM orders WHERE status = 'paid' AND kind = 'purchase' AND NOT EXISTS (
                     SELECT 1 FROM entitlements e WHERE e.shop_id = orders.shop_id AND e.cause LIKE 'order:' || orders.id || ':%')

@@ -20,20 +20,6 @@ import Testing
         return .sqlite(path: checkout.folder + "/\(name).sqlite")
     }
 
-    static func read<T: Sendable>(_ location: StorageLocation, _ body: @escaping @Sendable (StorageTransaction) throws -> T) async throws -> T {
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let storage = try await location.open(connections: 1, logger: logger)
-        do {
-            let value = try await storage.read(body)
-            await storage.close()
-            return value
-        } catch {
-            await storage.close()
-            throw error
-        }
-    }
-
     @Test func aCopyTakenWhileServingRestoresIntoAnEmptyDatabaseOnly() async throws {
         let checkout = try TestCheckout()
         let folder = checkout.folder + "/backups"
@@ -46,7 +32,7 @@ import Testing
 
             let target = try Self.emptyDatabase(checkout, "restored")
             try await DatabaseBackup.restore(copy.path, into: target, force: false)
-            let restored: [String] = try await Self.read(target) { tx in try tx.sql.values("SELECT id FROM orders ORDER BY id") }
+            let restored: [String] = try await readStored(target) { tx in try tx.sql.values("SELECT id FROM orders ORDER BY id") }
             #expect(restored == [first.id], "the copy holds what was there when it was taken")
 
             // A database that holds the checkout's tables is refused, naming it, unless forced.
@@ -67,7 +53,7 @@ import Testing
                 #expect(problem.description.contains("--force") && problem.description.contains("\(target)"), "\(problem)")
             }
             try await DatabaseBackup.restore(copy.path, into: target, force: true)
-            let again: Int = try await Self.read(target) { tx in try tx.sql.value("SELECT COUNT(*) FROM orders") ?? -1 }
+            let again: Int = try await readStored(target) { tx in try tx.sql.value("SELECT COUNT(*) FROM orders") ?? -1 }
             #expect(again == 1)
         }
     }

@@ -78,7 +78,7 @@ import Testing
             #expect(!checkout.emails().contains { $0.raw.lowercased().contains("jane") })
 
             // The operator's systems hear of it, without the address.
-            let event = try await Self.stored(checkout) { tx in
+            let event = try await readStored(checkout.configuration.storageLocation) { tx in
                 try tx.sql.values("SELECT payload FROM webhook_deliveries WHERE event_type = 'customer.erased'") as [Data]
             }
             let erasure = try #require(event.first.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }?["data"] as? [String: Any])
@@ -215,25 +215,11 @@ import Testing
         return "\(panel?["headline"] ?? "") \(panel?["rows"] ?? "")"
     }
 
-    static func stored<T: Sendable>(_ checkout: TestCheckout, _ body: @escaping @Sendable (StorageTransaction) throws -> T) async throws -> T {
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let storage = try await checkout.configuration.storageLocation.open(connections: 1, logger: logger)
-        do {
-            let value = try await storage.read(body)
-            await storage.close()
-            return value
-        } catch {
-            await storage.close()
-            throw error
-        }
-    }
-
     /// Where any of `needles` (lower case) still appears: `table` for a row of a table (every column
     /// as text, blobs as UTF-8), a file name for the SQLite database, its write-ahead log, or an email.
     static func search(_ checkout: TestCheckout, for needles: [String]) async throws -> [String] {
         let onPostgres = checkout.configuration.databaseURL != nil
-        var found = try await stored(checkout) { tx -> [String] in
+        var found = try await readStored(checkout.configuration.storageLocation) { tx -> [String] in
             let tables: [String] = onPostgres
                 ? try tx.sql.values("SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()")
                 : try tx.sql.values("SELECT name FROM sqlite_master WHERE type = 'table'")

@@ -43,20 +43,12 @@ struct AdminAPI: Sendable {
         }
         api.get("admin/customers/:email/export") { request, context in
             _ = try await access.require(.exportPersonalData, request)
-            let email = try Self.email(context)
-            let document = try await shop.customerData.export(email)
-            var response = Response(
-                status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: document)))
-            response.headers[.contentDisposition] = "attachment; filename=\"customer-export.json\""
-            response.headers[.cacheControl] = "no-store"
-            return response
+            return try await Self.export(shop, try Self.email(context))
         }
         api.post("admin/customers/:email/erase") { request, context in
             let principal = try await access.require(.erasePersonalData, request)
             let body = try await RequestBody.json(CustomerErasure.Request.self, from: request, context: context)
-            let erasure = try await shop.customerData.erase(try Self.email(context), reason: try body.checkedReason(), by: principal)
-            shop.webhooks.notify()
-            shop.metrics.customerErased()
+            let erasure = try await shop.eraseCustomer(try Self.email(context), reason: body.reason, by: principal)
             return try adminJSON([
                 "object": "customer_erasure", "customer": erasure.reference, "orders": erasure.orders, "subscriptions": erasure.subscriptions,
                 "deleted_rows": erasure.deletedRows, "rewritten_rows": erasure.rewrittenRows, "mail_files": erasure.mailFiles,
@@ -136,6 +128,16 @@ struct AdminAPI: Sendable {
         let raw = try context.parameters.require("email")
         let decoded = raw.removingPercentEncoding ?? raw
         return EmailAddress.normalized(decoded) ?? decoded
+    }
+
+    /// A customer's export (`CustomerExport`) as a download: JSON, an attachment, never cached.
+    static func export(_ shop: Shop, _ email: String) async throws -> Response {
+        var response = Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try await shop.customerData.export(email))))
+        response.headers[.contentDisposition] = "attachment; filename=\"customer-export.json\""
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     static func csv(_ text: String, name: String) -> Response {

@@ -1,6 +1,5 @@
 import Foundation
 import HTTPTypes
-import NIOCore
 import Hummingbird
 import ShopCore
 
@@ -65,24 +64,14 @@ struct ConsoleController: Sendable {
             return .redirect("/admin/customers/\(pathSegment(EmailAddress.normalized(email) ?? email))?done=entitlement")
         }
         router.get("admin/customers/:email/export") { request, context in
-            try await guarded(request, .exportPersonalData) { _ in
-                var response = Response(
-                    status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: try await shop.customerData.export(try AdminAPI.email(context)))))
-                response.headers[.contentDisposition] = "attachment; filename=\"customer-export.json\""
-                response.headers[.cacheControl] = "no-store"
-                return response
-            }
+            try await guarded(request, .exportPersonalData) { _ in try await AdminAPI.export(shop, try AdminAPI.email(context)) }
         }
         post(router, "admin/customers/:email/erase", .erasePersonalData) { _, context, principal, form in
             let email = try AdminAPI.email(context)
             guard form["confirm"].map({ $0.lowercased() == email.lowercased() }) == true else {
                 throw CheckoutError.invalid(field: "confirm", message: "tick the box that names \(email) to erase them")
             }
-            let reason = try CustomerErasure.Request(reason: form["reason"]).checkedReason()
-            let erasure = try await shop.customerData.erase(email, reason: reason, by: principal)
-            shop.webhooks.notify()
-            shop.metrics.customerErased()
+            let erasure = try await shop.eraseCustomer(email, reason: form["reason"], by: principal)
             return .page("message", [
                 "heading": "Erased", "link": "/admin/customers", "link_text": "Back to customers",
                 "message": "\(email) is erased. \(erasure.orders.count) orders and \(erasure.subscriptions.count) subscriptions are kept as \(erasure.reference).",

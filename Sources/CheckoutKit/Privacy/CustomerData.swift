@@ -125,4 +125,13 @@ extension Shop {
     var customerData: CustomerData {
         CustomerData(storage: storage, clock: clock, mailFolder: configuration.mailFolder, paymentWindow: configuration.stockHold)
     }
+
+    /// Erases `email` as `principal` (see `CustomerData.erase`), then wakes the webhook worker for
+    /// the `customer.erased` event and counts the erasure: what the admin API and the console run.
+    func eraseCustomer(_ email: String, reason: String?, by principal: StaffPrincipal) async throws -> CustomerData.Erasure {
+        let erasure = try await customerData.erase(email, reason: reason, by: principal)
+        webhooks.notify()
+        metrics.customerErased()
+        return erasure
+    }
 }

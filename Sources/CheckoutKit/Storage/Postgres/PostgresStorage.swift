@@ -94,23 +94,26 @@ final class PostgresStorage: CheckoutStorage {
         // The pool ends once every leased connection is back; a transaction whose statement will
         // never be answered (its connection went under it) must not hold up a shutdown for good.
         let running = self.running
-        await Self.either(seconds: 10) { await running.value }
+        _ = await Self.value(within: .seconds(10)) { await running.value }
     }
 
-    /// Waits for `work` or `seconds`, whichever ends first; `work` goes on unawaited after that.
-    private static func either(seconds: Int, _ work: @escaping @Sendable () async -> Void) async {
-        let (stream, ended) = AsyncStream.makeStream(of: Void.self)
-        let worker = Task {
-            await work()
-            ended.yield()
-        }
+    /// `work`'s value, or nil when `limit` passes first; `work` is then cancelled and not awaited (a
+    /// task group would wait for it, and a statement blocked on a thread ends only when it ends).
+    private static func value<T: Sendable>(within limit: Duration, _ work: @escaping @Sendable () async -> T) async -> T? {
+        let (stream, finished) = AsyncStream.makeStream(of: T?.self)
+        let worker = Task { finished.yield(await work()) }
         let timer = Task {
-            try? await Task.sleep(for: .seconds(seconds))
-            ended.yield()
+            try? await Task.sleep(for: limit)
+            finished.yield(nil)
         }
-        for await _ in stream { break }
+        var outcome: T?
+        for await first in stream {
+            outcome = first
+            break
+        }
         timer.cancel()
-        _ = worker
+        if outcome == nil { worker.cancel() }
+        return outcome
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (StorageTransaction) throws -> T) async throws -> T {
@@ -197,25 +200,11 @@ final class PostgresStorage: CheckoutStorage {
     /// The body runs as a task of its own: at the deadline this returns at once, even when the body
     /// is blocked on a statement (a task group would wait for it), and the body ends when it ends.
     private func withinDeadline<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let (stream, finished) = AsyncStream.makeStream(of: Result<T, any Error>?.self)
-        let work = Task {
-            do { finished.yield(.success(try await body())) } catch { finished.yield(.failure(error)) }
+        let outcome = await Self.value(within: Self.connectDeadline) { () async -> Result<T, any Error> in
+            do { return .success(try await body()) } catch { return .failure(error) }
         }
-        let timer = Task {
-            try? await Task.sleep(for: Self.connectDeadline)
-            finished.yield(nil)
-        }
-        var outcome: Result<T, any Error>?? = .none
-        for await first in stream {
-            outcome = .some(first)
-            break
-        }
-        timer.cancel()
-        guard case .some(.some(let result)) = outcome else {
-            work.cancel()
-            throw PostgresUnreachable(description: "no database connection within \(Self.connectDeadline)")
-        }
-        return try result.get()
+        guard let outcome else { throw PostgresUnreachable(description: "no database connection within \(Self.connectDeadline)") }
+        return try outcome.get()
     }
 
     func isReady() async -> Bool {
