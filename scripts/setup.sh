@@ -30,8 +30,18 @@ for package in "${packages[@]}"; do
 done
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # apt's output is kept in a log and shown only when it fails; a failed download is tried once more.
+  apt_log="$(mktemp)"
+  install() {
+    as_root apt-get update -qq >>"$apt_log" 2>&1 &&
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$apt_log" 2>&1
+  }
+  if ! install && ! install; then
+    echo "setup: apt-get could not install ${missing[*]}; its last lines:" >&2
+    tail -20 "$apt_log" >&2
+    exit 1
+  fi
+  rm -f "$apt_log"
 fi
 
 if $for_tests; then
