@@ -19,10 +19,16 @@ struct Build: ParsableCommand {
     @Flag(help: "Print how long each step of the build took.")
     var timings = false
 
+    @Option(name: .long, help: "The build cache's folder (default: SITE/.sitegen-cache); CI keeps it between runs.")
+    var cacheDir: String?
+
+    @Flag(name: .long, help: "Render every page without reading or writing the build cache.")
+    var noCache = false
+
     func run() throws {
         if let sites { return try buildAll(sites) }
         do {
-            let summary = try SiteBuild(siteFolder: options.site, outFolder: out).run()
+            let summary = try SiteBuild(siteFolder: options.site, outFolder: out, cache: cacheLocation).run()
             if !quiet { print(summary) }
             if timings {
                 for phase in summary.phases {
@@ -34,12 +40,17 @@ struct Build: ParsableCommand {
         }
     }
 
+    var cacheLocation: SiteBuild.CacheLocation {
+        if noCache { return .none }
+        return cacheDir.map { .folder($0) } ?? .default
+    }
+
     /// Builds every site under `folder`; prints one line a site, every error with its site, and fails
     /// when any site failed.
     private func buildAll(_ folder: String) throws {
         let started = Date()
         let outcomes: [SitesBuild.Outcome]
-        do { outcomes = try SitesBuild(sitesFolder: folder, outFolder: out).run() } catch { throw fail(error) }
+        do { outcomes = try SitesBuild(sitesFolder: folder, outFolder: out, cache: noCache ? .none : .default).run() } catch { throw fail(error) }
         var failed: [String] = []
         for outcome in outcomes {
             switch outcome.result {

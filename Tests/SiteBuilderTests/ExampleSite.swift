@@ -64,8 +64,10 @@ struct ExampleSite {
     }
 
     /// Every file under the output folder, relative to it, sorted.
-    func outputFiles(in out: String? = nil) -> [String] {
-        let root = out ?? self.out
+    func outputFiles(in out: String? = nil) -> [String] { Self.files(under: out ?? self.out) }
+
+    /// Every file under `root`, relative to it, sorted.
+    static func files(under root: String) -> [String] {
         guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
         var files: [String] = []
         while let path = enumerator.nextObject() as? String {

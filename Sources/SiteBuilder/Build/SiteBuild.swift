@@ -2,26 +2,47 @@ import Foundation
 import ShopCore
 import SiteCore
 
-/// Renders a whole site: read config, catalog, content, theme and assets; render every page on all
-/// cores; check every internal link; then swap the new output in place of the old.
+/// Renders a whole site by running the build's named steps (`BuildStep.all`) over one
+/// `BuildContext`: read config, catalog, theme, assets and content; render on all cores every page
+/// whose inputs changed since the build cache saw it; check every internal link; then swap the new
+/// output in place of the old.
 public struct SiteBuild {
     public let siteFolder: String
     public let outFolder: String
     /// The moment pages show prices for (seconds since 1970): the build's start unless a test sets it.
     public let now: Int
+    /// The build cache's folder, or nil to build without one.
+    public let cacheFolder: String?
 
     /// - Parameters:
     ///   - siteFolder: the folder holding `site.yaml`, `content/`, `templates/`, `assets/` and the catalog.
     ///   - outFolder: where the site goes; defaults to `siteFolder/public`.
     ///   - now: the moment prices are shown for, seconds since 1970; defaults to now.
-    public init(siteFolder: String, outFolder: String? = nil, now: Int? = nil) {
+    ///   - cache: where the build cache lives (`BuildCache`); defaults to `siteFolder/.sitegen-cache`.
+    public init(siteFolder: String, outFolder: String? = nil, now: Int? = nil, cache: CacheLocation = .default) {
         let site = absolutePath(siteFolder)
         self.siteFolder = site
         self.outFolder = outFolder.map(absolutePath) ?? site + "/public"
         self.now = now ?? Int(Date().timeIntervalSince1970)
+        switch cache {
+        case .default: cacheFolder = site + "/" + Self.defaultCacheFolder
+        case let .folder(folder): cacheFolder = absolutePath(folder)
+        case .none: cacheFolder = nil
+        }
     }
 
-    /// What a build did, for its one-line report.
+    /// Where a build keeps its cache.
+    public enum CacheLocation: Sendable, Equatable {
+        /// `.sitegen-cache` in the site folder.
+        case `default`
+        case folder(String)
+        /// No cache: every page is rendered.
+        case none
+    }
+
+    public static let defaultCacheFolder = ".sitegen-cache"
+
+    /// What a build did, for its report.
     public struct Summary: Sendable, CustomStringConvertible {
         public let pages: Int
         public let files: Int
@@ -35,14 +56,19 @@ public struct SiteBuild {
         public var upToDate = false
         /// The next scheduled price change the pages do not show yet (`PriceSchedule`), if any.
         public var nextChange: PriceSchedule?
+        /// Pages rendered; the others came from the build cache.
+        public var rendered = 0
+        /// What the user should know that did not fail the build (e.g. a cache that was ignored).
+        public var notes: [String] = []
 
         public var description: String {
             let time = seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : String(format: "%.2f s", seconds)
             let line = upToDate
                 ? "nothing changed since the last build of \(pages) pages and \(files - pages) other files (checked in \(time)) → \(outFolder)"
-                : "built \(pages) pages and \(files - pages) other files in \(time) (\(written) written, \(unchanged) unchanged) → \(outFolder)"
-            guard let nextChange else { return line }
-            return line + "\n" + nextChange.sentence + " (written to " + PriceSchedule.path(outFolder: outFolder) + ")"
+                : "built \(pages) pages (\(rendered) rendered, \(pages - rendered) from the cache) and \(files - pages) other files in \(time) (\(written) written, \(unchanged) unchanged) → \(outFolder)"
+            var lines = [line] + notes.map { "note: " + $0 }
+            if let nextChange { lines.append(nextChange.sentence + " (written to " + PriceSchedule.path(outFolder: outFolder) + ")") }
+            return lines.joined(separator: "\n")
         }
     }
 
@@ -50,7 +76,7 @@ public struct SiteBuild {
     /// build, reports that without building (`Summary.upToDate`).
     public func run() throws(BuildError) -> Summary {
         if let summary = upToDate() { return summary }
-        return try build().summary
+        return try build()
     }
 
     /// The last build's summary when nothing it depends on changed since.
@@ -77,148 +103,76 @@ public struct SiteBuild {
             phases: [("check inputs", seconds)], upToDate: true, nextChange: schedule)
     }
 
-    /// What a full build leaves for a later partial one: the model and what every page links against.
-    struct Built: Sendable {
-        let summary: Summary
-        let model: SiteModel
-        let rewriter: LinkRewriter
-        let fingerprints: InputFingerprints
+    /// Runs every step over a new context: reads the inputs, renders the pages the cache does not
+    /// hold, and swaps the new output in.
+    func build() throws(BuildError) -> Summary {
+        let context = BuildContext(siteFolder: siteFolder, outFolder: outFolder, now: now, cache: nil)
+        if let cacheFolder {
+            let (cache, note) = BuildCache.open(folder: cacheFolder)
+            context.cache = cache
+            if let note { context.notes.append(note) }
+        }
+        return try run(context)
     }
 
-    /// A full build: reads everything, renders every page.
-    func build() throws(BuildError) -> Built {
+    /// Runs every step over `context`, timing each; on failure the output stays as it was.
+    func run(_ context: BuildContext) throws(BuildError) -> Summary {
         let started = DispatchTime.now()
-        var phases: [(String, Double)] = []
+        context.timings = []
+        context.diagnostics = []
         var mark = started
-        func phase(_ name: String) {
+        for step in BuildStep.all {
+            do {
+                try step.run(context)
+            } catch {
+                context.tree?.discard()
+                context.tree = nil
+                context.cache?.forgetRecorded()
+                throw error
+            }
             let now = DispatchTime.now()
-            phases.append((name, Double(now.uptimeNanoseconds - mark.uptimeNanoseconds) / 1e9))
+            context.timings.append((step.name, Double(now.uptimeNanoseconds - mark.uptimeNanoseconds) / 1e9))
             mark = now
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: siteFolder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw BuildError(file: siteFolder, message: "the site folder does not exist", hint: "pass --site with the folder holding site.yaml and content/")
-        }
-        let config = try SiteConfig.load(siteFolder: siteFolder)
-        let fingerprints = InputFingerprints.scan(siteFolder: siteFolder, config: config)
-        let catalog = try loadCatalog(config: config)
-        let index = CatalogIndex(catalog.catalog)
-        try checkCatalog(catalog, index: index, config: config)
-        phase("catalog")
-        let theme = try Theme.load(siteFolder: siteFolder)
-        let assets = try AssetPipeline.build(siteFolder: siteFolder)
-        phase("theme and assets")
-        let content = try SiteContent.load(siteFolder: siteFolder, index: index)
-        phase("content")
-        let time = config.time(now)
-        let model = try SiteModel(
-            siteFolder: siteFolder, config: config, index: index, sourceMap: catalog.sourceMap, content: content, theme: theme,
-            assets: assets, time: time)
-        let jobs = model.jobs()
-        let paths = jobs.map { $0.path(in: model) }
-
-        var generated: [(String, [UInt8])] = [
-            ("robots.txt", Array(SiteFiles.robots(config: config).utf8)),
-            ("feed.xml", Array(SiteFiles.atomFeed(index: model.index, config: config, images: model.images, prices: model.prices).utf8)),
-            ("search-index.json", Array(SiteFiles.searchIndex(model: model).utf8)),
-            ("_headers", Array(SiteFiles.headers().utf8)),
-        ]
-        let sitemapPages = zip(jobs, paths).filter { !$0.0.isPrivate }.map { job, path -> (String, String) in
-            if case let .product(sku) = job { return (path, model.index.productsBySKU[sku]?.released ?? "") }
-            return (path, "")
-        }
-        generated.append(("sitemap.xml", Array(SiteFiles.sitemap(pages: sitemapPages, config: config).utf8)))
-
-        var outputs = Set(paths.map { "/" + SitePaths.file(for: $0) })
-        for file in assets.files { outputs.insert("/" + file.path) }
-        for file in generated { outputs.insert("/" + file.0) }
-
-        phase("model")
-        let tree = try OutputTree(target: outFolder)
-        let rewriter = LinkRewriter(assetURLs: assets.urls, outputs: outputs, origin: config.baseURL)
-        var diagnostics = Self.render(Array(zip(jobs, paths)), model: model, rewriter: rewriter, into: tree)
-        phase("render pages")
-        for (path, bytes) in assets.files + generated {
-            do { try tree.write(path, bytes) } catch { diagnostics += error.diagnostics }
-        }
-        guard diagnostics.isEmpty else {
-            tree.discard()
-            throw BuildError(diagnostics)
-        }
-        phase("other files")
-        try tree.commit()
-        // Best effort: without the record the next build only does the full work again.
-        try? BuildRecord(
-            program: BuildRecord.programStamp(), siteFolder: siteFolder, pages: jobs.count,
-            files: jobs.count + assets.files.count + generated.count, inputs: fingerprints
-        ).write(to: BuildRecord.path(outFolder: outFolder))
-        let schedule = index.nextPriceChange(after: time).map { PriceSchedule($0, time: time) }
-        try PriceSchedule.write(schedule, outFolder: outFolder, builtAt: time)
-        phase("commit")
-        let counts = tree.counts
+        let counts = context.tree?.counts ?? (0, 0)
+        context.tree = nil
+        context.changed = []
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        let summary = Summary(
-            pages: jobs.count, files: jobs.count + assets.files.count + generated.count, written: counts.written,
-            unchanged: counts.unchanged, seconds: seconds, outFolder: outFolder, phases: phases, nextChange: schedule)
-        return Built(summary: summary, model: model, rewriter: rewriter, fingerprints: fingerprints)
+        var summary = Summary(
+            pages: context.jobs.count, files: context.jobs.count + context.assets.files.count + context.generated.count,
+            written: counts.0, unchanged: counts.1, seconds: seconds, outFolder: outFolder, phases: context.timings,
+            nextChange: context.schedule)
+        summary.rendered = context.rendered
+        summary.notes = context.notes
+        context.notes = []
+        return summary
     }
 
-    /// Renders pages on every core, checks their links and stages them; returns every problem found.
-    static func render(_ pages: [(PageJob, String)], model: SiteModel, rewriter: LinkRewriter, into tree: OutputTree) -> [Diagnostic] {
+    /// What rendering some pages gave: the problems found, and each page for the cache.
+    struct Rendered {
+        var diagnostics: [Diagnostic]
+        var pages: [BuildCache.Rendered]
+    }
+
+    /// Renders pages on every core, checks their links and stages them.
+    static func render(_ pages: [(PageJob, String)], model: SiteModel, rewriter: LinkRewriter, into tree: OutputTree) -> Rendered {
         let renderer = PageRenderer(model: model)
-        let results = parallelMap(pages) { job, path -> [Diagnostic] in
+        let results = parallelMap(pages) { job, path -> ([Diagnostic], BuildCache.Rendered?) in
             let draft = renderer.render(job)
             let (html, problems) = rewriter.process(draft.html, pagePath: path)
             var diagnostics = draft.diagnostics
             for problem in problems {
                 diagnostics.append(Self.locate(problem, page: path, draft: draft, theme: model.theme, template: job.template))
             }
+            let file = SitePaths.file(for: path)
             do throws(BuildError) {
-                try tree.write(SitePaths.file(for: path), html)
+                let hash = try tree.write(file, html)
+                return (diagnostics, BuildCache.Rendered(file: file, job: job.id, hash: hash, size: html.count, reads: draft.reads))
             } catch {
-                diagnostics += error.diagnostics
+                return (diagnostics + error.diagnostics, nil)
             }
-            return diagnostics
         }
-        return deduplicated(results.flatMap { $0 })
-    }
-
-    private func loadCatalog(config: SiteConfig) throws(BuildError) -> CatalogSource.Loaded {
-        let paths = config.catalogSource(siteFolder: siteFolder)
-        let loaded: CatalogSource.Loaded
-        do {
-            loaded = try CatalogSource(textPath: paths.text, databasePath: paths.database).load()
-        } catch let error as CatalogTextError {
-            throw BuildError(file: config.catalogText, line: error.line, message: error.message, hint: error.hint)
-        } catch let error as CatalogStoreError {
-            throw BuildError(file: relative(error.path), message: error.message)
-        } catch {
-            throw BuildError(file: config.catalogText, message: "\(error)")
-        }
-        return loaded
-    }
-
-    /// Refuses a catalog with bad references, prices or files, naming each problem's line.
-    private func checkCatalog(_ loaded: CatalogSource.Loaded, index: CatalogIndex, config: SiteConfig) throws(BuildError) {
-        let filesFolder = siteFolder + "/" + config.filesFolder
-        let available = FileManager.default.fileExists(atPath: filesFolder) ? Set(AssetPipeline.filesUnder(filesFolder)) : nil
-        var check = CatalogCheck(
-            catalog: loaded.catalog, source: loaded.sourceMap, fallbackLocation: config.catalogDatabase, availableFiles: available,
-            index: index)
-        let issues = check.run()
-        guard issues.isEmpty else {
-            throw BuildError(issues.map { issue in
-                let parts = issue.location.split(separator: ":")
-                let line = parts.count == 2 ? Int(parts[1]) : nil
-                return Diagnostic(
-                    file: line == nil ? issue.location : config.catalogText, line: line,
-                    message: "\(issue.record): '\(issue.field)': \(issue.message)", hint: issue.hint)
-            })
-        }
-    }
-
-    private func relative(_ path: String) -> String {
-        path.hasPrefix(siteFolder + "/") ? String(path.dropFirst(siteFolder.count + 1)) : path
+        return Rendered(diagnostics: deduplicated(results.flatMap(\.0)), pages: results.compactMap(\.1))
     }
 
     /// Names the file and line a broken link or missing asset came from: Markdown, a template, or the page.

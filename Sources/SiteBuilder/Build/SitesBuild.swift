@@ -9,13 +9,17 @@ import SiteCore
 public struct SitesBuild {
     public let sitesFolder: String
     public let outFolder: String?
+    /// `.default` (each site's own `.sitegen-cache`) or `.none`.
+    public let cache: SiteBuild.CacheLocation
 
     /// - Parameters:
     ///   - sitesFolder: a folder whose subfolders holding a `site.yaml` are the sites.
     ///   - outFolder: where each site's output goes, as `OUT/NAME`; each site's `public/` when nil.
-    public init(sitesFolder: String, outFolder: String? = nil) {
+    ///   - cache: `.default` keeps each site's build cache in its own folder; `.none` builds without.
+    public init(sitesFolder: String, outFolder: String? = nil, cache: SiteBuild.CacheLocation = .default) {
         self.sitesFolder = absolutePath(sitesFolder)
         self.outFolder = outFolder.map(absolutePath)
+        self.cache = cache == .none ? .none : .default
     }
 
     /// One site's build: its folder's name and its summary or errors.
@@ -40,9 +44,9 @@ public struct SitesBuild {
 
     /// Builds every site; the outcomes are in the order of `sites()`.
     public func run() throws(BuildError) -> [Outcome] {
-        let (sitesFolder, outFolder) = (self.sitesFolder, self.outFolder)
+        let (sitesFolder, outFolder, cache) = (self.sitesFolder, self.outFolder, self.cache)
         return parallelMap(try sites()) { name in
-            let build = SiteBuild(siteFolder: sitesFolder + "/" + name, outFolder: outFolder.map { $0 + "/" + name })
+            let build = SiteBuild(siteFolder: sitesFolder + "/" + name, outFolder: outFolder.map { $0 + "/" + name }, cache: cache)
             do throws(BuildError) {
                 return Outcome(name: name, result: .success(try build.run()))
             } catch {

@@ -1,5 +1,5 @@
 /// The editor-written copy of one page: front matter fields and the Markdown body.
-struct PageCopy: Sendable {
+struct PageCopy: Sendable, Codable {
     /// The content file, relative to the site folder.
     let path: String
     /// What the copy belongs to: a SKU, niche, bundle or magnet slug, or the page's own slug.

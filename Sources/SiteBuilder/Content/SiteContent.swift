@@ -11,23 +11,31 @@ struct SiteContent: Sendable {
     var magnets: [String: PageCopy] = [:]
     /// Plain pages, by slug order.
     var pages: [PageCopy] = []
+    /// What each file parsed to (nil for a draft), by path relative to the site folder, for a later
+    /// load to take again when the file did not change.
+    var parsed: [String: (ContentKind, PageCopy)?] = [:]
 
-    /// Reads every Markdown file under `siteFolder/content` (in parallel) and checks each against the catalog.
-    static func load(siteFolder: String, index: CatalogIndex) throws(BuildError) -> SiteContent {
+    /// Reads every Markdown file under `siteFolder/content` (in parallel) and checks each against the
+    /// catalog; `reuse` may give a file's earlier parse (by path under `content/`) instead of reading it.
+    static func load(
+        siteFolder: String, index: CatalogIndex, reuse: @Sendable (String) -> (ContentKind, PageCopy)?? = { _ in nil }
+    ) throws(BuildError) -> SiteContent {
         let root = siteFolder + "/content"
         let files = markdownFiles(under: root)
         let parsed = parallelMap(files) { relative -> Result<(ContentKind, PageCopy)?, BuildError> in
-            Result { () throws(BuildError) -> (ContentKind, PageCopy)? in
+            if let earlier = reuse(relative) { return .success(earlier) }
+            return Result { () throws(BuildError) -> (ContentKind, PageCopy)? in
                 try parse(relative: relative, root: root)
             }
         }
         var content = SiteContent()
         var diagnostics: [Diagnostic] = []
         var claimed: [String: String] = [:]
-        for result in parsed {
+        for (relative, result) in zip(files, parsed) {
             switch result {
             case let .failure(error): diagnostics += error.diagnostics
             case let .success(entry):
+                content.parsed["content/" + relative] = entry
                 guard let (kind, copy) = entry else { continue }
                 if let problem = content.add(copy, kind: kind, index: index, claimed: &claimed) {
                     diagnostics.append(problem)
@@ -37,6 +45,24 @@ struct SiteContent: Sendable {
         guard diagnostics.isEmpty else { throw BuildError(diagnostics) }
         content.pages.sort { ($0.weight, $0.key) < ($1.weight, $1.key) }
         return content
+    }
+
+    /// The `PageInputs` key of the copy of `kind` for `key` (none for kinds of which there is one).
+    static func inputKey(_ kind: ContentKind, _ key: String?) -> String {
+        switch kind {
+        case .product, .niche, .bundle, .magnet, .page: return "copy:\(kind.rawValue):\(key ?? "")"
+        default: return "copy:\(kind.rawValue)"
+        }
+    }
+
+    /// Every copy with its `PageInputs` key.
+    var all: [(key: String, copy: PageCopy)] {
+        var all: [(String, PageCopy)] = singles.map { (Self.inputKey($0.key, nil), $0.value) }
+        for (kind, copies) in [(ContentKind.product, products), (.niche, niches), (.bundle, bundles), (.magnet, magnets)] {
+            for (key, copy) in copies { all.append((Self.inputKey(kind, key), copy)) }
+        }
+        for page in pages { all.append((Self.inputKey(.page, page.key), page)) }
+        return all
     }
 
     /// Files ending in `.md` under `root`, relative to it, sorted.

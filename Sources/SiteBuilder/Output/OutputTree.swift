@@ -47,21 +47,46 @@ final class OutputTree: Sendable {
     /// Files written and files kept from the previous build.
     var counts: (written: Int, unchanged: Int) { state.withLock { ($0.written.count, $0.unchanged.count) } }
 
-    /// Stages `bytes` as `relative` (e.g. `products/x/index.html`) unless the output already holds them.
-    func write(_ relative: String, _ bytes: [UInt8]) throws(BuildError) {
+    /// Stages `bytes` as `relative` (e.g. `products/x/index.html`) unless the output already holds
+    /// them; returns their hash (`ContentHash`).
+    @discardableResult
+    func write(_ relative: String, _ bytes: [UInt8]) throws(BuildError) -> UInt64 {
         let hash = ContentHash.of(bytes)
-        if let old = previous.entries[relative], old.hash == hash, old.size == bytes.count,
-           let current = OutputManifest.stat(target + "/" + relative), current.size == old.size, current.modified == old.modified {
-            state.withLock { $0.unchanged[relative] = old }
-            return
-        }
-        if let slash = relative.lastIndex(of: "/") {
-            let folder = String(relative[..<slash])
-            let isNew = state.withLock { $0.stagedFolders.insert(folder).inserted }
-            if isNew { try? FileManager.default.createDirectory(atPath: staging + "/" + folder, withIntermediateDirectories: true) }
-        }
+        if keepIfIntact(relative, hash: hash, size: bytes.count) { return hash }
+        stageFolder(of: relative)
         try Self.writeFile(staging + "/" + relative, bytes, name: relative)
         state.withLock { $0.written[relative] = OutputManifest.Entry(hash: hash, size: bytes.count, modified: 0) }
+        return hash
+    }
+
+    /// Takes a page from the build cache: keeps the output's file when it is that page already, else
+    /// stages a hard link to (or a copy of) the cache's copy. False when the cache's copy is not intact.
+    func reuse(_ relative: String, page: BuildCache.Page, from cache: BuildCache) -> Bool {
+        if keepIfIntact(relative, hash: page.hash, size: page.size) { return true }
+        guard cache.isIntact(relative, page) else { return false }
+        stageFolder(of: relative)
+        let source = cache.copyPath(relative), staged = staging + "/" + relative
+        if link(source, staged) != 0 {
+            guard (try? FileManager.default.copyItem(atPath: source, toPath: staged)) != nil else { return false }
+        }
+        state.withLock { $0.written[relative] = OutputManifest.Entry(hash: page.hash, size: page.size, modified: 0) }
+        return true
+    }
+
+    /// True (and noted as unchanged) when the output holds `relative` as the last build wrote it, with this hash and size.
+    private func keepIfIntact(_ relative: String, hash: UInt64, size: Int) -> Bool {
+        guard let old = previous.entries[relative], old.hash == hash, old.size == size,
+              let current = OutputManifest.stat(target + "/" + relative), current.size == old.size, current.modified == old.modified
+        else { return false }
+        state.withLock { $0.unchanged[relative] = old }
+        return true
+    }
+
+    private func stageFolder(of relative: String) {
+        guard let slash = relative.lastIndex(of: "/") else { return }
+        let folder = String(relative[..<slash])
+        let isNew = state.withLock { $0.stagedFolders.insert(folder).inserted }
+        if isNew { try? FileManager.default.createDirectory(atPath: staging + "/" + folder, withIntermediateDirectories: true) }
     }
 
     /// Moves the staged files into the output, removes what the last build made and this one did not

@@ -12,6 +12,8 @@ struct TabSeparatedLines {
         bytes = [UInt8](data)
     }
 
+    init?(bytes: [UInt8]) { self.bytes = bytes }
+
     /// Calls `body` with the fields of each non-empty line, the last field holding the rest of the
     /// line (so it may contain tabs) when the line has more than `fields` fields; stops when `body`
     /// returns false.

@@ -13,6 +13,10 @@ struct PageDraft {
     var html: [UInt8] = []
     var sourceLinks: [SourceLink] = []
     var diagnostics: [Diagnostic] = []
+    /// Every input the page read (`PageInputs` keys), so the build cache knows when to render it again.
+    var reads: Set<String> = ["global"]
+
+    mutating func read(_ key: String) { reads.insert(key) }
 
     /// Renders Markdown copy to HTML, expanding product and bundle embeds into cards, and records
     /// its links with their lines in `file` (the body starts on `bodyLine`).
@@ -38,12 +42,16 @@ struct PageDraft {
                     diagnostics.append(unknownEmbed(embed, file: file, bodyLine: bodyLine, known: Array(model.productCards.keys), what: "product SKU"))
                     continue
                 }
+                read("product:" + embed.key)
+                read("template:product-card")
                 card = String(decoding: model.theme.render("product-card", context), as: UTF8.self)
             case .bundle:
                 guard let context = model.bundleCards[embed.key] else {
                     diagnostics.append(unknownEmbed(embed, file: file, bodyLine: bodyLine, known: Array(model.bundleCards.keys), what: "bundle"))
                     continue
                 }
+                read("bundle:" + embed.key)
+                read("template:bundle-card")
                 card = String(decoding: model.theme.render("bundle-card", context), as: UTF8.self)
             }
             html = html.replacingOccurrences(of: "<p>\(Embed.marker(position))</p>", with: card)

@@ -18,6 +18,15 @@ enum PageJob: Sendable, Hashable {
     case page(String)
     case cart, thankYou, account, search, notFound
 
+    /// The page's name in the build cache: its template and what it shows, e.g. `product:KB-NOAH`.
+    var id: String {
+        switch self {
+        case let .niche(slug, page): return "niche:\(slug):\(page)"
+        case let .product(key), let .bundle(key), let .magnet(key), let .page(key): return template + ":" + key
+        default: return template
+        }
+    }
+
     /// The URL path the page is served at.
     func path(in model: SiteModel) -> String {
         switch self {

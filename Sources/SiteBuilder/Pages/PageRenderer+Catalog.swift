@@ -5,7 +5,10 @@ extension PageRenderer {
     func product(_ sku: String, path: String, draft: inout PageDraft) -> (PageMeta, PageContext) {
         let index = model.index
         let product = index.productsBySKU[sku]!
-        let copy = model.content.products[sku]
+        let copy = self.copy(.product, sku, draft: &draft)
+        draft.read("product:" + sku)
+        draft.read("list:niche:" + product.niche)
+        draft.read("list:bundles-of:" + sku)
         let niche = index.nichesBySlug[product.niche]
         let image = model.images["product:" + sku] ?? ""
         let variants = index.variants(of: product)
@@ -27,7 +30,7 @@ extension PageRenderer {
             "tiers": prices.tierRows(product), "pay_what_you_want": prices.payWhatYouWant(product),
             "delivery_note": .text(Self.deliveryNote[product.delivery] ?? ""),
             "highlights": .list((copy?.highlights ?? []).map { .text($0) }),
-            "bundles": bundleCards(model.bundlesByProduct[sku] ?? []),
+            "bundles": bundleCards(model.bundlesByProduct[sku] ?? [], draft: &draft),
             "plans": .list(index.catalog.plans.filter { $0.grants(niche: product.niche) }.map { ["slug": .text($0.slug), "title": .text($0.title)] }),
         ]
         item.merge(prices.context(product)) { _, price in price }
@@ -35,7 +38,7 @@ extension PageRenderer {
         if StockRules.isSoldOut(product, index: index) { item["available"] = .bool(false) }
         let related = (index.productsByNiche[product.niche] ?? []).lazy.filter { $0.sku != sku }.prefix(4)
         let context: PageContext = [
-            "product": .object(item), "related": cards(related),
+            "product": .object(item), "related": cards(related, draft: &draft),
             "content": copyHTML(copy, fallback: product.description, fallbackLocation: model.catalogLocation(kind: "product", key: sku), draft: &draft),
         ]
         var meta = PageMeta(title: product.title, description: description, image: image, ogType: "product")
@@ -57,11 +60,12 @@ extension PageRenderer {
     func bundle(_ slug: String, path: String, draft: inout PageDraft) -> (PageMeta, PageContext) {
         let bundle = model.index.bundlesBySlug[slug]!
         let pricing = model.bundlePricing[slug]!
-        let copy = model.content.bundles[slug]
+        let copy = self.copy(.bundle, slug, draft: &draft)
+        draft.read("bundle:" + slug)
         let image = model.images["bundle:" + slug] ?? ""
         let context: PageContext = [
             "bundle": model.bundleCards[slug] ?? .null,
-            "products": cards(pricing.products),
+            "products": cards(pricing.products, draft: &draft),
             "content": copyHTML(copy, fallbackLocation: (copy?.path ?? "", nil), draft: &draft),
         ]
         var meta = PageMeta(title: bundle.title, description: copy?.description ?? bundle.summary, image: image, ogType: "product")
@@ -79,15 +83,17 @@ extension PageRenderer {
 
     func niche(_ slug: String, page: Int, draft: inout PageDraft) -> (PageMeta, PageContext) {
         let niche = model.index.nichesBySlug[slug]!
-        let copy = model.content.niches[slug]
+        let copy = self.copy(.niche, slug, draft: &draft)
+        draft.read("list:niche:" + slug)
+        draft.read("list:bundles")
         let all = model.index.productsByNiche[slug] ?? []
         let size = model.config.productsPerPage
         let pages = max(1, (all.count + size - 1) / size)
         let shown = all.dropFirst((page - 1) * size).prefix(size)
         var context: PageContext = [
             "niche": ["title": .text(niche.title), "slug": .text(slug), "headline": .text(copy?.headline ?? niche.summary)],
-            "products": cards(shown),
-            "bundles": bundleCards(model.index.catalog.bundles.filter { $0.rule.niches.contains(slug) }),
+            "products": cards(shown, draft: &draft),
+            "bundles": bundleCards(model.index.catalog.bundles.filter { $0.rule.niches.contains(slug) }, draft: &draft),
         ]
         if page == 1 {
             context["content"] = copyHTML(copy, fallbackLocation: (copy?.path ?? "", nil), draft: &draft)
@@ -109,7 +115,8 @@ extension PageRenderer {
     }
 
     func plans(draft: inout PageDraft) -> (PageMeta, PageContext) {
-        let copy = model.content.singles[.plans]
+        let copy = self.copy(.plans, draft: &draft)
+        draft.read("list:plan-counts")
         let index = model.index
         let plans = index.catalog.plans.map { plan -> TemplateValue in
             [

@@ -2,7 +2,7 @@ import ShopCore
 
 extension PageRenderer {
     func page(_ slug: String, draft: inout PageDraft) -> (PageMeta, PageContext) {
-        let copy = model.content.pages.first { $0.key == slug }!
+        let copy = self.copy(.page, slug, draft: &draft)!
         let context: PageContext = ["content": copyHTML(copy, fallbackLocation: (copy.path, nil), draft: &draft)]
         let title = copy.title ?? slug
         var meta = PageMeta(title: title, description: copy.description ?? "")
@@ -12,7 +12,8 @@ extension PageRenderer {
 
     func magnet(_ slug: String, path: String, draft: inout PageDraft) -> (PageMeta, PageContext) {
         let magnet = model.index.leadMagnetsBySlug[slug]!
-        let copy = model.content.magnets[slug]
+        let copy = self.copy(.magnet, slug, draft: &draft)
+        draft.read("list:niche:" + magnet.niche)
         let image = model.images["magnet:" + slug] ?? ""
         let context: PageContext = [
             "magnet": [
@@ -20,7 +21,7 @@ extension PageRenderer {
                 "path": .text(path), "headline": .text(copy?.headline ?? magnet.title),
                 "highlights": .list((copy?.highlights ?? []).map { .text($0) }),
             ],
-            "related": cards((model.index.productsByNiche[magnet.niche] ?? []).prefix(4)),
+            "related": cards((model.index.productsByNiche[magnet.niche] ?? []).prefix(4), draft: &draft),
             "content": copyHTML(copy, fallbackLocation: (copy?.path ?? "", nil), draft: &draft),
         ]
         var meta = PageMeta(title: magnet.title, description: copy?.description ?? magnet.summary, image: image)
@@ -30,7 +31,7 @@ extension PageRenderer {
 
     /// Cart, thank-you, account, search and 404: shells whose data comes from the checkout or the browser.
     func special(_ kind: ContentKind, title: String, draft: inout PageDraft) -> (PageMeta, PageContext) {
-        let copy = model.content.singles[kind]
+        let copy = self.copy(kind, draft: &draft)
         let context: PageContext = ["content": copyHTML(copy, fallbackLocation: (copy?.path ?? "", nil), draft: &draft)]
         return (PageMeta(title: copy?.title ?? title, description: copy?.description ?? ""), context)
     }

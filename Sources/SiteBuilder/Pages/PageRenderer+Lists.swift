@@ -4,16 +4,15 @@ import SiteCore
 extension PageRenderer {
     func home(draft: inout PageDraft) -> (PageMeta, PageContext) {
         let index = model.index
-        let copy = model.content.singles[.home]
-        let active = index.catalog.products.filter { $0.status == .active }
-        let featured = active.filter(\.featured).sorted(by: Catalog.listingOrder).prefix(8)
-        let newest = active.sorted { ($0.released, $0.sku) > ($1.released, $1.sku) }.prefix(8)
+        let copy = self.copy(.home, draft: &draft)
+        let (featured, newest) = Self.homeSelection(index)
+        for key in ["list:home", "list:bundles", "list:niche-counts"] { draft.read(key) }
         let context: PageContext = [
             "headline": .text(copy?.headline ?? model.config.title),
             "niches": nicheTiles(),
-            "featured": featured.isEmpty ? cards(newest) : cards(featured),
-            "newest": cards(newest),
-            "bundles": bundleCards(index.catalog.bundles.prefix(4)),
+            "featured": featured.isEmpty ? cards(newest, draft: &draft) : cards(featured, draft: &draft),
+            "newest": cards(newest, draft: &draft),
+            "bundles": bundleCards(index.catalog.bundles.prefix(4), draft: &draft),
             "magnets": magnetTiles(),
             "content": copyHTML(copy, fallbackLocation: (copy?.path ?? "", nil), draft: &draft),
         ]
@@ -27,12 +26,21 @@ extension PageRenderer {
         return (meta, context)
     }
 
-    func shop() -> (PageMeta, PageContext) {
+    /// The home page's featured and newest active products (8 each), in the order shown.
+    static func homeSelection(_ index: CatalogIndex) -> (featured: [Product], newest: [Product]) {
+        let active = index.catalog.products.filter { $0.status == .active }
+        let featured = active.filter(\.featured).sorted(by: Catalog.listingOrder).prefix(8)
+        let newest = active.sorted { ($0.released, $0.sku) > ($1.released, $1.sku) }.prefix(8)
+        return (Array(featured), Array(newest))
+    }
+
+    func shop(draft: inout PageDraft) -> (PageMeta, PageContext) {
         let niches = model.index.catalog.niches.map { niche -> TemplateValue in
+            draft.read("list:niche:" + niche.slug)
             let products = model.index.productsByNiche[niche.slug] ?? []
             return [
                 "slug": .text(niche.slug), "title": .text(niche.title), "summary": .text(niche.summary),
-                "url": .text(SitePaths.niche(niche.slug)), "count": .int(products.count), "products": cards(products.prefix(4)),
+                "url": .text(SitePaths.niche(niche.slug)), "count": .int(products.count), "products": cards(products.prefix(4), draft: &draft),
             ]
         }
         var meta = PageMeta(title: "Shop all printables", description: "Browse every printable by niche.")
@@ -42,16 +50,17 @@ extension PageRenderer {
         return (meta, ["niches": .list(niches)])
     }
 
-    func bundles() -> (PageMeta, PageContext) {
+    func bundles(draft: inout PageDraft) -> (PageMeta, PageContext) {
+        draft.read("list:bundles")
         let bundles = model.index.catalog.bundles
         var meta = PageMeta(title: "Bundles", description: "Printables grouped by theme, priced below buying each one.")
         meta.breadcrumbs = [("Home", "/"), ("Bundles", "/bundles/")]
         meta.jsonld = [StructuredData.itemList(
             name: "Bundles", items: bundles.map { ($0.title, model.config.absoluteURL(SitePaths.bundle($0.slug))) })]
-        return (meta, ["bundles": bundleCards(bundles)])
+        return (meta, ["bundles": bundleCards(bundles, draft: &draft)])
     }
 
-    func free() -> (PageMeta, PageContext) {
+    func free(draft: inout PageDraft) -> (PageMeta, PageContext) {
         let magnets = model.index.catalog.leadMagnets
         var meta = PageMeta(title: "Free printables", description: "Free printables, sent to your inbox.")
         meta.breadcrumbs = [("Home", "/"), ("Free printables", "/free/")]

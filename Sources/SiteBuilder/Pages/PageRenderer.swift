@@ -21,6 +21,7 @@ struct PageRenderer: Sendable {
 
     func render(_ job: PageJob) -> PageDraft {
         var draft = PageDraft()
+        draft.read("template:" + job.template)
         let path = job.path(in: model)
         let (meta, context) = contexts(for: job, path: path, draft: &draft)
         let config = model.config
@@ -60,13 +61,13 @@ struct PageRenderer: Sendable {
     private func contexts(for job: PageJob, path: String, draft: inout PageDraft) -> (PageMeta, PageContext) {
         switch job {
         case .home: return home(draft: &draft)
-        case .shop: return shop()
+        case .shop: return shop(draft: &draft)
         case let .niche(slug, page): return niche(slug, page: page, draft: &draft)
         case let .product(sku): return product(sku, path: path, draft: &draft)
-        case .bundles: return bundles()
+        case .bundles: return bundles(draft: &draft)
         case let .bundle(slug): return bundle(slug, path: path, draft: &draft)
         case .plans: return plans(draft: &draft)
-        case .free: return free()
+        case .free: return free(draft: &draft)
         case let .magnet(slug): return magnet(slug, path: path, draft: &draft)
         case let .page(slug): return page(slug, draft: &draft)
         case .cart: return special(.cart, title: "Your cart", draft: &draft)
@@ -74,6 +75,19 @@ struct PageRenderer: Sendable {
         case .account: return special(.account, title: "Your account", draft: &draft)
         case .search: return special(.search, title: "Search", draft: &draft)
         case .notFound: return special(.notFound, title: "Page not found", draft: &draft)
+        }
+    }
+
+    /// The copy of `kind` for `key` (nil for a page kind of which there is one), noted as read.
+    func copy(_ kind: ContentKind, _ key: String? = nil, draft: inout PageDraft) -> PageCopy? {
+        draft.read(SiteContent.inputKey(kind, key))
+        switch kind {
+        case .product: return model.content.products[key ?? ""]
+        case .niche: return model.content.niches[key ?? ""]
+        case .bundle: return model.content.bundles[key ?? ""]
+        case .magnet: return model.content.magnets[key ?? ""]
+        case .page: return model.content.pages.first { $0.key == key }
+        default: return model.content.singles[kind]
         }
     }
 
@@ -86,11 +100,21 @@ struct PageRenderer: Sendable {
         return .text(draft.markdown(fallback, file: fallbackLocation.file, bodyLine: (fallbackLocation.line ?? 1) + 1, model: model))
     }
 
-    func cards<S: Sequence<Product>>(_ products: S) -> TemplateValue {
-        .list(products.compactMap { model.productCards[$0.sku] })
+    func cards<S: Sequence<Product>>(_ products: S, draft: inout PageDraft) -> TemplateValue {
+        var cards: [TemplateValue] = []
+        for product in products {
+            draft.read("product:" + product.sku)
+            if let card = model.productCards[product.sku] { cards.append(card) }
+        }
+        return .list(cards)
     }
 
-    func bundleCards<S: Sequence<ProductBundle>>(_ bundles: S) -> TemplateValue {
-        .list(bundles.compactMap { model.bundleCards[$0.slug] })
+    func bundleCards<S: Sequence<ProductBundle>>(_ bundles: S, draft: inout PageDraft) -> TemplateValue {
+        var cards: [TemplateValue] = []
+        for bundle in bundles {
+            draft.read("bundle:" + bundle.slug)
+            if let card = model.bundleCards[bundle.slug] { cards.append(card) }
+        }
+        return .list(cards)
     }
 }

@@ -98,6 +98,9 @@ enum SiteFiles {
     }
 
     /// Netlify / Cloudflare Pages `_headers`: fingerprinted assets cache for a year, everything else revalidates.
+    /// The files a build writes besides pages and assets.
+    static let generatedNames = ["robots.txt", "feed.xml", "search-index.json", "_headers", "sitemap.xml"]
+
     static func headers() -> String {
         """
         /*

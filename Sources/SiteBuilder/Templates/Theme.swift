@@ -75,6 +75,22 @@ struct Theme: Sendable {
         library.render(name, context)
     }
 
+    /// A hash of `name`'s text and of every partial and parent it uses, transitively: what a page
+    /// rendered with `name` depends on in the theme.
+    func closureHash(_ name: String) -> UInt64 {
+        var queue = [name]
+        var seen = Set<String>()
+        var hash = StableHash()
+        while let current = queue.popLast() {
+            guard seen.insert(current).inserted else { continue }
+            hash.combine(current)
+            guard let source = sources[current] else { continue }
+            hash.combine(source.text)
+            queue += PartialReference.scan(source.text).map(\.name).sorted().reversed()
+        }
+        return hash.finalized
+    }
+
     /// The template file and line holding `literal`, searching `name` and the partials it uses.
     func locate(_ literal: String, startingAt name: String) -> (path: String, line: Int)? {
         var queue = [name]

@@ -1,0 +1,63 @@
+import Foundation
+import ShopCore
+import SiteCore
+
+/// What the steps of one build read and leave for the steps after them (`BuildStep`).
+///
+/// `sitegen build` makes a new context each run; `sitegen serve` keeps the last successful one and
+/// runs the same steps over it again, telling them which input files changed (`changed`), so a step
+/// whose inputs are the same keeps what it made last time.
+final class BuildContext {
+    let siteFolder: String
+    let outFolder: String
+    /// The moment pages show prices for, seconds since 1970.
+    var now: Int
+    /// The page cache in use (on disk, kept in memory between preview rebuilds), or nil with `--no-cache`.
+    var cache: BuildCache?
+    /// Input paths (relative to the site folder) changed since this context last built; nil: treat
+    /// everything as changed (the first build, or a change no step can take on its own).
+    var changed: Set<String>?
+
+    var config: SiteConfig!
+    var fingerprints = InputFingerprints()
+    var catalog: CatalogSource.Loaded!
+    var index: CatalogIndex!
+    var theme: Theme!
+    var assets: AssetPipeline!
+    var content: SiteContent!
+    var model: SiteModel!
+    var inputs: PageInputs!
+    var jobs: [PageJob] = []
+    var paths: [String] = []
+    var generated: [(String, [UInt8])] = []
+    var rewriter: LinkRewriter!
+    var tree: OutputTree?
+    var diagnostics: [Diagnostic] = []
+    /// Pages rendered and pages taken from the cache in the last run.
+    var rendered = 0
+    var reused = 0
+    var schedule: PriceSchedule?
+    /// Wall time of each step of the last run, in order.
+    var timings: [(name: String, seconds: Double)] = []
+    /// Things the user should know that did not fail the build (e.g. a cache that was ignored).
+    var notes: [String] = []
+
+    init(siteFolder: String, outFolder: String, now: Int, cache: BuildCache?) {
+        self.siteFolder = siteFolder
+        self.outFolder = outFolder
+        self.now = now
+        self.cache = cache
+    }
+
+    /// True when this context already holds a step's result and none of the inputs under `prefixes`
+    /// changed since.
+    func unchanged(_ prefixes: [String]) -> Bool {
+        guard let changed else { return false }
+        return !changed.contains { path in prefixes.contains { path == $0 || path.hasPrefix($0 + "/") } }
+    }
+
+    /// `path` relative to the site folder, when it is inside it.
+    func relative(_ path: String) -> String {
+        path.hasPrefix(siteFolder + "/") ? String(path.dropFirst(siteFolder.count + 1)) : path
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import ShopCore
+import SiteCore
+
+extension BuildStep {
+    /// Works out what pages share (cards, prices, menus), the list of pages, the links they may use,
+    /// and each page input's hash for the page cache (`PageInputs`).
+    static let model = BuildStep(name: "model") { context throws(BuildError) in
+        let config = context.config!
+        let time = config.time(context.now)
+        let model = try SiteModel(
+            siteFolder: context.siteFolder, config: config, index: context.index, sourceMap: context.catalog.sourceMap,
+            content: context.content, theme: context.theme, assets: context.assets, time: time)
+        let jobs = model.jobs()
+        let paths = jobs.map { $0.path(in: model) }
+        var outputs = Set(paths.map { "/" + SitePaths.file(for: $0) })
+        for file in context.assets.files { outputs.insert("/" + file.path) }
+        for name in SiteFiles.generatedNames { outputs.insert("/" + name) }
+        context.model = model
+        context.jobs = jobs
+        context.paths = paths
+        context.rewriter = LinkRewriter(assetURLs: context.assets.urls, outputs: outputs, origin: config.baseURL)
+        context.schedule = context.index.nextPriceChange(after: time).map { PriceSchedule($0, time: time) }
+        context.inputs = PageInputs(
+            model: model, outputs: outputs, siteYAML: FileManager.default.contents(atPath: context.siteFolder + "/site.yaml") ?? Data(),
+            nextPriceChange: context.schedule?.instant)
+    }
+
+    /// Renders every page whose inputs changed since the cache saw it, on all cores, checks its links
+    /// and stages it; takes the others from the cache.
+    static let render = BuildStep(name: "render") { context throws(BuildError) in
+        let tree = try OutputTree(target: context.outFolder)
+        context.tree = tree
+        let model = context.model!, inputs = context.inputs!
+        var fresh: [(PageJob, String)] = []
+        var reused = 0
+        for (job, path) in zip(context.jobs, context.paths) {
+            let file = SitePaths.file(for: path)
+            if let cache = context.cache, let page = cache.page(file, job: job.id, inputs: inputs), tree.reuse(file, page: page, from: cache) {
+                reused += 1
+            } else {
+                fresh.append((job, path))
+            }
+        }
+        let results = SiteBuild.render(fresh, model: model, rewriter: context.rewriter, into: tree)
+        context.diagnostics += results.diagnostics
+        if results.diagnostics.isEmpty, let cache = context.cache {
+            for page in results.pages { cache.record(page, inputs: inputs) }
+        }
+        context.rendered = fresh.count
+        context.reused = reused
+    }
+
+    /// robots.txt, the Atom feed, the search index, `_headers` and the sitemap, and the assets.
+    static let generatedFiles = BuildStep(name: "generated files") { context throws(BuildError) in
+        let model = context.model!, config = context.config!
+        var generated: [(String, [UInt8])] = [
+            ("robots.txt", Array(SiteFiles.robots(config: config).utf8)),
+            ("feed.xml", Array(SiteFiles.atomFeed(index: model.index, config: config, images: model.images, prices: model.prices).utf8)),
+            ("search-index.json", Array(SiteFiles.searchIndex(model: model).utf8)),
+            ("_headers", Array(SiteFiles.headers().utf8)),
+        ]
+        let sitemapPages = zip(context.jobs, context.paths).filter { !$0.0.isPrivate }.map { job, path -> (String, String) in
+            if case let .product(sku) = job { return (path, model.index.productsBySKU[sku]?.released ?? "") }
+            return (path, "")
+        }
+        generated.append(("sitemap.xml", Array(SiteFiles.sitemap(pages: sitemapPages, config: config).utf8)))
+        context.generated = generated
+        guard let tree = context.tree else { return }
+        for (path, bytes) in context.assets.files + generated {
+            do throws(BuildError) { try tree.write(path, bytes) } catch { context.diagnostics += error.diagnostics }
+        }
+    }
+
+    /// Swaps the new output in when nothing failed, and records what the next build starts from.
+    static let commit = BuildStep(name: "commit") { context throws(BuildError) in
+        guard let tree = context.tree else { return }
+        guard context.diagnostics.isEmpty else {
+            tree.discard()
+            context.cache?.forgetRecorded()
+            let diagnostics = context.diagnostics
+            context.diagnostics = []
+            throw BuildError(SiteBuild.deduplicated(diagnostics))
+        }
+        try tree.commit()
+        let files = context.jobs.count + context.assets.files.count + context.generated.count
+        // Best effort: without the record the next build only does the full work again.
+        try? BuildRecord(
+            program: BuildRecord.programStamp(), siteFolder: context.siteFolder, pages: context.jobs.count, files: files,
+            inputs: context.fingerprints
+        ).write(to: BuildRecord.path(outFolder: context.outFolder))
+        try PriceSchedule.write(context.schedule, outFolder: context.outFolder, builtAt: context.model.time)
+        if let cache = context.cache {
+            if let note = cache.save(outFolder: tree.target, keeping: Set(context.paths.map(SitePaths.file(for:)))) {
+                context.notes.append(note)
+            }
+        }
+    }
+}

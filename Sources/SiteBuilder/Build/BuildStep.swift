@@ -1,0 +1,100 @@
+import Foundation
+import ShopCore
+import SiteCore
+
+/// One named step of a build over a shared `BuildContext`, the way Publish's `PublishingStep` and
+/// Hugo's process → assemble → render → postProcess are shaped. `sitegen build --timings` reports
+/// each step by its name; `sitegen serve` runs the same steps again over the context it kept, and a
+/// step whose inputs did not change keeps what it made.
+struct BuildStep: Sendable {
+    let name: String
+    let run: @Sendable (BuildContext) throws(BuildError) -> Void
+
+    /// Every step of a build, in order.
+    static let all: [BuildStep] = [.config, .catalog, .checks, .theme, .assets, .content, .model, .render, .generatedFiles, .commit]
+}
+
+extension BuildStep {
+    /// Reads `site.yaml` and notes the size and time of every input file.
+    static let config = BuildStep(name: "config") { context throws(BuildError) in
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: context.siteFolder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw BuildError(
+                file: context.siteFolder, message: "the site folder does not exist", hint: "pass --site with the folder holding site.yaml and content/")
+        }
+        // site.yaml names the other inputs and sets what every page shows: a change to it is a change to all.
+        if context.changed?.contains("site.yaml") == true || context.config == nil { context.changed = nil }
+        if context.changed == nil || context.config == nil {
+            context.config = try SiteConfig.load(siteFolder: context.siteFolder)
+            context.fingerprints = InputFingerprints.scan(siteFolder: context.siteFolder, config: context.config)
+        }
+    }
+
+    /// The catalog, from its text file or its SQLite database.
+    static let catalog = BuildStep(name: "catalog") { context throws(BuildError) in
+        let config = context.config!
+        if context.catalog != nil, context.unchanged([config.catalogText, config.catalogDatabase]) { return }
+        let paths = config.catalogSource(siteFolder: context.siteFolder)
+        let loaded: CatalogSource.Loaded
+        do {
+            loaded = try CatalogSource(textPath: paths.text, databasePath: paths.database).load()
+        } catch let error as CatalogTextError {
+            throw BuildError(file: config.catalogText, line: error.line, message: error.message, hint: error.hint)
+        } catch let error as CatalogStoreError {
+            throw BuildError(file: context.relative(error.path), message: error.message)
+        } catch {
+            throw BuildError(file: config.catalogText, message: "\(error)")
+        }
+        context.catalog = loaded
+        context.index = CatalogIndex(loaded.catalog)
+        // Everything below reads the catalog.
+        context.changed = nil
+    }
+
+    /// Refuses a catalog with bad references, prices or files, naming each problem's line.
+    static let checks = BuildStep(name: "checks") { context throws(BuildError) in
+        let config = context.config!
+        if context.unchanged([config.catalogText, config.catalogDatabase, config.filesFolder]) { return }
+        let filesFolder = context.siteFolder + "/" + config.filesFolder
+        let available = FileManager.default.fileExists(atPath: filesFolder) ? Set(AssetPipeline.filesUnder(filesFolder)) : nil
+        var check = CatalogCheck(
+            catalog: context.catalog.catalog, source: context.catalog.sourceMap, fallbackLocation: config.catalogDatabase,
+            availableFiles: available, index: context.index)
+        let issues = check.run()
+        guard issues.isEmpty else {
+            throw BuildError(issues.map { issue in
+                let parts = issue.location.split(separator: ":")
+                let line = parts.count == 2 ? Int(parts[1]) : nil
+                return Diagnostic(
+                    file: line == nil ? issue.location : config.catalogText, line: line,
+                    message: "\(issue.record): '\(issue.field)': \(issue.message)", hint: issue.hint)
+            })
+        }
+    }
+
+    /// The built-in theme with the site's `templates/` over it, compiled.
+    static let theme = BuildStep(name: "theme") { context throws(BuildError) in
+        if context.theme != nil, context.unchanged(["templates"]) { return }
+        context.theme = try Theme.load(siteFolder: context.siteFolder)
+    }
+
+    /// `assets/` fingerprinted and `static/` as it is.
+    static let assets = BuildStep(name: "assets") { context throws(BuildError) in
+        if context.assets != nil, context.unchanged(["assets", "static"]) { return }
+        context.assets = try AssetPipeline.build(siteFolder: context.siteFolder)
+    }
+
+    /// Every Markdown file under `content/`, checked against the catalog; a file whose size and time
+    /// are as when the kept context read it is not parsed again.
+    static let content = BuildStep(name: "content") { context throws(BuildError) in
+        if context.content != nil, context.unchanged(["content"]) { return }
+        let previous = context.content
+        let fingerprints = context.fingerprints
+        let kept = context.changed
+        context.content = try SiteContent.load(siteFolder: context.siteFolder, index: context.index) { relative in
+            guard let previous, let kept, !kept.contains("content/" + relative), fingerprints.files["content/" + relative] != nil
+            else { return nil }
+            return previous.parsed["content/" + relative]
+        }
+    }
+}

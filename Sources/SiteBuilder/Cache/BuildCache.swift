@@ -1,0 +1,127 @@
+import Foundation
+import Glibc
+
+/// The build cache (`.sitegen-cache/` in the site folder): every page the last builds rendered, with
+/// the inputs it read (`PageInputs` keys and their hashes), so a later build, even a one-shot build
+/// in CI into an empty output folder, renders only the pages whose inputs changed and takes the
+/// others from here.
+///
+/// Layout: `pages.tsv` (a header naming the sitegen that wrote it, then the input keys and the pages)
+/// and `pages/`, a copy of each page's HTML under its output path, hard-linked with the output file
+/// where both are on one file system (so keeping it costs a link, not a copy). A cache written by
+/// another sitegen (another version or build) or one that cannot be read is ignored with a note and
+/// written anew; a page whose copy in `pages/` is not the size and time recorded is rendered again.
+/// Two builds of one site at once: the second builds without the cache (`flock` on `lock`).
+final class BuildCache: @unchecked Sendable {
+    /// A page as the cache holds it.
+    struct Page: Sendable {
+        let job: String
+        let hash: UInt64
+        let size: Int
+        /// Modification time of the copy in `pages/`, nanoseconds since 1970.
+        var modified: Int64
+        /// The inputs the page read and their hashes when it was rendered.
+        let reads: [(key: String, value: UInt64)]
+    }
+
+    /// A page this build rendered, to keep once the build succeeded.
+    struct Rendered: Sendable {
+        let file: String
+        let job: String
+        let hash: UInt64
+        let size: Int
+        let reads: Set<String>
+    }
+
+    static let format = "sitegen-cache 1"
+
+    let folder: String
+    var pages: [String: Page] = [:]
+    private var recorded: [(Rendered, [(String, UInt64)])] = []
+    private let lock: Int32
+    /// Why the cache on disk was not used, if it was not.
+    var note: String?
+
+    /// Opens (or starts) the cache in `folder`; nil, with the reason, when another build holds it.
+    static func open(folder: String) -> (cache: BuildCache?, note: String?) {
+        try? FileManager.default.createDirectory(atPath: folder + "/pages", withIntermediateDirectories: true)
+        let descriptor = Glibc.open(folder + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            return (nil, "built without the cache: cannot open \(folder)/lock (\(String(cString: strerror(errno))))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            return (nil, "built without the cache: another sitegen is using \(folder)")
+        }
+        let cache = BuildCache(folder: folder, lock: descriptor)
+        return (cache, cache.note)
+    }
+
+    private init(folder: String, lock: Int32) {
+        self.folder = folder
+        self.lock = lock
+        load()
+    }
+
+    deinit { close(lock) }
+
+    var index: String { folder + "/pages.tsv" }
+    func copyPath(_ file: String) -> String { folder + "/pages/" + file }
+
+    /// The cached page for `file` when it was rendered for `job` and every input it read hashes the same now.
+    func page(_ file: String, job: String, inputs: PageInputs) -> Page? {
+        guard let page = pages[file], page.job == job else { return nil }
+        for read in page.reads where inputs.value(read.key) != read.value { return nil }
+        return page
+    }
+
+    /// Whether the copy of `file` in `pages/` is the one the cache recorded.
+    func isIntact(_ file: String, _ page: Page) -> Bool {
+        guard let stamp = OutputManifest.stat(copyPath(file)) else { return false }
+        return stamp.size == page.size && stamp.modified == page.modified
+    }
+
+    /// Notes a page this build rendered, with the hash of each input it read.
+    func record(_ page: Rendered, inputs: PageInputs) {
+        recorded.append((page, page.reads.sorted().map { ($0, inputs.value($0)) }))
+    }
+
+    /// Drops what this build rendered: the build failed, so none of it reached the output.
+    func forgetRecorded() { recorded = [] }
+
+    /// Copies the pages this build rendered from the committed output into `pages/`, forgets pages the
+    /// site no longer has, and writes the index. Returns a note when the cache could not be written
+    /// (the build itself succeeded; the next one only renders more).
+    func save(outFolder: String, keeping files: Set<String>) -> String? {
+        let manager = FileManager.default
+        for (rendered, reads) in recorded {
+            let target = copyPath(rendered.file)
+            unlink(target)
+            let source = outFolder + "/" + rendered.file
+            if let slash = rendered.file.lastIndex(of: "/") {
+                try? manager.createDirectory(atPath: folder + "/pages/" + rendered.file[..<slash], withIntermediateDirectories: true)
+            }
+            if link(source, target) != 0 {
+                guard (try? manager.copyItem(atPath: source, toPath: target)) != nil else { continue }
+            }
+            guard let stamp = OutputManifest.stat(target), stamp.size == rendered.size else { continue }
+            pages[rendered.file] = Page(job: rendered.job, hash: rendered.hash, size: rendered.size, modified: stamp.modified, reads: reads)
+        }
+        let changed = !recorded.isEmpty || pages.keys.contains { !files.contains($0) }
+        recorded = []
+        for file in pages.keys where !files.contains(file) {
+            pages[file] = nil
+            unlink(copyPath(file))
+        }
+        guard changed || !manager.fileExists(atPath: index) else { return nil }
+        do {
+            try write()
+            return nil
+        } catch {
+            return "could not write the build cache \(index): \(error.localizedDescription)"
+        }
+    }
+
+    /// The program that writes and reads the cache: its version and build (`ProgramIdentity`).
+    static var identity: String { "sitegen \(SiteGenVersion.current) \(ProgramIdentity.current)" }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import ShopCore
+import SiteCore
+
+/// The hash of every input a page can read, by key, for this build: a page the cache holds is taken
+/// as it is when each key it read while rendering (`PageDraft.read`) hashes the same now.
+///
+/// Keys: `global` (site.yaml, the catalog's niches, plans, lead magnets and coupons, the menus, the
+/// asset URLs, every file the build writes, the next scheduled price change), `product:SKU` (the
+/// record, its variants, its image), `bundle:SLUG` (the record and its pricing),
+/// `copy:KIND:KEY` (a content file), `template:NAME` (the template and every partial it uses),
+/// and lists: `list:niche:SLUG`, `list:niche-counts`, `list:bundles-of:SKU`, `list:bundles`,
+/// `list:home`, `list:plan-counts`. A key no input has hashes to 0.
+struct PageInputs: Sendable {
+    private var values: [String: UInt64] = [:]
+
+    func value(_ key: String) -> UInt64 { values[key] ?? 0 }
+
+    init(model: SiteModel, outputs: Set<String>, siteYAML: Data, nextPriceChange: Int?) {
+        let index = model.index, catalog = index.catalog, content = model.content
+        values["global"] = StableHash.of { hash in
+            hash.combine([UInt8](siteYAML))
+            hash.combine(encoding: catalog.currency)
+            hash.combine(encoding: catalog.niches)
+            hash.combine(encoding: catalog.plans)
+            hash.combine(encoding: catalog.leadMagnets)
+            hash.combine(encoding: catalog.coupons)
+            for page in content.pages {
+                hash.combine(page.key)
+                hash.combine(page.title ?? "\u{0}")
+                hash.combine(page.menu ?? "\u{0}")
+                hash.combine(page.weight)
+            }
+            for (plain, hashed) in model.assets.urls.sorted(by: { $0.key < $1.key }) {
+                hash.combine(plain)
+                hash.combine(hashed)
+            }
+            for output in outputs.sorted() { hash.combine(output) }
+            for (key, image) in model.images.sorted(by: { $0.key < $1.key }) where !key.hasPrefix("product:") {
+                hash.combine(key)
+                hash.combine(image)
+            }
+            hash.combine(nextPriceChange ?? -1)
+        }
+        let products = parallelMap(catalog.products) { product -> (String, UInt64) in
+            ("product:" + product.sku, StableHash.of { hash in
+                hash.combine(encoding: product)
+                hash.combine(encoding: index.variants(of: product))
+                hash.combine(model.images["product:" + product.sku] ?? "")
+            })
+        }
+        values.reserveCapacity(products.count * 3)
+        for (key, value) in products { values[key] = value }
+        for bundle in catalog.bundles {
+            let pricing = model.bundlePricing[bundle.slug]
+            values["bundle:" + bundle.slug] = StableHash.of { hash in
+                hash.combine(encoding: bundle)
+                hash.combine(encoding: pricing?.products.map(\.sku) ?? [])
+                hash.combine(encoding: [pricing?.total, pricing?.price, pricing?.saving])
+                hash.combine(model.images["bundle:" + bundle.slug] ?? "")
+            }
+        }
+        values["list:bundles"] = StableHash.of { hash in
+            for bundle in catalog.bundles {
+                hash.combine(bundle.slug)
+                hash.combine(encoding: bundle.rule)
+            }
+        }
+        var counts = StableHash()
+        for niche in catalog.niches {
+            let members = index.productsByNiche[niche.slug] ?? []
+            values["list:niche:" + niche.slug] = StableHash.of { hash in for product in members { hash.combine(product.sku) } }
+            counts.combine(members.count)
+        }
+        values["list:niche-counts"] = counts.finalized
+        for (sku, bundles) in model.bundlesByProduct {
+            values["list:bundles-of:" + sku] = StableHash.of { hash in for bundle in bundles { hash.combine(bundle.slug) } }
+        }
+        let home = PageRenderer.homeSelection(index)
+        values["list:home"] = StableHash.of { hash in for product in home.featured + home.newest { hash.combine(product.sku) } }
+        values["list:plan-counts"] = StableHash.of { hash in
+            for plan in catalog.plans { hash.combine(index.products(grantedBy: plan).count) }
+        }
+        let copies = parallelMap(content.all) { key, copy in (key, StableHash.of(encoding: copy)) }
+        for (key, value) in copies { values[key] = value }
+        for name in model.theme.sources.keys { values["template:" + name] = model.theme.closureHash(name) }
+    }
+}

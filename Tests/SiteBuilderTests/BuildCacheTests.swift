@@ -1,0 +1,139 @@
+import Foundation
+@testable import SiteBuilder
+import SiteCore
+import Testing
+
+/// The build cache must never change what a build makes: after any edit, a build that takes pages
+/// from the cache (one-shot, into the kept output or an empty one, and the preview's kept session)
+/// gives exactly the files a clean build gives, byte for byte, or fails with the same errors.
+@Suite struct BuildCacheTests {
+    @Test(arguments: [1, 2, 3])
+    func cachedBuildsEqualCleanBuildsAfterRandomEdits(seed: UInt64) throws {
+        let site = try ExampleSite()
+        var random = SplitMix(seed: seed)
+        let now = Int(Date().timeIntervalSince1970)
+        let session = SiteSession(siteFolder: site.folder, outFolder: site.folder + "/preview", cache: .folder(site.folder + "/.preview-cache"))
+        try site.build()
+        try session.rebuild()
+        var reusedSome = false
+        for round in 0..<12 {
+            let edit = CacheEdit.allCases.randomElement(using: &random)!
+            try edit.apply(to: site, round: round, random: &random)
+            // Every third round, CI's case: the output folder is gone and only the cache is kept.
+            if round % 3 == 2 { try FileManager.default.removeItem(atPath: site.out) }
+            let clean = site.folder + "/clean"
+            try? FileManager.default.removeItem(atPath: clean)
+            let expected = Result { () throws(BuildError) in try SiteBuild(siteFolder: site.folder, outFolder: clean, now: now, cache: .none).run() }
+            let cached = Result { () throws(BuildError) in try SiteBuild(siteFolder: site.folder, outFolder: site.out, now: now).run() }
+            let preview = Result { () throws(BuildError) in try session.rebuild() }
+            switch (expected, cached) {
+            case (.success, .success(let summary)):
+                reusedSome = reusedSome || summary.rendered < summary.pages
+                try expectSameFiles(site.out, clean, "\(edit) in round \(round), one-shot build with the cache")
+            case let (.failure(a), .failure(b)):
+                #expect(a.description == b.description, "\(edit) in round \(round): the same errors")
+            default:
+                Issue.record("\(edit) in round \(round): a clean build \(expected) but a cached one \(cached)")
+            }
+            switch (expected, preview) {
+            case (.success, .success):
+                try expectSameFiles(site.folder + "/preview", clean, "\(edit) in round \(round), preview session")
+            case (.failure, .failure):
+                break
+            default:
+                Issue.record("\(edit) in round \(round): a clean build \(expected) but the preview \(preview)")
+            }
+        }
+        #expect(reusedSome, "some build took pages from the cache")
+    }
+
+    private func expectSameFiles(_ actual: String, _ expected: String, _ what: String) throws {
+        let files = ExampleSite.files(under: expected)
+        #expect(ExampleSite.files(under: actual) == files, "\(what): the same files")
+        for file in files {
+            let a = FileManager.default.contents(atPath: actual + "/" + file)
+            let b = FileManager.default.contents(atPath: expected + "/" + file)
+            #expect(a == b, "\(what): \(file) differs from a clean build's")
+        }
+    }
+}
+
+/// The kinds of edit a site's author makes, each small and, mostly, leaving the site valid.
+enum CacheEdit: CaseIterable {
+    case contentBody, catalogTitle, catalogPrice, featured, partialTemplate, pageTemplate, siteYAML, image, newPage, removeCopy, embed
+
+    func apply(to site: ExampleSite, round: Int, random: inout SplitMix) throws {
+        switch self {
+        case .contentBody:
+            let file = try pick(ExampleSite.files(under: site.folder + "/content").map { "content/" + $0 }, &random)
+            try append(site, file, "\nEdited in round \(round).\n")
+        case .catalogTitle:
+            try editCatalogLine(site, &random, where: { $0.hasPrefix("  title: ") }) { $0 + " R\(round)" }
+        case .catalogPrice:
+            try editCatalogLine(site, &random, where: { $0.hasPrefix("  price: ") && $0.hasSuffix(" USD") }) { line in
+                let amount = line.dropFirst("  price: ".count).dropLast(" USD".count)
+                let cents = Int(amount.replacingOccurrences(of: ".", with: "")) ?? 100
+                return String(format: "  price: %d.%02d USD", (cents + 100) / 100, (cents + 100) % 100)
+            }
+        case .featured:
+            try editCatalogLine(site, &random, where: { $0.hasPrefix("  niche: ") }) { $0 + "\n  featured: yes" }
+        case .partialTemplate:
+            try append(site, "templates/footer.mustache", "<!-- round \(round) -->\n")
+        case .pageTemplate:
+            let name = try pick(["product", "niche", "product-card", "home", "bundle"], &random)
+            let path = "templates/\(name).mustache"
+            if !FileManager.default.fileExists(atPath: site.folder + "/" + path) {
+                let bytes = BuiltInTheme.templates.first { $0.0 == name }!.1
+                try site.write(path, String(decoding: bytes, as: UTF8.self))
+            }
+            try append(site, path, "<!-- round \(round) -->\n")
+        case .siteYAML:
+            try site.edit("site.yaml", replacing: "tagline: ", with: "tagline: R\(round) ")
+        case .image:
+            let file = try pick(ExampleSite.files(under: site.folder + "/assets/images/products").map { "assets/images/products/" + $0 }, &random)
+            try append(site, file, "<!-- round \(round) -->\n")
+        case .newPage:
+            try site.write("content/pages/extra-\(round).md", "---\ntitle: Extra \(round)\nmenu: footer\n---\nSee [the shop](/shop/).\n")
+        case .removeCopy:
+            let file = try pick(ExampleSite.files(under: site.folder + "/content/products").map { "content/products/" + $0 }, &random)
+            try FileManager.default.removeItem(atPath: site.folder + "/" + file)
+        case .embed:
+            let catalog = try site.source("catalog.txt")
+            let skus = catalog.split(separator: "\n").filter { $0.hasPrefix("product ") }.map { String($0.dropFirst("product ".count)) }
+            let file = try pick(ExampleSite.files(under: site.folder + "/content/pages").map { "content/pages/" + $0 }, &random)
+            try append(site, file, "\n{{< product \"\(try pick(skus, &random))\" >}}\n")
+        }
+    }
+
+    private func pick<T>(_ items: [T], _ random: inout SplitMix) throws -> T {
+        guard let item = items.randomElement(using: &random) else { throw TestSetupError("nothing to pick from") }
+        return item
+    }
+
+    private func append(_ site: ExampleSite, _ file: String, _ text: String) throws {
+        try site.write(file, try site.source(file) + text)
+    }
+
+    private func editCatalogLine(
+        _ site: ExampleSite, _ random: inout SplitMix, where matches: (String) -> Bool, _ change: (String) -> String
+    ) throws {
+        var lines = try site.source("catalog.txt").components(separatedBy: "\n")
+        let candidates = lines.indices.filter { matches(lines[$0]) }
+        let at = try pick(candidates, &random)
+        lines[at] = change(lines[at])
+        try site.write("catalog.txt", lines.joined(separator: "\n"))
+    }
+}
+
+/// A seeded generator (SplitMix64), so a failing round can be replayed.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
