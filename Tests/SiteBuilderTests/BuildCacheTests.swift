@@ -47,6 +47,94 @@ import Testing
         #expect(reusedSome, "some build took pages from the cache")
     }
 
+    @Test func aOneShotBuildAfterOneEditRendersOnlyThePagesThatShowIt() throws {
+        let site = try ExampleSite()
+        let first = try site.build()
+        #expect(first.rendered == first.pages)
+        try FileManager.default.removeItem(atPath: site.out)
+        try site.edit("content/products/noahs-ark-coloring-pages.md", replacing: "Few Bible stories", with: "Fewer Bible stories")
+        let second = try site.build()
+        #expect(second.rendered == 1, "only the edited product's page: \(second)")
+        #expect(site.read("products/noahs-ark-coloring-pages/index.html").contains("Fewer Bible stories"))
+        #expect(site.outputFiles().count == first.files)
+        #expect(second.description.contains("(1 rendered, \(first.pages - 1) from the cache)"))
+    }
+
+    @Test func aCacheFromAnotherSitegenIsIgnoredWithANote() throws {
+        let site = try ExampleSite()
+        try site.build()
+        let index = site.folder + "/.sitegen-cache/pages.tsv"
+        let text = try String(contentsOfFile: index, encoding: .utf8)
+        let other = text.replacingOccurrences(of: "\tsitegen \(SiteGenVersion.current) ", with: "\tsitegen 0.0.1 ")
+        try other.write(toFile: index, atomically: true, encoding: .utf8)
+        try site.edit("content/pages/about.md", replacing: "Mustard Seed", with: "Mustard-Seed")
+        let summary = try site.build()
+        #expect(summary.rendered == summary.pages)
+        #expect(summary.notes.contains { $0.contains("ignored the build cache") && $0.contains("sitegen 0.0.1") && $0.contains(site.folder + "/.sitegen-cache") })
+        #expect(summary.description.contains("note: ignored the build cache"))
+        // Written anew: the next build takes pages from it again.
+        try site.edit("content/pages/about.md", replacing: "Mustard-Seed", with: "Mustard Seed")
+        #expect(try site.build().rendered == 1)
+    }
+
+    @Test(arguments: ["truncated", "edited"])
+    func aDamagedCacheIsIgnoredWithANote(damage: String) throws {
+        let site = try ExampleSite()
+        try site.build()
+        let index = site.folder + "/.sitegen-cache/pages.tsv"
+        var lines = try String(contentsOfFile: index, encoding: .utf8).components(separatedBy: "\n")
+        if damage == "truncated" {
+            lines.removeLast(3)
+        } else {
+            lines[1] = lines[1].replacingOccurrences(of: "k\t", with: "k\t1")
+        }
+        try lines.joined(separator: "\n").write(toFile: index, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: site.out)
+        let summary = try site.build()
+        #expect(summary.rendered == summary.pages)
+        #expect(summary.notes.contains { $0.contains("ignored the build cache") && $0.contains(index) }, "\(summary.notes)")
+    }
+
+    @Test func aCachedCopyChangedInPlaceIsRenderedAgainAndOneOnlyRetimedIsNot() throws {
+        let site = try ExampleSite()
+        try site.build()
+        try FileManager.default.removeItem(atPath: site.out)
+        let cached = site.folder + "/.sitegen-cache/pages/products/easter-activity-pack/index.html"
+        let retimed = site.folder + "/.sitegen-cache/pages/products/noahs-ark-coloring-pages/index.html"
+        let original = try #require(FileManager.default.contents(atPath: cached))
+        var bytes = [UInt8](original)
+        bytes[bytes.count / 2] = bytes[bytes.count / 2] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x")
+        try Data(bytes).write(to: URL(fileURLWithPath: cached))
+        // Edited later than the build, as a real edit is (within the build's second the size and time would match).
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 3600)], ofItemAtPath: cached)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -86400)], ofItemAtPath: retimed)
+        let summary = try site.build()
+        #expect(summary.rendered == 1, "only the changed copy is rendered again: \(summary)")
+        #expect(FileManager.default.contents(atPath: site.out + "/products/easter-activity-pack/index.html") == original)
+    }
+
+    @Test func aSecondBuildAtOnceBuildsWithoutTheCache() throws {
+        let site = try ExampleSite()
+        try site.build()
+        let holder = BuildCache.open(folder: site.folder + "/.sitegen-cache")
+        #expect(holder.cache != nil)
+        try site.edit("content/pages/about.md", replacing: "Mustard Seed", with: "Mustard-Seed")
+        let summary = try site.build()
+        #expect(summary.rendered == summary.pages)
+        #expect(summary.notes.contains { $0.contains("another sitegen is using \(site.folder)/.sitegen-cache") })
+        withExtendedLifetime(holder) {}
+    }
+
+    @Test func noCacheRendersEveryPageAndLeavesTheCacheAlone() throws {
+        let site = try ExampleSite()
+        try site.build()
+        let before = try String(contentsOfFile: site.folder + "/.sitegen-cache/pages.tsv", encoding: .utf8)
+        try site.edit("content/pages/about.md", replacing: "Mustard Seed", with: "Mustard-Seed")
+        let summary = try SiteBuild(siteFolder: site.folder, cache: .none).run()
+        #expect(summary.rendered == summary.pages)
+        #expect(try String(contentsOfFile: site.folder + "/.sitegen-cache/pages.tsv", encoding: .utf8) == before)
+    }
+
     private func expectSameFiles(_ actual: String, _ expected: String, _ what: String) throws {
         let files = ExampleSite.files(under: expected)
         #expect(ExampleSite.files(under: actual) == files, "\(what): the same files")

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Synchronization
 
 /// The build cache (`.sitegen-cache/` in the site folder): every page the last builds rendered, with
 /// the inputs it read (`PageInputs` keys and their hashes), so a later build, even a one-shot build
@@ -39,6 +40,8 @@ final class BuildCache: @unchecked Sendable {
     var pages: [String: Page] = [:]
     private var recorded: [(Rendered, [(String, UInt64)])] = []
     private let lock: Int32
+    /// Copies whose time changed but whose contents are as recorded, with their new time.
+    private let retimed = Mutex<[String: Int64]>([:])
     /// Why the cache on disk was not used, if it was not.
     var note: String?
 
@@ -75,10 +78,15 @@ final class BuildCache: @unchecked Sendable {
         return page
     }
 
-    /// Whether the copy of `file` in `pages/` is the one the cache recorded.
+    /// Whether the copy of `file` in `pages/` is the one the cache recorded: its size, and its time to
+    /// the second (a CI cache restored from a tar archive keeps whole seconds) or else its contents'
+    /// hash (a restore that did not keep times at all).
     func isIntact(_ file: String, _ page: Page) -> Bool {
-        guard let stamp = OutputManifest.stat(copyPath(file)) else { return false }
-        return stamp.size == page.size && stamp.modified == page.modified
+        guard let stamp = OutputManifest.stat(copyPath(file)), stamp.size == page.size else { return false }
+        if stamp.modified / 1_000_000_000 == page.modified / 1_000_000_000 { return true }
+        guard let data = FileManager.default.contents(atPath: copyPath(file)), ContentHash.of([UInt8](data)) == page.hash else { return false }
+        retimed.withLock { $0[file] = stamp.modified }
+        return true
     }
 
     /// Notes a page this build rendered, with the hash of each input it read.
@@ -107,7 +115,9 @@ final class BuildCache: @unchecked Sendable {
             guard let stamp = OutputManifest.stat(target), stamp.size == rendered.size else { continue }
             pages[rendered.file] = Page(job: rendered.job, hash: rendered.hash, size: rendered.size, modified: stamp.modified, reads: reads)
         }
-        let changed = !recorded.isEmpty || pages.keys.contains { !files.contains($0) }
+        let retimed = self.retimed.withLock { moved in defer { moved = [:] }; return moved }
+        for (file, modified) in retimed { pages[file]?.modified = modified }
+        let changed = !recorded.isEmpty || !retimed.isEmpty || pages.keys.contains { !files.contains($0) }
         recorded = []
         for file in pages.keys where !files.contains(file) {
             pages[file] = nil

@@ -1,3 +1,4 @@
+import SiteCore
 import Foundation
 
 /// A card embedded in Markdown with `{{< product "SKU" >}}` or `{{< bundle "slug" >}}` on a line of its own.
@@ -26,7 +27,7 @@ struct Embed: Sendable, Hashable {
 
     /// Replaces embed lines with marker paragraphs, returning the embeds in order.
     /// Throws for a line that looks like a shortcode but is not one we know, naming the line.
-    static func extract(from markdown: String) throws(ShortcodeError) -> Extracted {
+    static func extract(from markdown: String) throws(Diagnostic) -> Extracted {
         guard markdown.utf8.containsShortcodeOpening else { return Extracted(markdown: markdown, embeds: [], originalLines: []) }
         var embeds: [Embed] = []
         var lines: [Substring] = []
@@ -41,20 +42,20 @@ struct Embed: Sendable, Hashable {
                 continue
             }
             guard trimmed.hasSuffix(">}}") else {
-                throw ShortcodeError(line: number, message: "shortcode is not closed with >}}", hint: "write {{< product \"SKU\" >}} on its own line")
+                throw Diagnostic(file: "", line: number, message: "shortcode is not closed with >}}", hint: "write {{< product \"SKU\" >}} on its own line")
             }
             let inner = trimmed.dropFirst(3).dropLast(3).trimmingCharacters(in: .whitespaces)
             let parts = inner.split(separator: " ", maxSplits: 1)
             guard let name = parts.first, let kind = Kind(rawValue: String(name)) else {
-                throw ShortcodeError(
-                    line: number, message: "unknown shortcode '\(parts.first ?? "")'", hint: "shortcodes: product, bundle")
+                throw Diagnostic(
+                    file: "", line: number, message: "unknown shortcode '\(parts.first ?? "")'", hint: "shortcodes: product, bundle")
             }
             var argument = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
             for prefix in ["sku=", "slug="] where argument.hasPrefix(prefix) { argument.removeFirst(prefix.count) }
             if argument.count >= 2, argument.first == "\"", argument.last == "\"" { argument = String(argument.dropFirst().dropLast()) }
             guard !argument.isEmpty, !argument.contains(" ") else {
-                throw ShortcodeError(
-                    line: number, message: "the \(kind.rawValue) shortcode needs one \(kind == .product ? "SKU" : "bundle slug")",
+                throw Diagnostic(
+                    file: "", line: number, message: "the \(kind.rawValue) shortcode needs one \(kind == .product ? "SKU" : "bundle slug")",
                     hint: "write {{< \(kind.rawValue) \"\(kind == .product ? "SKU" : "slug")\" >}}")
             }
             lines += ["", Substring(marker(embeds.count)), ""]
@@ -63,13 +64,6 @@ struct Embed: Sendable, Hashable {
         }
         return Extracted(markdown: lines.joined(separator: "\n"), embeds: embeds, originalLines: originalLines)
     }
-}
-
-/// A malformed shortcode, at a line of the Markdown text.
-struct ShortcodeError: Error {
-    let line: Int
-    let message: String
-    let hint: String
 }
 
 extension String.UTF8View {

@@ -25,7 +25,10 @@ struct PageDraft {
         do {
             extracted = try Embed.extract(from: body)
         } catch {
-            diagnostics.append(Diagnostic(file: file, line: bodyLine - 1 + error.line, message: error.message, hint: error.hint))
+            var located = error
+            located.file = file
+            located.line = bodyLine - 1 + (error.line ?? 1)
+            diagnostics.append(located)
             return ""
         }
         let rendered = model.markdown.render(extracted.markdown)

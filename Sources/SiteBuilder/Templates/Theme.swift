@@ -54,7 +54,7 @@ struct Theme: Sendable {
                 compiled[name] = try CompiledTemplate(source.text)
             } catch {
                 diagnostics.append(Diagnostic(
-                    file: source.path, line: error.line, message: "template error: \(error.kind.message) (column \(error.column))",
+                    file: source.path, line: error.line, column: error.column, message: "template error: \(error.kind.message)",
                     hint: "near: \(error.lineText.trimmingCharacters(in: .whitespacesAndNewlines))"))
             }
         }
