@@ -32,15 +32,17 @@ extension BuildStep {
         let tree = try OutputTree(target: context.outFolder)
         context.tree = tree
         let model = context.model!, inputs = context.inputs!
+        let cache = context.cache
+        // Which pages the cache holds as they would be rendered now, looked up on every core.
+        let taken = parallelMap(Array(zip(context.jobs, context.paths))) { job, path -> Bool in
+            let file = SitePaths.file(for: path)
+            guard let cache, let page = cache.page(file, job: job.id, inputs: inputs) else { return false }
+            return tree.reuse(file, page: page, from: cache)
+        }
         var fresh: [(PageJob, String)] = []
         var reused = 0
-        for (job, path) in zip(context.jobs, context.paths) {
-            let file = SitePaths.file(for: path)
-            if let cache = context.cache, let page = cache.page(file, job: job.id, inputs: inputs), tree.reuse(file, page: page, from: cache) {
-                reused += 1
-            } else {
-                fresh.append((job, path))
-            }
+        for ((job, path), taken) in zip(zip(context.jobs, context.paths), taken) {
+            if taken { reused += 1 } else { fresh.append((job, path)) }
         }
         let results = SiteBuild.render(fresh, model: model, rewriter: context.rewriter, into: tree)
         context.diagnostics += results.diagnostics

@@ -91,7 +91,9 @@ extension BuildStep {
         let previous = context.content
         let fingerprints = context.fingerprints
         let kept = context.changed
-        context.content = try SiteContent.load(siteFolder: context.siteFolder, index: context.index) { relative in
+        // The input scan already walked content/ (readdir is far cheaper than FileManager's enumerator).
+        let files = fingerprints.files.keys.filter { $0.hasPrefix("content/") && $0.hasSuffix(".md") }.map { String($0.dropFirst("content/".count)) }.sorted()
+        context.content = try SiteContent.load(siteFolder: context.siteFolder, index: context.index, files: files) { relative in
             guard let previous, let kept, !kept.contains("content/" + relative), fingerprints.files["content/" + relative] != nil
             else { return nil }
             return previous.parsed["content/" + relative]

@@ -75,38 +75,55 @@ public struct SiteBuild {
     /// Builds the site, or, when no input, not the program and not the output changed since the last
     /// build, reports that without building (`Summary.upToDate`).
     public func run() throws(BuildError) -> Summary {
-        if let summary = upToDate() { return summary }
-        return try build()
+        switch upToDate() {
+        case let .upToDate(summary): return summary
+        case let .stale(scan): return try build(scanned: scan)
+        }
+    }
+
+    /// Whether the last build's output stands, and else the input scan made to tell, for the build to start from.
+    enum Freshness {
+        case upToDate(Summary)
+        case stale((config: SiteConfig, fingerprints: InputFingerprints)?)
     }
 
     /// The last build's summary when nothing it depends on changed since.
-    func upToDate() -> Summary? {
+    func upToDate() -> Freshness {
         let started = DispatchTime.now()
         let (siteFolder, outFolder) = (self.siteFolder, self.outFolder)
+        // No output (CI's fresh checkout): nothing to check.
+        guard FileManager.default.fileExists(atPath: OutputTree.beside(outFolder, "sitegen-manifest")) else { return .stale(nil) }
         // The inputs and the output are checked on two cores at once.
-        let checks = parallelMap([true, false]) { inputs -> (record: BuildRecord?, outputIntact: Bool) in
-            guard inputs else { return (nil, BuildRecord.outputIsIntact(outFolder: outFolder)) }
+        let checks = parallelMap([true, false]) { inputs -> (record: BuildRecord?, scan: (SiteConfig, InputFingerprints)?, outputIntact: Bool) in
+            guard inputs else { return (nil, nil, BuildRecord.outputIsIntact(outFolder: outFolder)) }
+            guard let config = try? SiteConfig.load(siteFolder: siteFolder) else { return (nil, nil, false) }
+            let scan = InputFingerprints.scan(siteFolder: siteFolder, config: config)
             guard let record = BuildRecord.read(from: BuildRecord.path(outFolder: outFolder)), record.siteFolder == siteFolder,
-                  let program = BuildRecord.programStamp(), record.program == program,
-                  let config = try? SiteConfig.load(siteFolder: siteFolder),
-                  InputFingerprints.scan(siteFolder: siteFolder, config: config) == record.inputs
-            else { return (nil, false) }
-            return (record, false)
+                  let program = BuildRecord.programStamp(), record.program == program, scan == record.inputs
+            else { return (nil, (config, scan), false) }
+            return (record, (config, scan), false)
         }
-        guard let record = checks[0].record, checks[1].outputIntact else { return nil }
+        let scan = checks[0].scan.map { (config: $0.0, fingerprints: $0.1) }
+        guard let record = checks[0].record, checks[1].outputIntact else { return .stale(scan) }
         // A scheduled price change that has come since makes the pages out of date too.
         let schedule = PriceSchedule.read(outFolder: outFolder)
-        if let schedule, schedule.instant <= now { return nil }
+        if let schedule, schedule.instant <= now { return .stale(scan) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        return Summary(
+        return .upToDate(Summary(
             pages: record.pages, files: record.files, written: 0, unchanged: record.files, seconds: seconds, outFolder: outFolder,
-            phases: [("check inputs", seconds)], upToDate: true, nextChange: schedule)
+            phases: [("check inputs", seconds)], upToDate: true, nextChange: schedule))
     }
 
     /// Runs every step over a new context: reads the inputs, renders the pages the cache does not
     /// hold, and swaps the new output in.
-    func build() throws(BuildError) -> Summary {
+    /// `scanned`: `site.yaml` and the input scan `upToDate()` just made, so the config step need not repeat them.
+    func build(scanned: (config: SiteConfig, fingerprints: InputFingerprints)? = nil) throws(BuildError) -> Summary {
         let context = BuildContext(siteFolder: siteFolder, outFolder: outFolder, now: now, cache: nil)
+        if let scanned {
+            context.config = scanned.config
+            context.fingerprints = scanned.fingerprints
+            context.changed = Set()
+        }
         if let cacheFolder {
             let (cache, note) = BuildCache.open(folder: cacheFolder)
             context.cache = cache

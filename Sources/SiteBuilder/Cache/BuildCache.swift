@@ -107,7 +107,7 @@ final class BuildCache: @unchecked Sendable {
             unlink(target)
             let source = outFolder + "/" + rendered.file
             if let slash = rendered.file.lastIndex(of: "/") {
-                try? manager.createDirectory(atPath: folder + "/pages/" + rendered.file[..<slash], withIntermediateDirectories: true)
+                OutputTree.makeFolders(folder + "/pages/" + rendered.file[..<slash])
             }
             if link(source, target) != 0 {
                 guard (try? manager.copyItem(atPath: source, toPath: target)) != nil else { continue }

@@ -18,10 +18,11 @@ struct SiteContent: Sendable {
     /// Reads every Markdown file under `siteFolder/content` (in parallel) and checks each against the
     /// catalog; `reuse` may give a file's earlier parse (by path under `content/`) instead of reading it.
     static func load(
-        siteFolder: String, index: CatalogIndex, reuse: @Sendable (String) -> (ContentKind, PageCopy)?? = { _ in nil }
+        siteFolder: String, index: CatalogIndex, files known: [String]? = nil,
+        reuse: @Sendable (String) -> (ContentKind, PageCopy)?? = { _ in nil }
     ) throws(BuildError) -> SiteContent {
         let root = siteFolder + "/content"
-        let files = markdownFiles(under: root)
+        let files = known ?? markdownFiles(under: root)
         let parsed = parallelMap(files) { relative -> Result<(ContentKind, PageCopy)?, BuildError> in
             if let earlier = reuse(relative) { return .success(earlier) }
             return Result { () throws(BuildError) -> (ContentKind, PageCopy)? in

@@ -86,7 +86,15 @@ final class OutputTree: Sendable {
         guard let slash = relative.lastIndex(of: "/") else { return }
         let folder = String(relative[..<slash])
         let isNew = state.withLock { $0.stagedFolders.insert(folder).inserted }
-        if isNew { try? FileManager.default.createDirectory(atPath: staging + "/" + folder, withIntermediateDirectories: true) }
+        if isNew { Self.makeFolders(staging + "/" + folder) }
+    }
+
+    /// `mkdir -p` with the system call (FileManager's took most of staging 10,000 cached pages).
+    static func makeFolders(_ path: String) {
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+        guard errno == ENOENT, let slash = path.lastIndex(of: "/"), slash > path.startIndex else { return }
+        makeFolders(String(path[..<slash]))
+        mkdir(path, 0o755)
     }
 
     /// Moves the staged files into the output, removes what the last build made and this one did not
@@ -102,7 +110,7 @@ final class OutputTree: Sendable {
                 if let slash = relative.lastIndex(of: "/") {
                     let folder = String(relative[..<slash])
                     if folders.insert(folder).inserted {
-                        try? manager.createDirectory(atPath: target + "/" + folder, withIntermediateDirectories: true)
+                        Self.makeFolders(target + "/" + folder)
                     }
                 }
                 guard rename(staging + "/" + relative, target + "/" + relative) == 0 else { throw commitError(relative) }

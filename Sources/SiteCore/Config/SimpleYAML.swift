@@ -74,8 +74,21 @@ enum SimpleYAML {
         }
         // Characters that start other YAML constructs, and comments or nested mappings inside a value.
         if "{[]}&*!|>%@`,?-:#".contains(first) && !(first == "-" && text.count > 1 && text.dropFirst().first != " ") { return nil }
-        if text.contains(" #") || text.contains(": ") || text.hasSuffix(":") { return nil }
+        if containsCommentOrMapping(text.utf8) || text.hasSuffix(":") { return nil }
         return Node(String(text), .implicit)
+    }
+
+    /// Whether the value holds " #" (a comment) or ": " (a nested mapping), checked on its bytes:
+    /// Foundation's substring search was an eighth of reading 10,000 content files' front matter.
+    private static func containsCommentOrMapping(_ bytes: Substring.UTF8View) -> Bool {
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if (previous == UInt8(ascii: " ") && byte == UInt8(ascii: "#")) || (previous == UInt8(ascii: ":") && byte == UInt8(ascii: " ")) {
+                return true
+            }
+            previous = byte
+        }
+        return false
     }
 
     private static func isKeyByte(_ byte: UInt8) -> Bool {
