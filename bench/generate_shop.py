@@ -51,7 +51,7 @@ def body(rng, product, others):
         f"{sentence(rng, 20)} {sentence(rng, 15)}",
     ]
     text = "\n\n".join(parts)
-    while len(text.split()) < 300:
+    while len(text.split()) < 400:
         text += "\n\n" + " ".join(sentence(rng, 15) for _ in range(3))
     return text + "\n"
 

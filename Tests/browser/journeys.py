@@ -353,6 +353,31 @@ class Journeys(unittest.TestCase):
         self.assertIn("Bought by mistake", self.text("main table"))
         self.snap("audit-log")
 
+    def test_9_the_product_page_paints_within_a_second_and_nothing_shifts(self):
+        """First contentful paint and cumulative layout shift of a product page, from Chromium's
+        Performance API, after scrolling to the bottom and every image having loaded."""
+        driver = self.driver
+        driver.get(self.shop.base + "/products/noahs-ark-coloring-pages/")
+        metrics = driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            let shift = 0;
+            new PerformanceObserver(list => {
+                for (const entry of list.getEntries()) if (!entry.hadRecentInput) shift += entry.value;
+            }).observe({type: "layout-shift", buffered: true});
+            window.scrollTo(0, document.body.scrollHeight);
+            const images = Array.from(document.images).map(image => image.decode().catch(() => null));
+            Promise.all(images).then(() => requestAnimationFrame(() => requestAnimationFrame(() => {
+                const paint = performance.getEntriesByName("first-contentful-paint")[0];
+                done({fcp: paint ? paint.startTime : null, cls: shift});
+            })));
+        """)
+        self.snap("product-bottom")
+        Journeys.timings["product_page_first_contentful_paint_ms"] = metrics["fcp"]
+        Journeys.timings["product_page_cumulative_layout_shift"] = metrics["cls"]
+        self.assertIsNotNone(metrics["fcp"], "Chromium reported a first contentful paint")
+        self.assertLess(metrics["fcp"], 1000, f"first contentful paint {metrics['fcp']} ms")
+        self.assertEqual(metrics["cls"], 0, f"cumulative layout shift {metrics['cls']}")
+
     def test_3_get_a_free_printable_by_confirming_the_email(self):
         driver, shop = self.driver, self.shop
         driver.get(shop.base + "/free/scripture-memory-cards/")
