@@ -196,7 +196,10 @@ class SiteBench:
         }, site, sitegen_out
 
     def rebuilds(self, products, site, out, full):
-        build = [os.path.join(self.bin, "sitegen"), "build", "--site", site, "--out", out, "--quiet"]
+        # The build cache sits on the outputs' file system, as .sitegen-cache and public/ share a CI
+        # workspace: it hard-links pages into the output, which it cannot across file systems.
+        cache = os.path.join(self.outputs, f"cache{products}")
+        build = [os.path.join(self.bin, "sitegen"), "build", "--site", site, "--out", out, "--quiet", "--cache-dir", cache]
         timed(build)
         unchanged = [timed(build)[0] for _ in range(self.runs)]
         edits, fresh = [], []

@@ -6,6 +6,19 @@ extension BuildStep {
     /// Works out what pages share (cards, prices, menus), the list of pages, the links they may use,
     /// and each page input's hash for the page cache (`PageInputs`).
     static let model = BuildStep(name: "model") { context throws(BuildError) in
+        // An edit of existing copy that feeds no shared part (menus list plain pages) keeps the model;
+        // only the copy and its input hashes change (the preview's common case, at any size of shop).
+        if let kept = context.model, let changed = context.changed, !changed.isEmpty,
+           changed.allSatisfy({ path in
+               path.hasPrefix("content/") && context.content.parsed[path] != nil
+                   && ContentKind.of(relativePath: String(path.dropFirst("content/".count))) != .page
+                   && kept.content.parsed[path].map { old in old?.0 } == context.content.parsed[path].map { new in new?.0 }
+           }),
+           kept.content.parsed.count == context.content.parsed.count, context.schedule.map({ $0.instant > context.now }) ?? true {
+            context.model = kept.replacing(content: context.content)
+            context.inputs = context.inputs.updating(copies: context.content)
+            return
+        }
         let config = context.config!
         let time = config.time(context.now)
         let model = try SiteModel(

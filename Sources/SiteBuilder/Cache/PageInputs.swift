@@ -81,8 +81,20 @@ struct PageInputs: Sendable {
         values["list:plan-counts"] = StableHash.of { hash in
             for plan in catalog.plans { hash.combine(index.products(grantedBy: plan).count) }
         }
+        updateCopies(content)
+        for name in model.theme.sources.keys { values["template:" + name] = model.theme.closureHash(name) }
+    }
+
+    /// The same inputs with every copy's hash worked out again from `content`.
+    func updating(copies content: SiteContent) -> PageInputs {
+        var updated = self
+        updated.updateCopies(content)
+        return updated
+    }
+
+    private mutating func updateCopies(_ content: SiteContent) {
+        for key in values.keys where key.hasPrefix("copy:") { values[key] = nil }
         let copies = parallelMap(content.all) { key, copy in (key, StableHash.of(encoding: copy)) }
         for (key, value) in copies { values[key] = value }
-        for name in model.theme.sources.keys { values["template:" + name] = model.theme.closureHash(name) }
     }
 }
