@@ -30,6 +30,9 @@ struct Build: ParsableCommand {
         do {
             let summary = try SiteBuild(siteFolder: options.site, outFolder: out, cache: cacheLocation).run()
             if !quiet { print(summary) }
+            // Notes go to standard error, --quiet or not: CI logs should show a cache that was ignored.
+            var standardError = FileHandle.standardError
+            for note in summary.notes { print("note: " + note, to: &standardError) }
             if timings {
                 for phase in summary.phases {
                     print("  \(phase.name): \(Int((phase.seconds * 1000).rounded())) ms")
@@ -37,6 +40,12 @@ struct Build: ParsableCommand {
             }
         } catch {
             throw fail(error)
+        }
+    }
+
+    func validate() throws {
+        if sites != nil, cacheDir != nil {
+            throw ValidationError("--cache-dir cannot be used with --sites: each site keeps its own .sitegen-cache (--no-cache turns them off)")
         }
     }
 

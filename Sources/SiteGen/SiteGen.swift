@@ -8,6 +8,7 @@ struct SiteGen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sitegen",
         abstract: "Render a digital-goods shop from Markdown and a SQLite catalog into static HTML.",
+        version: SiteGenVersion.current,
         subcommands: [Build.self, Serve.self, CatalogCommand.self],
         defaultSubcommand: Build.self)
 }

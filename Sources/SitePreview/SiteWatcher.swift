@@ -30,14 +30,17 @@ struct SiteWatcher: Service {
                     hub.broadcast("reload")
                 }
             } catch {
+                for note in session.takeNotes() { logger.notice("\(note)") }
                 if state.buildError?.description != error.description {
                     logger.error("\(error.description)")
                     state.set(error)
                     hub.broadcast("reload")
                 }
             }
+            for note in session.takeNotes() { logger.notice("\(note)") }
             try? await Task.sleep(for: interval)
         }
+        session.finish()
         hub.finishAll()
     }
 }

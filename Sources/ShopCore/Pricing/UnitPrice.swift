@@ -60,8 +60,9 @@ extension CatalogIndex {
                 next = PriceChange(instant: instant, sku: sku, event: event)
             }
         }
-        for product in catalog.products where product.status == .active { consider(product.sale, sku: product.sku, regular: product.price) }
-        for variant in catalog.variants where productsBySKU[variant.product]?.status == .active {
+        // Every product with a page shows its price: archived ones too (only drafts have none).
+        for product in catalog.products where product.status != .draft { consider(product.sale, sku: product.sku, regular: product.price) }
+        for variant in catalog.variants where productsBySKU[variant.product].map({ $0.status != .draft }) ?? false {
             consider(variant.sale, sku: variant.sku, regular: price(of: variant))
         }
         return next

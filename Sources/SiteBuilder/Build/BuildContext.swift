@@ -33,6 +33,10 @@ final class BuildContext {
     var rewriter: LinkRewriter!
     var tree: OutputTree?
     var diagnostics: [Diagnostic] = []
+    /// True when the model step kept the last run's model (only copy of single pages changed).
+    var modelKept = false
+    /// Leave the cache's index to `BuildCache.flush()` (the preview writes it once, not at every edit).
+    var deferCacheIndex = false
     /// Pages rendered and pages taken from the cache in the last run.
     var rendered = 0
     var reused = 0

@@ -6,6 +6,12 @@ extension BuildStep {
     /// Works out what pages share (cards, prices, menus), the list of pages, the links they may use,
     /// and each page input's hash for the page cache (`PageInputs`).
     static let model = BuildStep(name: "model") { context throws(BuildError) in
+        // The theme's, the assets' and the content's errors, all at once.
+        guard context.diagnostics.isEmpty else {
+            let diagnostics = context.diagnostics
+            context.diagnostics = []
+            throw BuildError(SiteBuild.deduplicated(diagnostics))
+        }
         // An edit of existing copy that feeds no shared part (menus list plain pages) keeps the model;
         // only the copy and its input hashes change (the preview's common case, at any size of shop).
         if let kept = context.model, let changed = context.changed, !changed.isEmpty,
@@ -16,9 +22,15 @@ extension BuildStep {
            }),
            kept.content.parsed.count == context.content.parsed.count, context.schedule.map({ $0.instant > context.now }) ?? true {
             context.model = kept.replacing(content: context.content)
-            context.inputs = context.inputs.updating(copies: context.content)
+            let copies = changed.compactMap { path in context.content.parsed[path]??.1 }.compactMap { copy -> (String, PageCopy)? in
+                guard let (kind, _) = context.content.parsed[copy.path] ?? nil else { return nil }
+                return (SiteContent.inputKey(kind, copy.key), copy)
+            }
+            context.inputs = context.inputs.updating(copies: copies)
+            context.modelKept = true
             return
         }
+        context.modelKept = false
         let config = context.config!
         let time = config.time(context.now)
         let model = try SiteModel(
@@ -69,6 +81,11 @@ extension BuildStep {
     /// robots.txt, the Atom feed, the search index, `_headers` and the sitemap, and the assets.
     static let generatedFiles = BuildStep(name: "generated files") { context throws(BuildError) in
         let model = context.model!, config = context.config!
+        // They show the catalog and plain pages, not other copy: a kept model gives the same files.
+        if context.modelKept, !context.generated.isEmpty {
+            writeGenerated(context)
+            return
+        }
         var generated: [(String, [UInt8])] = [
             ("robots.txt", Array(SiteFiles.robots(config: config).utf8)),
             ("feed.xml", Array(SiteFiles.atomFeed(index: model.index, config: config, images: model.images, prices: model.prices).utf8)),
@@ -81,8 +98,12 @@ extension BuildStep {
         }
         generated.append(("sitemap.xml", Array(SiteFiles.sitemap(pages: sitemapPages, config: config).utf8)))
         context.generated = generated
+        writeGenerated(context)
+    }
+
+    private static func writeGenerated(_ context: BuildContext) {
         guard let tree = context.tree else { return }
-        for (path, bytes) in context.assets.files + generated {
+        for (path, bytes) in context.assets.files + context.generated {
             do throws(BuildError) { try tree.write(path, bytes) } catch { context.diagnostics += error.diagnostics }
         }
     }
@@ -106,7 +127,8 @@ extension BuildStep {
         ).write(to: BuildRecord.path(outFolder: context.outFolder))
         try PriceSchedule.write(context.schedule, outFolder: context.outFolder, builtAt: context.model.time)
         if let cache = context.cache {
-            if let note = cache.save(outFolder: tree.target, keeping: Set(context.paths.map(SitePaths.file(for:)))) {
+            if let note = cache.save(
+                outFolder: tree.target, keeping: Set(context.paths.map(SitePaths.file(for:))), writeIndex: !context.deferCacheIndex) {
                 context.notes.append(note)
             }
         }

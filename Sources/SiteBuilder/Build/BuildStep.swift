@@ -75,13 +75,22 @@ extension BuildStep {
     /// The built-in theme with the site's `templates/` over it, compiled.
     static let theme = BuildStep(name: "theme") { context throws(BuildError) in
         if context.theme != nil, context.unchanged(["templates"]) { return }
-        context.theme = try Theme.load(siteFolder: context.siteFolder)
+        // Its errors are reported with the assets' and content's, all at once (the model step stops the build).
+        do throws(BuildError) {
+            context.theme = try Theme.load(siteFolder: context.siteFolder)
+        } catch {
+            context.diagnostics += error.diagnostics
+        }
     }
 
     /// `assets/` fingerprinted and `static/` as it is.
     static let assets = BuildStep(name: "assets") { context throws(BuildError) in
         if context.assets != nil, context.unchanged(["assets", "static"]) { return }
-        context.assets = try AssetPipeline.build(siteFolder: context.siteFolder)
+        do throws(BuildError) {
+            context.assets = try AssetPipeline.build(siteFolder: context.siteFolder)
+        } catch {
+            context.diagnostics += error.diagnostics
+        }
     }
 
     /// Every Markdown file under `content/`, checked against the catalog; a file whose size and time
@@ -93,10 +102,14 @@ extension BuildStep {
         let kept = context.changed
         // The input scan already walked content/ (readdir is far cheaper than FileManager's enumerator).
         let files = fingerprints.files.keys.filter { $0.hasPrefix("content/") && $0.hasSuffix(".md") }.map { String($0.dropFirst("content/".count)) }.sorted()
-        context.content = try SiteContent.load(siteFolder: context.siteFolder, index: context.index, files: files) { relative in
-            guard let previous, let kept, !kept.contains("content/" + relative), fingerprints.files["content/" + relative] != nil
-            else { return nil }
-            return previous.parsed["content/" + relative]
+        do throws(BuildError) {
+            context.content = try SiteContent.load(siteFolder: context.siteFolder, index: context.index, files: files) { relative in
+                guard let previous, let kept, !kept.contains("content/" + relative), fingerprints.files["content/" + relative] != nil
+                else { return nil }
+                return previous.parsed["content/" + relative]
+            }
+        } catch {
+            context.diagnostics += error.diagnostics
         }
     }
 }

@@ -37,22 +37,29 @@ struct InputFingerprints: Equatable, Sendable {
         return changed
     }
 
+    /// Size and time of a file, following symbolic links (a content file may be a link to another).
     private static func stamp(_ path: String) -> Stamp? {
         var info = stat()
-        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard fstatat(AT_FDCWD, path, &info, 0) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         return Stamp(size: Int(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
     }
 
     /// Walks a folder with readdir (far cheaper than FileManager for thousands of files).
-    private static func walk(_ folder: String, relative: String, into files: inout [String: Stamp]) {
-        guard let directory = opendir(folder) else { return }
+    /// `depth` bounds a walk through a folder link that loops back on itself.
+    private static func walk(_ folder: String, relative: String, into files: inout [String: Stamp], depth: Int = 0) {
+        guard depth < 32, let directory = opendir(folder) else { return }
         defer { closedir(directory) }
         while let entry = readdir(directory) {
             let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
             if name.hasPrefix(".") { continue }
             let path = folder + "/" + name, child = relative + "/" + name
-            if entry.pointee.d_type == DT_DIR {
-                walk(path, relative: child, into: &files)
+            var isFolder = entry.pointee.d_type == DT_DIR
+            if entry.pointee.d_type == DT_LNK || entry.pointee.d_type == DT_UNKNOWN {
+                var info = stat()
+                isFolder = fstatat(AT_FDCWD, path, &info, 0) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+            }
+            if isFolder {
+                walk(path, relative: child, into: &files, depth: depth + 1)
             } else if let stamp = stamp(path) {
                 files[child] = stamp
             }

@@ -66,9 +66,8 @@ public struct SiteBuild {
             let line = upToDate
                 ? "nothing changed since the last build of \(pages) pages and \(files - pages) other files (checked in \(time)) → \(outFolder)"
                 : "built \(pages) pages (\(rendered) rendered, \(pages - rendered) from the cache) and \(files - pages) other files in \(time) (\(written) written, \(unchanged) unchanged) → \(outFolder)"
-            var lines = [line] + notes.map { "note: " + $0 }
-            if let nextChange { lines.append(nextChange.sentence + " (written to " + PriceSchedule.path(outFolder: outFolder) + ")") }
-            return lines.joined(separator: "\n")
+            guard let nextChange else { return line }
+            return line + "\n" + nextChange.sentence + " (written to " + PriceSchedule.path(outFolder: outFolder) + ")"
         }
     }
 
@@ -91,8 +90,10 @@ public struct SiteBuild {
     func upToDate() -> Freshness {
         let started = DispatchTime.now()
         let (siteFolder, outFolder) = (self.siteFolder, self.outFolder)
-        // No output (CI's fresh checkout): nothing to check.
-        guard FileManager.default.fileExists(atPath: OutputTree.beside(outFolder, "sitegen-manifest")) else { return .stale(nil) }
+        // No output (CI's fresh checkout), or a build cache cleared: build (and so fill the cache again).
+        guard FileManager.default.fileExists(atPath: OutputTree.beside(outFolder, "sitegen-manifest")),
+              cacheFolder.map({ FileManager.default.fileExists(atPath: $0 + "/pages.tsv") }) ?? true
+        else { return .stale(nil) }
         // The inputs and the output are checked on two cores at once.
         let checks = parallelMap([true, false]) { inputs -> (record: BuildRecord?, scan: (SiteConfig, InputFingerprints)?, outputIntact: Bool) in
             guard inputs else { return (nil, nil, BuildRecord.outputIsIntact(outFolder: outFolder)) }

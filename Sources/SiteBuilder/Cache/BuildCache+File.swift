@@ -17,6 +17,7 @@ extension BuildCache {
         var line = 0
         var offset = 0
         var damage: Int?
+        var checksumFailed = false
         var ended = false
         lines.forEach(fields: 7) { fields in
             line += 1
@@ -57,7 +58,10 @@ extension BuildCache {
             case "end" where fields.count == 3:
                 guard TabSeparatedLines.integer(fields[1]) == Int64(line - 1),
                       TabSeparatedLines.hex(fields[2]) == ContentHash.of(Array(bytes[..<offset]))
-                else { break }
+                else {
+                    checksumFailed = true
+                    break
+                }
                 ended = true
                 return true
             default: break
@@ -67,6 +71,8 @@ extension BuildCache {
         }
         if let header, header != Self.identity {
             note = "ignored the build cache in \(folder): it was written by \(header), this is \(Self.identity); every page is rendered and the cache written anew"
+        } else if checksumFailed {
+            note = "ignored the build cache in \(folder): \(index) does not match its checksum (it was changed after sitegen wrote it); every page is rendered and the cache written anew"
         } else if let damage {
             note = "ignored the build cache in \(folder): \(index) is damaged at line \(damage); every page is rendered and the cache written anew"
         } else if !ended {

@@ -40,6 +40,7 @@ final class BuildCache: @unchecked Sendable {
     var pages: [String: Page] = [:]
     private var recorded: [(Rendered, [(String, UInt64)])] = []
     private let lock: Int32
+    private var indexIsStale = false
     /// Copies whose time changed but whose contents are as recorded, with their new time.
     private let retimed = Mutex<[String: Int64]>([:])
     /// Why the cache on disk was not used, if it was not.
@@ -66,7 +67,10 @@ final class BuildCache: @unchecked Sendable {
         load()
     }
 
-    deinit { close(lock) }
+    deinit {
+        _ = flush()
+        close(lock)
+    }
 
     var index: String { folder + "/pages.tsv" }
     func copyPath(_ file: String) -> String { folder + "/pages/" + file }
@@ -79,11 +83,14 @@ final class BuildCache: @unchecked Sendable {
     }
 
     /// Whether the copy of `file` in `pages/` is the one the cache recorded: its size, and its time to
-    /// the second (a CI cache restored from a tar archive keeps whole seconds) or else its contents'
-    /// hash (a restore that did not keep times at all).
+    /// the nanosecond — or to the second when the copy's time has none (a CI cache restored from a
+    /// tar archive keeps whole seconds) — or else its contents' hash (a restore that kept no times).
+    /// A copy edited in place (through its hard link in the output, say) has a new time and is
+    /// hashed; only a copy edited and then given its old time back by hand goes unnoticed.
     func isIntact(_ file: String, _ page: Page) -> Bool {
         guard let stamp = OutputManifest.stat(copyPath(file)), stamp.size == page.size else { return false }
-        if stamp.modified / 1_000_000_000 == page.modified / 1_000_000_000 { return true }
+        if stamp.modified == page.modified { return true }
+        if stamp.modified % 1_000_000_000 == 0, stamp.modified / 1_000_000_000 == page.modified / 1_000_000_000 { return true }
         guard let data = FileManager.default.contents(atPath: copyPath(file)), ContentHash.of([UInt8](data)) == page.hash else { return false }
         retimed.withLock { $0[file] = stamp.modified }
         return true
@@ -100,7 +107,7 @@ final class BuildCache: @unchecked Sendable {
     /// Copies the pages this build rendered from the committed output into `pages/`, forgets pages the
     /// site no longer has, and writes the index. Returns a note when the cache could not be written
     /// (the build itself succeeded; the next one only renders more).
-    func save(outFolder: String, keeping files: Set<String>) -> String? {
+    func save(outFolder: String, keeping files: Set<String>, writeIndex: Bool = true) -> String? {
         let manager = FileManager.default
         for (rendered, reads) in recorded {
             let target = copyPath(rendered.file)
@@ -123,7 +130,16 @@ final class BuildCache: @unchecked Sendable {
             pages[file] = nil
             unlink(copyPath(file))
         }
-        guard changed || !manager.fileExists(atPath: index) else { return nil }
+        indexIsStale = indexIsStale || changed
+        guard writeIndex else { return nil }
+        return flush()
+    }
+
+    /// Writes the index when it no longer says what `pages/` holds. A copy the index does not
+    /// describe yet is only rendered again by the next build (its size or hash does not match).
+    func flush() -> String? {
+        guard indexIsStale || !FileManager.default.fileExists(atPath: index) else { return nil }
+        indexIsStale = false
         do {
             try write()
             return nil

@@ -42,11 +42,18 @@ struct PageInputs: Sendable {
             }
             hash.combine(nextPriceChange ?? -1)
         }
+        let prices = model.prices
         let products = parallelMap(catalog.products) { product -> (String, UInt64) in
             ("product:" + product.sku, StableHash.of { hash in
                 hash.combine(encoding: product)
                 hash.combine(encoding: index.variants(of: product))
                 hash.combine(model.images["product:" + product.sku] ?? "")
+                // The prices in force at the build's moment (a sale started or ended since), as pages show them.
+                for unit in prices.units(of: product) {
+                    hash.combine(encoding: [unit.unit, unit.regular])
+                    hash.combine(unit.saleEnds ?? -1)
+                    hash.combine(unit.sale != nil)
+                }
             })
         }
         values.reserveCapacity(products.count * 3)
@@ -85,10 +92,10 @@ struct PageInputs: Sendable {
         for name in model.theme.sources.keys { values["template:" + name] = model.theme.closureHash(name) }
     }
 
-    /// The same inputs with every copy's hash worked out again from `content`.
-    func updating(copies content: SiteContent) -> PageInputs {
+    /// The same inputs with these copies' hashes (by `SiteContent.inputKey`) worked out again.
+    func updating(copies: [(key: String, copy: PageCopy)]) -> PageInputs {
         var updated = self
-        updated.updateCopies(content)
+        for (key, copy) in copies { updated.values[key] = StableHash.of(encoding: copy) }
         return updated
     }
 

@@ -30,10 +30,21 @@ final class OutputTree: Sendable {
         previous = FileManager.default.fileExists(atPath: self.target) ? OutputManifest(path: manifestPath) : OutputManifest()
         do {
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            Self.removeAbandonedStaging(beside: self.target)
             if FileManager.default.fileExists(atPath: staging) { try FileManager.default.removeItem(atPath: staging) }
             try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false)
         } catch {
             throw BuildError(file: self.target, message: "cannot prepare the output folder: \(error.localizedDescription)")
+        }
+    }
+
+    /// Removes staging folders a killed build left beside the output (`.NAME.staging-PID` whose process is gone).
+    static func removeAbandonedStaging(beside target: String) {
+        let parent = (target as NSString).deletingLastPathComponent
+        let prefix = "." + (target as NSString).lastPathComponent + ".staging-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: parent + "/" + name)
         }
     }
 
@@ -151,7 +162,10 @@ final class OutputTree: Sendable {
     }
 
     private static func writeFile(_ path: String, _ bytes: [UInt8], name: String) throws(BuildError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // Never through a link: a staged path may already be a hard link to a build cache copy
+        // (a page and a static file at one path), which writing in place would change.
+        unlink(path)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw BuildError(file: name, message: "cannot write the output file: \(String(cString: strerror(errno)))")
         }

@@ -7,7 +7,7 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     public var file: String
     /// 1-based line, when known.
     public var line: Int?
-    /// 1-based column in characters, when known.
+    /// 1-based column, when known (template errors count UTF-8 bytes).
     public var column: Int?
     public var message: String
     public var hint: String?
