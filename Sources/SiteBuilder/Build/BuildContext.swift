@@ -26,7 +26,8 @@ final class BuildContext {
     var assets: AssetPipeline!
     var content: SiteContent!
     var model: SiteModel!
-    var inputs: PageInputs!
+    /// Every page input's hash, when there is a cache to use them.
+    var inputs: PageInputs?
     var jobs: [PageJob] = []
     var paths: [String] = []
     var generated: [(String, [UInt8])] = []
@@ -35,6 +36,8 @@ final class BuildContext {
     var diagnostics: [Diagnostic] = []
     /// True when the model step kept the last run's model (only copy of single pages changed).
     var modelKept = false
+    /// With `modelKept`: the `PageInputs` keys of the copy that changed.
+    var changedKeys: Set<String> = []
     /// Leave the cache's index to `BuildCache.flush()` (the preview writes it once, not at every edit).
     var deferCacheIndex = false
     /// Pages rendered and pages taken from the cache in the last run.

@@ -26,8 +26,9 @@ extension BuildStep {
                 guard let (kind, _) = context.content.parsed[copy.path] ?? nil else { return nil }
                 return (SiteContent.inputKey(kind, copy.key), copy)
             }
-            context.inputs = context.inputs.updating(copies: copies)
+            context.inputs = context.inputs?.updating(copies: copies)
             context.modelKept = true
+            context.changedKeys = Set(copies.map(\.0))
             return
         }
         context.modelKept = false
@@ -46,7 +47,8 @@ extension BuildStep {
         context.paths = paths
         context.rewriter = LinkRewriter(assetURLs: context.assets.urls, outputs: outputs, origin: config.baseURL)
         context.schedule = context.index.nextPriceChange(after: time).map { PriceSchedule($0, time: time) }
-        context.inputs = PageInputs(
+        // The inputs' hashes serve only the cache: a build without one does not work them out.
+        context.inputs = context.cache == nil ? nil : PageInputs(
             model: model, outputs: outputs, siteYAML: FileManager.default.contents(atPath: context.siteFolder + "/site.yaml") ?? Data(),
             nextPriceChange: context.schedule?.instant)
     }
@@ -56,12 +58,20 @@ extension BuildStep {
     static let render = BuildStep(name: "render") { context throws(BuildError) in
         let tree = try OutputTree(target: context.outFolder)
         context.tree = tree
-        let model = context.model!, inputs = context.inputs!
+        let model = context.model!, inputs = context.inputs
         let cache = context.cache
+        // The preview after an edit of copy only: a page that read none of the changed copy is as the
+        // kept output has it.
+        let changedKeys = context.modelKept ? context.changedKeys : nil
         // Which pages the cache holds as they would be rendered now, looked up on every core.
         let taken = parallelMap(Array(zip(context.jobs, context.paths))) { job, path -> Bool in
             let file = SitePaths.file(for: path)
-            guard let cache, let page = cache.page(file, job: job.id, inputs: inputs) else { return false }
+            guard let cache else { return false }
+            if let changedKeys, let page = cache.pages[file], page.job == job.id, !page.reads.contains(where: { changedKeys.contains($0.key) }),
+               tree.keepAsRecorded(file, hash: page.hash) {
+                return true
+            }
+            guard let inputs, let page = cache.page(file, job: job.id, inputs: inputs) else { return false }
             return tree.reuse(file, page: page, from: cache)
         }
         var fresh: [(PageJob, String)] = []
@@ -71,7 +81,7 @@ extension BuildStep {
         }
         let results = SiteBuild.render(fresh, model: model, rewriter: context.rewriter, into: tree)
         context.diagnostics += results.diagnostics
-        if results.diagnostics.isEmpty, let cache = context.cache {
+        if results.diagnostics.isEmpty, let cache = context.cache, let inputs {
             for page in results.pages { cache.record(page, inputs: inputs) }
         }
         context.rendered = fresh.count
@@ -83,6 +93,11 @@ extension BuildStep {
         let model = context.model!, config = context.config!
         // They show the catalog and plain pages, not other copy: a kept model gives the same files.
         if context.modelKept, !context.generated.isEmpty {
+            writeGenerated(context)
+            return
+        }
+        if let inputs = context.inputs, let files = context.cache?.generatedFiles(for: inputs.generatedFiles, names: SiteFiles.generatedNames) {
+            context.generated = files
             writeGenerated(context)
             return
         }
@@ -120,13 +135,17 @@ extension BuildStep {
         }
         try tree.commit()
         let files = context.jobs.count + context.assets.files.count + context.generated.count
-        // Best effort: without the record the next build only does the full work again.
-        try? BuildRecord(
+        // Best effort: without the record the next build only does the full work again. The preview
+        // leaves it (a stale record only makes the next one-shot build look at everything).
+        if !context.deferCacheIndex {
+            try? BuildRecord(
             program: BuildRecord.programStamp(), siteFolder: context.siteFolder, pages: context.jobs.count, files: files,
             inputs: context.fingerprints
         ).write(to: BuildRecord.path(outFolder: context.outFolder))
+        }
         try PriceSchedule.write(context.schedule, outFolder: context.outFolder, builtAt: context.model.time)
         if let cache = context.cache {
+            if let inputs = context.inputs { cache.keepGenerated(context.generated, for: inputs.generatedFiles) }
             if let note = cache.save(
                 outFolder: tree.target, keeping: Set(context.paths.map(SitePaths.file(for:))), writeIndex: !context.deferCacheIndex) {
                 context.notes.append(note)

@@ -83,31 +83,49 @@ extension BuildCache {
     }
 
     func write() throws {
-        var text = Self.format + "\t" + Self.identity + "\n"
-        var numbers: [String: Int] = [:]
-        var lines = 1
-        var pageLines = ""
+        // Built as bytes, not Strings: the index has a line per page and a number per input it read.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(pages.count * 160)
+        func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+        func append(hex value: UInt64) { append(String(value, radix: 16)) }
+        append(Self.format + "\t" + Self.identity + "\n")
+        // Every page holds the hash each key has in this build (the ones taken from the cache matched
+        // it), so a key gets one number; a key seen with two hashes gets one per hash.
+        var numbers: [String: (number: Int, value: UInt64)] = [:]
+        var others: [String: Int] = [:]
+        var keyLines = 0
+        var pageLines: [UInt8] = []
+        pageLines.reserveCapacity(pages.count * 120)
         for (file, page) in pages.sorted(by: { $0.key < $1.key }) {
-            var list = ""
-            for read in page.reads {
-                let name = read.key + "\t" + String(read.value, radix: 16)
+            pageLines.append(contentsOf: "p\t\(String(page.hash, radix: 16))\t\(page.size)\t\(page.modified)\t\(page.job)\t".utf8)
+            for (position, read) in page.reads.enumerated() {
                 let number: Int
-                if let known = numbers[name] {
-                    number = known
+                if let known = numbers[read.key], known.value == read.value {
+                    number = known.number
+                } else if numbers[read.key] != nil, let other = others[read.key + "\t" + String(read.value, radix: 16)] {
+                    number = other
                 } else {
-                    number = numbers.count
-                    numbers[name] = number
-                    text += "k\t" + String(read.value, radix: 16) + "\t" + read.key + "\n"
-                    lines += 1
+                    number = keyLines
+                    keyLines += 1
+                    if numbers[read.key] == nil {
+                        numbers[read.key] = (number, read.value)
+                    } else {
+                        others[read.key + "\t" + String(read.value, radix: 16)] = number
+                    }
+                    append("k\t")
+                    append(hex: read.value)
+                    append("\t" + read.key + "\n")
                 }
-                list += list.isEmpty ? String(number) : "," + String(number)
+                if position > 0 { pageLines.append(UInt8(ascii: ",")) }
+                pageLines.append(contentsOf: String(number).utf8)
             }
-            pageLines += "p\t\(String(page.hash, radix: 16))\t\(page.size)\t\(page.modified)\t\(page.job)\t\(list)\t\(file)\n"
-            lines += 1
+            pageLines.append(UInt8(ascii: "\t"))
+            pageLines.append(contentsOf: file.utf8)
+            pageLines.append(UInt8(ascii: "\n"))
         }
-        text += pageLines
-        var bytes = Array(text.utf8)
-        bytes += Array("end\t\(lines)\t\(String(ContentHash.of(bytes), radix: 16))\n".utf8)
+        bytes += pageLines
+        let lines = 1 + keyLines + pages.count
+        append("end\t\(lines)\t\(String(ContentHash.of(bytes), radix: 16))\n")
         try Data(bytes).write(to: URL(fileURLWithPath: index), options: .atomic)
     }
 }

@@ -96,6 +96,37 @@ final class BuildCache: @unchecked Sendable {
         return true
     }
 
+    /// The generated files a build with these inputs (`PageInputs.generatedFiles`) made, from
+    /// `generated/` (its `inputs` file names the hash and each file's size), or nil.
+    func generatedFiles(for inputs: UInt64, names: [String]) -> [(String, [UInt8])]? {
+        guard let record = try? String(contentsOfFile: folder + "/generated/inputs", encoding: .utf8) else { return nil }
+        let lines = record.split(separator: "\n").map(String.init)
+        guard lines.first == Self.identity + "\t" + String(inputs, radix: 16), lines.count == names.count + 1 else { return nil }
+        var files: [(String, [UInt8])] = []
+        for (name, line) in zip(names, lines.dropFirst()) {
+            guard let data = FileManager.default.contents(atPath: folder + "/generated/" + name), line == "\(name)\t\(data.count)"
+            else { return nil }
+            files.append((name, [UInt8](data)))
+        }
+        return files
+    }
+
+    /// Keeps this build's generated files for the next build with the same inputs.
+    func keepGenerated(_ files: [(String, [UInt8])], for inputs: UInt64) {
+        let generated = folder + "/generated"
+        if let record = try? String(contentsOfFile: generated + "/inputs", encoding: .utf8),
+           record.hasPrefix(Self.identity + "\t" + String(inputs, radix: 16) + "\n") { return }
+        unlink(generated + "/inputs")
+        OutputTree.makeFolders(generated)
+        var record = Self.identity + "\t" + String(inputs, radix: 16) + "\n"
+        for (name, bytes) in files {
+            guard (try? Data(bytes).write(to: URL(fileURLWithPath: generated + "/" + name), options: .atomic)) != nil else { return }
+            record += "\(name)\t\(bytes.count)\n"
+        }
+        // Written last: a record names only files already in place.
+        try? Data(record.utf8).write(to: URL(fileURLWithPath: generated + "/inputs"), options: .atomic)
+    }
+
     /// Notes a page this build rendered, with the hash of each input it read.
     func record(_ page: Rendered, inputs: PageInputs) {
         recorded.append((page, page.reads.sorted().map { ($0, inputs.value($0)) }))

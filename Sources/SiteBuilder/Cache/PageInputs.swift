@@ -13,6 +13,9 @@ import SiteCore
 /// `list:home`, `list:plan-counts`. A key no input has hashes to 0.
 struct PageInputs: Sendable {
     private var values: [String: UInt64] = [:]
+    /// A hash of what the generated files (feed, sitemap, search index, robots.txt) show: what every
+    /// page shares, every product and bundle, and the plain pages' copy.
+    private(set) var generatedFiles: UInt64 = 0
 
     func value(_ key: String) -> UInt64 { values[key] ?? 0 }
 
@@ -90,6 +93,12 @@ struct PageInputs: Sendable {
         }
         updateCopies(content)
         for name in model.theme.sources.keys { values["template:" + name] = model.theme.closureHash(name) }
+        generatedFiles = StableHash.of { hash in
+            hash.combine(values["global"] ?? 0)
+            for product in catalog.products { hash.combine(values["product:" + product.sku] ?? 0) }
+            for bundle in catalog.bundles { hash.combine(values["bundle:" + bundle.slug] ?? 0) }
+            for page in content.pages { hash.combine(values[SiteContent.inputKey(.page, page.key)] ?? 0) }
+        }
     }
 
     /// The same inputs with these copies' hashes (by `SiteContent.inputKey`) worked out again.

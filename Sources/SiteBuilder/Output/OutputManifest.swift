@@ -28,11 +28,14 @@ struct OutputManifest: Sendable {
     }
 
     func write(to path: String) throws {
-        var text = ""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(entries.count * 90)
         for (file, entry) in entries.sorted(by: { $0.key < $1.key }) {
-            text += "\(String(entry.hash, radix: 16))\t\(entry.size)\t\(entry.modified)\t\(file)\n"
+            bytes.append(contentsOf: "\(String(entry.hash, radix: 16))\t\(entry.size)\t\(entry.modified)\t".utf8)
+            bytes.append(contentsOf: file.utf8)
+            bytes.append(UInt8(ascii: "\n"))
         }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     /// Size and modification time of a file, or nil when it is missing.

@@ -84,6 +84,14 @@ final class OutputTree: Sendable {
         return true
     }
 
+    /// Notes `relative` as unchanged without looking at it, when the last build wrote it with this
+    /// hash: for the preview, whose kept context knows no input of the page changed.
+    func keepAsRecorded(_ relative: String, hash: UInt64) -> Bool {
+        guard let old = previous.entries[relative], old.hash == hash else { return false }
+        state.withLock { $0.unchanged[relative] = old }
+        return true
+    }
+
     /// True (and noted as unchanged) when the output holds `relative` as the last build wrote it, with this hash and size.
     private func keepIfIntact(_ relative: String, hash: UInt64, size: Int) -> Bool {
         guard let old = previous.entries[relative], old.hash == hash, old.size == size,
