@@ -630,15 +630,7 @@ def main():
             measures.append(full)
             measures += sites.rebuilds(products, site, out, full["sitegen"]["median"])
         if args.only_sites:
-            commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"
-            results = {"mode": args.mode + " sites", "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-                       "commit": commit, "machine": machine(), "outputs_on": "tmpfs" if outputs != work else "disk", "measures": measures}
-            with open(os.path.join(args.out, "sites.json"), "w") as handle:
-                json.dump(results, handle, indent=2, ensure_ascii=False)
-                handle.write("\n")
-            chart(measures, os.path.join(args.out, "sites-chart.svg"))
-            markdown(results, os.path.join(args.out, "SITES.md"), "sites-chart.svg")
-            log(f"wrote {os.path.join(args.out, 'SITES.md')}")
+            write_results(args.out, args.mode + " sites", measures, "tmpfs" if outputs != work else "disk", "sites")
             return
         log("checkout vs bare Hummingbird")
         measures += CheckoutBench(args.bin, work, settings["wrk"], settings["starts"], min(3, settings["runs"])).measures()
@@ -648,16 +640,23 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(outputs, ignore_errors=True)
+    write_results(args.out, args.mode, measures, "tmpfs" if outputs != work else "disk", "results")
+
+
+def write_results(out, mode, measures, outputs_on, name):
+    """`name`.json, its table (RESULTS.md for `results`, else NAME.md) and its chart."""
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"
-    results = {"mode": args.mode, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), "commit": commit,
-               "machine": machine(), "outputs_on": "tmpfs" if outputs != work else "disk", "measures": measures}
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "results.json"), "w") as handle:
+    results = {"mode": mode, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), "commit": commit,
+               "machine": machine(), "outputs_on": outputs_on, "measures": measures}
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, f"{name}.json"), "w") as handle:
         json.dump(results, handle, indent=2, ensure_ascii=False)
         handle.write("\n")
-    chart(measures, os.path.join(args.out, "chart.svg"))
-    markdown(results, os.path.join(args.out, "RESULTS.md"), "chart.svg")
-    log(f"wrote {os.path.join(args.out, 'results.json')} and RESULTS.md")
+    chart_name = "chart.svg" if name == "results" else f"{name}-chart.svg"
+    chart(measures, os.path.join(out, chart_name))
+    table = os.path.join(out, f"{name.upper()}.md")
+    markdown(results, table, chart_name)
+    log(f"wrote {os.path.join(out, name + '.json')} and {table}")
 
 
 if __name__ == "__main__":

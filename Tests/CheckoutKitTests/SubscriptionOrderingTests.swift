@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdTesting
 import ShopCore
 import Testing
+import TestSupport
 
 /// Stripe delivers events in any order and sometimes twice; the entitlements a customer ends with
 /// must not depend on that.
@@ -47,7 +48,7 @@ import Testing
         let checkout = try TestCheckout()
         let start = Int(checkout.time.now.timeIntervalSince1970)
         try await checkout.run { client, control in
-            var generator = SeededGenerator(seed: 7)
+            var generator = SplitMix64(seed: 7)
             var finals = Set<[String]>()
             // All 720 orderings on SQLite. On PostgreSQL every sixth: the ordering rules are the same
             // portable code, and a debug build's postgres-nio spends about 1 ms of CPU per statement,
@@ -84,7 +85,7 @@ import Testing
         let checkout = try TestCheckout()
         let start = Int(checkout.time.now.timeIntervalSince1970)
         try await checkout.run { client, control in
-            var generator = SeededGenerator(seed: 11)
+            var generator = SplitMix64(seed: 11)
             for run in 0..<60 {
                 let email = "cancel\(run)@example.com"
                 let reply = try await client.json(.post, "/api/plans/homeschool-helper/checkout", ["email": email])
@@ -101,18 +102,5 @@ import Testing
                 #expect(try await control.entitlements(of: email).isEmpty, "run \(run)")
             }
         }
-    }
-}
-
-/// A small deterministic random source (SplitMix64), so a failing ordering can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

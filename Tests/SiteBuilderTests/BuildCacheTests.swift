@@ -2,6 +2,7 @@ import Foundation
 @testable import SiteBuilder
 import SiteCore
 import Testing
+import TestSupport
 
 /// The build cache must never change what a build makes: after any edit, a build that takes pages
 /// from the cache (one-shot, into the kept output or an empty one, and the preview's kept session)
@@ -10,7 +11,7 @@ import Testing
     @Test(arguments: [1, 2, 3])
     func cachedBuildsEqualCleanBuildsAfterRandomEdits(seed: UInt64) throws {
         let site = try ExampleSite()
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         let start = Int(Date().timeIntervalSince1970)
         var now = start
         let session = SiteSession(siteFolder: site.folder, outFolder: site.folder + "/preview", cache: .folder(site.folder + "/.preview-cache"))
@@ -204,7 +205,7 @@ enum CacheEdit: CaseIterable {
     case contentBody, catalogTitle, catalogPrice, featured, partialTemplate, pageTemplate, siteYAML, image, newPage, removeCopy, embed
     case sale, archive, soldOut
 
-    func apply(to site: ExampleSite, round: Int, random: inout SplitMix) throws {
+    func apply(to site: ExampleSite, round: Int, random: inout SplitMix64) throws {
         switch self {
         case .contentBody:
             let file = try pick(ExampleSite.files(under: site.folder + "/content").map { "content/" + $0 }, &random)
@@ -261,7 +262,7 @@ enum CacheEdit: CaseIterable {
         }
     }
 
-    private func pick<T>(_ items: [T], _ random: inout SplitMix) throws -> T {
+    private func pick<T>(_ items: [T], _ random: inout SplitMix64) throws -> T {
         guard let item = items.randomElement(using: &random) else { throw TestSetupError("nothing to pick from") }
         return item
     }
@@ -271,25 +272,12 @@ enum CacheEdit: CaseIterable {
     }
 
     private func editCatalogLine(
-        _ site: ExampleSite, _ random: inout SplitMix, where matches: (String) -> Bool, _ change: (String) -> String
+        _ site: ExampleSite, _ random: inout SplitMix64, where matches: (String) -> Bool, _ change: (String) -> String
     ) throws {
         var lines = try site.source("catalog.txt").components(separatedBy: "\n")
         let candidates = lines.indices.filter { matches(lines[$0]) }
         let at = try pick(candidates, &random)
         lines[at] = change(lines[at])
         try site.write("catalog.txt", lines.joined(separator: "\n"))
-    }
-}
-
-/// A seeded generator (SplitMix64), so a failing round can be replayed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -101,20 +101,20 @@ struct PageRenderer: Sendable {
     }
 
     func cards<S: Sequence<Product>>(_ products: S, draft: inout PageDraft) -> TemplateValue {
-        var cards: [TemplateValue] = []
-        for product in products {
-            draft.read("product:" + product.sku)
-            if let card = model.productCards[product.sku] { cards.append(card) }
-        }
-        return .list(cards)
+        Self.cards(products.map(\.sku), kind: "product", from: model.productCards, draft: &draft)
     }
 
     func bundleCards<S: Sequence<ProductBundle>>(_ bundles: S, draft: inout PageDraft) -> TemplateValue {
-        var cards: [TemplateValue] = []
-        for bundle in bundles {
-            draft.read("bundle:" + bundle.slug)
-            if let card = model.bundleCards[bundle.slug] { cards.append(card) }
+        Self.cards(bundles.map(\.slug), kind: "bundle", from: model.bundleCards, draft: &draft)
+    }
+
+    /// The cards of `keys`, each noted as read (`kind:key`).
+    private static func cards(_ keys: [String], kind: String, from cards: [String: TemplateValue], draft: inout PageDraft) -> TemplateValue {
+        var list: [TemplateValue] = []
+        for key in keys {
+            draft.read(kind + ":" + key)
+            if let card = cards[key] { list.append(card) }
         }
-        return .list(cards)
+        return .list(list)
     }
 }
