@@ -22,6 +22,28 @@ struct ExampleSite {
         }
     }
 
+    /// The site's inputs copied aside (for `restoreInputs`).
+    func snapshotInputs() throws -> String {
+        let aside = folder + "/.inputs-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: aside, withIntermediateDirectories: true)
+        for part in Self.inputs where FileManager.default.fileExists(atPath: folder + "/" + part) {
+            try FileManager.default.copyItem(atPath: folder + "/" + part, toPath: aside + "/" + part)
+        }
+        return aside
+    }
+
+    /// Puts the inputs back as `snapshotInputs` copied them.
+    func restoreInputs(from aside: String) throws {
+        for part in Self.inputs {
+            try? FileManager.default.removeItem(atPath: folder + "/" + part)
+            if FileManager.default.fileExists(atPath: aside + "/" + part) {
+                try FileManager.default.copyItem(atPath: aside + "/" + part, toPath: folder + "/" + part)
+            }
+        }
+    }
+
+    static let inputs = ["site.yaml", "catalog.txt", "content", "assets", "files", "templates", "static"]
+
     /// An empty site folder.
     static func empty() throws -> ExampleSite { try ExampleSite(copying: []) }
 
