@@ -46,10 +46,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // libvips (Debian's libvips42) resizes and converts product images. VipsShim opens it on
+        // first use and gives Swift fixed-argument functions over its variadic API.
+        .target(name: "VipsShim", linkerSettings: [.linkedLibrary("dl")]),
         .target(
             name: "SiteBuilder",
             dependencies: [
-                "ShopCore", "SiteCore", "CCmarkGFM",
+                "ShopCore", "SiteCore", "CCmarkGFM", "VipsShim",
                 .product(name: "CSV", package: "CSV.swift"),
             ],
             resources: [.embedInCode("Theme")]

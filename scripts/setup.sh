@@ -13,7 +13,7 @@ as_root() {
   fi
 }
 
-packages=(libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev libssl-dev pkg-config)
+packages=(libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev libssl-dev pkg-config libvips42)
 if $for_tests; then
   command -v java >/dev/null || packages+=(default-jre-headless)
   # node reads the OpenAPI document's patterns as ECMA-262 regular expressions (JSON Schema's dialect).
