@@ -9,22 +9,19 @@ database, then `checkout customers export` and `checkout customers erase` of one
 orders. The carts' latency during the backup shows the service kept serving.
 Run through `bench/run --backup`; writes bench/backup.json and bench/BACKUP.md.
 """
-import argparse
-import datetime
 import json
 import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import HERE, ROOT, free_port, log, machine  # noqa: E402
-from dashboard import DashboardBench  # noqa: E402
+from bench import ROOT, free_port, log  # noqa: E402
+from dashboard import DashboardBench, over_seeded_backends  # noqa: E402
 
 
 class Carts(threading.Thread):
@@ -121,22 +118,7 @@ def markdown(results, path):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bin", required=True)
-    parser.add_argument("--out", default=HERE)
-    parser.add_argument("--postgres")
-    parser.add_argument("--orders", type=int, default=1_000_000)
-    args = parser.parse_args()
-    backends = []
-    with tempfile.TemporaryDirectory(prefix="bench-backup-") as work:
-        for postgres in [None] + ([args.postgres] if args.postgres else []):
-            backends.append(measure(DashboardBench(args.bin, work, args.orders, 0, postgres), work))
-    results = {"date": datetime.date.today().isoformat(), "machine": machine(), "backends": backends}
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "backup.json"), "w") as handle:
-        json.dump(results, handle, indent=2)
-    markdown(results, os.path.join(args.out, "BACKUP.md"))
-    log(f"wrote {os.path.join(args.out, 'BACKUP.md')}")
+    over_seeded_backends("backup", lambda args, work, postgres: measure(DashboardBench(args.bin, work, args.orders, 0, postgres), work), markdown)
 
 
 if __name__ == "__main__":

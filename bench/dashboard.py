@@ -190,24 +190,32 @@ def markdown(results, path):
         handle.write("\n".join(lines) + "\n")
 
 
-def main():
+def over_seeded_backends(name, measure, table, extra_arguments=lambda parser: None):
+    """The main of a bench over the seeded history: SQLite, then PostgreSQL when --postgres is given;
+    `measure(args, work, postgres)` gives a backend's row; writes NAME.json and NAME.md (upper case)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True)
     parser.add_argument("--out", default=HERE)
     parser.add_argument("--postgres")
     parser.add_argument("--orders", type=int, default=1_000_000)
-    parser.add_argument("--samples", type=int, default=30)
+    extra_arguments(parser)
     args = parser.parse_args()
     backends = []
-    with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as work:
+    with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as work:
         for postgres in [None] + ([args.postgres] if args.postgres else []):
-            backends.append(DashboardBench(args.bin, work, args.orders, args.samples, postgres).run())
+            backends.append(measure(args, work, postgres))
     results = {"date": datetime.date.today().isoformat(), "machine": machine(), "backends": backends}
     os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "dashboard.json"), "w") as handle:
+    with open(os.path.join(args.out, f"{name}.json"), "w") as handle:
         json.dump(results, handle, indent=2)
-    markdown(results, os.path.join(args.out, "DASHBOARD.md"))
-    log(f"wrote {os.path.join(args.out, 'DASHBOARD.md')}")
+    table(results, os.path.join(args.out, f"{name.upper()}.md"))
+    log(f"wrote {os.path.join(args.out, name.upper() + '.md')}")
+
+
+def main():
+    over_seeded_backends(
+        "dashboard", lambda args, work, postgres: DashboardBench(args.bin, work, args.orders, args.samples, postgres).run(), markdown,
+        lambda parser: parser.add_argument("--samples", type=int, default=30))
 
 
 if __name__ == "__main__":
