@@ -28,8 +28,8 @@ final class BuildContext {
     var model: SiteModel!
     /// Every page input's hash, when there is a cache to use them.
     var inputs: PageInputs?
-    var jobs: [PageJob] = []
-    var paths: [String] = []
+    /// Every page: what it shows, its URL path, and its file under the output folder.
+    var pages: [PlacedPage] = []
     var generated: [(String, [UInt8])] = []
     var rewriter: LinkRewriter!
     var tree: OutputTree?
@@ -67,4 +67,13 @@ final class BuildContext {
     func relative(_ path: String) -> String {
         path.hasPrefix(siteFolder + "/") ? String(path.dropFirst(siteFolder.count + 1)) : path
     }
+}
+
+/// A page of this build and where it goes.
+struct PlacedPage: Sendable {
+    let job: PageJob
+    /// The URL path, e.g. `/products/noah/`.
+    let path: String
+    /// The file under the output folder, e.g. `products/noah/index.html` (`SitePaths.file`).
+    let file: String
 }

@@ -22,8 +22,8 @@ extension BuildStep {
            }),
            kept.content.parsed.count == context.content.parsed.count, context.schedule.map({ $0.instant > context.now }) ?? true {
             context.model = kept.replacing(content: context.content)
-            let copies = changed.compactMap { path in context.content.parsed[path]??.1 }.compactMap { copy -> (String, PageCopy)? in
-                guard let (kind, _) = context.content.parsed[copy.path] ?? nil else { return nil }
+            let copies = changed.compactMap { path -> (String, PageCopy)? in
+                guard let (kind, copy) = context.content.parsed[path] ?? nil else { return nil }
                 return (SiteContent.inputKey(kind, copy.key), copy)
             }
             context.inputs = context.inputs?.updating(copies: copies)
@@ -37,14 +37,15 @@ extension BuildStep {
         let model = try SiteModel(
             siteFolder: context.siteFolder, config: config, index: context.index, sourceMap: context.catalog.sourceMap,
             content: context.content, theme: context.theme, assets: context.assets, time: time)
-        let jobs = model.jobs()
-        let paths = jobs.map { $0.path(in: model) }
-        var outputs = Set(paths.map { "/" + SitePaths.file(for: $0) })
+        let pages = model.jobs().map { job in
+            let path = job.path(in: model)
+            return PlacedPage(job: job, path: path, file: SitePaths.file(for: path))
+        }
+        var outputs = Set(pages.map { "/" + $0.file })
         for file in context.assets.files { outputs.insert("/" + file.path) }
         for name in SiteFiles.generatedNames { outputs.insert("/" + name) }
         context.model = model
-        context.jobs = jobs
-        context.paths = paths
+        context.pages = pages
         context.rewriter = LinkRewriter(assetURLs: context.assets.urls, outputs: outputs, origin: config.baseURL)
         context.schedule = context.index.nextPriceChange(after: time).map { PriceSchedule($0, time: time) }
         // The inputs' hashes serve only the cache: a build without one does not work them out.
@@ -64,20 +65,20 @@ extension BuildStep {
         // kept output has it.
         let changedKeys = context.modelKept ? context.changedKeys : nil
         // Which pages the cache holds as they would be rendered now, looked up on every core.
-        let taken = parallelMap(Array(zip(context.jobs, context.paths))) { job, path -> Bool in
-            let file = SitePaths.file(for: path)
+        let taken = parallelMap(context.pages) { placed -> Bool in
+            let file = placed.file
             guard let cache else { return false }
-            if let changedKeys, let page = cache.pages[file], page.job == job.id, !page.reads.contains(where: { changedKeys.contains($0.key) }),
-               tree.keepAsRecorded(file, hash: page.hash) {
+            if let changedKeys, let page = cache.pages[file], page.job == placed.job.id,
+               !page.reads.contains(where: { changedKeys.contains($0.key) }), tree.keepAsRecorded(file, hash: page.hash) {
                 return true
             }
-            guard let inputs, let page = cache.page(file, job: job.id, inputs: inputs) else { return false }
+            guard let inputs, let page = cache.page(file, job: placed.job.id, inputs: inputs) else { return false }
             return tree.reuse(file, page: page, from: cache)
         }
-        var fresh: [(PageJob, String)] = []
+        var fresh: [PlacedPage] = []
         var reused = 0
-        for ((job, path), taken) in zip(zip(context.jobs, context.paths), taken) {
-            if taken { reused += 1 } else { fresh.append((job, path)) }
+        for (placed, taken) in zip(context.pages, taken) {
+            if taken { reused += 1 } else { fresh.append(placed) }
         }
         let results = SiteBuild.render(fresh, model: model, rewriter: context.rewriter, into: tree)
         context.diagnostics += results.diagnostics
@@ -107,9 +108,9 @@ extension BuildStep {
             ("search-index.json", Array(SiteFiles.searchIndex(model: model).utf8)),
             ("_headers", Array(SiteFiles.headers().utf8)),
         ]
-        let sitemapPages = zip(context.jobs, context.paths).filter { !$0.0.isPrivate }.map { job, path -> (String, String) in
-            if case let .product(sku) = job { return (path, model.index.productsBySKU[sku]?.released ?? "") }
-            return (path, "")
+        let sitemapPages = context.pages.filter { !$0.job.isPrivate }.map { placed -> (String, String) in
+            if case let .product(sku) = placed.job { return (placed.path, model.index.productsBySKU[sku]?.released ?? "") }
+            return (placed.path, "")
         }
         generated.append(("sitemap.xml", Array(SiteFiles.sitemap(pages: sitemapPages, config: config).utf8)))
         context.generated = generated
@@ -134,12 +135,12 @@ extension BuildStep {
             throw BuildError(SiteBuild.deduplicated(diagnostics))
         }
         try tree.commit()
-        let files = context.jobs.count + context.assets.files.count + context.generated.count
+        let files = context.pages.count + context.assets.files.count + context.generated.count
         // Best effort: without the record the next build only does the full work again. The preview
         // leaves it (a stale record only makes the next one-shot build look at everything).
         if !context.deferCacheIndex {
             try? BuildRecord(
-            program: BuildRecord.programStamp(), siteFolder: context.siteFolder, pages: context.jobs.count, files: files,
+            program: BuildRecord.programStamp(), siteFolder: context.siteFolder, pages: context.pages.count, files: files,
             inputs: context.fingerprints
         ).write(to: BuildRecord.path(outFolder: context.outFolder))
         }
@@ -147,7 +148,7 @@ extension BuildStep {
         if let cache = context.cache {
             if let inputs = context.inputs { cache.keepGenerated(context.generated, for: inputs.generatedFiles) }
             if let note = cache.save(
-                outFolder: tree.target, keeping: Set(context.paths.map(SitePaths.file(for:))), writeIndex: !context.deferCacheIndex) {
+                outFolder: tree.target, keeping: Set(context.pages.map(\.file)), writeIndex: !context.deferCacheIndex) {
                 context.notes.append(note)
             }
         }

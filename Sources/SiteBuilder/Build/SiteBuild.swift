@@ -157,7 +157,7 @@ public struct SiteBuild {
         context.changed = []
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         var summary = Summary(
-            pages: context.jobs.count, files: context.jobs.count + context.assets.files.count + context.generated.count,
+            pages: context.pages.count, files: context.pages.count + context.assets.files.count + context.generated.count,
             written: counts.0, unchanged: counts.1, seconds: seconds, outFolder: outFolder, phases: context.timings,
             nextChange: context.schedule)
         summary.rendered = context.rendered
@@ -173,16 +173,16 @@ public struct SiteBuild {
     }
 
     /// Renders pages on every core, checks their links and stages them.
-    static func render(_ pages: [(PageJob, String)], model: SiteModel, rewriter: LinkRewriter, into tree: OutputTree) -> Rendered {
+    static func render(_ pages: [PlacedPage], model: SiteModel, rewriter: LinkRewriter, into tree: OutputTree) -> Rendered {
         let renderer = PageRenderer(model: model)
-        let results = parallelMap(pages) { job, path -> ([Diagnostic], BuildCache.Rendered?) in
+        let results = parallelMap(pages) { placed -> ([Diagnostic], BuildCache.Rendered?) in
+            let (job, path, file) = (placed.job, placed.path, placed.file)
             let draft = renderer.render(job)
             let (html, problems) = rewriter.process(draft.html, pagePath: path)
             var diagnostics = draft.diagnostics
             for problem in problems {
                 diagnostics.append(Self.locate(problem, page: path, draft: draft, theme: model.theme, template: job.template))
             }
-            let file = SitePaths.file(for: path)
             do throws(BuildError) {
                 let hash = try tree.write(file, html)
                 return (diagnostics, BuildCache.Rendered(file: file, job: job.id, hash: hash, size: html.count, reads: draft.reads))

@@ -139,7 +139,6 @@ final class BuildCache: @unchecked Sendable {
     /// site no longer has, and writes the index. Returns a note when the cache could not be written
     /// (the build itself succeeded; the next one only renders more).
     func save(outFolder: String, keeping files: Set<String>, writeIndex: Bool = true) -> String? {
-        let manager = FileManager.default
         for (rendered, reads) in recorded {
             let target = copyPath(rendered.file)
             unlink(target)
@@ -147,9 +146,7 @@ final class BuildCache: @unchecked Sendable {
             if let slash = rendered.file.lastIndex(of: "/") {
                 OutputTree.makeFolders(folder + "/pages/" + rendered.file[..<slash])
             }
-            if link(source, target) != 0 {
-                guard (try? manager.copyItem(atPath: source, toPath: target)) != nil else { continue }
-            }
+            guard OutputTree.linkOrCopy(source, to: target) else { continue }
             guard let stamp = OutputManifest.stat(target), stamp.size == rendered.size else { continue }
             pages[rendered.file] = Page(job: rendered.job, hash: rendered.hash, size: rendered.size, modified: stamp.modified, reads: reads)
         }

@@ -91,7 +91,8 @@ struct PageInputs: Sendable {
         values["list:plan-counts"] = StableHash.of { hash in
             for plan in catalog.plans { hash.combine(index.products(grantedBy: plan).count) }
         }
-        updateCopies(content)
+        let copies = parallelMap(content.all) { key, copy in (key, StableHash.of(encoding: copy)) }
+        for (key, value) in copies { values[key] = value }
         for name in model.theme.sources.keys { values["template:" + name] = model.theme.closureHash(name) }
         generatedFiles = StableHash.of { hash in
             hash.combine(values["global"] ?? 0)
@@ -106,11 +107,5 @@ struct PageInputs: Sendable {
         var updated = self
         for (key, copy) in copies { updated.values[key] = StableHash.of(encoding: copy) }
         return updated
-    }
-
-    private mutating func updateCopies(_ content: SiteContent) {
-        for key in values.keys where key.hasPrefix("copy:") { values[key] = nil }
-        let copies = parallelMap(content.all) { key, copy in (key, StableHash.of(encoding: copy)) }
-        for (key, value) in copies { values[key] = value }
     }
 }

@@ -77,9 +77,7 @@ final class OutputTree: Sendable {
         guard cache.isIntact(relative, page) else { return false }
         stageFolder(of: relative)
         let source = cache.copyPath(relative), staged = staging + "/" + relative
-        if link(source, staged) != 0 {
-            guard (try? FileManager.default.copyItem(atPath: source, toPath: staged)) != nil else { return false }
-        }
+        guard Self.linkOrCopy(source, to: staged) else { return false }
         state.withLock { $0.written[relative] = OutputManifest.Entry(hash: page.hash, size: page.size, modified: 0) }
         return true
     }
@@ -106,6 +104,12 @@ final class OutputTree: Sendable {
         let folder = String(relative[..<slash])
         let isNew = state.withLock { $0.stagedFolders.insert(folder).inserted }
         if isNew { Self.makeFolders(staging + "/" + folder) }
+    }
+
+    /// Makes `target` a hard link to `source` (the same file, no bytes copied), or a copy of it when
+    /// they are on different file systems; false when neither could be made.
+    static func linkOrCopy(_ source: String, to target: String) -> Bool {
+        link(source, target) == 0 || (try? FileManager.default.copyItem(atPath: source, toPath: target)) != nil
     }
 
     /// `mkdir -p` with the system call (FileManager's took most of staging 10,000 cached pages).

@@ -78,35 +78,38 @@ struct Theme: Sendable {
     /// A hash of `name`'s text and of every partial and parent it uses, transitively: what a page
     /// rendered with `name` depends on in the theme.
     func closureHash(_ name: String) -> UInt64 {
-        var queue = [name]
-        var seen = Set<String>()
-        var hash = StableHash()
-        while let current = queue.popLast() {
-            guard seen.insert(current).inserted else { continue }
-            hash.combine(current)
-            guard let source = sources[current] else { continue }
-            hash.combine(source.text)
-            queue += PartialReference.scan(source.text).map(\.name).sorted().reversed()
+        StableHash.of { hash in
+            for used in uses(name) {
+                hash.combine(used)
+                hash.combine(sources[used]?.text ?? "\u{0}")
+            }
         }
-        return hash.finalized
     }
 
     /// The template file and line holding `literal`, searching `name` and the partials it uses.
     func locate(_ literal: String, startingAt name: String) -> (path: String, line: Int)? {
-        var queue = [name]
-        var seen = Set<String>()
-        while let current = queue.first {
-            queue.removeFirst()
-            guard seen.insert(current).inserted, let source = sources[current] else { continue }
-            if let range = source.text.range(of: literal) {
-                let line = source.text[..<range.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
-                return (source.path, line)
-            }
-            queue += PartialReference.scan(source.text).map(\.name)
+        for used in uses(name) {
+            guard let source = sources[used], let range = source.text.range(of: literal) else { continue }
+            let line = source.text[..<range.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+            return (source.path, line)
         }
         return nil
     }
 
+    /// `name` and every partial and parent it uses, transitively, breadth first in the order each
+    /// template names them (a name the theme lacks is listed; it uses nothing).
+    func uses(_ name: String) -> [String] {
+        var order: [String] = []
+        var queue = [name]
+        var seen = Set<String>()
+        while !queue.isEmpty {
+            let current = queue.removeFirst()
+            guard seen.insert(current).inserted else { continue }
+            order.append(current)
+            if let source = sources[current] { queue += PartialReference.scan(source.text).map(\.name) }
+        }
+        return order
+    }
 }
 
 /// A `{{>partial}}` or `{{<parent}}` reference in template text.
