@@ -653,7 +653,10 @@ def write_results(out, mode, measures, outputs_on, name):
         json.dump(results, handle, indent=2, ensure_ascii=False)
         handle.write("\n")
     chart_name = "chart.svg" if name == "results" else f"{name}-chart.svg"
-    chart(measures, os.path.join(out, chart_name))
+    if any(m["name"].startswith("full build") for m in measures):
+        chart(measures, os.path.join(out, chart_name))
+    else:
+        chart_name = None
     table = os.path.join(out, f"{name.upper()}.md")
     markdown(results, table, chart_name)
     log(f"wrote {os.path.join(out, name + '.json')} and {table}")

@@ -17,9 +17,12 @@ static int (*vips_init_)(const char *);
 static int (*vips_version_)(int);
 static void (*vips_cache_set_max_)(int);
 static VipsImage *(*vips_image_new_from_file_)(const char *, ...);
+static VipsImage *(*vips_image_new_from_buffer_)(const void *, size_t, const char *, ...);
+static VipsImage *(*vips_image_copy_memory_)(VipsImage *);
 static int (*vips_image_get_width_)(const VipsImage *);
 static int (*vips_image_get_height_)(const VipsImage *);
 static int (*vips_thumbnail_)(const char *, VipsImage **, int, ...);
+static int (*vips_thumbnail_image_)(VipsImage *, VipsImage **, int, ...);
 static int (*vips_image_write_to_file_)(VipsImage *, const char *, ...);
 static const char *(*vips_error_buffer_)(void);
 static void (*vips_error_clear_)(void);
@@ -59,7 +62,7 @@ static void start(void) {
     LOAD(handle, vips_init) LOAD(handle, vips_version) LOAD(handle, vips_cache_set_max)
     LOAD(handle, vips_image_new_from_file) LOAD(handle, vips_image_get_width) LOAD(handle, vips_image_get_height)
     LOAD(handle, vips_thumbnail) LOAD(handle, vips_image_write_to_file) LOAD(handle, vips_error_buffer)
-    LOAD(handle, vips_error_clear) LOAD(handle, g_object_unref)
+    LOAD(handle, vips_error_clear) LOAD(handle, g_object_unref) LOAD(handle, vips_image_new_from_buffer) LOAD(handle, vips_image_copy_memory) LOAD(handle, vips_thumbnail_image)
     if (vips_version_(0) != 8) {
         snprintf(start_error, sizeof(start_error), "libvips %d.%d is not libvips 8", vips_version_(0), vips_version_(1));
         start_status = -1;
@@ -89,15 +92,50 @@ int vips_shim_size(const char *path, int *width, int *height) {
     return 0;
 }
 
-int vips_shim_resize(const char *input, const char *output, int width, int *out_width, int *out_height) {
-    VipsImage *resized = NULL;
-    if (vips_thumbnail_(input, &resized, width, "height", 100000, "size", SIZE_DOWN, NULL)) return fail();
-    int status = vips_image_write_to_file_(resized, output, NULL) ? fail() : 0;
-    if (status == 0) {
-        *out_width = vips_image_get_width_(resized);
-        *out_height = vips_image_get_height_(resized);
+void *vips_shim_thumbnail(const char *input, int width) {
+    VipsImage *thumbnail = NULL;
+    if (vips_thumbnail_(input, &thumbnail, width, "height", 100000, "size", SIZE_DOWN, NULL)) {
+        fail();
+        return NULL;
     }
-    g_object_unref_(resized);
+    // The thumbnail reads its source once, in order: kept in memory, it can be saved and shrunk again.
+    VipsImage *kept = vips_image_copy_memory_(thumbnail);
+    g_object_unref_(thumbnail);
+    if (!kept) fail();
+    return kept;
+}
+
+void *vips_shim_shrink(void *image, int width) {
+    VipsImage *smaller = NULL;
+    if (vips_thumbnail_image_((VipsImage *)image, &smaller, width, "height", 100000, "size", SIZE_DOWN, NULL)) {
+        fail();
+        return NULL;
+    }
+    VipsImage *kept = vips_image_copy_memory_(smaller);
+    g_object_unref_(smaller);
+    if (!kept) fail();
+    return kept;
+}
+
+int vips_shim_save(void *image, const char *output) {
+    return vips_image_write_to_file_((VipsImage *)image, output, NULL) ? fail() : 0;
+}
+
+int vips_shim_width(void *image) { return vips_image_get_width_((VipsImage *)image); }
+
+int vips_shim_height(void *image) { return vips_image_get_height_((VipsImage *)image); }
+
+void vips_shim_release(void *image) { g_object_unref_(image); }
+
+int vips_shim_render(const void *bytes, size_t length, const char *output, int *out_width, int *out_height) {
+    VipsImage *image = vips_image_new_from_buffer_(bytes, length, "", NULL);
+    if (!image) return fail();
+    int status = vips_image_write_to_file_(image, output, NULL) ? fail() : 0;
+    if (status == 0) {
+        *out_width = vips_image_get_width_(image);
+        *out_height = vips_image_get_height_(image);
+    }
+    g_object_unref_(image);
     return status;
 }
 

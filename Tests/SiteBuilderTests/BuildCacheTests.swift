@@ -192,21 +192,12 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: abandoned))
     }
 
-    private func expectSameFiles(_ actual: String, _ expected: String, _ what: String) throws {
-        let files = ExampleSite.files(under: expected)
-        #expect(ExampleSite.files(under: actual) == files, "\(what): the same files")
-        for file in files {
-            let a = FileManager.default.contents(atPath: actual + "/" + file)
-            let b = FileManager.default.contents(atPath: expected + "/" + file)
-            #expect(a == b, "\(what): \(file) differs from a clean build's")
-        }
-    }
 }
 
 /// The kinds of edit a site's author makes, each small and, mostly, leaving the site valid.
 enum CacheEdit: CaseIterable {
     case contentBody, catalogTitle, catalogPrice, featured, partialTemplate, pageTemplate, siteYAML, image, newPage, removeCopy, embed
-    case sale, archive, soldOut, bundleDiscount, bundleTags, pageSize, newTemplate, summary, removeProduct
+    case sale, archive, soldOut, bundleDiscount, bundleTags, pageSize, newTemplate, summary, removeProduct, rasterCover
 
     func apply(to site: ExampleSite, round: Int, random: inout SplitMix64) throws {
         switch self {
@@ -238,6 +229,10 @@ enum CacheEdit: CaseIterable {
         case .image:
             let file = try pick(ExampleSite.files(under: site.folder + "/assets/images/products").map { "assets/images/products/" + $0 }, &random)
             try append(site, file, "<!-- round \(round) -->\n")
+        case .rasterCover:
+            // A product gets (or changes) a raster cover: resized copies and a card to make or keep.
+            let product = try pick(["noahs-ark-coloring-pages", "creation-week-coloring-book"], &random)
+            try site.addRasterCover(to: product, width: Int.random(in: 360...720, using: &random), format: try pick(["jpg", "png"], &random))
         case .newPage:
             try site.write("content/pages/extra-\(round).md", "---\ntitle: Extra \(round)\nmenu: footer\n---\nSee [the shop](/shop/).\n")
         case .removeCopy:

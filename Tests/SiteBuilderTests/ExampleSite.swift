@@ -1,6 +1,7 @@
 import Foundation
 import SiteBuilder
 import SiteCore
+import Testing
 
 /// The repository root, which is the example shop's site folder.
 let repositoryRoot: String = {
@@ -10,16 +11,32 @@ let repositoryRoot: String = {
 }()
 
 /// A copy of the example shop in a fresh temporary folder, to build and break freely.
+///
+/// The shop's products have 1600 px JPEG covers (`scripts/make-covers.py`), whose copies and cards
+/// take seconds to make the first time. Most tests are about other things and build many fresh
+/// copies, so by default the copy shows each product's SVG artwork instead (the covers' source);
+/// `rasterCovers: true` keeps the shop as it ships (`ImagePipelineTests`, the browser journeys).
 struct ExampleSite {
     let folder: String
     var out: String { folder + "/public" }
 
-    init(copying parts: [String] = ["site.yaml", "catalog.txt", "content", "assets", "files", "templates", "static"]) throws {
+    init(
+        copying parts: [String] = ["site.yaml", "catalog.txt", "content", "assets", "files", "templates", "static"],
+        rasterCovers: Bool = false
+    ) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("site-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for part in parts where FileManager.default.fileExists(atPath: repositoryRoot + "/" + part) {
             try FileManager.default.copyItem(atPath: repositoryRoot + "/" + part, toPath: folder + "/" + part)
         }
+        guard !rasterCovers, parts.contains("catalog.txt"), parts.contains("assets") else { return }
+        let covers = folder + "/assets/images/products"
+        for name in Self.files(under: covers) where name.hasSuffix(".jpg") {
+            try FileManager.default.removeItem(atPath: covers + "/" + name)
+        }
+        let catalog = try String(contentsOfFile: folder + "/catalog.txt", encoding: .utf8)
+        let svg = catalog.replacing(/(image: \/assets\/images\/products\/[^\s]+)\.jpg\n/) { $0.output.1 + ".svg\n" }
+        try svg.write(toFile: folder + "/catalog.txt", atomically: true, encoding: .utf8)
     }
 
     /// The site's inputs copied aside (for `restoreInputs`).
@@ -136,4 +153,15 @@ extension BuildError {
 func line(of text: String, in source: String) -> Int? {
     guard let range = source.range(of: text) else { return nil }
     return source[..<range.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+}
+
+/// Expects the folder `actual` to hold the same files as `expected`, byte for byte.
+func expectSameFiles(_ actual: String, _ expected: String, _ what: String) throws {
+    let files = ExampleSite.files(under: expected)
+    #expect(ExampleSite.files(under: actual) == files, "\(what): the same files")
+    for file in files {
+        let a = FileManager.default.contents(atPath: actual + "/" + file)
+        let b = FileManager.default.contents(atPath: expected + "/" + file)
+        #expect(a == b, "\(what): \(file) differs from a clean build's")
+    }
 }

@@ -8,24 +8,47 @@ import SiteCore
 /// Files in the site's `assets/` replace built-in ones of the same path. `/assets/style.css`
 /// becomes `/assets/style.3f9a0c1be2.css`; CSS `url(/assets/…)` references are rewritten first,
 /// so a changed image changes the stylesheet's name too. Files in `static/` are copied as they are.
+/// Raster images (`ImagePipeline.rasterFormats`) are not held in memory: the output copies them
+/// from the site's file, and the images step makes their resized copies from it.
 struct AssetPipeline: Sendable {
     /// `/assets/style.css` → `/assets/style.3f9a0c1be2.css`.
     let urls: [String: String]
     /// Files to write, by output path relative to the output folder.
     let files: [(path: String, bytes: [UInt8])]
+    /// Raster images, copied from the site's files.
+    var linked: [LinkedFile] = []
+    /// Each raster image's file and the SHA-256 of its bytes (64 hex digits), by plain URL
+    /// (`/assets/images/products/ark.jpg`).
+    var rasters: [String: (file: String, digest: String)] = [:]
 
     static func build(siteFolder: String) throws(BuildError) -> AssetPipeline {
         var sources: [String: (origin: String, bytes: [UInt8])] = [:]
+        var urls: [String: String] = [:]
         for (path, bytes) in BuiltInTheme.assets {
             sources[path] = ("(built-in theme)/" + path, bytes)
         }
+        var linked: [LinkedFile] = []
+        var rasters: [String: (file: String, digest: String)] = [:]
         for path in filesUnder(siteFolder + "/assets") {
+            if ImagePipeline.rasterFormats[(path as NSString).pathExtension.lowercased()] != nil {
+                let file = siteFolder + "/assets/" + path
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw BuildError(file: "assets/" + path, message: "cannot read the asset")
+                }
+                let digest = Array(SHA256.hash(data: data))
+                let hashed = fingerprinted(path, digest: digest)
+                urls["/assets/" + path] = "/assets/" + SitePaths.encoded(hashed)
+                rasters["/assets/" + path] = (file, digest.map { String(format: "%02x", $0) }.joined())
+                let hash = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                linked.append(LinkedFile(path: "assets/" + hashed, source: file, size: data.count, hash: hash, copy: true))
+                sources[path] = nil
+                continue
+            }
             guard let data = FileManager.default.contents(atPath: siteFolder + "/assets/" + path) else {
                 throw BuildError(file: "assets/" + path, message: "cannot read the asset")
             }
             sources[path] = ("assets/" + path, [UInt8](data))
         }
-        var urls: [String: String] = [:]
         var files: [(String, [UInt8])] = []
         var diagnostics: [Diagnostic] = []
         let ordered = sources.keys.sorted { ($0.hasSuffix(".css") ? 1 : 0, $0) < ($1.hasSuffix(".css") ? 1 : 0, $1) }
@@ -55,12 +78,20 @@ struct AssetPipeline: Sendable {
             files.append((path, [UInt8](data)))
         }
         guard diagnostics.isEmpty else { throw BuildError(diagnostics) }
-        return AssetPipeline(urls: urls, files: files)
+        var pipeline = AssetPipeline(urls: urls, files: files)
+        pipeline.linked = linked
+        pipeline.rasters = rasters
+        return pipeline
     }
 
     /// `images/logo.svg` → `images/logo.<10 hex digits of SHA-256>.svg`.
     static func fingerprinted(_ path: String, bytes: [UInt8]) -> String {
-        let digest = SHA256.hash(data: bytes).prefix(5).map { String(format: "%02x", $0) }.joined()
+        fingerprinted(path, digest: Array(SHA256.hash(data: bytes)))
+    }
+
+    /// `images/logo.svg` → `images/logo.<the first 10 hex digits of digest>.svg`.
+    static func fingerprinted(_ path: String, digest: [UInt8]) -> String {
+        let digest = digest.prefix(5).map { String(format: "%02x", $0) }.joined()
         let name = (path as NSString).lastPathComponent
         let folder = String(path.dropLast(name.count))
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return path + "." + digest }

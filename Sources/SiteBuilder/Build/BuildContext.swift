@@ -24,6 +24,10 @@ final class BuildContext {
     var index: CatalogIndex!
     var theme: Theme!
     var assets: AssetPipeline!
+    /// Resized copies and cards; nil until the images step ran (or when it failed).
+    var images: ImagePipeline?
+    /// Where the images step keeps what it makes: the cache's `images/`, or a temporary folder.
+    var imageStore: ImageStore?
     var content: SiteContent!
     var model: SiteModel!
     /// Every page input's hash, when there is a cache to use them.
@@ -62,6 +66,9 @@ final class BuildContext {
         guard let changed else { return false }
         return !changed.contains { path in prefixes.contains { path == $0 || path.hasPrefix($0 + "/") } }
     }
+
+    /// Files the output holds besides the pages: assets, images, generated files.
+    var otherFiles: Int { assets.files.count + assets.linked.count + (images?.files.count ?? 0) + generated.count }
 
     /// `path` relative to the site folder, when it is inside it.
     func relative(_ path: String) -> String {

@@ -36,13 +36,14 @@ extension BuildStep {
         let time = config.time(context.now)
         let model = try SiteModel(
             siteFolder: context.siteFolder, config: config, index: context.index, sourceMap: context.catalog.sourceMap,
-            content: context.content, theme: context.theme, assets: context.assets, time: time)
+            content: context.content, theme: context.theme, assets: context.assets, images: context.images, time: time)
         let pages = model.jobs().map { job in
             let path = job.path(in: model)
             return PlacedPage(job: job, path: path, file: SitePaths.file(for: path))
         }
         var outputs = Set(pages.map { "/" + $0.file })
         for file in context.assets.files { outputs.insert("/" + file.path) }
+        for file in context.assets.linked + (context.images?.files ?? []) { outputs.insert("/" + file.path) }
         for name in SiteFiles.generatedNames { outputs.insert("/" + name) }
         context.model = model
         context.pages = pages
@@ -122,6 +123,9 @@ extension BuildStep {
         for (path, bytes) in context.assets.files + context.generated {
             do throws(BuildError) { try tree.write(path, bytes) } catch { context.diagnostics += error.diagnostics }
         }
+        for file in context.assets.linked + (context.images?.files ?? []) {
+            do throws(BuildError) { try tree.place(file) } catch { context.diagnostics += error.diagnostics }
+        }
     }
 
     /// Swaps the new output in when nothing failed, and records what the next build starts from.
@@ -135,7 +139,7 @@ extension BuildStep {
             throw BuildError(SiteBuild.deduplicated(diagnostics))
         }
         try tree.commit()
-        let files = context.pages.count + context.assets.files.count + context.generated.count
+        let files = context.pages.count + context.otherFiles
         // Best effort: without the record the next build only does the full work again. The preview
         // leaves it (a stale record only makes the next one-shot build look at everything).
         if !context.deferCacheIndex {
@@ -145,6 +149,7 @@ extension BuildStep {
         ).write(to: BuildRecord.path(outFolder: context.outFolder))
         }
         try PriceSchedule.write(context.schedule, outFolder: context.outFolder, builtAt: context.model.time)
+        if let store = context.imageStore, !store.temporary, let images = context.images { store.sweep(keeping: images.keys) }
         if let cache = context.cache {
             if let inputs = context.inputs { cache.keepGenerated(context.generated, for: inputs.generatedFiles) }
             if let note = cache.save(

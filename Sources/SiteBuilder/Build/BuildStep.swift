@@ -11,7 +11,7 @@ struct BuildStep: Sendable {
     let run: @Sendable (BuildContext) throws(BuildError) -> Void
 
     /// Every step of a build, in order.
-    static let all: [BuildStep] = [.config, .catalog, .checks, .theme, .assets, .content, .model, .render, .generatedFiles, .commit]
+    static let all: [BuildStep] = [.config, .catalog, .checks, .theme, .assets, .images, .content, .model, .render, .generatedFiles, .commit]
 }
 
 extension BuildStep {
@@ -88,6 +88,34 @@ extension BuildStep {
         if context.assets != nil, context.unchanged(["assets", "static"]) { return }
         do throws(BuildError) {
             context.assets = try AssetPipeline.build(siteFolder: context.siteFolder)
+        } catch {
+            context.diagnostics += error.diagnostics
+        }
+    }
+
+    /// Resized copies of the catalog's raster images and the products' Open Graph cards
+    /// (`ImagePipeline`), from the build cache's `images/` when it holds them.
+    static let images = BuildStep(name: "images") { context throws(BuildError) in
+        let config = context.config!
+        guard let assets = context.assets else { return }
+        if context.images != nil, context.unchanged(["assets", config.catalogText, config.catalogDatabase]),
+           context.schedule.map({ $0.instant > context.now }) ?? true {
+            context.images?.made = 0
+            return
+        }
+        let store = context.imageStore ?? context.cache.map { ImageStore(folder: $0.imagesFolder, temporary: false) } ?? .temporary()
+        context.imageStore = store
+        let catalog = context.index.catalog
+        var used = Set(catalog.products.map(\.image))
+        used.formUnion(catalog.bundles.map(\.image))
+        used.formUnion(catalog.leadMagnets.map(\.image))
+        let prices = PriceDisplay(index: context.index, time: config.time(context.now))
+        let cards = catalog.products.filter { assets.rasters[$0.image] != nil }.map { product in
+            ImagePipeline.CardRequest(sku: product.sku, slug: product.slug, image: product.image, content: OpenGraphCard.Content(
+                shop: config.title, title: product.title, price: prices.label(product), regularPrice: prices.regularLabel(product)))
+        }
+        do throws(BuildError) {
+            context.images = try ImagePipeline.build(used: used, cards: cards, assets: assets, store: store)
         } catch {
             context.diagnostics += error.diagnostics
         }

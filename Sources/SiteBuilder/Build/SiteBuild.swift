@@ -58,6 +58,9 @@ public struct SiteBuild {
         public var nextChange: PriceSchedule?
         /// Pages rendered; the others came from the build cache.
         public var rendered = 0
+        /// Images the images step made (a cover's copies count once, as does a card); the others
+        /// came from the build cache.
+        public var imagesMade = 0
         /// What the user should know that did not fail the build (e.g. a cache that was ignored).
         public var notes: [String] = []
 
@@ -65,7 +68,9 @@ public struct SiteBuild {
             let time = seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : String(format: "%.2f s", seconds)
             let line = upToDate
                 ? "nothing changed since the last build of \(pages) pages and \(files - pages) other files (checked in \(time)) → \(outFolder)"
-                : "built \(pages) pages (\(rendered) rendered, \(pages - rendered) from the cache) and \(files - pages) other files in \(time) (\(written) written, \(unchanged) unchanged) → \(outFolder)"
+                : "built \(pages) pages (\(rendered) rendered, \(pages - rendered) from the cache) and \(files - pages) other files"
+                    + (imagesMade > 0 ? " (\(imagesMade) images made)" : "")
+                    + " in \(time) (\(written) written, \(unchanged) unchanged) → \(outFolder)"
             guard let nextChange else { return line }
             return line + "\n" + nextChange.sentence + " (written to " + PriceSchedule.path(outFolder: outFolder) + ")"
         }
@@ -157,10 +162,11 @@ public struct SiteBuild {
         context.changed = []
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         var summary = Summary(
-            pages: context.pages.count, files: context.pages.count + context.assets.files.count + context.generated.count,
+            pages: context.pages.count, files: context.pages.count + context.otherFiles,
             written: counts.0, unchanged: counts.1, seconds: seconds, outFolder: outFolder, phases: context.timings,
             nextChange: context.schedule)
         summary.rendered = context.rendered
+        summary.imagesMade = context.images?.made ?? 0
         summary.notes = context.notes
         context.notes = []
         return summary

@@ -70,6 +70,8 @@ extension BuildCache {
             return false
         }
         if let header, header != Self.identity {
+            // Another sitegen may make other bytes from one image: its copies are not trusted either.
+            try? FileManager.default.removeItem(atPath: imagesFolder)
             note = "ignored the build cache in \(folder): it was written by \(header), this is \(Self.identity); every page is rendered and the cache written anew"
         } else if checksumFailed {
             note = "ignored the build cache in \(folder): \(index) does not match its checksum (it was changed after sitegen wrote it); every page is rendered and the cache written anew"

@@ -9,7 +9,8 @@ import Synchronization
 ///
 /// Layout: `pages.tsv` (a header naming the sitegen that wrote it, then the input keys and the pages)
 /// and `pages/`, a copy of each page's HTML under its output path, hard-linked with the output file
-/// where both are on one file system (so keeping it costs a link, not a copy). A cache written by
+/// where both are on one file system (so keeping it costs a link, not a copy); `images/`, the images
+/// step's resized copies and Open Graph cards (`ImageStore`). A cache written by
 /// another sitegen (another version or build) or one that cannot be read is ignored with a note and
 /// written anew; a page whose copy in `pages/` is not the size and time recorded is rendered again.
 /// Two builds of one site at once: the second builds without the cache (`flock` on `lock`).
@@ -74,6 +75,8 @@ final class BuildCache: @unchecked Sendable {
 
     var index: String { folder + "/pages.tsv" }
     func copyPath(_ file: String) -> String { folder + "/pages/" + file }
+    /// Where the images step keeps resized copies and cards (`ImageStore`).
+    var imagesFolder: String { folder + "/images" }
 
     /// The cached page for `file` when it was rendered for `job` and every input it read hashes the same now.
     func page(_ file: String, job: String, inputs: PageInputs) -> Page? {

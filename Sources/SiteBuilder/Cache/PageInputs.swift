@@ -7,7 +7,7 @@ import SiteCore
 ///
 /// Keys: `global` (site.yaml, the catalog's niches, plans, lead magnets and coupons, the menus, the
 /// asset URLs, every file the build writes, the next scheduled price change), `product:SKU` (the
-/// record, its variants, its image), `bundle:SLUG` (the record and its pricing),
+/// record, its variants, its image and card), `bundle:SLUG` (the record and its pricing),
 /// `copy:KIND:KEY` (a content file), `template:NAME` (the template and every partial it uses),
 /// and lists: `list:niche:SLUG`, `list:niche-counts`, `list:bundles-of:SKU`, `list:bundles`,
 /// `list:home`, `list:plan-counts`. A key no input has hashes to 0.
@@ -50,7 +50,9 @@ struct PageInputs: Sendable {
             ("product:" + product.sku, StableHash.of { hash in
                 hash.combine(encoding: product)
                 hash.combine(encoding: index.variants(of: product))
+                // The image's URL names its copies (their key is in it); the card's URL names what it shows.
                 hash.combine(model.images["product:" + product.sku] ?? "")
+                hash.combine(model.cards[product.sku]?.url ?? "")
                 // The prices in force at the build's moment (a sale started or ended since), as pages show them.
                 for unit in prices.units(of: product) {
                     hash.combine(encoding: [unit.unit, unit.regular])

@@ -82,6 +82,20 @@ final class OutputTree: Sendable {
         return true
     }
 
+    /// Stages `file` (a hard link to its source, or a copy) unless the output already holds it as
+    /// the last build recorded it.
+    /// - Throws: `BuildError` naming the file when it can be neither linked nor copied.
+    func place(_ file: LinkedFile) throws(BuildError) {
+        if keepIfIntact(file.path, hash: file.hash, size: file.size) { return }
+        stageFolder(of: file.path)
+        let staged = staging + "/" + file.path
+        let placed = file.copy
+            ? (try? FileManager.default.copyItem(atPath: file.source, toPath: staged)) != nil
+            : Self.linkOrCopy(file.source, to: staged)
+        guard placed else { throw BuildError(file: file.path, message: "cannot copy \(file.source) into the output") }
+        state.withLock { $0.written[file.path] = OutputManifest.Entry(hash: file.hash, size: file.size, modified: 0) }
+    }
+
     /// Notes `relative` as unchanged without looking at it, when the last build wrote it with this
     /// hash: for the preview, whose kept context knows no input of the page changed.
     func keepAsRecorded(_ relative: String, hash: UInt64) -> Bool {

@@ -17,7 +17,7 @@ extension PageRenderer {
         let prices = model.prices
         var item: [String: TemplateValue] = [
             "sku": .text(product.sku), "title": .text(copy?.title ?? product.title), "summary": .text(product.summary),
-            "image": .text(image), "image_alt": .text("\(product.title) preview"),
+            "image_alt": .text("\(product.title) preview"),
             "niche_title": .text(niche?.title ?? ""), "niche_url": .text(SitePaths.niche(product.niche)),
             "available": .bool(product.status == .active), "has_variants": .bool(!variants.isEmpty),
             "variants": .list(variants.map { variant in
@@ -33,6 +33,7 @@ extension PageRenderer {
             "bundles": bundleCards(model.bundlesByProduct[sku] ?? [], draft: &draft),
             "plans": .list(index.catalog.plans.filter { $0.grants(niche: product.niche) }.map { ["slug": .text($0.slug), "title": .text($0.title)] }),
         ]
+        item.merge(model.pictures["product:" + sku]?.fields ?? [:]) { _, image in image }
         item.merge(prices.context(product)) { _, price in price }
         item.merge(prices.stock(product)) { _, stock in stock }
         if StockRules.isSoldOut(product, index: index) { item["available"] = .bool(false) }
@@ -42,6 +43,8 @@ extension PageRenderer {
             "content": copyHTML(copy, fallback: product.description, fallbackLocation: model.catalogLocation(kind: "product", key: sku), draft: &draft),
         ]
         var meta = PageMeta(title: product.title, description: description, image: image, ogType: "product")
+        // Social platforms show the product's card (cover, title, price, shop) when it has one.
+        if let card = model.cards[sku] { (meta.image, meta.imageSize) = (card.url, (card.width, card.height)) }
         meta.price = prices.units(of: product).map(\.unit).min() ?? product.price
         meta.breadcrumbs = [("Home", "/"), ("Shop", "/shop/")]
         if let niche { meta.breadcrumbs.append((niche.title, SitePaths.niche(niche.slug))) }

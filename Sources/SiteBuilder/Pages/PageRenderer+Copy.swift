@@ -1,4 +1,5 @@
 import ShopCore
+import SiteCore
 
 extension PageRenderer {
     func page(_ slug: String, draft: inout PageDraft) -> (PageMeta, PageContext) {
@@ -15,12 +16,14 @@ extension PageRenderer {
         let copy = self.copy(.magnet, slug, draft: &draft)
         draft.read("list:niche:" + magnet.niche)
         let image = model.images["magnet:" + slug] ?? ""
+        var item: [String: TemplateValue] = [
+            "slug": .text(slug), "title": .text(magnet.title), "summary": .text(magnet.summary),
+            "path": .text(path), "headline": .text(copy?.headline ?? magnet.title),
+            "highlights": .list((copy?.highlights ?? []).map { .text($0) }),
+        ]
+        item.merge(model.pictures["magnet:" + slug]?.fields ?? [:]) { _, image in image }
         let context: PageContext = [
-            "magnet": [
-                "slug": .text(slug), "title": .text(magnet.title), "summary": .text(magnet.summary), "image": .text(image),
-                "path": .text(path), "headline": .text(copy?.headline ?? magnet.title),
-                "highlights": .list((copy?.highlights ?? []).map { .text($0) }),
-            ],
+            "magnet": .object(item),
             "related": cards((model.index.productsByNiche[magnet.niche] ?? []).prefix(4), draft: &draft),
             "content": copyHTML(copy, fallbackLocation: (copy?.path ?? "", nil), draft: &draft),
         ]

@@ -80,10 +80,11 @@ extension PageRenderer {
 
     func magnetTiles() -> TemplateValue {
         .list(model.index.catalog.leadMagnets.map {
-            [
+            var tile: [String: TemplateValue] = [
                 "title": .text($0.title), "summary": .text($0.summary), "url": .text(SitePaths.magnet($0.slug)),
-                "image": .text(model.images["magnet:" + $0.slug] ?? ""),
             ]
+            tile.merge(model.pictures["magnet:" + $0.slug]?.fields ?? [:]) { _, image in image }
+            return .object(tile)
         })
     }
 }

@@ -6,6 +6,8 @@ struct PageMeta {
     var title: String
     var description: String
     var image: String? = nil
+    /// The image's width and height in pixels, when known (`og:image:width`, `og:image:height`).
+    var imageSize: (width: Int, height: Int)? = nil
     var ogType = "website"
     var price: Money? = nil
     var breadcrumbs: [(name: String, path: String)] = []
@@ -34,6 +36,8 @@ struct PageRenderer: Sendable {
             "twitter_card": .text(meta.image == nil ? "summary" : "summary_large_image"),
             "noindex": .bool(job.isPrivate),
             "image": .text(meta.image.map { config.absoluteURL($0) }),
+            "image_width": meta.imageSize.map { .int($0.width) } ?? .null,
+            "image_height": meta.imageSize.map { .int($0.height) } ?? .null,
         ]
         if let price = meta.price {
             page["price"] = ["amount": .text(price.decimalString), "currency": .text(price.currency.code)]

@@ -21,15 +21,19 @@ final class SiteModel: Sendable {
     let bundlePricing: [String: BundlePricing]
     /// Bundles holding each product, by SKU.
     let bundlesByProduct: [String: [ProductBundle]]
-    /// Image URLs (fingerprinted or absolute) by product SKU, bundle slug and magnet slug.
+    /// Image URLs (fingerprinted or absolute) by `product:SKU`, `bundle:SLUG` and `magnet:SLUG`.
     let images: [String: String]
+    /// The same images with their resized copies (`Picture`), by the same keys.
+    let pictures: [String: Picture]
+    /// Open Graph cards by product SKU: URL, width and height in pixels (`OpenGraphCard`).
+    let cards: [String: (url: String, width: Int, height: Int)]
     /// The moment the pages show prices for (the build's start, in the shop's zone).
     let time: ShopTime
     var prices: PriceDisplay { PriceDisplay(index: index, time: time) }
 
     init(
         siteFolder: String, config: SiteConfig, index: CatalogIndex, sourceMap: CatalogSourceMap?, content: SiteContent,
-        theme: Theme, assets: AssetPipeline, time: ShopTime
+        theme: Theme, assets: AssetPipeline, images pipeline: ImagePipeline?, time: ShopTime
     ) throws(BuildError) {
         self.time = time
         self.siteFolder = siteFolder
@@ -42,7 +46,11 @@ final class SiteModel: Sendable {
         self.markdown = MarkdownRenderer(allowRawHTML: config.allowRawHTML)
 
         var diagnostics: [Diagnostic] = []
-        var images: [String: String] = [:]
+        var pictures: [String: Picture] = [:]
+        func picture(_ path: String, kind: String, key: String) -> Picture {
+            if let picture = pipeline?.pictures[path] { return picture }
+            return .plain(image(path, kind: kind, key: key))
+        }
         func image(_ path: String, kind: String, key: String) -> String {
             if path.isEmpty { return assets.urls["/assets/images/placeholder.svg"] ?? "" }
             if path.hasPrefix("http://") || path.hasPrefix("https://") { return path }
@@ -53,10 +61,12 @@ final class SiteModel: Sendable {
                 hint: path.hasPrefix("/assets/") ? "put the file at assets\(path.dropFirst("/assets".count))" : "image paths start with /assets/"))
             return path
         }
-        for product in index.catalog.products { images["product:" + product.sku] = image(product.image, kind: "product", key: product.sku) }
-        for bundle in index.catalog.bundles { images["bundle:" + bundle.slug] = image(bundle.image, kind: "bundle", key: bundle.slug) }
-        for magnet in index.catalog.leadMagnets { images["magnet:" + magnet.slug] = image(magnet.image, kind: "lead-magnet", key: magnet.slug) }
-        self.images = images
+        for product in index.catalog.products { pictures["product:" + product.sku] = picture(product.image, kind: "product", key: product.sku) }
+        for bundle in index.catalog.bundles { pictures["bundle:" + bundle.slug] = picture(bundle.image, kind: "bundle", key: bundle.slug) }
+        for magnet in index.catalog.leadMagnets { pictures["magnet:" + magnet.slug] = picture(magnet.image, kind: "lead-magnet", key: magnet.slug) }
+        self.pictures = pictures
+        self.images = pictures.mapValues(\.src)
+        self.cards = pipeline?.cards ?? [:]
 
         var pricing: [String: BundlePricing] = [:]
         var bundlesByProduct: [String: [ProductBundle]] = [:]
@@ -73,9 +83,9 @@ final class SiteModel: Sendable {
         for product in index.catalog.products {
             var card: [String: TemplateValue] = [
                 "sku": .text(product.sku), "title": .text(product.title), "url": .text(SitePaths.product(product.slug)),
-                "image": .text(images["product:" + product.sku] ?? ""), "summary": .text(product.summary),
-                "niche_title": .text(index.nichesBySlug[product.niche]?.title ?? ""),
+                "summary": .text(product.summary), "niche_title": .text(index.nichesBySlug[product.niche]?.title ?? ""),
             ]
+            card.merge(pictures["product:" + product.sku]?.fields ?? [:]) { _, image in image }
             card.merge(prices.context(product)) { _, price in price }
             card.merge(prices.stock(product)) { _, stock in stock }
             cards[product.sku] = .object(card)
@@ -84,12 +94,14 @@ final class SiteModel: Sendable {
         var bundleCards: [String: TemplateValue] = [:]
         for bundle in index.catalog.bundles {
             let price = pricing[bundle.slug]!
-            bundleCards[bundle.slug] = [
+            var card: [String: TemplateValue] = [
                 "sku": .text(bundle.sku), "slug": .text(bundle.slug), "title": .text(bundle.title),
-                "url": .text(SitePaths.bundle(bundle.slug)), "image": .text(images["bundle:" + bundle.slug] ?? ""),
+                "url": .text(SitePaths.bundle(bundle.slug)),
                 "summary": .text(bundle.summary), "count": .int(price.products.count), "discount": .int(bundle.discountPercent),
                 "total": .text(price.total.formatted), "price": .text(price.price.formatted), "saving": .text(price.saving.formatted),
             ]
+            card.merge(pictures["bundle:" + bundle.slug]?.fields ?? [:]) { _, image in image }
+            bundleCards[bundle.slug] = .object(card)
         }
         self.bundleCards = bundleCards
 
@@ -134,6 +146,8 @@ final class SiteModel: Sendable {
         bundlePricing = other.bundlePricing
         bundlesByProduct = other.bundlesByProduct
         images = other.images
+        pictures = other.pictures
+        cards = other.cards
         time = other.time
     }
 

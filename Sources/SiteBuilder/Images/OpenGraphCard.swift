@@ -1,0 +1,96 @@
+import Foundation
+
+/// A product's Open Graph card: the 1200×630 image social platforms show for a shared link
+/// (`og:image`; Facebook's and LinkedIn's recommended size, 1.91:1, which X's
+/// `summary_large_image` shows too). The cover on the left, then the shop's name, the product's
+/// title and its price.
+///
+/// The card is an SVG document drawn by libvips (librsvg, text laid out by pango) and saved as
+/// JPEG; this type only writes the document, so what a card shows is a pure function, tested as text.
+enum OpenGraphCard {
+    static let width = 1200
+    static let height = 630
+    /// Bump when the layout changes: it is part of every card's key, so cached cards are made again.
+    static let layoutVersion = 1
+
+    /// What a card shows.
+    struct Content: Sendable, Hashable {
+        let shop: String
+        let title: String
+        /// The price as the product page shows it now, e.g. `$4.99` or `From $3.00`.
+        let price: String
+        /// The regular price struck through beside a sale price; empty when not on sale.
+        let regularPrice: String
+    }
+
+    /// The SVG document of the card. `cover` is an image file's bytes and MIME type (`image/jpeg`,
+    /// `image/png`, `image/svg+xml`), embedded as a `data:` URL (librsvg loads no other files).
+    static func svg(_ content: Content, cover: (mime: String, bytes: [UInt8])?) -> String {
+        let textLeft = cover == nil ? 80 : 690
+        let titleLines = lines(content.title, perLine: cover == nil ? 28 : 15, maxLines: 4)
+        var svg = """
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)">
+        <rect width="\(width)" height="\(height)" fill="#fbf7f0"/>
+        <rect x="0" y="\(height - 12)" width="\(width)" height="12" fill="#2f5d50"/>
+
+        """
+        if let cover {
+            let data = Data(cover.bytes).base64EncodedString()
+            svg += """
+            <image x="0" y="0" width="630" height="618" preserveAspectRatio="xMidYMid slice" href="data:\(cover.mime);base64,\(data)"/>
+
+            """
+        }
+        let font = "font-family=\"DejaVu Sans, Liberation Sans, Arial, sans-serif\""
+        svg += "<text x=\"\(textLeft)\" y=\"110\" \(font) font-size=\"30\" fill=\"#5b6470\" letter-spacing=\"2\">\(escaped(lines(content.shop.uppercased(), perLine: cover == nil ? 50 : 26, maxLines: 1).first ?? ""))</text>\n"
+        for (offset, line) in titleLines.enumerated() {
+            svg += "<text x=\"\(textLeft)\" y=\"\(210 + offset * 68)\" \(font) font-size=\"56\" font-weight=\"bold\" fill=\"#1d2430\">\(escaped(line))</text>\n"
+        }
+        svg += "<text x=\"\(textLeft)\" y=\"560\" \(font) font-size=\"60\" font-weight=\"bold\" fill=\"\(content.regularPrice.isEmpty ? "#2f5d50" : "#b3261e")\">\(escaped(content.price))"
+        if !content.regularPrice.isEmpty {
+            svg += "<tspan font-size=\"36\" font-weight=\"normal\" fill=\"#5b6470\" text-decoration=\"line-through\" dx=\"24\">\(escaped(content.regularPrice))</tspan>"
+        }
+        svg += "</text>\n</svg>\n"
+        return svg
+    }
+
+    /// `text` broken at spaces into lines of at most `perLine` characters (a longer word stands on
+    /// its own line, cut); more than `maxLines` lines end in `…` on the last one.
+    static func lines(_ text: String, perLine: Int, maxLines: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(whereSeparator: \.isWhitespace) {
+            let word = word.count > perLine ? String(word.prefix(perLine - 1)) + "…" : String(word)
+            if current.isEmpty {
+                current = word
+            } else if current.count + 1 + word.count <= perLine {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        guard lines.count > maxLines else { return lines }
+        var kept = Array(lines.prefix(maxLines))
+        let last = kept[maxLines - 1]
+        kept[maxLines - 1] = (last.count >= perLine ? String(last.prefix(perLine - 1)) : last) + "…"
+        return kept
+    }
+
+    /// Text for XML: `&`, `<`, `>` and quotes escaped.
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
