@@ -573,7 +573,8 @@ def markdown(results, path, chart_name):
             ratio = str(m["ratio"])
         elif "sitegen" in m:
             ours, theirs = f"{m['sitegen']['median']} s", "–"
-            ratio = f"{m['ratio_to_full_build']} of a full build" if "ratio_to_full_build" in m else "–"
+            ratio = (f"{m['ratio_to_full_build']} of a full build" if "ratio_to_full_build" in m
+                     else f"{m['ratio_to_cold']} of a cold run" if "ratio_to_cold" in m else "–")
         else:
             ours, theirs, ratio = f"{m['checkout']['median']} ms", "–", "–"
         met = {True: "yes", False: "**no**", None: "–"}[m.get("met")]

@@ -41,6 +41,32 @@ import Testing
         #expect(error.names("content/pages/picks.md", line: 6, "unknown product SKU 'NOPE-1'"))
     }
 
+    @Test func aShortcodeWithinAParagraphIsAnErrorNotText() throws {
+        let site = try ExampleSite()
+        try site.write("content/pages/picks.md", "---\ntitle: Picks\n---\nIntro\n\nOur pick: {{< product \"KB-NOAH-COLORING\" >}} today.\n")
+        let error = try #require(site.buildError())
+        #expect(error.names("content/pages/picks.md", line: 6, "a shortcode must stand on a line of its own"))
+    }
+
+    @Test func aShortcodeInCodeIsShownAsText() throws {
+        let site = try ExampleSite()
+        try site.write("content/pages/howto.md", """
+            ---
+            title: How to embed
+            ---
+            Write `{{< product "SKU" >}}` on a line of its own, like this:
+
+            ```
+            {{< product "KB-NOAH-COLORING" >}}
+            ```
+            """)
+        try site.build()
+        let html = site.read("howto/index.html")
+        #expect(html.contains("<code>{{&lt; product &quot;SKU&quot; &gt;}}</code>") || html.contains("<code>{{&lt; product \"SKU\" &gt;}}</code>"), "\(html)")
+        #expect(html.contains("{{&lt; product &quot;KB-NOAH-COLORING&quot; &gt;}}\n</code></pre>") || html.contains("{{&lt; product \"KB-NOAH-COLORING\" &gt;}}\n</code></pre>"))
+        #expect(!html.contains("class=\"card\""), "no card embedded from code")
+    }
+
     @Test func brokenInternalLinkInMarkdown() throws {
         let site = try ExampleSite()
         try site.write("content/pages/links.md", "---\ntitle: Links\n---\nSee [the shop](/shop/).\n\n{{< product \"KB-NOAH-COLORING\" >}}\n\nAnd [this](/products/no-such-thing/).\n")

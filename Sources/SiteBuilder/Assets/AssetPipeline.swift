@@ -29,21 +29,23 @@ struct AssetPipeline: Sendable {
         }
         var linked: [LinkedFile] = []
         var rasters: [String: (file: String, digest: String)] = [:]
-        for path in filesUnder(siteFolder + "/assets") {
-            if ImagePipeline.rasterFormats[(path as NSString).pathExtension.lowercased()] != nil {
-                let file = siteFolder + "/assets/" + path
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    throw BuildError(file: "assets/" + path, message: "cannot read the asset")
-                }
-                let digest = Array(SHA256.hash(data: data))
-                let hashed = fingerprinted(path, digest: digest)
-                urls["/assets/" + path] = "/assets/" + SitePaths.encoded(hashed)
-                rasters["/assets/" + path] = (file, digest.map { String(format: "%02x", $0) }.joined())
-                let hash = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-                linked.append(LinkedFile(path: "assets/" + hashed, source: file, size: data.count, hash: hash, copy: true))
-                sources[path] = nil
-                continue
-            }
+        let all = filesUnder(siteFolder + "/assets")
+        let isRaster = { (path: String) in ImagePipeline.rasterFormats[(path as NSString).pathExtension.lowercased()] != nil }
+        // Raster images are read and hashed on every core (a shop's covers can be gigabytes), then let go.
+        let digests = parallelMap(all.filter(isRaster)) { path -> (size: Int, digest: [UInt8])? in
+            guard let data = FileManager.default.contents(atPath: siteFolder + "/assets/" + path) else { return nil }
+            return (data.count, Array(SHA256.hash(data: data)))
+        }
+        for (path, read) in zip(all.filter(isRaster), digests) {
+            guard let (size, digest) = read else { throw BuildError(file: "assets/" + path, message: "cannot read the asset") }
+            let hashed = fingerprinted(path, digest: digest)
+            urls["/assets/" + path] = "/assets/" + SitePaths.encoded(hashed)
+            rasters["/assets/" + path] = (siteFolder + "/assets/" + path, digest.map { String(format: "%02x", $0) }.joined())
+            let hash = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            linked.append(LinkedFile(path: "assets/" + hashed, source: siteFolder + "/assets/" + path, size: size, hash: hash, copy: true))
+            sources[path] = nil
+        }
+        for path in all where !isRaster(path) {
             guard let data = FileManager.default.contents(atPath: siteFolder + "/assets/" + path) else {
                 throw BuildError(file: "assets/" + path, message: "cannot read the asset")
             }

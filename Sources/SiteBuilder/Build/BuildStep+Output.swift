@@ -42,6 +42,10 @@ extension BuildStep {
             return PlacedPage(job: job, path: path, file: SitePaths.file(for: path))
         }
         var outputs = Set(pages.map { "/" + $0.file })
+        // A file in static/ at a page's path replaces the page (a hand-made 404.html, say): said, not silent.
+        for file in context.assets.files where !file.path.hasPrefix("assets/") && outputs.contains("/" + file.path) {
+            context.notes.append("static/\(file.path) replaces the page the build makes at /\(file.path)")
+        }
         for file in context.assets.files { outputs.insert("/" + file.path) }
         for file in context.assets.linked + (context.images?.files ?? []) { outputs.insert("/" + file.path) }
         for name in SiteFiles.generatedNames { outputs.insert("/" + name) }

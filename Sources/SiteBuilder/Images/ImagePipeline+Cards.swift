@@ -25,7 +25,11 @@ extension ImagePipeline {
                 "card \(OpenGraphCard.layoutVersion)\n\(content.shop)\n\(content.title)\n\(content.price)\n\(content.regularPrice)\n\(cover.key)")
             return (request, key, cover)
         }
-        let results = parallelMap(jobs) { job -> Result<(entry: [ImageStore.File], made: Bool), Diagnostic> in
+        // Products whose cards show the same thing share one entry: made once, by one worker.
+        var first: [String: Int] = [:]
+        for (index, job) in jobs.enumerated() where first[job.key] == nil { first[job.key] = index }
+        let distinct = first.values.sorted().map { jobs[$0] }
+        let made = parallelMap(distinct) { job -> Result<(entry: [ImageStore.File], made: Bool), Diagnostic> in
             if let entry = store.entry(job.key) { return .success((entry, false)) }
             let file = "assets" + job.request.image.dropFirst("/assets".count)
             return Result { () throws(Diagnostic) in (try store.make(job.key) { folder throws(Diagnostic) in
@@ -37,13 +41,14 @@ extension ImagePipeline {
                 return [("card.jpg", size.width, size.height)]
             }, true) }
         }
+        let results = Dictionary(uniqueKeysWithValues: zip(distinct.map(\.key), made))
         var diagnostics: [Diagnostic] = []
-        for (job, result) in zip(jobs, results) {
-            switch result {
-            case let .failure(diagnostic): diagnostics.append(diagnostic)
+        for job in jobs {
+            switch results[job.key]! {
+            case let .failure(diagnostic): if first[job.key].map({ jobs[$0].request.sku == job.request.sku }) ?? true { diagnostics.append(diagnostic) }
             case let .success((entry, made)):
+                if made, keys.insert(job.key).inserted { self.made += 1 }
                 keys.insert(job.key)
-                if made { self.made += 1 }
                 let card = entry[0]
                 let path = "assets/og/\(job.request.slug).\(job.key.prefix(10)).jpg"
                 files.append(LinkedFile(path: path, source: store.path(job.key, card.name), size: card.size, hash: Self.hash(job.key), copy: false))

@@ -40,9 +40,13 @@ struct ImagePipeline: Sendable {
         var pipeline = ImagePipeline()
         let images = used.sorted().compactMap { url -> (url: String, file: String, key: String, formats: [ImageCopy.Format])? in
             guard let raster = assets.rasters[url], let formats = rasterFormats[(url as NSString).pathExtension.lowercased()] else { return nil }
-            return (url, raster.file, key(recipe + " " + raster.digest), formats)
+            return (url, raster.file, key(recipe + " " + formats.map(\.rawValue).joined(separator: ",") + " " + raster.digest), formats)
         }
-        let results = parallelMap(images) { image -> Result<(entry: [ImageStore.File], made: Bool), Diagnostic> in
+        // Images with the same bytes share one entry: made once, by one worker.
+        var first: [String: Int] = [:]
+        for (index, image) in images.enumerated() where first[image.key] == nil { first[image.key] = index }
+        let distinct = first.values.sorted().map { images[$0] }
+        let made = parallelMap(distinct) { image -> Result<(entry: [ImageStore.File], made: Bool), Diagnostic> in
             if let entry = store.entry(image.key) { return .success((entry, false)) }
             let file = "assets" + image.url.dropFirst("/assets".count)
             return Result { () throws(Diagnostic) in (try store.make(image.key) { folder throws(Diagnostic) in
@@ -54,14 +58,15 @@ struct ImagePipeline: Sendable {
                 return zip(widths, sizes).flatMap { width, size in image.formats.map { ("\(width).\($0.rawValue)", size.width, size.height) } }
             }, true) }
         }
+        let results = Dictionary(uniqueKeysWithValues: zip(distinct.map(\.key), made))
         var diagnostics: [Diagnostic] = []
         var covers: [String: (key: String, file: String, mime: String)] = [:]
-        for (image, result) in zip(images, results) {
-            switch result {
-            case let .failure(diagnostic): diagnostics.append(diagnostic)
+        for image in images {
+            switch results[image.key]! {
+            case let .failure(diagnostic): if first[image.key].map({ images[$0].url == image.url }) ?? true { diagnostics.append(diagnostic) }
             case let .success((entry, made)):
+                if made, pipeline.keys.insert(image.key).inserted { pipeline.made += 1 }
                 pipeline.keys.insert(image.key)
-                if made { pipeline.made += 1 }
                 let copies = pipeline.place(entry, key: image.key, url: image.url, store: store)
                 pipeline.pictures[image.url] = Picture(copies: copies)
                 // The card shows the copy nearest 640 px in JPEG or PNG (librsvg reads those everywhere).

@@ -65,7 +65,9 @@ final class ImageStore: Sendable {
         _ = FileManager.default.createFile(atPath: making + "/info", contents: Data(info.utf8))
         let target = folder + "/" + key
         try? FileManager.default.removeItem(atPath: target)
-        rename(making, target)
+        guard rename(making, target) == 0 else {
+            throw Diagnostic(file: target, message: "cannot keep the image in the build cache: \(String(cString: strerror(errno)))")
+        }
         return files
     }
 

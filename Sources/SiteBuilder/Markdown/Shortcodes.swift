@@ -33,10 +33,23 @@ struct Embed: Sendable, Hashable {
         var lines: [Substring] = []
         var originalLines = [0]
         var number = 0
+        var fence: String?
         for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard trimmed.hasPrefix("{{<") else {
+            // Inside a fenced code block (CommonMark: ``` or ~~~, closed by the same), `{{<` is text.
+            if let opening = fence {
+                if trimmed.hasPrefix(opening) { fence = nil }
+            } else if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                fence = String(trimmed.prefix(3))
+            }
+            guard fence == nil, !trimmed.hasPrefix("```"), !trimmed.hasPrefix("~~~"), trimmed.hasPrefix("{{<") else {
+                // Outside code, a shortcode within a paragraph would be published as its text.
+                if fence == nil, Self.opensShortcodeOutsideCode(trimmed) {
+                    throw Diagnostic(
+                        file: "", line: number, message: "a shortcode must stand on a line of its own",
+                        hint: "put {{< product \"SKU\" >}} on its own line, or write it in `code` to show it as text")
+                }
                 lines.append(line)
                 originalLines.append(number)
                 continue
@@ -63,6 +76,16 @@ struct Embed: Sendable, Hashable {
             embeds.append(Embed(kind: kind, key: argument, line: number))
         }
         return Extracted(markdown: lines.joined(separator: "\n"), embeds: embeds, originalLines: originalLines)
+    }
+
+    /// Whether `line` holds `{{<` outside inline code spans (backticks) and not at its start.
+    static func opensShortcodeOutsideCode(_ line: String) -> Bool {
+        guard !line.hasPrefix("{{<"), line.utf8.containsShortcodeOpening else { return false }
+        var outside = ""
+        for (index, part) in line.split(separator: "`", omittingEmptySubsequences: false).enumerated() where index % 2 == 0 {
+            outside += part + " "
+        }
+        return outside.utf8.containsShortcodeOpening
     }
 }
 
