@@ -2,8 +2,8 @@
 """Issue 17's image rows: sitegen's images step over N products, each with its own large JPEG cover,
 with an empty build cache (cold) and then with the cache kept (warm).
 
-Each product gets a distinct 2400x2400 JPEG (quality 92, photographic grain: about 2-3 MB, what a
-shop uploads), so nothing is shared between products. Cold: `sitegen build` with an empty cache
+Each product gets a distinct 2400x2400 JPEG (quality 92, photographic grain: about 1.4 MB, the
+kind of file a shop uploads), so nothing is shared between products. Cold: `sitegen build` with an empty cache
 makes four widths in WebP and JPEG plus an Open Graph card per product. Warm: CI's case, the output
 folder gone and `.sitegen-cache` kept. Both are timed whole and by step (`--timings`): the images
 step, and the assets step, which reads and hashes every cover either way.

@@ -246,8 +246,10 @@ import Testing
         var options = FakeSMTPServer.Options()
         options.replies[.startTLS] = .init(220, "2.0.0 Ready to start TLS")
         try await FakeSMTPServer.withServer(options) { server in
+            // Each step has 8 s: under the whole suite's load the greeting alone once took over 3 s,
+            // and the client then timed out there, before the handshake this test is about.
             let error = await #expect(throws: SMTPError.self) {
-                try await send(client(port: server.port, security: .startTLS, timeout: .seconds(3)))
+                try await send(client(port: server.port, security: .startTLS, timeout: .seconds(8)))
             }
 
             // The server agreed but has no TLS, so it waits for a line that never comes; it would

@@ -65,6 +65,9 @@ import Testing
         #expect(html.contains("<code>{{&lt; product &quot;SKU&quot; &gt;}}</code>") || html.contains("<code>{{&lt; product \"SKU\" &gt;}}</code>"), "\(html)")
         #expect(html.contains("{{&lt; product &quot;KB-NOAH-COLORING&quot; &gt;}}\n</code></pre>") || html.contains("{{&lt; product \"KB-NOAH-COLORING\" &gt;}}\n</code></pre>"))
         #expect(!html.contains("class=\"card\""), "no card embedded from code")
+        // Code spans of two backticks, HTML comments and indented code may show a shortcode too.
+        try site.write("content/pages/howto.md", "---\ntitle: How to embed\n---\nWrite ``{{< product `SKU` >}}``.\n\n<!-- {{< product \"X\" >}}\n-->\n\n    see {{< product \"X\" >}}\n\n````\n```\n{{< product \"X\" >}}\n````\n")
+        try site.build()
     }
 
     @Test func brokenInternalLinkInMarkdown() throws {

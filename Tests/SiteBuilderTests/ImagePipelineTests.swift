@@ -31,7 +31,7 @@ import Testing
         let bytes = [UInt8](try #require(FileManager.default.contents(atPath: first)))
         #expect(Array(bytes[8..<12]) == Array("WEBP".utf8))
         // Cards below the fold wait for the reader (lazy); the product's own picture does not.
-        let related = try #require(html.firstMatch(of: /<img src="[^"]+-640w\.jpg" srcset="[^"]+" sizes="\(min-width: 760px\) 260px, 50vw" alt="" width="1600" height="1600" loading="lazy"/))
+        let related = try #require(html.firstMatch(of: /<img src="[^"]+-640w\.jpg" srcset="[^"]+" sizes="\(min-width: 760px\) 260px, \(min-width: 480px\) 50vw, 100vw" alt="" width="1600" height="1600" loading="lazy"/))
         #expect(!related.output.isEmpty)
         // The Open Graph card: 1200×630 JPEG, named in og:image with its size.
         let card = try #require(html.firstMatch(of: /<meta property="og:image" content="https:\/\/[^\/]+(\/assets\/og\/noahs-ark-coloring-pages\.[0-9a-f]{10}\.jpg)">/))
@@ -70,7 +70,7 @@ import Testing
         let key = try #require(after.firstMatch(of: /raster-cover\.([0-9a-f]{10})-800w\.jpg/)?.output.1)
         #expect(before != nil && key != before!)
         #expect(!site.outputFiles().contains { $0.contains("raster-cover.\(before!)") }, "old copies removed from the output")
-        let store = ExampleSite.files(under: site.folder + "/.sitegen-cache/images").map { $0.split(separator: "/")[0] }
+        let store = ExampleSite.files(under: site.folder + "/.sitegen-cache/images").map { $0.split(separator: "/")[0] }.filter { $0 != "identity" }
         #expect(Set(store).count == 2, "the cache keeps only the new cover and card: \(Set(store))")
     }
 
@@ -106,6 +106,79 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: site.folder + "/.sitegen-cache"))
     }
 
+    /// A 120 × 60 JPEG stored sideways (EXIF orientation 6): shown 60 × 120; its EXIF names an
+    /// artist, `SecretPhotographer`.
+    static let sidewaysJPEG = "/9j/4QDcRXhpZgAASUkqAAgAAAAHABIBAwABAAAABgAAABoBBQABAAAAYgAAABsBBQABAAAAagAAACgBAwABAAAAAgAAADsBAgATAAAAcgAAABMCAwABAAAAAQAAAGmHBAABAAAAhgAAAAAAAAA4YwAA6AMAADhjAADoAwAAU2VjcmV0UGhvdG9ncmFwaGVyAAAGAACQBwAEAAAAMDIxMAGRBwAEAAAAAQIDAACgBwAEAAAAMDEwMAGgAwABAAAA//8AAAKgBAABAAAAeAAAAAOgBAABAAAAPAAAAAAAAAD/2wBDAAoHBwgHBgoICAgLCgoLDhgQDg0NDh0VFhEYIx8lJCIfIiEmKzcvJik0KSEiMEExNDk7Pj4+JS5ESUM8SDc9Pjv/2wBDAQoLCw4NDhwQEBw7KCIoOzs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozv/wAARCAA8AHgDASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwDJooorxD7oKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKAP/Z"
+
+    @Test func aPhotoStoredSidewaysIsMeasuredUpright() throws {
+        let site = try ExampleSite()
+        try site.write("assets/images/products/sideways.jpg", "")
+        try Data(base64Encoded: Self.sidewaysJPEG)!.write(to: URL(fileURLWithPath: site.folder + "/assets/images/products/sideways.jpg"))
+        try site.edit("catalog.txt", replacing: "image: /assets/images/products/noahs-ark-coloring-pages.svg", with: "image: /assets/images/products/sideways.jpg")
+        try site.build()
+        let html = site.read("products/noahs-ark-coloring-pages/index.html")
+        #expect(html.contains("-60w.webp 60w\" sizes="), "one copy, 60 px wide: \(html.firstMatch(of: /<picture>.*?<\/picture>/)?.output ?? "")")
+        #expect(html.contains("width=\"60\" height=\"120\""))
+        // Its EXIF (here an artist's name; in a phone's photo, where it was taken) is in no copy.
+        // (libvips 8.14 gives a WebP a minimal EXIF block of its own: size and resolution.)
+        let copies = site.outputFiles().filter { $0.hasPrefix("assets/images/products/sideways.") && $0.contains("-60w.") }
+        #expect(copies.count == 2)
+        for copy in copies {
+            let bytes = [UInt8](try #require(FileManager.default.contents(atPath: site.out + "/" + copy)))
+            #expect(bytes.firstRange(of: Array("SecretPhotographer".utf8)) == nil, "\(copy) keeps no EXIF of the photo")
+        }
+    }
+
+    @Test func aTruncatedCoverIsAnErrorNamingIt() throws {
+        let site = try ExampleSite()
+        let whole = try #require(FileManager.default.contents(atPath: repositoryRoot + "/assets/images/products/nativity-coloring-pages.jpg"))
+        try whole.prefix(20_000).write(to: URL(fileURLWithPath: site.folder + "/assets/images/products/cut.jpg"))
+        try site.edit("catalog.txt", replacing: "image: /assets/images/products/noahs-ark-coloring-pages.svg", with: "image: /assets/images/products/cut.jpg")
+        let error = try #require(site.buildError())
+        #expect(error.names("assets/images/products/cut.jpg", "cannot read the image"), "\(error)")
+    }
+
+    @Test func anOutputImageEditedInPlaceIsMadeAgainNotCopiedBack() throws {
+        let site = try ExampleSite()
+        try site.addRasterCover(to: "noahs-ark-coloring-pages", width: 500, format: "jpg")
+        try site.build()
+        let card = try #require(site.outputFiles().first { $0.hasPrefix("assets/og/") })
+        let before = try #require(FileManager.default.contents(atPath: site.out + "/" + card))
+        // The same size, other bytes: the output's file is the cache's (one inode).
+        var edited = [UInt8](before)
+        for index in 1000..<1400 { edited[index] = 0 }
+        let handle = try #require(FileHandle(forWritingAtPath: site.out + "/" + card))
+        try handle.write(contentsOf: Data(edited))
+        try handle.close()
+        try FileManager.default.removeItem(atPath: site.out)
+        let summary = try site.build()
+        #expect(summary.imagesMade == 1, "the card is made again: \(summary)")
+        #expect(FileManager.default.contents(atPath: site.out + "/" + card) == before)
+    }
+
+    @Test func aTitleEditRendersOnlyThePagesThatShowTheProduct() throws {
+        let site = try ExampleSite()
+        try site.addRasterCover(to: "noahs-ark-coloring-pages", width: 500, format: "jpg")
+        let first = try site.build()
+        try site.edit("catalog.txt", replacing: "title: Noah's Ark Coloring Pages\n", with: "title: Noah's Ark Colouring Pages\n")
+        let second = try site.build()
+        #expect(second.imagesMade == 1, "the card: \(second)")
+        #expect(second.rendered < first.pages / 2, "the card's new name is not every page's input: \(second)")
+        #expect(site.read("products/noahs-ark-coloring-pages/index.html").contains("Colouring"))
+    }
+
+    @Test func imagesMadeByAnotherLibvipsOrSitegenAreMadeAgain() throws {
+        let site = try ExampleSite()
+        try site.addRasterCover(to: "noahs-ark-coloring-pages", width: 500, format: "jpg")
+        try site.build()
+        let identity = site.folder + "/.sitegen-cache/images/identity"
+        #expect(try String(contentsOfFile: identity, encoding: .utf8).contains("libvips 8."))
+        try "sitegen 0.0.1 libvips 7.0\n".write(toFile: identity, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: site.out)
+        let summary = try site.build()
+        #expect(summary.imagesMade == 2, "\(summary)")
+    }
+
     @Test func theCardIsAnSVGDocumentWithTheTitlePriceAndShop() {
         let content = OpenGraphCard.Content(shop: "Mustard & Seed", title: "Noah's Ark <Coloring> Pages", price: "$2.99", regularPrice: "$4.99")
         let svg = OpenGraphCard.svg(content, cover: ("image/jpeg", [0xFF, 0xD8, 0xFF]))
@@ -114,9 +187,14 @@ import Testing
         #expect(svg.contains(">Noah&apos;s Ark</text>") && svg.contains(">&lt;Coloring&gt;</text>"))
         #expect(svg.contains(">$2.99<tspan") && svg.contains("line-through") && svg.contains(">$4.99</tspan>"))
         #expect(svg.contains("href=\"data:image/jpeg;base64,/9j/\""))
-        #expect(OpenGraphCard.lines("one two three four five six", perLine: 9, maxLines: 2) == ["one two", "three…"])
-        #expect(OpenGraphCard.lines("Supercalifragilistic", perLine: 8, maxLines: 3) == ["Superca…"])
-        #expect(OpenGraphCard.lines("", perLine: 8, maxLines: 3) == [])
+        #expect(OpenGraphCard.lines("one two three four five six", width: 60, size: 10, maxLines: 2) == ["one two", "three…"])
+        #expect(OpenGraphCard.lines("", width: 60, size: 10, maxLines: 3) == [])
+        // However long or wide the words, no line is wider than the room (capitals are the widest).
+        for title in ["Supercalifragilisticexpialidocious", "WEDDING CHECKLIST AND TIMELINE MMMM WWWW", "Noah's Ark Coloring Pages"] {
+            let lines = OpenGraphCard.lines(title, width: 460, size: 56, maxLines: 4)
+            #expect(!lines.isEmpty && lines.allSatisfy { OpenGraphCard.estimatedWidth($0, size: 56) <= 460 }, "\(lines)")
+        }
+        #expect(OpenGraphCard.lines("Supercalifragilisticexpialidocious", width: 460, size: 56, maxLines: 4).first?.hasSuffix("…") == true)
     }
 }
 

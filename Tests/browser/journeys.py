@@ -364,27 +364,38 @@ class Journeys(unittest.TestCase):
         metrics = driver.execute_async_script("""
             const done = arguments[arguments.length - 1];
             let shift = 0;
+            const moved = [];
             new PerformanceObserver(list => {
-                for (const entry of list.getEntries()) if (!entry.hadRecentInput) shift += entry.value;
+                for (const entry of list.getEntries()) if (!entry.hadRecentInput) {
+                    shift += entry.value;
+                    // What moved, to find the cause of a shift when there is one.
+                    for (const source of entry.sources || []) moved.push({
+                        at: Math.round(entry.startTime), value: entry.value,
+                        node: source.node ? source.node.outerHTML.slice(0, 120) : null,
+                        from: source.previousRect ? [source.previousRect.y, source.previousRect.height] : null,
+                        to: source.currentRect ? [source.currentRect.y, source.currentRect.height] : null});
+                }
             }).observe({type: "layout-shift", buffered: true});
             window.scrollTo(0, document.body.scrollHeight);
             const images = Array.from(document.images).map(image => image.decode().catch(() => null));
             Promise.all(images).then(() => requestAnimationFrame(() => requestAnimationFrame(() => {
                 const paint = performance.getEntriesByName("first-contentful-paint")[0];
                 const cover = document.querySelector(".product-media img");
-                done({fcp: paint ? paint.startTime : null, cls: shift, cover: cover ? cover.currentSrc : null,
+                done({fcp: paint ? paint.startTime : null, cls: shift, moved: moved, cover: cover ? cover.currentSrc : null,
                       coverWidth: cover ? cover.naturalWidth : 0});
             })));
         """)
         self.snap("product-bottom")
         Journeys.timings["product_page_first_contentful_paint_ms"] = metrics["fcp"]
         Journeys.timings["product_page_cumulative_layout_shift"] = metrics["cls"]
+        if metrics["moved"]:
+            Journeys.timings["product_page_layout_shift_sources"] = metrics["moved"]
         self.assertIsNotNone(metrics["fcp"], "Chromium reported a first contentful paint")
         self.assertLess(metrics["fcp"], 1000, f"first contentful paint {metrics['fcp']} ms")
         # Issue 17's goal is 0, met on an idle machine; under the suite's load a shift of 0.0004 was
         # seen once (cause not found yet), so this asserts web.dev's "good" bound and timings.json
         # keeps the exact value.
-        self.assertLess(metrics["cls"], 0.1, f"cumulative layout shift {metrics['cls']}")
+        self.assertLess(metrics["cls"], 0.1, f"cumulative layout shift {metrics['cls']}: {metrics['moved']}")
         # The cover is a <picture>: Chromium takes a WebP copy sized for the 520 px box, not the original.
         self.assertRegex(metrics["cover"] or "", r"/assets/images/products/noahs-ark-coloring-pages\.[0-9a-f]{10}-\d+w\.webp$")
         self.assertLessEqual(metrics["coverWidth"], 1600)

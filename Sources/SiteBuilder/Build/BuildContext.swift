@@ -24,7 +24,8 @@ final class BuildContext {
     var index: CatalogIndex!
     var theme: Theme!
     var assets: AssetPipeline!
-    /// Resized copies and cards; nil until the images step ran (or when it failed).
+    /// Resized copies and cards; nil until the images step ran (a failed run keeps the last result;
+    /// the build stops at the model step).
     var images: ImagePipeline?
     /// Where the images step keeps what it makes: the cache's `images/`, or a temporary folder.
     var imageStore: ImageStore?

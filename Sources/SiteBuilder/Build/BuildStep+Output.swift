@@ -54,8 +54,11 @@ extension BuildStep {
         context.rewriter = LinkRewriter(assetURLs: context.assets.urls, outputs: outputs, origin: config.baseURL)
         context.schedule = context.index.nextPriceChange(after: time).map { PriceSchedule($0, time: time) }
         // The inputs' hashes serve only the cache: a build without one does not work them out.
+        // The image copies' and cards' names change with their images, titles and prices; the pages
+        // that show them read them through their product (or bundle, magnet) key, not as files.
+        let pageOutputs = outputs.subtracting((context.images?.files ?? []).map { "/" + $0.path })
         context.inputs = context.cache == nil ? nil : PageInputs(
-            model: model, outputs: outputs, siteYAML: FileManager.default.contents(atPath: context.siteFolder + "/site.yaml") ?? Data(),
+            model: model, outputs: pageOutputs, siteYAML: FileManager.default.contents(atPath: context.siteFolder + "/site.yaml") ?? Data(),
             nextPriceChange: context.schedule?.instant)
     }
 

@@ -103,12 +103,30 @@ extension BuildStep {
             context.images?.made = 0
             return
         }
-        let store = context.imageStore ?? context.cache.map { ImageStore(folder: $0.imagesFolder, temporary: false) } ?? .temporary()
-        context.imageStore = store
         let catalog = context.index.catalog
         var used = Set(catalog.products.map(\.image))
         used.formUnion(catalog.bundles.map(\.image))
         used.formUnion(catalog.leadMagnets.map(\.image))
+        used.formIntersection(assets.rasters.keys)
+        // A site without raster images never starts libvips (~35 ms).
+        guard !used.isEmpty else {
+            context.images = ImagePipeline()
+            return
+        }
+        let store: ImageStore
+        if let kept = context.imageStore {
+            store = kept
+        } else if let cache = context.cache {
+            let libvips: String
+            do throws(Diagnostic) { libvips = try ImageResizer.version() } catch {
+                context.diagnostics.append(error)
+                return
+            }
+            store = ImageStore(folder: cache.imagesFolder, temporary: false, identity: "\(BuildCache.identity) libvips \(libvips)\n")
+        } else {
+            store = .temporary()
+        }
+        context.imageStore = store
         let prices = PriceDisplay(index: context.index, time: config.time(context.now))
         let cards = catalog.products.filter { assets.rasters[$0.image] != nil }.map { product in
             ImagePipeline.CardRequest(sku: product.sku, slug: product.slug, image: product.image, content: OpenGraphCard.Content(

@@ -25,30 +25,22 @@ extension ImagePipeline {
                 "card \(OpenGraphCard.layoutVersion)\n\(content.shop)\n\(content.title)\n\(content.price)\n\(content.regularPrice)\n\(cover.key)")
             return (request, key, cover)
         }
-        // Products whose cards show the same thing share one entry: made once, by one worker.
-        var first: [String: Int] = [:]
-        for (index, job) in jobs.enumerated() where first[job.key] == nil { first[job.key] = index }
-        let distinct = first.values.sorted().map { jobs[$0] }
-        let made = parallelMap(distinct) { job -> Result<(entry: [ImageStore.File], made: Bool), Diagnostic> in
-            if let entry = store.entry(job.key) { return .success((entry, false)) }
+        let results = store.entries(for: jobs, key: { $0.key }, file: { "assets" + $0.request.image.dropFirst("/assets".count) }) { job, folder throws(Diagnostic) in
             let file = "assets" + job.request.image.dropFirst("/assets".count)
-            return Result { () throws(Diagnostic) in (try store.make(job.key) { folder throws(Diagnostic) in
-                guard let bytes = FileManager.default.contents(atPath: job.cover.file) else {
-                    throw Diagnostic(file: file, message: "cannot read the copy of the image made for product \(job.request.sku)'s card")
-                }
-                let svg = OpenGraphCard.svg(job.request.content, cover: (job.cover.mime, [UInt8](bytes)))
-                let size = try ImageResizer.render(Array(svg.utf8), to: folder + "/card.jpg[Q=85,strip,interlace]", file: file)
-                return [("card.jpg", size.width, size.height)]
-            }, true) }
+            guard let bytes = FileManager.default.contents(atPath: job.cover.file) else {
+                throw Diagnostic(file: file, message: "cannot read the copy of the image made for product \(job.request.sku)'s card")
+            }
+            let svg = OpenGraphCard.svg(job.request.content, cover: (job.cover.mime, [UInt8](bytes)))
+            let size = try ImageResizer.render(
+                Array(svg.utf8), to: folder + "/card.jpg[Q=85,strip,interlace]", file: file, what: "product \(job.request.sku)'s Open Graph card")
+            return [("card.jpg", size.width, size.height)]
         }
-        let results = Dictionary(uniqueKeysWithValues: zip(distinct.map(\.key), made))
         var diagnostics: [Diagnostic] = []
         for job in jobs {
             switch results[job.key]! {
-            case let .failure(diagnostic): if first[job.key].map({ jobs[$0].request.sku == job.request.sku }) ?? true { diagnostics.append(diagnostic) }
+            case let .failure(diagnostic): if keys.insert(job.key).inserted { diagnostics.append(diagnostic) }
             case let .success((entry, made)):
-                if made, keys.insert(job.key).inserted { self.made += 1 }
-                keys.insert(job.key)
+                if keys.insert(job.key).inserted, made { self.made += 1 }
                 let card = entry[0]
                 let path = "assets/og/\(job.request.slug).\(job.key.prefix(10)).jpg"
                 files.append(LinkedFile(path: path, source: store.path(job.key, card.name), size: card.size, hash: Self.hash(job.key), copy: false))

@@ -31,6 +31,18 @@ struct ImagePipeline: Sendable {
     /// Every key this build used (the store forgets the others).
     var keys: Set<String> = []
 
+    /// One raster image the catalog shows.
+    struct Source: Sendable {
+        /// Its plain URL, `/assets/images/products/ark.jpg`.
+        let url: String
+        let file: String
+        /// The SHA-256 of its bytes, as the assets step read them.
+        let digest: String
+        let formats: [ImageCopy.Format]
+        /// Its entry in the store: what its copies are made from.
+        let key: String
+    }
+
     /// Makes (or finds in `store`) the copies of each image in `used` (plain asset URLs; others are
     /// ignored) and a card for each product in `cards`.
     /// - Throws: `BuildError` with a diagnostic per image libvips could not read or write.
@@ -38,35 +50,30 @@ struct ImagePipeline: Sendable {
         used: Set<String>, cards: [CardRequest], assets: AssetPipeline, store: ImageStore
     ) throws(BuildError) -> ImagePipeline {
         var pipeline = ImagePipeline()
-        let images = used.sorted().compactMap { url -> (url: String, file: String, key: String, formats: [ImageCopy.Format])? in
+        let images = used.sorted().compactMap { url -> Source? in
             guard let raster = assets.rasters[url], let formats = rasterFormats[(url as NSString).pathExtension.lowercased()] else { return nil }
-            return (url, raster.file, key(recipe + " " + formats.map(\.rawValue).joined(separator: ",") + " " + raster.digest), formats)
+            return Source(
+                url: url, file: raster.file, digest: raster.digest, formats: formats,
+                key: key(recipe + " " + formats.map(\.rawValue).joined(separator: ",") + " " + raster.digest))
         }
-        // Images with the same bytes share one entry: made once, by one worker.
-        var first: [String: Int] = [:]
-        for (index, image) in images.enumerated() where first[image.key] == nil { first[image.key] = index }
-        let distinct = first.values.sorted().map { images[$0] }
-        let made = parallelMap(distinct) { image -> Result<(entry: [ImageStore.File], made: Bool), Diagnostic> in
-            if let entry = store.entry(image.key) { return .success((entry, false)) }
+        let results = store.entries(for: images, key: { $0.key }, file: { "assets" + $0.url.dropFirst("/assets".count) }) { image, folder throws(Diagnostic) in
             let file = "assets" + image.url.dropFirst("/assets".count)
-            return Result { () throws(Diagnostic) in (try store.make(image.key) { folder throws(Diagnostic) in
-                let source = try ImageResizer.size(of: image.file, file: file)
-                let widths = ImageResizer.widths(for: source.width)
-                let sizes = try ImageResizer.resize(image.file, widths: widths, to: { width in
-                    image.formats.map { folder + "/\(width).\($0.rawValue)" + $0.saveOptions }
-                }, file: file)
-                return zip(widths, sizes).flatMap { width, size in image.formats.map { ("\(width).\($0.rawValue)", size.width, size.height) } }
-            }, true) }
+            var widths: [Int] = []
+            let sizes = try ImageResizer.copies(of: image.file, digest: image.digest, to: { width in
+                widths.append(width)
+                return image.formats.map { folder + "/\(width).\($0.rawValue)" + $0.saveOptions }
+            }, file: file)
+            return zip(widths.reversed(), sizes).flatMap { width, size in image.formats.map { ("\(width).\($0.rawValue)", size.width, size.height) } }
         }
-        let results = Dictionary(uniqueKeysWithValues: zip(distinct.map(\.key), made))
         var diagnostics: [Diagnostic] = []
         var covers: [String: (key: String, file: String, mime: String)] = [:]
         for image in images {
             switch results[image.key]! {
-            case let .failure(diagnostic): if first[image.key].map({ images[$0].url == image.url }) ?? true { diagnostics.append(diagnostic) }
+            case let .failure(diagnostic):
+                // Reported once for images with the same bytes.
+                if pipeline.keys.insert(image.key).inserted { diagnostics.append(diagnostic) }
             case let .success((entry, made)):
-                if made, pipeline.keys.insert(image.key).inserted { pipeline.made += 1 }
-                pipeline.keys.insert(image.key)
+                if pipeline.keys.insert(image.key).inserted, made { pipeline.made += 1 }
                 let copies = pipeline.place(entry, key: image.key, url: image.url, store: store)
                 pipeline.pictures[image.url] = Picture(copies: copies)
                 // The card shows the copy nearest 640 px in JPEG or PNG (librsvg reads those everywhere).

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SiteCore
 import VipsShim
@@ -15,23 +16,38 @@ enum ImageResizer {
         return (Int(width), Int(height))
     }
 
-    /// Writes `input` resized to each of `widths` (never enlarged; the height keeps the aspect
-    /// ratio) to the paths `outputs` gives for that width, whose suffix picks the format (`.webp`,
-    /// `.jpg`, `.png`; save options in brackets, `x.jpg[Q=82,strip]`). The source is decoded once,
-    /// to the widest; each narrower copy is shrunk from the one before. Returns each copy's width and
-    /// height in pixels, in the order of `widths`.
+    /// Writes copies of `input` at each width `widths(for:steps:)` gives for the image as it
+    /// stands upright (its EXIF orientation applied: a portrait photo stored sideways is measured
+    /// the way it is shown), to the paths `outputs` gives for that width, whose suffix picks the
+    /// format (`.webp`, `.jpg`, `.png`; save options in brackets, `x.jpg[Q=82,strip]`). Colours are
+    /// converted to sRGB. The file is read once, into memory: when `digest` is given, the bytes must
+    /// hash to it (the SHA-256 the build named the copies by; a file edited since is refused, so a
+    /// cache entry never holds other pixels than its name says). It is decoded once, to the widest
+    /// copy; each narrower one is shrunk from the one before. Returns each copy's width and height
+    /// in pixels, narrowest first.
     /// - Throws: `Diagnostic` naming `file` with libvips' reason.
-    static func resize(
-        _ input: String, widths: [Int], to outputs: (Int) -> [String], file: String
+    static func copies(
+        of input: String, digest: String? = nil, steps: [Int] = [320, 640, 1024, 1600], to outputs: (Int) -> [String], file: String
     ) throws(Diagnostic) -> [(width: Int, height: Int)] {
         try start(file)
-        let descending = widths.sorted(by: >)
-        guard let widest = descending.first else { return [] }
-        guard var image = vips_shim_thumbnail(input, Int32(widest)) else { throw failure(file, "cannot read the image") }
+        guard let data = FileManager.default.contents(atPath: input) else { throw Diagnostic(file: file, message: "cannot read the image") }
+        if let digest, SHA256.hash(data: data).map({ String(format: "%02x", $0) }).joined() != digest {
+            throw Diagnostic(file: file, message: "the image changed while the build was running", hint: "build again")
+        }
+        // Data.withUnsafeBytes rethrows untyped errors: the result carries the diagnostic out.
+        return try data.withUnsafeBytes { bytes in Result { () throws(Diagnostic) in try copies(of: bytes, steps: steps, to: outputs, file: file) } }.get()
+    }
+
+    private static func copies(
+        of bytes: UnsafeRawBufferPointer, steps: [Int], to outputs: (Int) -> [String], file: String
+    ) throws(Diagnostic) -> [(width: Int, height: Int)] {
+        guard var image = vips_shim_thumbnail(bytes.baseAddress, bytes.count, Int32(steps.max() ?? 1600)) else {
+            throw failure(file, "cannot read the image")
+        }
         defer { vips_shim_release(image) }
-        var sizes: [Int: (width: Int, height: Int)] = [:]
-        for width in descending {
-            if width != widest {
+        var sizes: [(width: Int, height: Int)] = []
+        for width in widths(for: Int(vips_shim_width(image)), steps: steps).reversed() {
+            if width < Int(vips_shim_width(image)) {
                 guard let smaller = vips_shim_shrink(image, Int32(width)) else { throw failure(file, "cannot make a \(width) px copy") }
                 vips_shim_release(image)
                 image = smaller
@@ -40,26 +56,33 @@ enum ImageResizer {
                 let format = ((output.split(separator: "[").first.map(String.init) ?? output) as NSString).pathExtension
                 throw failure(file, "cannot make a \(width) px copy (\(format))")
             }
-            sizes[width] = (Int(vips_shim_width(image)), Int(vips_shim_height(image)))
+            sizes.insert((Int(vips_shim_width(image)), Int(vips_shim_height(image))), at: 0)
         }
-        return widths.map { sizes[$0]! }
+        return sizes
     }
 
-    /// Writes `input` resized to `width` pixels wide to `output` (see `resize(_:width:to:file:)`).
+    /// Writes `input` resized to `width` pixels wide (never enlarged) to `output` (see `copies`).
     @discardableResult
     static func resize(_ input: String, to output: String, width: Int, file: String) throws(Diagnostic) -> (width: Int, height: Int) {
-        try resize(input, widths: [width], to: { _ in [output] }, file: file)[0]
+        try copies(of: input, steps: [width], to: { _ in [output] }, file: file)[0]
+    }
+
+    /// libvips' version (`8.14.1`), which starts it.
+    static func version() throws(Diagnostic) -> String {
+        try start("libvips")
+        return String(cString: vips_shim_version())
     }
 
     /// Draws an image held in memory (an SVG document: librsvg lays out its text with pango) and
-    /// saves it as `output`. Returns its width and height in pixels.
+    /// saves it as `output`; `what` names it in an error (`product X's Open Graph card`). Returns its
+    /// width and height in pixels.
     /// - Throws: `Diagnostic` naming `file` with libvips' reason.
     @discardableResult
-    static func render(_ bytes: [UInt8], to output: String, file: String) throws(Diagnostic) -> (width: Int, height: Int) {
+    static func render(_ bytes: [UInt8], to output: String, file: String, what: String = "the image") throws(Diagnostic) -> (width: Int, height: Int) {
         try start(file)
         var written: (Int32, Int32) = (0, 0)
         let status = bytes.withUnsafeBytes { vips_shim_render($0.baseAddress, $0.count, output, &written.0, &written.1) }
-        guard status == 0 else { throw failure(file, "cannot draw the image") }
+        guard status == 0 else { throw failure(file, "cannot draw \(what)") }
         return (Int(written.0), Int(written.1))
     }
 
@@ -75,7 +98,11 @@ enum ImageResizer {
     }
 
     private static func failure(_ file: String, _ what: String) -> Diagnostic {
-        let reason = String(cString: vips_shim_error()).trimmingCharacters(in: .whitespacesAndNewlines)
+        // libvips may say one thing twice (once per loader pass): each line once.
+        var lines: [String] = []
+        for line in String(cString: vips_shim_error()).split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) })
+        where !line.isEmpty && !lines.contains(line) { lines.append(line) }
+        let reason = lines.joined(separator: "\n")
         return Diagnostic(
             file: file, message: what + (reason.isEmpty ? "" : ": " + reason.replacingOccurrences(of: "\n", with: "; ")),
             hint: "product images are JPEG, PNG, WebP, GIF or SVG files under assets/")

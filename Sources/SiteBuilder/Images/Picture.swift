@@ -54,11 +54,12 @@ struct ImageCopy: Sendable, Hashable {
     enum Format: String, Sendable {
         case webp, jpg, png
 
-        /// libvips' save options: metadata (EXIF, GPS, ICC) stripped; progressive JPEG.
+        /// libvips' save options: metadata (EXIF, GPS, ICC) stripped; progressive JPEG, transparency
+        /// (a WebP's or PNG's) on white, not black.
         var saveOptions: String {
             switch self {
             case .webp: "[Q=80,strip]"
-            case .jpg: "[Q=82,strip,interlace]"
+            case .jpg: "[Q=82,strip,interlace,background=255]"
             case .png: "[strip]"
             }
         }

@@ -33,19 +33,23 @@ struct Embed: Sendable, Hashable {
         var lines: [Substring] = []
         var originalLines = [0]
         var number = 0
-        var fence: String?
+        var fence: (mark: Character, count: Int)?
+        var inComment = false
         for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            // Inside a fenced code block (CommonMark: ``` or ~~~, closed by the same), `{{<` is text.
-            if let opening = fence {
-                if trimmed.hasPrefix(opening) { fence = nil }
-            } else if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
-                fence = String(trimmed.prefix(3))
+            // Inside a fenced code block (CommonMark: 3 or more ` or ~, closed by at least as many), `{{<` is text.
+            let run = Self.fenceRun(trimmed)
+            if let open = fence {
+                if let run, run.mark == open.mark, run.count >= open.count, trimmed.dropFirst(run.count).allSatisfy(\.isWhitespace) { fence = nil }
+            } else if let run {
+                fence = run
             }
-            guard fence == nil, !trimmed.hasPrefix("```"), !trimmed.hasPrefix("~~~"), trimmed.hasPrefix("{{<") else {
-                // Outside code, a shortcode within a paragraph would be published as its text.
-                if fence == nil, Self.opensShortcodeOutsideCode(trimmed) {
+            guard fence == nil, run == nil, trimmed.hasPrefix("{{<") else {
+                // Elsewhere a shortcode within a paragraph would be published as its text; indented
+                // code, code spans and HTML comments may show one.
+                if fence == nil, run == nil, !(line.hasPrefix("    ") || line.hasPrefix("\t")),
+                   Self.opensShortcodeOutsideCode(trimmed, inComment: &inComment) {
                     throw Diagnostic(
                         file: "", line: number, message: "a shortcode must stand on a line of its own",
                         hint: "put {{< product \"SKU\" >}} on its own line, or write it in `code` to show it as text")
@@ -78,14 +82,45 @@ struct Embed: Sendable, Hashable {
         return Extracted(markdown: lines.joined(separator: "\n"), embeds: embeds, originalLines: originalLines)
     }
 
-    /// Whether `line` holds `{{<` outside inline code spans (backticks) and not at its start.
-    static func opensShortcodeOutsideCode(_ line: String) -> Bool {
-        guard !line.hasPrefix("{{<"), line.utf8.containsShortcodeOpening else { return false }
-        var outside = ""
-        for (index, part) in line.split(separator: "`", omittingEmptySubsequences: false).enumerated() where index % 2 == 0 {
-            outside += part + " "
+    /// The run of 3 or more backticks or tildes a line starts with (a code fence), if any.
+    static func fenceRun(_ trimmed: String) -> (mark: Character, count: Int)? {
+        guard let mark = trimmed.first, mark == "`" || mark == "~" else { return nil }
+        let count = trimmed.prefix { $0 == mark }.count
+        return count >= 3 ? (mark, count) : nil
+    }
+
+    /// Whether `line` holds `{{<` outside code spans (a run of backticks to the next run of as
+    /// many) and HTML comments (`inComment` carries an open `<!--` to the next line).
+    static func opensShortcodeOutsideCode(_ line: String, inComment: inout Bool) -> Bool {
+        guard line.utf8.containsShortcodeOpening || inComment || line.contains("<!--") else { return false }
+        let characters = Array(line)
+        var index = 0
+        func starts(_ text: String, at position: Int) -> Bool {
+            let needle = Array(text)
+            return position + needle.count <= characters.count && Array(characters[position..<position + needle.count]) == needle
         }
-        return outside.utf8.containsShortcodeOpening
+        while index < characters.count {
+            if inComment {
+                if starts("-->", at: index) { inComment = false; index += 3 } else { index += 1 }
+            } else if starts("<!--", at: index) {
+                inComment = true
+                index += 4
+            } else if characters[index] == "`" {
+                let count = characters[index...].prefix { $0 == "`" }.count
+                var next = index + count, closed = false
+                while next < characters.count {
+                    let run = characters[next...].prefix { $0 == "`" }.count
+                    if run == count { closed = true; break }
+                    next += max(run, 1)
+                }
+                index = closed ? next + count : index + count
+            } else if starts("{{<", at: index) {
+                return true
+            } else {
+                index += 1
+            }
+        }
+        return false
     }
 }
 

@@ -7,6 +7,7 @@ enum BuiltInTheme {
         ("breadcrumbs", PackageResources.breadcrumbs_mustache),
         ("product-card", PackageResources.product_card_mustache),
         ("bundle-card", PackageResources.bundle_card_mustache),
+        ("picture", PackageResources.picture_mustache),
         ("pagination", PackageResources.pagination_mustache),
         ("lead-form", PackageResources.lead_form_mustache),
         ("home", PackageResources.home_mustache),
