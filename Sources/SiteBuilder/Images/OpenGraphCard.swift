@@ -46,13 +46,13 @@ enum OpenGraphCard {
         let font = "font-family=\"DejaVu Sans, Liberation Sans, Arial, sans-serif\""
         // The shop's name in 26 px regular capitals, spaced 2 px: measured as bold at 22 px in 90 % of the room.
         let shop = lines(content.shop.uppercased(), width: room * 0.9, size: 22, maxLines: 1).first ?? ""
-        svg += "<text x=\"\(textLeft)\" y=\"110\" \(font) font-size=\"26\" fill=\"#5b6470\" letter-spacing=\"2\">\(escaped(shop))</text>\n"
+        svg += "<text x=\"\(textLeft)\" y=\"110\" \(font) font-size=\"26\" fill=\"#5b6470\" letter-spacing=\"2\">\(SiteFiles.escapeXML(shop))</text>\n"
         for (offset, line) in titleLines.enumerated() {
-            svg += "<text x=\"\(textLeft)\" y=\"\(210 + offset * 68)\" \(font) font-size=\"56\" font-weight=\"bold\" fill=\"#1d2430\">\(escaped(line))</text>\n"
+            svg += "<text x=\"\(textLeft)\" y=\"\(210 + offset * 68)\" \(font) font-size=\"56\" font-weight=\"bold\" fill=\"#1d2430\">\(SiteFiles.escapeXML(line))</text>\n"
         }
-        svg += "<text x=\"\(textLeft)\" y=\"560\" \(font) font-size=\"60\" font-weight=\"bold\" fill=\"\(content.regularPrice.isEmpty ? "#2f5d50" : "#b3261e")\">\(escaped(content.price))"
+        svg += "<text x=\"\(textLeft)\" y=\"560\" \(font) font-size=\"60\" font-weight=\"bold\" fill=\"\(content.regularPrice.isEmpty ? "#2f5d50" : "#b3261e")\">\(SiteFiles.escapeXML(content.price))"
         if !content.regularPrice.isEmpty {
-            svg += "<tspan font-size=\"36\" font-weight=\"normal\" fill=\"#5b6470\" text-decoration=\"line-through\" dx=\"24\">\(escaped(content.regularPrice))</tspan>"
+            svg += "<tspan font-size=\"36\" font-weight=\"normal\" fill=\"#5b6470\" text-decoration=\"line-through\" dx=\"24\">\(SiteFiles.escapeXML(content.regularPrice))</tspan>"
         }
         svg += "</text>\n</svg>\n"
         return svg
@@ -104,21 +104,5 @@ enum OpenGraphCard {
             }
         }
         return ems * size
-    }
-
-    /// Text for XML: `&`, `<`, `>` and quotes escaped.
-    static func escaped(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }
