@@ -179,6 +179,19 @@ import Testing
         #expect(summary.imagesMade == 2, "\(summary)")
     }
 
+    @Test func anSVGCoverGetsItsOwnShapesBox() throws {
+        let site = try ExampleSite()
+        try site.write("assets/images/products/wide.svg", "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 800 400\"><rect width=\"800\" height=\"400\"/></svg>\n")
+        try site.edit("catalog.txt", replacing: "image: /assets/images/products/noahs-ark-coloring-pages.svg", with: "image: /assets/images/products/wide.svg")
+        try site.build()
+        #expect(site.read("products/noahs-ark-coloring-pages/index.html").contains("width=\"800\" height=\"400\""))
+        #expect(SVGSize.of(Array("<svg width=\"300px\" viewBox=\"0 0 600 200\">".utf8))! == (300, 100))
+        #expect(SVGSize.of(Array("<svg height='50' viewBox='0,0,100,200'>".utf8))! == (25, 50))
+        #expect(SVGSize.of(Array("<svg width=\"120\" height=\"80\">".utf8))! == (120, 80))
+        #expect(SVGSize.of(Array("<svg width=\"100%\" height=\"100%\">".utf8)) == nil)
+        #expect(SVGSize.of(Array("<html></html>".utf8)) == nil)
+    }
+
     @Test func theCardIsAnSVGDocumentWithTheTitlePriceAndShop() {
         let content = OpenGraphCard.Content(shop: "Mustard & Seed", title: "Noah's Ark <Coloring> Pages", price: "$2.99", regularPrice: "$4.99")
         let svg = OpenGraphCard.svg(content, cover: ("image/jpeg", [0xFF, 0xD8, 0xFF]))

@@ -20,6 +20,8 @@ struct AssetPipeline: Sendable {
     /// Each raster image's file and the SHA-256 of its bytes (64 hex digits), by plain URL
     /// (`/assets/images/products/ark.jpg`).
     var rasters: [String: (file: String, digest: String)] = [:]
+    /// Each SVG image's own size in pixels (`SVGSize`), by plain URL, for pages to reserve its box.
+    var svgSizes: [String: (width: Int, height: Int)] = [:]
 
     static func build(siteFolder: String) throws(BuildError) -> AssetPipeline {
         var sources: [String: (origin: String, bytes: [UInt8])] = [:]
@@ -52,6 +54,7 @@ struct AssetPipeline: Sendable {
             sources[path] = ("assets/" + path, [UInt8](data))
         }
         var files: [(String, [UInt8])] = []
+        var svgSizes: [String: (width: Int, height: Int)] = [:]
         var diagnostics: [Diagnostic] = []
         let ordered = sources.keys.sorted { ($0.hasSuffix(".css") ? 1 : 0, $0) < ($1.hasSuffix(".css") ? 1 : 0, $1) }
         for path in ordered {
@@ -68,6 +71,7 @@ struct AssetPipeline: Sendable {
                         hint: "put the file at assets\(url.dropFirst("/assets".count))"))
                 }
             }
+            if path.hasSuffix(".svg"), let size = SVGSize.of(bytes) { svgSizes["/assets/" + path] = size }
             let hashed = fingerprinted(path, bytes: bytes)
             // The URL is a URI (`crème brûlée.svg` → `cr%C3%A8me%20br%C3%BBl%C3%A9e.svg`); the file keeps its name.
             urls["/assets/" + path] = "/assets/" + SitePaths.encoded(hashed)
@@ -83,6 +87,7 @@ struct AssetPipeline: Sendable {
         var pipeline = AssetPipeline(urls: urls, files: files)
         pipeline.linked = linked
         pipeline.rasters = rasters
+        pipeline.svgSizes = svgSizes
         return pipeline
     }
 

@@ -49,7 +49,10 @@ final class SiteModel: Sendable {
         var pictures: [String: Picture] = [:]
         func picture(_ path: String, kind: String, key: String) -> Picture {
             if let picture = pipeline?.pictures[path] { return picture }
-            return .plain(image(path, kind: kind, key: key))
+            let url = image(path, kind: kind, key: key)
+            // An SVG's box is its own shape; other images used as they are get the theme's square.
+            guard let size = assets.svgSizes[path.isEmpty ? "/assets/images/placeholder.svg" : path] else { return .plain(url) }
+            return Picture(src: url, srcset: "", webpSrcset: "", width: size.width, height: size.height)
         }
         func image(_ path: String, kind: String, key: String) -> String {
             if path.isEmpty { return assets.urls["/assets/images/placeholder.svg"] ?? "" }
