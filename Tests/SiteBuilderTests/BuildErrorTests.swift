@@ -68,6 +68,14 @@ import Testing
         // Code spans of two backticks, HTML comments and indented code may show a shortcode too.
         try site.write("content/pages/howto.md", "---\ntitle: How to embed\n---\nWrite ``{{< product `SKU` >}}``.\n\n<!-- {{< product \"X\" >}}\n-->\n\n    see {{< product \"X\" >}}\n\n````\n```\n{{< product \"X\" >}}\n````\n")
         try site.build()
+        // A shortcode commented out is not embedded (its SKU may be gone), a code span may wrap onto
+        // the next line, and a comment closed on an indented line is closed.
+        try site.write("content/pages/howto.md", "---\ntitle: How to embed\n---\n<!--\n{{< product \"GONE-1\" >}}\n-->\n\nWrite `{{< product\n\"SKU\" >}}` to embed.\n\n<!--\n    old text -->\n\nNothing else.\n")
+        try site.build()
+        #expect(!site.read("howto/index.html").contains("class=\"card\""))
+        try site.write("content/pages/howto.md", "---\ntitle: How to embed\n---\n<!--\n    old text -->\n\nSee {{< product \"KB-NOAH-COLORING\" >}} here.\n")
+        let error = try #require(site.buildError())
+        #expect(error.names("content/pages/howto.md", line: 7, "a shortcode must stand on a line of its own"))
     }
 
     @Test func brokenInternalLinkInMarkdown() throws {

@@ -190,6 +190,13 @@ import Testing
         #expect(SVGSize.of(Array("<svg width=\"120\" height=\"80\">".utf8))! == (120, 80))
         #expect(SVGSize.of(Array("<svg width=\"100%\" height=\"100%\">".utf8)) == nil)
         #expect(SVGSize.of(Array("<html></html>".utf8)) == nil)
+        // Absurd sizes are unknown, not a crash; the root element is found past comments, and a
+        // quoted `>` does not end its tag.
+        #expect(SVGSize.of(Array("<svg width=\"1e19\" height=\"10\">".utf8)) == nil)
+        #expect(SVGSize.of(Array("<svg width=\"inf\" height=\"10\">".utf8)) == nil)
+        #expect(SVGSize.of(Array("<svg viewBox=\"0 0 1e30 1\">".utf8)) == nil)
+        #expect(SVGSize.of(Array("<!-- <svg width=\"16\" height=\"16\"> --><svg aria-label=\"a > b\" viewBox=\"0 0\n1200\t600\">".utf8))! == (1200, 600))
+        #expect(SVGSize.of(Array("<svgfoo width=\"5\" height=\"5\"/>".utf8)) == nil)
     }
 
     @Test func theCardIsAnSVGDocumentWithTheTitlePriceAndShop() {

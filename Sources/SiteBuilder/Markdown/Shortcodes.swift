@@ -34,7 +34,10 @@ struct Embed: Sendable, Hashable {
         var originalLines = [0]
         var number = 0
         var fence: (mark: Character, count: Int)?
+        // Carried from line to line: an open HTML comment, and a code span's backtick run (a blank
+        // line ends the paragraph and any span).
         var inComment = false
+        var openTicks: Int?
         for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
             let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -45,11 +48,14 @@ struct Embed: Sendable, Hashable {
             } else if let run {
                 fence = run
             }
-            guard fence == nil, run == nil, trimmed.hasPrefix("{{<") else {
+            if trimmed.isEmpty { openTicks = nil }
+            let inCode = fence != nil || run != nil
+            let startsOutside = !inComment && openTicks == nil
+            let opensOutside = !inCode && Self.scan(trimmed, inComment: &inComment, openTicks: &openTicks)
+            guard !inCode, startsOutside, trimmed.hasPrefix("{{<") else {
                 // Elsewhere a shortcode within a paragraph would be published as its text; indented
                 // code, code spans and HTML comments may show one.
-                if fence == nil, run == nil, !(line.hasPrefix("    ") || line.hasPrefix("\t")),
-                   Self.opensShortcodeOutsideCode(trimmed, inComment: &inComment) {
+                if opensOutside, !(line.hasPrefix("    ") || line.hasPrefix("\t")) {
                     throw Diagnostic(
                         file: "", line: number, message: "a shortcode must stand on a line of its own",
                         hint: "put {{< product \"SKU\" >}} on its own line, or write it in `code` to show it as text")
@@ -90,11 +96,14 @@ struct Embed: Sendable, Hashable {
     }
 
     /// Whether `line` holds `{{<` outside code spans (a run of backticks to the next run of as
-    /// many) and HTML comments (`inComment` carries an open `<!--` to the next line).
-    static func opensShortcodeOutsideCode(_ line: String, inComment: inout Bool) -> Bool {
-        guard line.utf8.containsShortcodeOpening || inComment || line.contains("<!--") else { return false }
+    /// many, perhaps on a later line: `openTicks`) and HTML comments (`inComment`: an open `<!--`
+    /// to a later line).
+    static func scan(_ line: String, inComment: inout Bool, openTicks: inout Int?) -> Bool {
+        guard line.utf8.containsShortcodeOpening || inComment || openTicks != nil || line.contains("<!--") || line.contains("`")
+        else { return false }
         let characters = Array(line)
         var index = 0
+        var found = false
         func starts(_ text: String, at position: Int) -> Bool {
             let needle = Array(text)
             return position + needle.count <= characters.count && Array(characters[position..<position + needle.count]) == needle
@@ -102,25 +111,25 @@ struct Embed: Sendable, Hashable {
         while index < characters.count {
             if inComment {
                 if starts("-->", at: index) { inComment = false; index += 3 } else { index += 1 }
+            } else if let ticks = openTicks {
+                let run = characters[index...].prefix { $0 == "`" }.count
+                if run == ticks { openTicks = nil }
+                index += max(run, 1)
             } else if starts("<!--", at: index) {
                 inComment = true
                 index += 4
             } else if characters[index] == "`" {
-                let count = characters[index...].prefix { $0 == "`" }.count
-                var next = index + count, closed = false
-                while next < characters.count {
-                    let run = characters[next...].prefix { $0 == "`" }.count
-                    if run == count { closed = true; break }
-                    next += max(run, 1)
-                }
-                index = closed ? next + count : index + count
+                let run = characters[index...].prefix { $0 == "`" }.count
+                openTicks = run
+                index += run
             } else if starts("{{<", at: index) {
-                return true
+                found = true
+                index += 3
             } else {
                 index += 1
             }
         }
-        return false
+        return found
     }
 }
 

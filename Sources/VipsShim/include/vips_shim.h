@@ -12,7 +12,7 @@ int vips_shim_start(void);
 int vips_shim_size(const char *path, int *width, int *height);
 
 /// The image file held in `bytes` (`length` bytes) resized to `width` pixels wide (never larger than
-/// it is; the height follows the aspect ratio; JPEG and WebP are shrunk while they are decoded),
+/// it is; the height follows the aspect ratio; a JPEG much larger is shrunk while it is decoded),
 /// turned upright by its EXIF orientation and converted to sRGB, held in memory: an image handle
 /// for the calls below, or NULL on failure. `bytes` must outlive the handle. Release it with
 /// `vips_shim_release`.
