@@ -34,7 +34,6 @@ static unsigned long (*vips_image_get_typeof_)(const VipsImage *, const char *);
 static int (*vips_thumbnail_image_)(VipsImage *, VipsImage **, int, ...);
 static int (*vips_image_write_to_file_)(VipsImage *, const char *, ...);
 static const char *(*vips_error_buffer_)(void);
-static void (*vips_error_clear_)(void);
 static void (*g_object_unref_)(void *);
 
 static _Thread_local char last_error[1024];
@@ -73,7 +72,7 @@ static void start(void) {
     LOAD(handle, vips_init) LOAD(handle, vips_version) LOAD(handle, vips_cache_set_max)
     LOAD(handle, vips_image_new_from_file) LOAD(handle, vips_image_get_width) LOAD(handle, vips_image_get_height)
     LOAD(handle, vips_image_write_to_file) LOAD(handle, vips_error_buffer)
-    LOAD(handle, vips_error_clear) LOAD(handle, g_object_unref) LOAD(handle, vips_image_new_from_buffer) LOAD(handle, vips_image_copy_memory) LOAD(handle, vips_thumbnail_image)
+    LOAD(handle, g_object_unref) LOAD(handle, vips_image_new_from_buffer) LOAD(handle, vips_image_copy_memory) LOAD(handle, vips_thumbnail_image)
     LOAD(handle, vips_version_string) LOAD(handle, vips_error_buffer_copy) LOAD(handle, g_free)
     LOAD(handle, vips_image_remove) LOAD(handle, vips_image_get_fields) LOAD(handle, g_strfreev) LOAD(handle, vips_image_get_string) LOAD(handle, vips_image_get_typeof)
     if (vips_version_(0) != 8) {

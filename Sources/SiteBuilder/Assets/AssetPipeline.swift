@@ -34,15 +34,16 @@ struct AssetPipeline: Sendable {
         let all = filesUnder(siteFolder + "/assets")
         let isRaster = { (path: String) in ImagePipeline.rasterFormats[(path as NSString).pathExtension.lowercased()] != nil }
         // Raster images are read and hashed on every core (a shop's covers can be gigabytes), then let go.
-        let digests = parallelMap(all.filter(isRaster)) { path -> (size: Int, digest: [UInt8])? in
+        let rasterPaths = all.filter(isRaster)
+        let digests = parallelMap(rasterPaths) { path -> (size: Int, digest: [UInt8])? in
             guard let data = FileManager.default.contents(atPath: siteFolder + "/assets/" + path) else { return nil }
             return (data.count, Array(SHA256.hash(data: data)))
         }
-        for (path, read) in zip(all.filter(isRaster), digests) {
+        for (path, read) in zip(rasterPaths, digests) {
             guard let (size, digest) = read else { throw BuildError(file: "assets/" + path, message: "cannot read the asset") }
             let hashed = fingerprinted(path, digest: digest)
             urls["/assets/" + path] = "/assets/" + SitePaths.encoded(hashed)
-            rasters["/assets/" + path] = (siteFolder + "/assets/" + path, digest.map { String(format: "%02x", $0) }.joined())
+            rasters["/assets/" + path] = (siteFolder + "/assets/" + path, digest.hexadecimal)
             let hash = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
             linked.append(LinkedFile(path: "assets/" + hashed, source: siteFolder + "/assets/" + path, size: size, hash: hash, copy: true))
             sources[path] = nil
@@ -98,7 +99,7 @@ struct AssetPipeline: Sendable {
 
     /// `images/logo.svg` → `images/logo.<the first 10 hex digits of digest>.svg`.
     static func fingerprinted(_ path: String, digest: [UInt8]) -> String {
-        let digest = digest.prefix(5).map { String(format: "%02x", $0) }.joined()
+        let digest = digest.prefix(5).hexadecimal
         let name = (path as NSString).lastPathComponent
         let folder = String(path.dropLast(name.count))
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return path + "." + digest }

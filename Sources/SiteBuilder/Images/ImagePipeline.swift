@@ -103,7 +103,7 @@ struct ImagePipeline: Sendable {
 
     /// The 64-hex-digit SHA-256 of `text`: a store key.
     static func key(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(text.utf8)).hexadecimal
     }
 
     static func hash(_ text: String) -> UInt64 { StableHash.of { $0.combine(text) } }

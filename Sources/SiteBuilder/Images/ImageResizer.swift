@@ -31,7 +31,7 @@ enum ImageResizer {
     ) throws(Diagnostic) -> [(width: Int, height: Int)] {
         try start(file)
         guard let data = FileManager.default.contents(atPath: input) else { throw Diagnostic(file: file, message: "cannot read the image") }
-        if let digest, SHA256.hash(data: data).map({ String(format: "%02x", $0) }).joined() != digest {
+        if let digest, SHA256.hash(data: data).hexadecimal != digest {
             throw Diagnostic(file: file, message: "the image changed while the build was running", hint: "build again")
         }
         // Data.withUnsafeBytes rethrows untyped errors: the result carries the diagnostic out.
