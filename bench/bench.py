@@ -571,6 +571,9 @@ def markdown(results, path, chart_name):
             ours = f"{m['checkout']['requests_per_second']:.0f} req/s, p99 {m['checkout']['p99_ms']} ms"
             theirs = f"{m['bare']['requests_per_second']:.0f} req/s"
             ratio = str(m["ratio"])
+        elif "page" in m:
+            unit = f" {m['unit']}" if m["unit"] else ""
+            ours, theirs, ratio = f"{m['page']['median']}{unit} (worst {max(m['page']['runs'])}{unit})", "–", "–"
         elif "sitegen" in m:
             ours, theirs = f"{m['sitegen']['median']} s", "–"
             ratio = (f"{m['ratio_to_full_build']} of a full build" if "ratio_to_full_build" in m

@@ -28,7 +28,9 @@ import Testing
     /// - Parameter tls: TLS settings; nil trusts the system's roots, as in production.
     func client(
         port: Int, security: SMTPConfiguration.Security = .plain, credentials: SMTPCredentials? = nil,
-        timeout: Duration = .seconds(10), tls: TLSConfiguration? = nil
+        // Generous: under the whole suite's load on 2 cores a fake server's greeting once took over 10 s.
+        // The tests about timeouts pass their own.
+        timeout: Duration = .seconds(30), tls: TLSConfiguration? = nil
     ) -> SMTPClient {
         let configuration = SMTPConfiguration(
             host: "127.0.0.1", port: port, security: security, credentials: credentials, timeout: timeout)

