@@ -28,7 +28,9 @@ struct Build: ParsableCommand {
     func run() throws {
         if let sites { return try buildAll(sites) }
         do {
-            let summary = try SiteBuild(siteFolder: options.site, outFolder: out, cache: cacheLocation).run()
+            var build = SiteBuild(siteFolder: options.site, outFolder: out, cache: cacheLocation)
+            build.leavesMemoryToExit = true
+            let summary = try build.run()
             if !quiet { print(summary) }
             // Notes go to standard error, --quiet or not: CI logs should show a cache that was ignored.
             var standardError = FileHandle.standardError

@@ -19,6 +19,8 @@ public struct CatalogSource: Sendable {
     public struct Loaded: Sendable {
         public let catalog: Catalog
         public let sourceMap: CatalogSourceMap?
+        /// SHA-256 of the catalog text, lowercase hex, when the catalog was read from text (`digest`).
+        public var textDigest: String? = nil
     }
 
     /// Loads the catalog, refreshing the database from the text first when the text changed.
@@ -31,7 +33,7 @@ public struct CatalogSource: Sendable {
         if try store.textDigest() != digest {
             try store.replace(with: parsed, textDigest: digest)
         }
-        return Loaded(catalog: parsed, sourceMap: map)
+        return Loaded(catalog: parsed, sourceMap: map, textDigest: digest)
     }
 
     /// Reads the catalog without writing anything: the text when the shop keeps it (parsed and

@@ -22,6 +22,9 @@ final class BuildContext {
     var fingerprints = InputFingerprints()
     var catalog: CatalogSource.Loaded!
     var index: CatalogIndex!
+    /// What the build cache remembers about this catalog text (record hashes, checks passed), when
+    /// there is a cache and the catalog is read from text.
+    var catalogMemo: CatalogMemo?
     var theme: Theme!
     var assets: AssetPipeline!
     /// Resized copies and cards; nil until the images step ran (a failed run keeps the last result;
@@ -30,6 +33,8 @@ final class BuildContext {
     /// Where the images step keeps what it makes: the cache's `images/`, or a temporary folder.
     var imageStore: ImageStore?
     var content: SiteContent!
+    /// True when `content.memo` holds parses the cache's `content.tsv` does not (written at commit).
+    var contentMemoIsStale = false
     var model: SiteModel!
     /// Every page input's hash, when there is a cache to use them.
     var inputs: PageInputs?

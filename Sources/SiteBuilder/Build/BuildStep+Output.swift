@@ -59,7 +59,11 @@ extension BuildStep {
         let pageOutputs = outputs.subtracting((context.images?.files ?? []).map { "/" + $0.path })
         context.inputs = context.cache == nil ? nil : PageInputs(
             model: model, outputs: pageOutputs, siteYAML: FileManager.default.contents(atPath: context.siteFolder + "/site.yaml") ?? Data(),
-            nextPriceChange: context.schedule?.instant)
+            nextPriceChange: context.schedule?.instant, knownRecords: context.catalogMemo?.records ?? [:])
+        if let inputs = context.inputs, context.catalogMemo != nil, context.catalogMemo?.records != inputs.records {
+            context.catalogMemo?.records = inputs.records
+            context.catalogMemo?.isStale = true
+        }
     }
 
     /// Renders every page whose inputs changed since the cache saw it, on all cores, checks its links
@@ -145,6 +149,16 @@ extension BuildStep {
             context.diagnostics = []
             throw BuildError(SiteBuild.deduplicated(diagnostics))
         }
+        // The memos are caches keyed by what they were worked out from, right whether or not the
+        // output is swapped in: they are written on the other core meanwhile.
+        let memos = MemoWrites(context: context)
+        let writing = DispatchGroup()
+        if memos.hasWork { DispatchQueue.global().async(group: writing) { memos.write() } }
+        defer {
+            writing.wait()
+            context.catalogMemo?.isStale = false
+            context.contentMemoIsStale = false
+        }
         try tree.commit()
         let files = context.pages.count + context.otherFiles
         // Best effort: without the record the next build only does the full work again. The preview
@@ -158,11 +172,36 @@ extension BuildStep {
         try PriceSchedule.write(context.schedule, outFolder: context.outFolder, builtAt: context.model.time)
         if let store = context.imageStore, !store.temporary, let images = context.images { store.sweep(keeping: images.keys) }
         if let cache = context.cache {
-            if let inputs = context.inputs { cache.keepGenerated(context.generated, for: inputs.generatedFiles) }
             if let note = cache.save(
                 outFolder: tree.target, keeping: Set(context.pages.map(\.file)), writeIndex: !context.deferCacheIndex) {
                 context.notes.append(note)
             }
         }
+    }
+}
+
+/// The build cache's memos and generated files, as the commit step writes them beside the rest.
+private struct MemoWrites: Sendable {
+    let folder: String?
+    let catalog: CatalogMemo?
+    let content: ContentMemo?
+    let generated: (files: [(String, [UInt8])], inputs: UInt64)?
+    let cache: BuildCache?
+
+    init(context: BuildContext) {
+        folder = context.cache?.folder
+        catalog = context.catalogMemo?.isStale == true ? context.catalogMemo : nil
+        content = context.contentMemoIsStale ? context.content.memo : nil
+        generated = context.inputs.map { (context.generated, $0.generatedFiles) }
+        cache = context.cache
+    }
+
+    var hasWork: Bool { folder != nil }
+
+    func write() {
+        guard let folder else { return }
+        catalog?.write(folder: folder)
+        content?.write(folder: folder)
+        if let cache, let generated { cache.keepGenerated(generated.files, for: generated.inputs) }
     }
 }

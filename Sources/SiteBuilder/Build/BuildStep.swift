@@ -47,6 +47,7 @@ extension BuildStep {
         }
         context.catalog = loaded
         context.index = CatalogIndex(loaded.catalog)
+        context.catalogMemo = loaded.textDigest.flatMap { digest in context.cache.map { CatalogMemo.read(folder: $0.folder, digest: digest) } }
         // Everything below reads the catalog.
         context.changed = nil
     }
@@ -56,7 +57,11 @@ extension BuildStep {
         let config = context.config!
         if context.unchanged([config.catalogText, config.catalogDatabase, config.filesFolder]) { return }
         let filesFolder = context.siteFolder + "/" + config.filesFolder
-        let available = FileManager.default.fileExists(atPath: filesFolder) ? Set(AssetPipeline.filesUnder(filesFolder)) : nil
+        let listing = FileManager.default.fileExists(atPath: filesFolder) ? AssetPipeline.filesUnder(filesFolder) : nil
+        // The same catalog text passed with the same files before: the checks would pass again.
+        let listingHash = CatalogMemo.listingHash(listing)
+        if let memo = context.catalogMemo, memo.checked == listingHash { return }
+        let available = listing.map(Set.init)
         var check = CatalogCheck(
             catalog: context.catalog.catalog, source: context.catalog.sourceMap, fallbackLocation: config.catalogDatabase,
             availableFiles: available, index: context.index)
@@ -70,6 +75,8 @@ extension BuildStep {
                     message: "\(issue.record): '\(issue.field)': \(issue.message)", hint: issue.hint)
             })
         }
+        context.catalogMemo?.checked = listingHash
+        context.catalogMemo?.isStale = true
     }
 
     /// The built-in theme with the site's `templates/` over it, compiled.
@@ -149,11 +156,13 @@ extension BuildStep {
         // The input scan already walked content/ (readdir is far cheaper than FileManager's enumerator).
         let files = fingerprints.files.keys.filter { $0.hasPrefix("content/") && $0.hasSuffix(".md") }.map { String($0.dropFirst("content/".count)) }.sorted()
         do throws(BuildError) {
-            context.content = try SiteContent.load(siteFolder: context.siteFolder, index: context.index, files: files) { relative in
+            let memo = previous?.memo ?? context.cache.map { ContentMemo.read(folder: $0.folder) } ?? ContentMemo()
+            context.content = try SiteContent.load(siteFolder: context.siteFolder, index: context.index, files: files, memo: memo) { relative in
                 guard let previous, let kept, !kept.contains("content/" + relative), fingerprints.files["content/" + relative] != nil
                 else { return nil }
                 return previous.parsed["content/" + relative]
             }
+            if context.content.memo.entries != memo.entries { context.contentMemoIsStale = true }
         } catch {
             context.diagnostics += error.diagnostics
         }

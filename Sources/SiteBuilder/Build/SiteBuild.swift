@@ -13,6 +13,11 @@ public struct SiteBuild {
     public let now: Int
     /// The build cache's folder, or nil to build without one.
     public let cacheFolder: String?
+    /// True for a process that exits right after the build (`sitegen build`): the catalog, copy and
+    /// model are left for the exit to reclaim instead of being freed object by object, which took
+    /// about 7 % of a one-edit cached build at 10,000 products (perf). The build cache and any
+    /// temporary image store are still closed (their deinits write and remove files).
+    public var leavesMemoryToExit = false
 
     /// - Parameters:
     ///   - siteFolder: the folder holding `site.yaml`, `content/`, `templates/`, `assets/` and the catalog.
@@ -134,6 +139,13 @@ public struct SiteBuild {
             let (cache, note) = BuildCache.open(folder: cacheFolder)
             context.cache = cache
             if let note { context.notes.append(note) }
+        }
+        defer {
+            if leavesMemoryToExit {
+                context.cache = nil
+                context.imageStore = nil
+                _ = Unmanaged.passRetained(context)
+            }
         }
         return try run(context)
     }

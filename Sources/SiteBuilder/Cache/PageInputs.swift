@@ -16,10 +16,15 @@ struct PageInputs: Sendable {
     /// A hash of what the generated files (feed, sitemap, search index, robots.txt) show: what every
     /// page shares, every product and bundle, and the plain pages' copy.
     private(set) var generatedFiles: UInt64 = 0
+    /// Each product's record hash (the product and its variants through `StableHashEncoder`), by
+    /// SKU: what `CatalogMemo` keeps so the next build with the same catalog text need not work it out.
+    private(set) var records: [String: UInt64] = [:]
 
     func value(_ key: String) -> UInt64 { values[key] ?? 0 }
 
-    init(model: SiteModel, outputs: Set<String>, siteYAML: Data, nextPriceChange: Int?) {
+    /// - Parameter knownRecords: record hashes by SKU from an earlier build of the same catalog text
+    ///   (`CatalogMemo`); the others are worked out.
+    init(model: SiteModel, outputs: Set<String>, siteYAML: Data, nextPriceChange: Int?, knownRecords: [String: UInt64] = [:]) {
         let index = model.index, catalog = index.catalog, content = model.content
         values["global"] = StableHash.of { hash in
             hash.combine([UInt8](siteYAML))
@@ -46,23 +51,33 @@ struct PageInputs: Sendable {
             hash.combine(nextPriceChange ?? -1)
         }
         let prices = model.prices
-        let products = parallelMap(catalog.products) { product -> (String, UInt64) in
-            ("product:" + product.sku, StableHash.of { hash in
+        let products = parallelMap(catalog.products) { product -> (String, UInt64, UInt64) in
+            let record = knownRecords[product.sku] ?? StableHash.of { hash in
                 hash.combine(encoding: product)
                 hash.combine(encoding: index.variants(of: product))
+            }
+            return ("product:" + product.sku, StableHash.of { hash in
+                hash.combine(record)
                 // The image's URL names its copies (their key is in it); the card's URL names what it shows.
                 hash.combine(model.images["product:" + product.sku] ?? "")
                 hash.combine(model.cards[product.sku]?.url ?? "")
                 // The prices in force at the build's moment (a sale started or ended since), as pages show them.
                 for unit in prices.units(of: product) {
-                    hash.combine(encoding: [unit.unit, unit.regular])
+                    for money in [unit.unit, unit.regular] {
+                        hash.combine(Int(money.amount))
+                        hash.combine(money.currency.code)
+                    }
                     hash.combine(unit.saleEnds ?? -1)
                     hash.combine(unit.sale != nil)
                 }
-            })
+            }, record)
         }
         values.reserveCapacity(products.count * 3)
-        for (key, value) in products { values[key] = value }
+        records.reserveCapacity(products.count)
+        for (product, (key, value, record)) in zip(catalog.products, products) {
+            values[key] = value
+            records[product.sku] = record
+        }
         for bundle in catalog.bundles {
             let pricing = model.bundlePricing[bundle.slug]
             values["bundle:" + bundle.slug] = StableHash.of { hash in
@@ -93,7 +108,7 @@ struct PageInputs: Sendable {
         values["list:plan-counts"] = StableHash.of { hash in
             for plan in catalog.plans { hash.combine(index.products(grantedBy: plan).count) }
         }
-        let copies = parallelMap(content.all) { key, copy in (key, StableHash.of(encoding: copy)) }
+        let copies = parallelMap(content.all) { key, copy in (key, copy.stableHash) }
         for (key, value) in copies { values[key] = value }
         for name in model.theme.sources.keys { values["template:" + name] = model.theme.closureHash(name) }
         generatedFiles = StableHash.of { hash in
@@ -107,7 +122,27 @@ struct PageInputs: Sendable {
     /// The same inputs with these copies' hashes (by `SiteContent.inputKey`) worked out again.
     func updating(copies: [(key: String, copy: PageCopy)]) -> PageInputs {
         var updated = self
-        for (key, copy) in copies { updated.values[key] = StableHash.of(encoding: copy) }
+        for (key, copy) in copies { updated.values[key] = copy.stableHash }
         return updated
+    }
+}
+
+extension PageCopy {
+    /// Every field of the copy, hashed field by field (through `StableHashEncoder` the 10,000 copies of
+    /// a large shop were a tenth of a one-edit cached build's model step). `PageCopyHashTests` fails
+    /// when a field is added to `PageCopy` and not here.
+    var stableHash: UInt64 {
+        StableHash.of { hash in
+            for text in [path, key] { hash.combine(text) }
+            for optional in [title, description, headline, menu] {
+                hash.combine(optional != nil)
+                hash.combine(optional ?? "")
+            }
+            hash.combine(highlights.count)
+            for highlight in highlights { hash.combine(highlight) }
+            for number in [keyLine, weight, bodyLine] { hash.combine(number) }
+            hash.combine(draft)
+            hash.combine(body)
+        }
     }
 }

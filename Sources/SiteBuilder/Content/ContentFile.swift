@@ -11,6 +11,8 @@ struct ContentFile {
     let body: String
     /// The line of the file the body starts on, to turn Markdown line numbers into file lines.
     let bodyLine: Int
+    /// Where the body starts in `text`, in UTF-8 bytes (`ContentMemo` keeps it).
+    let bodyStart: Int
 
     /// Splits `text` into YAML front matter between `---` lines and the Markdown body.
     init(path: String, text: String) throws(BuildError) {
@@ -24,6 +26,7 @@ struct ContentFile {
             fields = try YAMLFields(yaml: "", file: path)
             body = String(decoding: bytes[start...], as: UTF8.self)
             bodyLine = 1
+            bodyStart = start
             return
         }
         // Find the closing `---` line, counting lines on the way.
@@ -47,6 +50,7 @@ struct ContentFile {
         fields = try YAMLFields(yaml: String(decoding: bytes[firstLineEnd..<closing.yamlEnd], as: UTF8.self), file: path, lineOffset: 1)
         body = String(decoding: bytes[closing.bodyStart...], as: UTF8.self)
         bodyLine = line + 1
+        bodyStart = closing.bodyStart
     }
 
     /// When the line starting at `index` is exactly `---`, the index just past its line end.

@@ -14,25 +14,33 @@ struct SiteContent: Sendable {
     /// What each file parsed to (nil for a draft), by path relative to the site folder, for a later
     /// load to take again when the file did not change.
     var parsed: [String: (ContentKind, PageCopy)?] = [:]
+    /// What each file parsed to by the hash of its bytes, for the build cache (`ContentMemo`).
+    var memo = ContentMemo()
 
     /// Reads every Markdown file under `siteFolder/content` (in parallel) and checks each against the
-    /// catalog; `reuse` may give a file's earlier parse (by path under `content/`) instead of reading it.
+    /// catalog; `reuse` may give a file's earlier parse (by path under `content/`) instead of reading it,
+    /// and `memo` the parse of a file whose bytes hash as it records.
     static func load(
-        siteFolder: String, index: CatalogIndex, files known: [String]? = nil,
+        siteFolder: String, index: CatalogIndex, files known: [String]? = nil, memo: ContentMemo = ContentMemo(),
         reuse: @Sendable (String) -> (ContentKind, PageCopy)?? = { _ in nil }
     ) throws(BuildError) -> SiteContent {
         let root = siteFolder + "/content"
         let files = known ?? markdownFiles(under: root)
-        let parsed = parallelMap(files) { relative -> Result<(ContentKind, PageCopy)?, BuildError> in
-            if let earlier = reuse(relative) { return .success(earlier) }
-            return Result { () throws(BuildError) -> (ContentKind, PageCopy)? in
-                try parse(relative: relative, root: root)
+        let parsed = parallelMap(files) { relative -> (Result<(ContentKind, PageCopy)?, BuildError>, ContentMemo.Entry?) in
+            if let earlier = reuse(relative) { return (.success(earlier), memo.entries[relative]) }
+            do throws(BuildError) {
+                let (copy, entry) = try parse(relative: relative, root: root, memo: memo.entries[relative])
+                return (.success(copy), entry)
+            } catch {
+                return (.failure(error), nil)
             }
         }
         var content = SiteContent()
         var diagnostics: [Diagnostic] = []
         var claimed: [String: String] = [:]
-        for (relative, result) in zip(files, parsed) {
+        content.memo.entries.reserveCapacity(files.count)
+        for (relative, (result, memoEntry)) in zip(files, parsed) {
+            if let memoEntry { content.memo.entries[relative] = memoEntry }
             switch result {
             case let .failure(error): diagnostics += error.diagnostics
             case let .success(entry):
@@ -76,7 +84,11 @@ struct SiteContent: Sendable {
         return files.sorted()
     }
 
-    static func parse(relative: String, root: String) throws(BuildError) -> (ContentKind, PageCopy)? {
+    /// What the file `root/relative` parses to (nil for a draft), with its `ContentMemo` entry; the
+    /// memo's `earlier` entry when the file's bytes hash as it records.
+    static func parse(
+        relative: String, root: String, memo earlier: ContentMemo.Entry? = nil
+    ) throws(BuildError) -> ((ContentKind, PageCopy)?, ContentMemo.Entry) {
         let path = "content/" + relative
         guard let kind = ContentKind.of(relativePath: relative) else {
             throw BuildError(file: path, message: "this is not a place content can go", hint: ContentKind.locationHint)
@@ -85,7 +97,18 @@ struct SiteContent: Sendable {
         else {
             throw BuildError(file: path, message: "cannot read the file as UTF-8 text")
         }
+        let hash = ContentMemo.hash(data)
+        if let earlier, earlier.hash == hash, earlier.kind == nil || earlier.kind == kind, let copy = earlier.parsed(path: path, text: text) {
+            return (copy, earlier)
+        }
         let file = try ContentFile(path: path, text: text)
+        let copy = try parse(file, kind: kind)
+        return (copy, ContentMemo.Entry(hash: hash, bodyStart: file.bodyStart, parsed: copy))
+    }
+
+    /// The copy in a content file of `kind` (nil for a draft), its front matter checked.
+    private static func parse(_ file: ContentFile, kind: ContentKind) throws(BuildError) -> (ContentKind, PageCopy)? {
+        let path = file.path
         let fields = file.fields
         try fields.rejectUnknown(kind.allowedKeys)
         if try fields.bool("draft", default: false) { return nil }

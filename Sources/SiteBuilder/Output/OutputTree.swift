@@ -160,10 +160,12 @@ final class OutputTree: Sendable {
         }
         var manifest = OutputManifest()
         manifest.entries = partial ? previous.entries.merging(unchanged) { $1 } : unchanged
-        for (relative, entry) in written {
-            let current = OutputManifest.stat(target + "/" + relative)
-            manifest.entries[relative] = OutputManifest.Entry(hash: entry.hash, size: entry.size, modified: current?.modified ?? 0)
+        // Each written file's new time, looked up on every core (10,000 of them after a build into an empty folder).
+        let target = self.target
+        let times = parallelMap(Array(written)) { relative, entry in
+            (relative, OutputManifest.Entry(hash: entry.hash, size: entry.size, modified: OutputManifest.stat(target + "/" + relative)?.modified ?? 0))
         }
+        for (relative, entry) in times { manifest.entries[relative] = entry }
         do {
             try manifest.write(to: manifestPath)
         } catch {
