@@ -31,13 +31,7 @@ struct CatalogMemo {
     /// The memo for the catalog text with this digest from `folder/catalog.tsv`, or an empty one.
     static func read(folder: String, digest: String) -> CatalogMemo {
         var memo = CatalogMemo(digest: digest)
-        guard let data = FileManager.default.contents(atPath: folder + "/catalog.tsv") else { return memo }
-        // The last line is `end <TAB> hash of every byte before it`: a file changed by hand is not used.
-        let bytes = [UInt8](data.dropLast(data.last == UInt8(ascii: "\n") ? 1 : 0))
-        guard let cut = bytes.lastIndex(of: UInt8(ascii: "\n")),
-              String(decoding: bytes[(cut + 1)...], as: UTF8.self) == "end\t" + String(ContentHash.of(Array(bytes[...cut])), radix: 16),
-              let lines = TabSeparatedLines(bytes: Array(bytes[...cut]))
-        else { return memo }
+        guard let bytes = ChecksummedFile.read(folder + "/catalog.tsv"), let lines = TabSeparatedLines(bytes: bytes) else { return memo }
         var line = 0
         var usable = true
         var records: [String: UInt64] = [:]
@@ -73,8 +67,7 @@ struct CatalogMemo {
         bytes += "\(Self.format)\t\(BuildCache.identity)\ndigest\t\(digest)\n".utf8
         if let checked { bytes += "checked\t\(String(checked, radix: 16))\n".utf8 }
         for (sku, value) in records { bytes += "r\t\(String(value, radix: 16))\t\(sku)\n".utf8 }
-        bytes += "end\t\(String(ContentHash.of(bytes), radix: 16))\n".utf8
-        try? Data(bytes).write(to: URL(fileURLWithPath: folder + "/catalog.tsv"), options: .atomic)
+        ChecksummedFile.write(bytes, to: folder + "/catalog.tsv")
     }
 
     /// A hash of the files folder's listing (nil when there is no such folder), for `checked`.

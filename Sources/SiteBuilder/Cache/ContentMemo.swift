@@ -156,14 +156,10 @@ struct ContentMemo: Sendable {
     /// The memo in `folder/content.tsv`, or an empty one.
     static func read(folder: String) -> ContentMemo {
         var memo = ContentMemo()
-        guard let data = FileManager.default.contents(atPath: folder + "/content.tsv") else { return memo }
-        let bytes = [UInt8](data.dropLast(data.last == UInt8(ascii: "\n") ? 1 : 0))
-        guard let cut = bytes.lastIndex(of: UInt8(ascii: "\n")),
-              String(decoding: bytes[(cut + 1)...], as: UTF8.self) == "end\t" + String(ContentHash.of(Array(bytes[...cut])), radix: 16)
-        else { return memo }
+        guard let bytes = ChecksummedFile.read(folder + "/content.tsv") else { return memo }
         var entries: [String: Entry] = [:]
         var first = true
-        for line in bytes[...cut].split(separator: UInt8(ascii: "\n")) {
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
             let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
             if first {
                 guard fields.count == 2, Entry.text(fields[0]) == format, Entry.text(fields[1]) == BuildCache.identity else { return memo }
@@ -183,7 +179,6 @@ struct ContentMemo: Sendable {
         bytes.reserveCapacity(entries.count * 200 + 100)
         bytes += "\(Self.format)\t\(BuildCache.identity)\n".utf8
         for (path, entry) in entries.sorted(by: { $0.key < $1.key }) { entry.append(path: path, to: &bytes) }
-        bytes += "end\t\(String(ContentHash.of(bytes), radix: 16))\n".utf8
-        try? Data(bytes).write(to: URL(fileURLWithPath: folder + "/content.tsv"), options: .atomic)
+        ChecksummedFile.write(bytes, to: folder + "/content.tsv")
     }
 }
