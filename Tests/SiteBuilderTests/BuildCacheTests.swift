@@ -200,6 +200,7 @@ import TestSupport
 enum CacheEdit: CaseIterable {
     case contentBody, catalogTitle, catalogPrice, featured, partialTemplate, pageTemplate, siteYAML, image, newPage, removeCopy, embed
     case sale, archive, soldOut, bundleDiscount, bundleTags, pageSize, newTemplate, summary, removeProduct, rasterCover
+    case frontMatter, draft, lineEndings
 
     func apply(to site: ExampleSite, round: Int, random: inout SplitMix64) throws {
         switch self {
@@ -277,6 +278,29 @@ enum CacheEdit: CaseIterable {
             while end < lines.count, !lines[end].isEmpty { end += 1 }
             lines.removeSubrange(at..<end)
             try site.write("catalog.txt", lines.joined(separator: "\n"))
+        case .frontMatter:
+            // A product copy's front matter (what `content.tsv` keeps), not its body.
+            let file = try pick(ExampleSite.files(under: site.folder + "/content/products").map { "content/products/" + $0 }, &random)
+            let text = try site.source(file)
+            switch Int.random(in: 0..<3, using: &random) {
+            case 0 where text.contains("\ndescription: "): try site.edit(file, replacing: "\ndescription: ", with: "\ndescription: R\(round) ")
+            case 1 where text.contains("\nhighlights:"): try site.edit(file, replacing: "\nhighlights:", with: "\nhighlights:\n  - Round \(round)")
+            case 2 where !text.contains("\ntitle: "): try insertAfterFirstLine(site, file, "title: Round \(round)")
+            default: try insertAfterFirstLine(site, file, "headline: Round \(round)")
+            }
+        case .draft:
+            let file = try pick(ExampleSite.files(under: site.folder + "/content").filter { !$0.hasPrefix("pages/") }.map { "content/" + $0 }, &random)
+            let text = try site.source(file)
+            if let line = text.range(of: "draft: true\r\n") ?? text.range(of: "draft: true\n") {
+                try site.write(file, text.replacingCharacters(in: line, with: ""))
+            } else {
+                try insertAfterFirstLine(site, file, "draft: true")
+            }
+        case .lineEndings:
+            // The same copy with a byte order mark and CRLF line ends: other bytes, the same pages.
+            let file = try pick(ExampleSite.files(under: site.folder + "/content").map { "content/" + $0 }, &random)
+            let text = try site.source(file)
+            if !text.hasPrefix("\u{FEFF}") { try site.write(file, "\u{FEFF}" + text.replacingOccurrences(of: "\n", with: "\r\n")) }
         case .embed:
             let catalog = try site.source("catalog.txt")
             let skus = catalog.split(separator: "\n").filter { $0.hasPrefix("product ") }.map { String($0.dropFirst("product ".count)) }
@@ -288,6 +312,15 @@ enum CacheEdit: CaseIterable {
     private func pick<T>(_ items: [T], _ random: inout SplitMix64) throws -> T {
         guard let item = items.randomElement(using: &random) else { throw TestSetupError("nothing to pick from") }
         return item
+    }
+
+    /// Adds a front matter line after the file's first (`---`), in the file's own line ends.
+    private func insertAfterFirstLine(_ site: ExampleSite, _ file: String, _ line: String) throws {
+        let text = try site.source(file)
+        guard text.hasPrefix("---") || text.hasPrefix("\u{FEFF}---"), let end = text.firstIndex(where: { $0 == "\n" || $0 == "\r\n" })
+        else { return }
+        let newline = text.contains("\r\n") ? "\r\n" : "\n"
+        try site.write(file, String(text[...end]) + line + newline + String(text[text.index(after: end)...]))
     }
 
     private func append(_ site: ExampleSite, _ file: String, _ text: String) throws {

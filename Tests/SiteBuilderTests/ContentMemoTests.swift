@@ -34,16 +34,19 @@ import TestSupport
         let path = site.folder + "/.sitegen-cache/content.tsv"
         let written = try String(contentsOfFile: path, encoding: .utf8)
         #expect(ContentMemo.read(folder: site.folder + "/.sitegen-cache").entries.count > 10)
-        var lines = written.components(separatedBy: "\n")
+        var lines = written.components(separatedBy: "\n").filter { !$0.isEmpty && !$0.hasPrefix("end\t") }
+        // A title changed in the memo but not in the file: taken as it is, a page would show it.
+        let line = try #require(lines.firstIndex { $0.contains("\t=") })
+        lines[line] = lines[line].replacingOccurrences(of: "\t=", with: "\t=Forged ")
+        let forged = lines.joined(separator: "\n") + "\n"
         switch damage {
-        case "edited":
-            // A title changed in the memo but not in the file: taken as it is, a page would show it.
-            let line = try #require(lines.firstIndex { $0.contains("\t=") })
-            lines[line] = lines[line].replacingOccurrences(of: "\t=", with: "\t=Forged ")
-        case "truncated": lines.removeLast(3)
-        default: lines[0] = lines[0].replacingOccurrences(of: "\tsitegen \(SiteGenVersion.current) ", with: "\tsitegen 0.0.1 ")
+        case "edited": try (forged + "end\t0\n").write(toFile: path, atomically: true, encoding: .utf8)
+        case "truncated": try String(forged.dropLast(200)).write(toFile: path, atomically: true, encoding: .utf8)
+        default:
+            // Checksummed anew: only the identity can tell.
+            let other = forged.replacingOccurrences(of: "\tsitegen \(SiteGenVersion.current) ", with: "\tsitegen 0.0.1 ")
+            ChecksummedFile.write(Array(other.utf8), to: path)
         }
-        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
         #expect(ContentMemo.read(folder: site.folder + "/.sitegen-cache").entries.isEmpty)
         try FileManager.default.removeItem(atPath: site.out)
         try site.build()

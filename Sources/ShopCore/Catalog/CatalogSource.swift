@@ -20,7 +20,7 @@ public struct CatalogSource: Sendable {
         public let catalog: Catalog
         public let sourceMap: CatalogSourceMap?
         /// SHA-256 of the catalog text, lowercase hex, when the catalog was read from text (`digest`).
-        public var textDigest: String? = nil
+        public let textDigest: String?
     }
 
     /// Loads the catalog, refreshing the database from the text first when the text changed.
@@ -42,7 +42,7 @@ public struct CatalogSource: Sendable {
     public func read() throws -> Loaded {
         guard let textPath, FileManager.default.fileExists(atPath: textPath) else { return try databaseOnly(readOnly: true) }
         let (parsed, map) = try CatalogText.parse(try Self.readText(textPath), file: textPath)
-        return Loaded(catalog: parsed, sourceMap: map)
+        return Loaded(catalog: parsed, sourceMap: map, textDigest: nil)
     }
 
     /// The catalog of a shop that keeps no text; throws `CatalogStoreError` when there is no database either.
@@ -52,7 +52,7 @@ public struct CatalogSource: Sendable {
                 path: databasePath,
                 message: "no catalog here; create it with `sitegen catalog init`, `import` or `load`")
         }
-        return Loaded(catalog: try CatalogStore(path: databasePath, readOnly: readOnly).load(), sourceMap: nil)
+        return Loaded(catalog: try CatalogStore(path: databasePath, readOnly: readOnly).load(), sourceMap: nil, textDigest: nil)
     }
 
     /// Stores `catalog` in the database and, when the shop keeps text, rewrites the text canonically.

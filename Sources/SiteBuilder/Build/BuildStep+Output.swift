@@ -180,28 +180,27 @@ extension BuildStep {
     }
 }
 
-/// The build cache's memos and generated files, as the commit step writes them beside the rest.
+/// The build cache's memos and generated files, as the commit step writes them beside the rest
+/// (only values: nothing here keeps the cache itself alive).
 private struct MemoWrites: Sendable {
     let folder: String?
     let catalog: CatalogMemo?
     let content: ContentMemo?
     let generated: (files: [(String, [UInt8])], inputs: UInt64)?
-    let cache: BuildCache?
 
     init(context: BuildContext) {
         folder = context.cache?.folder
         catalog = context.catalogMemo?.isStale == true ? context.catalogMemo : nil
         content = context.contentMemoIsStale ? context.content.memo : nil
         generated = context.inputs.map { (context.generated, $0.generatedFiles) }
-        cache = context.cache
     }
 
-    var hasWork: Bool { folder != nil }
+    var hasWork: Bool { folder != nil && (catalog != nil || content != nil || generated != nil) }
 
     func write() {
         guard let folder else { return }
         catalog?.write(folder: folder)
         content?.write(folder: folder)
-        if let cache, let generated { cache.keepGenerated(generated.files, for: generated.inputs) }
+        if let generated { BuildCache.keepGenerated(generated.files, for: generated.inputs, in: folder) }
     }
 }

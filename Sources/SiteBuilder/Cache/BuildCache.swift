@@ -114,8 +114,8 @@ final class BuildCache: @unchecked Sendable {
         return files
     }
 
-    /// Keeps this build's generated files for the next build with the same inputs.
-    func keepGenerated(_ files: [(String, [UInt8])], for inputs: UInt64) {
+    /// Keeps this build's generated files for the next build with the same inputs, in the cache `folder`.
+    static func keepGenerated(_ files: [(String, [UInt8])], for inputs: UInt64, in folder: String) {
         let generated = folder + "/generated"
         if let record = try? String(contentsOfFile: generated + "/inputs", encoding: .utf8),
            record.hasPrefix(Self.identity + "\t" + String(inputs, radix: 16) + "\n") { return }

@@ -66,7 +66,7 @@ struct CatalogMemo {
         bytes.reserveCapacity(records.count * 32 + 200)
         bytes += "\(Self.format)\t\(BuildCache.identity)\ndigest\t\(digest)\n".utf8
         if let checked { bytes += "checked\t\(String(checked, radix: 16))\n".utf8 }
-        for (sku, value) in records { bytes += "r\t\(String(value, radix: 16))\t\(sku)\n".utf8 }
+        for (sku, value) in records.sorted(by: { $0.key < $1.key }) { bytes += "r\t\(String(value, radix: 16))\t\(sku)\n".utf8 }
         ChecksummedFile.write(bytes, to: folder + "/catalog.tsv")
     }
 

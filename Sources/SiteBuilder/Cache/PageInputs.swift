@@ -129,7 +129,7 @@ struct PageInputs: Sendable {
 
 extension PageCopy {
     /// Every field of the copy, hashed field by field (through `StableHashEncoder` the 10,000 copies of
-    /// a large shop were a tenth of a one-edit cached build's model step). `PageCopyHashTests` fails
+    /// a large shop were a tenth of a one-edit cached build's model step). `PageInputsTests.aCopysHashCoversEveryField` fails
     /// when a field is added to `PageCopy` and not here.
     var stableHash: UInt64 {
         StableHash.of { hash in

@@ -1,13 +1,19 @@
+import Crypto
+
 /// A 64-bit hash that is the same in every run and on every machine (Swift's `Hasher` is seeded per
 /// process), for the build cache's keys: a page's inputs hash the same way in the build that wrote
-/// the cache and in the one that reads it. Not cryptographic: the inputs are the site's own files.
+/// the cache and in the one that reads it. It is SHA-256 (swift-crypto) cut to 64 bits: our own
+/// multiply-and-rotate hash, which it replaced, kept a difference in the top byte of one 8-byte word
+/// where a difference in the next could cancel it, so about one two-character edit in a thousand
+/// that straddled a word boundary hashed the same and a cached build kept the old page (found in
+/// review). With SHA-NI the extra time is a few milliseconds at 10,000 products.
 struct StableHash {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    private var sha = SHA256()
 
     init() {}
 
     mutating func combine(_ word: UInt64) {
-        value = (value.rotatedLeft(5) ^ word) &* 0x517c_c1b7_2722_0a95
+        withUnsafeBytes(of: word.littleEndian) { sha.update(bufferPointer: $0) }
     }
 
     mutating func combine(_ text: String) {
@@ -21,19 +27,7 @@ struct StableHash {
     /// Bytes with their length first, so `("ab", "c")` and `("a", "bc")` hash apart.
     mutating func combine(bytes: UnsafeRawBufferPointer) {
         combine(UInt64(bytes.count))
-        var index = 0
-        while index + 8 <= bytes.count {
-            combine(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-            index += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < bytes.count {
-            tail |= UInt64(bytes[index]) << shift
-            shift += 8
-            index += 1
-        }
-        combine(tail)
+        sha.update(bufferPointer: bytes)
     }
 
     mutating func combine(_ bytes: [UInt8]) { bytes.withUnsafeBytes { combine(bytes: $0) } }
@@ -42,10 +36,11 @@ struct StableHash {
     mutating func combine<T: Encodable>(encoding value: T) {
         let encoder = StableHashEncoder()
         try? value.encode(to: encoder)
-        combine(encoder.state.hash.value)
+        combine(encoder.state.hash.finalized)
     }
 
-    var finalized: UInt64 { value ^ (value >> 29) }
+    /// The first 64 bits of the SHA-256 of everything combined.
+    var finalized: UInt64 { Self.firstWord(of: sha.finalize()) }
 
     static func of(_ build: (inout StableHash) -> Void) -> UInt64 {
         var hash = StableHash()
@@ -54,4 +49,9 @@ struct StableHash {
     }
 
     static func of<T: Encodable>(encoding value: T) -> UInt64 { of { $0.combine(encoding: value) } }
+
+    /// The first 8 bytes of a digest, big-endian (as its hexadecimal spelling starts).
+    static func firstWord(of digest: SHA256.Digest) -> UInt64 {
+        digest.withUnsafeBytes { raw in raw.prefix(8).reduce(0) { $0 << 8 | UInt64($1) } }
+    }
 }

@@ -98,7 +98,8 @@ struct SiteContent: Sendable {
             throw BuildError(file: path, message: "cannot read the file as UTF-8 text")
         }
         let hash = ContentMemo.hash(data)
-        if let earlier, earlier.hash == hash, earlier.kind == nil || earlier.kind == kind, let copy = earlier.parsed(path: path, text: text) {
+        // The entry is this path's, so of this kind.
+        if let earlier, earlier.hash == hash, let copy = earlier.parsed(path: path, text: text) {
             return (copy, earlier)
         }
         let file = try ContentFile(path: path, text: text)
