@@ -16,10 +16,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to serve on.")
     var port: Int = 1313
 
+    @Flag(help: "Look at every input file for changes every 150 ms instead of waiting for the file system's events (for network folders and mounts that send none).")
+    var poll = false
+
+    @Flag(help: "Print how long each step of each rebuild took.")
+    var timings = false
+
     func run() async throws {
         var logger = Logger(label: "sitegen")
         logger.logLevel = .info
-        let server = PreviewServer(siteFolder: options.site, outFolder: out, port: port)
+        let server = PreviewServer(siteFolder: options.site, outFolder: out, port: port, polls: poll, timings: timings)
         let app = server.application(logger: logger) { port in
             FileHandle.standardOutput.write(Data("previewing \(server.siteFolder) at http://127.0.0.1:\(port)/ (Ctrl-C stops)\n".utf8))
         }

@@ -14,14 +14,23 @@ public struct PreviewServer: Sendable {
     public let host: String
     public let port: Int
     let interval: Duration
+    /// True to look at every input at each interval, not to learn of changes from the file system (`SiteSession`).
+    let polls: Bool
+    /// True to log each rebuild's step times.
+    let timings: Bool
 
-    public init(siteFolder: String, outFolder: String? = nil, host: String = "127.0.0.1", port: Int = 1313, interval: Duration = .milliseconds(150)) {
+    public init(
+        siteFolder: String, outFolder: String? = nil, host: String = "127.0.0.1", port: Int = 1313, interval: Duration = .milliseconds(150),
+        polls: Bool = false, timings: Bool = false
+    ) {
         let session = SiteSession(siteFolder: siteFolder, outFolder: outFolder)
         self.siteFolder = session.siteFolder
         self.outFolder = session.outFolder
         self.host = host
         self.port = port
         self.interval = interval
+        self.polls = polls
+        self.timings = timings
     }
 
     /// The application, for `runService()` or tests; `started` is called with the bound port.
@@ -49,7 +58,7 @@ public struct PreviewServer: Sendable {
         }
         router.get("**") { request, _ in files.response(for: request.uri.path) }
         router.get("/") { request, _ in files.response(for: request.uri.path) }
-        let watcher = SiteWatcher(siteFolder: siteFolder, outFolder: outFolder, state: state, hub: hub, logger: logger, interval: interval)
+        let watcher = SiteWatcher(siteFolder: siteFolder, outFolder: outFolder, state: state, hub: hub, logger: logger, interval: interval, polls: polls, timings: timings)
         return Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "sitegen"),
             services: [watcher],

@@ -71,30 +71,47 @@ extension BuildStep {
     static let render = BuildStep(name: "render") { context throws(BuildError) in
         let tree = try OutputTree(target: context.outFolder)
         context.tree = tree
-        let model = context.model!, inputs = context.inputs
+        let inputs = context.inputs
         let cache = context.cache
         // The preview after an edit of copy only: a page that read none of the changed copy is as the
-        // kept output has it.
-        let changedKeys = context.modelKept ? context.changedKeys : nil
+        // kept output has it. One pass, one lock: looking each page up on every core as below took
+        // about a tenth of such a rebuild at 10,000 pages (perf).
+        if context.modelKept, let cache {
+            let changedKeys = context.changedKeys
+            var fresh: [PlacedPage] = []
+            var kept: [(file: String, hash: UInt64)] = []
+            var keptAt: [Int] = []
+            kept.reserveCapacity(context.pages.count)
+            keptAt.reserveCapacity(context.pages.count)
+            for (position, placed) in context.pages.enumerated() {
+                if let page = cache.pages[placed.file], page.job == placed.job.id,
+                   !page.reads.contains(where: { read in changedKeys.contains { $0 == read.key } }) {
+                    kept.append((placed.file, page.hash))
+                    keptAt.append(position)
+                } else {
+                    fresh.append(placed)
+                }
+            }
+            // A page the output no longer holds as recorded is rendered too.
+            fresh += tree.keepAsRecorded(kept).map { context.pages[keptAt[$0]] }
+            render(fresh, reused: context.pages.count - fresh.count, context: context, tree: tree)
+            return
+        }
         // Which pages the cache holds as they would be rendered now, looked up on every core.
         let taken = parallelMap(context.pages) { placed -> Bool in
-            let file = placed.file
-            guard let cache else { return false }
-            if let changedKeys, let page = cache.pages[file], page.job == placed.job.id,
-               !page.reads.contains(where: { changedKeys.contains($0.key) }), tree.keepAsRecorded(file, hash: page.hash) {
-                return true
-            }
-            guard let inputs, let page = cache.page(file, job: placed.job.id, inputs: inputs) else { return false }
-            return tree.reuse(file, page: page, from: cache)
+            guard let cache, let inputs, let page = cache.page(placed.file, job: placed.job.id, inputs: inputs) else { return false }
+            return tree.reuse(placed.file, page: page, from: cache)
         }
         var fresh: [PlacedPage] = []
-        var reused = 0
-        for (placed, taken) in zip(context.pages, taken) {
-            if taken { reused += 1 } else { fresh.append(placed) }
-        }
-        let results = SiteBuild.render(fresh, model: model, rewriter: context.rewriter, into: tree)
+        for (placed, taken) in zip(context.pages, taken) where !taken { fresh.append(placed) }
+        render(fresh, reused: context.pages.count - fresh.count, context: context, tree: tree)
+    }
+
+    /// Renders `fresh` on every core, stages it, and notes it for the cache.
+    private static func render(_ fresh: [PlacedPage], reused: Int, context: BuildContext, tree: OutputTree) {
+        let results = SiteBuild.render(fresh, model: context.model, rewriter: context.rewriter, into: tree)
         context.diagnostics += results.diagnostics
-        if results.diagnostics.isEmpty, let cache = context.cache, let inputs {
+        if results.diagnostics.isEmpty, let cache = context.cache, let inputs = context.inputs {
             for page in results.pages { cache.record(page, inputs: inputs) }
         }
         context.rendered = fresh.count

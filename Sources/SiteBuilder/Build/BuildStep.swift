@@ -150,6 +150,19 @@ extension BuildStep {
     /// are as when the kept context read it is not parsed again.
     static let content = BuildStep(name: "content") { context throws(BuildError) in
         if context.content != nil, context.unchanged(["content"]) { return }
+        // Only existing copy edited (the preview's common case): those files are read again, not all.
+        if context.content != nil, let changed = context.changed, !changed.isEmpty,
+           changed.allSatisfy({ $0.hasPrefix("content/") && context.fingerprints.files[$0] != nil }) {
+            do throws(BuildError) {
+                if try context.content.update(changed.map { String($0.dropFirst("content/".count)) }.sorted(), siteFolder: context.siteFolder) {
+                    context.contentMemoIsStale = true
+                    return
+                }
+            } catch {
+                context.diagnostics += error.diagnostics
+                return
+            }
+        }
         let previous = context.content
         let fingerprints = context.fingerprints
         let kept = context.changed

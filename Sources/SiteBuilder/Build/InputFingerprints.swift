@@ -29,6 +29,32 @@ struct InputFingerprints: Equatable, Sendable {
         return result
     }
 
+    /// These stamps with `touched` (paths relative to the site folder, from `InputWatcher`) looked at
+    /// again, and which of them changed: what `scan` would give when only those files changed. A
+    /// touched input counts as changed even when its size and time look the same (two writes within
+    /// the kernel's clock tick), unless it neither was nor is there (an editor's scratch file).
+    func restamping(_ touched: Set<String>, siteFolder: String, config: SiteConfig) -> (fingerprints: InputFingerprints, changed: Set<String>) {
+        var result = self
+        var changed = Set<String>()
+        let roots = Self.folders + [config.filesFolder]
+        for path in touched {
+            let isInput: Bool
+            switch path {
+            case "site.yaml", config.catalogText: isInput = true
+            // The database is an input only for a shop without catalog text (the build itself writes it).
+            case config.catalogDatabase: isInput = files[config.catalogText] == nil
+            default:
+                isInput = roots.contains { path.hasPrefix($0 + "/") } && !path.split(separator: "/").contains { $0.hasPrefix(".") }
+            }
+            guard isInput else { continue }
+            let now = Self.stamp(siteFolder + "/" + path)
+            guard now != nil || files[path] != nil else { continue }
+            result.files[path] = now
+            changed.insert(path)
+        }
+        return (result, changed)
+    }
+
     /// Paths added, removed or changed between two scans.
     func changes(since previous: InputFingerprints) -> Set<String> {
         var changed = Set<String>()

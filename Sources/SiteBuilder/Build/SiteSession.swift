@@ -11,6 +11,15 @@ public final class SiteSession {
     private var cacheOpened = false
     /// The moment pages show prices for, seconds since 1970 (tests move it).
     var clock: () -> Int = { Int(Date().timeIntervalSince1970) }
+    /// Which inputs were touched, when the file system tells (`InputWatcher`); nil: every look scans them all.
+    private var watcher: InputWatcher?
+    private var watcherStarted = false
+    /// False for `sitegen serve --poll` (file systems that send no events: network and some container mounts).
+    private let watches: Bool
+    /// Wall time of each step of the last rebuild that ran, in order (`sitegen serve --timings`).
+    public private(set) var timings: [(name: String, seconds: Double)] = []
+    /// The inputs as the last failed build saw them: the next look rebuilds only when one changed.
+    private var failed: (config: SiteConfig, fingerprints: InputFingerprints)?
     /// What the session should tell the user (e.g. that it keeps a cache of its own); `takeNotes` empties it.
     private var notes: [String] = []
 
@@ -20,9 +29,16 @@ public final class SiteSession {
         return notes
     }
 
-    public init(siteFolder: String, outFolder: String? = nil, cache: SiteBuild.CacheLocation = .default) {
+    /// - Parameter watches: learn which inputs changed from the file system's events (inotify) rather
+    ///   than by looking at every input file at each `rebuild()`; it falls back to looking when the
+    ///   events cannot be had.
+    public init(siteFolder: String, outFolder: String? = nil, cache: SiteBuild.CacheLocation = .default, watches: Bool = true) {
         build = SiteBuild(siteFolder: siteFolder, outFolder: outFolder, cache: cache)
+        self.watches = watches
     }
+
+    /// True while the file system's events tell the session what changed (see `init`).
+    public var isWatching: Bool { watcher != nil }
 
     public var outFolder: String { build.outFolder }
     public var siteFolder: String { build.siteFolder }
@@ -56,32 +72,74 @@ public final class SiteSession {
         let started = DispatchTime.now()
         let context: BuildContext
         if let kept = self.context {
-            let now = InputFingerprints.scan(siteFolder: build.siteFolder, config: kept.config)
-            let changed = now.changes(since: kept.fingerprints)
-            // A scheduled price change that has come is a change too: the pages show other prices now.
-            let priceChangeCame = kept.schedule.map { $0.instant <= clock() } ?? false
-            if changed.isEmpty && !priceChangeCame { return .unchanged }
-            kept.fingerprints = now
-            kept.changed = changed
-            kept.now = clock()
-            // The cache's index is written when the session ends (`finish`), not at every edit.
-            kept.deferCacheIndex = true
-            context = kept
-        } else {
-            context = BuildContext(siteFolder: build.siteFolder, outFolder: build.outFolder, now: clock(), cache: cache)
+            guard let changed = changes(since: kept.fingerprints, config: kept.config, into: &kept.fingerprints) else {
+                // A scheduled price change that has come is a change too: the pages show other prices now.
+                guard kept.schedule.map({ $0.instant <= clock() }) ?? false else { return .unchanged }
+                return try rebuild(kept, changed: [], started: started)
+            }
+            return try rebuild(kept, changed: changed, started: started)
         }
+        if let (config, seen) = failed {
+            // Nothing changed since the build failed: it would fail the same way.
+            var fingerprints = seen
+            guard changes(since: seen, config: config, into: &fingerprints) != nil else { return .unchanged }
+            failed = nil
+        }
+        if watches, !watcherStarted, let config = try? SiteConfig.load(siteFolder: build.siteFolder) {
+            // Started before the first build looks at the inputs, so no edit falls between the two.
+            watcherStarted = true
+            watcher = InputWatcher.start(siteFolder: build.siteFolder, config: config)
+        }
+        context = BuildContext(siteFolder: build.siteFolder, outFolder: build.outFolder, now: clock(), cache: cache)
         let first = self.context == nil
         let summary: SiteBuild.Summary
         do {
             summary = try build.run(context)
         } catch {
-            // The next rebuild starts over from the inputs.
+            // The next rebuild starts over from the inputs, once one changed.
             self.context = nil
+            if let config = context.config { failed = (config, context.fingerprints) }
             throw error
         }
         self.context = context
+        timings = summary.phases
         notes += summary.notes
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return first || summary.rendered == summary.pages ? .full(pages: summary.pages, seconds: seconds) : .pages(count: summary.rendered, seconds: seconds)
+    }
+
+    /// Runs the steps again over the kept context for the inputs that changed.
+    private func rebuild(_ kept: BuildContext, changed: Set<String>, started: DispatchTime) throws(BuildError) -> Outcome {
+        kept.changed = changed
+        kept.now = clock()
+        // The cache's index is written when the session ends (`finish`), not at every edit.
+        kept.deferCacheIndex = true
+        let summary: SiteBuild.Summary
+        do {
+            summary = try build.run(kept)
+        } catch {
+            self.context = nil
+            failed = (kept.config, kept.fingerprints)
+            throw error
+        }
+        timings = summary.phases
+        notes += summary.notes
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return summary.rendered == summary.pages ? .full(pages: summary.pages, seconds: seconds) : .pages(count: summary.rendered, seconds: seconds)
+    }
+
+    /// The inputs changed since `fingerprints` (updated to now), or nil when none did: from the
+    /// watcher's events when it has them, else by scanning every input.
+    private func changes(since fingerprints: InputFingerprints, config: SiteConfig, into updated: inout InputFingerprints) -> Set<String>? {
+        if let watcher, let touched = watcher.drain() {
+            guard !touched.isEmpty else { return nil }
+            let (now, changed) = fingerprints.restamping(touched, siteFolder: build.siteFolder, config: config)
+            updated = now
+            return changed.isEmpty ? nil : changed
+        }
+        let now = InputFingerprints.scan(siteFolder: build.siteFolder, config: config)
+        let changed = now.changes(since: fingerprints)
+        updated = now
+        return changed.isEmpty ? nil : changed
     }
 }

@@ -56,6 +56,36 @@ struct SiteContent: Sendable {
         return content
     }
 
+    /// Reads `files` (paths under `content/` that this content holds) again in place, the preview's
+    /// common case: false, with nothing changed, when one of them became copy of something else (its
+    /// kind, key or draft status changed, or it is a plain page, which menus list), for a full `load`
+    /// to sort out. Everything else is as `load` would make it: the catalog did not change, so a
+    /// copy that joined it before joins it now.
+    /// - Throws: `BuildError` naming the file and line when one no longer parses.
+    mutating func update(_ files: [String], siteFolder: String) throws(BuildError) -> Bool {
+        let root = siteFolder + "/content"
+        var read: [(String, (ContentKind, PageCopy), ContentMemo.Entry)] = []
+        for relative in files {
+            guard case let .some(.some((kind, old))) = parsed["content/" + relative], kind != .page else { return false }
+            let (new, entry) = try Self.parse(relative: relative, root: root, memo: memo.entries[relative])
+            guard let new, new.0 == kind, new.1.key == old.key else { return false }
+            read.append((relative, new, entry))
+        }
+        for (relative, (kind, copy), entry) in read {
+            parsed["content/" + relative] = (kind, copy)
+            memo.entries[relative] = entry
+            switch kind {
+            case .product: products[copy.key] = copy
+            case .niche: niches[copy.key] = copy
+            case .bundle: bundles[copy.key] = copy
+            case .magnet: magnets[copy.key] = copy
+            case .page: return false
+            default: singles[kind] = copy
+            }
+        }
+        return true
+    }
+
     /// The `PageInputs` key of the copy of `kind` for `key` (none for kinds of which there is one).
     static func inputKey(_ kind: ContentKind, _ key: String?) -> String {
         switch kind {

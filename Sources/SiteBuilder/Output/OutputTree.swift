@@ -96,12 +96,18 @@ final class OutputTree: Sendable {
         state.withLock { $0.written[file.path] = OutputManifest.Entry(hash: file.hash, size: file.size, modified: 0) }
     }
 
-    /// Notes `relative` as unchanged without looking at it, when the last build wrote it with this
-    /// hash: for the preview, whose kept context knows no input of the page changed.
-    func keepAsRecorded(_ relative: String, hash: UInt64) -> Bool {
-        guard let old = previous.entries[relative], old.hash == hash else { return false }
-        state.withLock { $0.unchanged[relative] = old }
-        return true
+    /// Notes each file as unchanged without looking at it, when the last build wrote it with this
+    /// hash: for the preview, whose kept context knows no input of these pages changed. Returns the
+    /// positions in `files` of those it did not (the output no longer holds them as recorded).
+    func keepAsRecorded(_ files: [(file: String, hash: UInt64)]) -> [Int] {
+        var missed: [Int] = []
+        state.withLock { state in
+            state.unchanged.reserveCapacity(state.unchanged.count + files.count)
+            for (position, (relative, hash)) in files.enumerated() {
+                if let old = previous.entries[relative], old.hash == hash { state.unchanged[relative] = old } else { missed.append(position) }
+            }
+        }
+        return missed
     }
 
     /// True (and noted as unchanged) when the output holds `relative` as the last build wrote it, with this hash and size.
