@@ -33,6 +33,8 @@ final class BuildContext {
     /// Where the images step keeps what it makes: the cache's `images/`, or a temporary folder.
     var imageStore: ImageStore?
     var content: SiteContent!
+    /// The content files being read in the background since the config step, for the content step.
+    var contentReading: Pending<SiteContent.Read>?
     /// True when `content.memo` holds parses the cache's `content.tsv` does not (written at commit).
     var contentMemoIsStale = false
     var model: SiteModel!

@@ -26,7 +26,7 @@ extension BuildStep {
                 guard let (kind, copy) = context.content.parsed[path] ?? nil else { return nil }
                 return (SiteContent.inputKey(kind, copy.key), copy)
             }
-            context.inputs = context.inputs?.updating(copies: copies)
+            context.inputs = context.inputs?.updating(copies: copies, in: context.content)
             context.modelKept = true
             context.changedKeys = Set(copies.map(\.0))
             return

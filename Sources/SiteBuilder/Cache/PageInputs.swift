@@ -108,7 +108,7 @@ struct PageInputs: Sendable {
         values["list:plan-counts"] = StableHash.of { hash in
             for plan in catalog.plans { hash.combine(index.products(grantedBy: plan).count) }
         }
-        let copies = parallelMap(content.all) { key, copy in (key, copy.stableHash) }
+        let copies = content.all.map { key, copy in (key, content.inputHash(copy)) }
         for (key, value) in copies { values[key] = value }
         for name in model.theme.sources.keys { values["template:" + name] = model.theme.closureHash(name) }
         generatedFiles = StableHash.of { hash in
@@ -119,10 +119,10 @@ struct PageInputs: Sendable {
         }
     }
 
-    /// The same inputs with these copies' hashes (by `SiteContent.inputKey`) worked out again.
-    func updating(copies: [(key: String, copy: PageCopy)]) -> PageInputs {
+    /// The same inputs with these copies' hashes (by `SiteContent.inputKey`) worked out again from `content`.
+    func updating(copies: [(key: String, copy: PageCopy)], in content: SiteContent) -> PageInputs {
         var updated = self
-        for (key, copy) in copies { updated.values[key] = copy.stableHash }
+        for (key, copy) in copies { updated.values[key] = content.inputHash(copy) }
         return updated
     }
 }

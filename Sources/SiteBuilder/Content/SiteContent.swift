@@ -17,15 +17,22 @@ struct SiteContent: Sendable {
     /// What each file parsed to by the hash of its bytes, for the build cache (`ContentMemo`).
     var memo = ContentMemo()
 
-    /// Reads every Markdown file under `siteFolder/content` (in parallel) and checks each against the
-    /// catalog; `reuse` may give a file's earlier parse (by path under `content/`) instead of reading it,
-    /// and `memo` the parse of a file whose bytes hash as it records.
-    static func load(
-        siteFolder: String, index: CatalogIndex, files known: [String]? = nil, memo: ContentMemo = ContentMemo(),
+    /// The content files read and parsed, before they are joined to the catalog: what needs no
+    /// catalog, so a build does it while the catalog is read (`BuildStep.config`).
+    struct Read: Sendable {
+        let files: [String]
+        let parsed: [(Result<(ContentKind, PageCopy)?, BuildError>, ContentMemo.Entry?)]
+        /// True when the memo the files were read with does not hold exactly these files' parses.
+        let memoIsStale: Bool
+    }
+
+    /// Reads and parses `files` (paths under `content/`) on every core; `reuse` may give a file's
+    /// earlier parse instead of reading it, and `memo` the parse of a file whose bytes hash as it records.
+    static func read(
+        siteFolder: String, files: [String], memo: ContentMemo = ContentMemo(),
         reuse: @Sendable (String) -> (ContentKind, PageCopy)?? = { _ in nil }
-    ) throws(BuildError) -> SiteContent {
+    ) -> Read {
         let root = siteFolder + "/content"
-        let files = known ?? markdownFiles(under: root)
         let parsed = parallelMap(files) { relative -> (Result<(ContentKind, PageCopy)?, BuildError>, ContentMemo.Entry?) in
             if let earlier = reuse(relative) { return (.success(earlier), memo.entries[relative]) }
             do throws(BuildError) {
@@ -35,11 +42,22 @@ struct SiteContent: Sendable {
                 return (.failure(error), nil)
             }
         }
+        // An entry is the parse of the bytes its hash names: the same hash, the same entry.
+        let stale = zip(files, parsed).contains { relative, result in result.1?.hash != memo.entries[relative]?.hash }
+            || memo.entries.count != files.count
+        return Read(files: files, parsed: parsed, memoIsStale: stale)
+    }
+
+    /// The copy `read` gave, each file checked against the catalog (its key names a record, no two
+    /// files are copy of one record).
+    /// - Throws: `BuildError` with every file's problem, by file and line.
+    static func join(_ read: Read, index: CatalogIndex) throws(BuildError) -> SiteContent {
         var content = SiteContent()
         var diagnostics: [Diagnostic] = []
         var claimed: [String: String] = [:]
-        content.memo.entries.reserveCapacity(files.count)
-        for (relative, (result, memoEntry)) in zip(files, parsed) {
+        content.memo.entries.reserveCapacity(read.files.count)
+        content.parsed.reserveCapacity(read.files.count)
+        for (relative, (result, memoEntry)) in zip(read.files, read.parsed) {
             if let memoEntry { content.memo.entries[relative] = memoEntry }
             switch result {
             case let .failure(error): diagnostics += error.diagnostics
@@ -94,6 +112,17 @@ struct SiteContent: Sendable {
         }
     }
 
+    /// The `PageInputs` hash of `copy`: its path and the hash of its file's bytes, of which it is a
+    /// pure function (so its body is not hashed a second time), or every field when the file's hash
+    /// is not at hand.
+    func inputHash(_ copy: PageCopy) -> UInt64 {
+        guard let entry = memo.entries[String(copy.path.dropFirst("content/".count))] else { return copy.stableHash }
+        return StableHash.of { hash in
+            hash.combine(copy.path)
+            hash.combine(entry.hash)
+        }
+    }
+
     /// Every copy with its `PageInputs` key.
     var all: [(key: String, copy: PageCopy)] {
         var all: [(String, PageCopy)] = singles.map { (Self.inputKey($0.key, nil), $0.value) }
@@ -102,16 +131,6 @@ struct SiteContent: Sendable {
         }
         for page in pages { all.append((Self.inputKey(.page, page.key), page)) }
         return all
-    }
-
-    /// Files ending in `.md` under `root`, relative to it, sorted.
-    static func markdownFiles(under root: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
-        var files: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            if relative.hasSuffix(".md") { files.append(relative) }
-        }
-        return files.sorted()
     }
 
     /// What the file `root/relative` parses to (nil for a draft), with its `ContentMemo` entry; the
