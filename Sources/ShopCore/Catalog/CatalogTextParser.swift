@@ -10,6 +10,21 @@ public struct CatalogSourceMap: Sendable, Hashable {
 }
 
 extension CatalogText {
+    // The fields each kind of record may have: built once, not for each of 10,000 records.
+    private static let shopFields: Set<String> = ["currency"]
+    private static let nicheFields: Set<String> = ["title", "summary", "position"]
+    private static let productFields: Set<String> = [
+        "slug", "title", "niche", "price", "status", "released", "featured", "tags", "image", "files", "summary", "description",
+        "sale-price", "sale-starts", "sale-ends", "tiers", "minimum-price", "stock", "delivery", "license-pattern",
+    ]
+    private static let variantFields: Set<String> = ["product", "title", "price", "files", "position", "sale-price", "sale-starts", "sale-ends", "stock"]
+    private static let bundleFields: Set<String> = ["sku", "title", "discount", "niches", "tags", "skus", "image", "summary"]
+    private static let planFields: Set<String> = [
+        "sku", "title", "price", "interval", "grants", "trial-days", "position", "summary", "feature", "member-discount",
+    ]
+    private static let leadMagnetFields: Set<String> = ["title", "file", "niche", "image", "summary"]
+    private static let couponFields: Set<String> = ["percent-off", "amount-off", "starts", "expires", "niches", "minimum", "active"]
+
     /// Reads catalog text. Throws the first problem, with file and line.
     public static func parse(_ text: String, file: String) throws(CatalogTextError) -> (Catalog, CatalogSourceMap) {
         let records = try RawRecord.split(text, file: file)
@@ -19,7 +34,7 @@ extension CatalogText {
         for record in records where record.kind == "shop" {
             if sawShop { throw record.error("a second `shop` record", hint: "keep one `shop` record") }
             sawShop = true
-            let reader = FieldReader(record: record, known: ["currency"])
+            let reader = FieldReader(record: record, known: Self.shopFields)
             let code = try reader.required("currency")
             guard let currency = Currency(code: code) else {
                 throw reader.error("currency", "'\(code)' is not an ISO 4217 currency code", hint: "e.g. USD, EUR, GBP")
@@ -46,7 +61,7 @@ extension CatalogText {
     }
 
     private static func niche(_ record: RawRecord) throws(CatalogTextError) -> Niche {
-        let reader = FieldReader(record: record, known: ["title", "summary", "position"])
+        let reader = FieldReader(record: record, known: Self.nicheFields)
         let niche = Niche(
             slug: record.key, title: try reader.required("title"), summary: reader.optional("summary"),
             position: try reader.integer("position") ?? 0)
@@ -55,10 +70,7 @@ extension CatalogText {
     }
 
     private static func product(_ record: RawRecord, currency: Currency) throws(CatalogTextError) -> Product {
-        let reader = FieldReader(record: record, known: [
-            "slug", "title", "niche", "price", "status", "released", "featured", "tags", "image", "files", "summary", "description",
-            "sale-price", "sale-starts", "sale-ends", "tiers", "minimum-price", "stock", "delivery", "license-pattern",
-        ])
+        let reader = FieldReader(record: record, known: Self.productFields)
         let deliveryText = reader.optional("delivery")
         guard let delivery = deliveryText.isEmpty ? .file : DeliveryMethod(rawValue: deliveryText) else {
             throw reader.error("delivery", "'\(deliveryText)' is not a delivery method", hint: "file, license-key, webhook or manual")
@@ -81,8 +93,7 @@ extension CatalogText {
     }
 
     private static func variant(_ record: RawRecord, currency: Currency) throws(CatalogTextError) -> Variant {
-        let reader = FieldReader(
-            record: record, known: ["product", "title", "price", "files", "position", "sale-price", "sale-starts", "sale-ends", "stock"])
+        let reader = FieldReader(record: record, known: Self.variantFields)
         let variant = Variant(
             sku: record.key, product: try reader.required("product"), title: try reader.required("title"),
             price: try reader.money("price", currency: currency), files: reader.list("files"),
@@ -92,7 +103,7 @@ extension CatalogText {
     }
 
     private static func bundle(_ record: RawRecord) throws(CatalogTextError) -> ProductBundle {
-        let reader = FieldReader(record: record, known: ["sku", "title", "discount", "niches", "tags", "skus", "image", "summary"])
+        let reader = FieldReader(record: record, known: Self.bundleFields)
         let bundle = ProductBundle(
             slug: record.key, sku: try reader.required("sku"), title: try reader.required("title"),
             summary: reader.optional("summary"), discountPercent: try reader.requiredPercent("discount"),
@@ -103,9 +114,7 @@ extension CatalogText {
     }
 
     private static func plan(_ record: RawRecord, currency: Currency) throws(CatalogTextError) -> Plan {
-        let reader = FieldReader(record: record, known: [
-            "sku", "title", "price", "interval", "grants", "trial-days", "position", "summary", "feature", "member-discount",
-        ])
+        let reader = FieldReader(record: record, known: Self.planFields)
         let intervalText = reader.optional("interval")
         guard let interval = intervalText.isEmpty ? .month : BillingInterval(rawValue: intervalText) else {
             throw reader.error("interval", "'\(intervalText)' is not a billing interval", hint: "month or year")
@@ -122,7 +131,7 @@ extension CatalogText {
     }
 
     private static func leadMagnet(_ record: RawRecord) throws(CatalogTextError) -> LeadMagnet {
-        let reader = FieldReader(record: record, known: ["title", "file", "niche", "image", "summary"])
+        let reader = FieldReader(record: record, known: Self.leadMagnetFields)
         let magnet = LeadMagnet(
             slug: record.key, title: try reader.required("title"), summary: reader.optional("summary"),
             file: try reader.required("file"), niche: reader.optional("niche"), image: reader.optional("image"))
@@ -131,7 +140,7 @@ extension CatalogText {
     }
 
     private static func coupon(_ record: RawRecord, currency: Currency) throws(CatalogTextError) -> Coupon {
-        let reader = FieldReader(record: record, known: ["percent-off", "amount-off", "starts", "expires", "niches", "minimum", "active"])
+        let reader = FieldReader(record: record, known: Self.couponFields)
         let activeText = reader.optional("active")
         let coupon = Coupon(
             code: record.key.uppercased(), percentOff: try reader.percent("percent-off"),

@@ -48,7 +48,7 @@ struct RawRecord {
                         records.append(RawRecord(file: file, kind: kind, key: "", line: lineNumber))
                         continue
                     }
-                    guard !key.isEmpty, !key.contains(" ") else {
+                    guard !key.isEmpty, !key.utf8.contains(32) else {
                         throw CatalogTextError(
                             file: file, line: lineNumber, message: "expected a record header `KIND KEY`, found '\(string(start, lineEnd))'",
                             hint: "fields are indented by two spaces; kinds: \(CatalogText.kinds.joined(separator: ", "))")

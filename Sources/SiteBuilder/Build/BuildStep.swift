@@ -112,6 +112,8 @@ extension BuildStep {
     /// Resized copies of the catalog's raster images and the products' Open Graph cards
     /// (`ImagePipeline`), from the build cache's `images/` when it holds them.
     static let images = BuildStep(name: "images") { context throws(BuildError) in
+        // The cache's index, read since the build began; from here on its pages and images are used.
+        if let note = context.cache?.settle() { context.notes.append(note) }
         let config = context.config!
         guard let assets = context.assets else { return }
         if context.images != nil, context.unchanged(["assets", config.catalogText, config.catalogDatabase]),

@@ -136,7 +136,8 @@ public struct SiteBuild {
             context.changed = Set()
         }
         if let cacheFolder {
-            let (cache, note) = BuildCache.open(folder: cacheFolder)
+            // Its index is read while the catalog is; the images step settles it.
+            let (cache, note) = BuildCache.open(folder: cacheFolder, inBackground: true)
             context.cache = cache
             if let note { context.notes.append(note) }
         }

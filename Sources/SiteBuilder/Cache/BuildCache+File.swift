@@ -7,10 +7,20 @@ import Foundation
 ///     p <TAB> hash <TAB> size <TAB> modified <TAB> job <TAB> key numbers, comma-separated <TAB> file
 ///     end <TAB> number of lines before <TAB> hash of every byte before this line
 extension BuildCache {
-    func load() {
-        guard let data = FileManager.default.contents(atPath: index) else { return }
+    /// What `pages.tsv` holds: its pages, or nil with a note saying why it is not used; `fromOtherSitegen`
+    /// when another sitegen wrote it (its image copies are not trusted either).
+    struct Index: Sendable {
+        var pages: [String: Page]?
+        var note: String?
+        var fromOtherSitegen = false
+    }
+
+    /// Reads the index in `folder` (nothing in it: an empty cache, no note).
+    static func readIndex(folder: String) -> Index {
+        let index = folder + "/pages.tsv"
+        guard let data = FileManager.default.contents(atPath: index) else { return Index(pages: [:]) }
         let bytes = [UInt8](data)
-        guard let lines = TabSeparatedLines(bytes: bytes) else { return }
+        guard let lines = TabSeparatedLines(bytes: bytes) else { return Index(pages: [:]) }
         var keys: [(String, UInt64)] = []
         var loaded: [String: Page] = [:]
         var header: String?
@@ -69,9 +79,8 @@ extension BuildCache {
             damage = line
             return false
         }
+        var note: String?
         if let header, header != Self.identity {
-            // Another sitegen may make other bytes from one image: its copies are not trusted either.
-            try? FileManager.default.removeItem(atPath: imagesFolder)
             note = "ignored the build cache in \(folder): it was written by \(header), this is \(Self.identity); every page is rendered and the cache written anew"
         } else if checksumFailed {
             note = "ignored the build cache in \(folder): \(index) does not match its checksum (it was changed after sitegen wrote it); every page is rendered and the cache written anew"
@@ -80,8 +89,9 @@ extension BuildCache {
         } else if !ended {
             note = "ignored the build cache in \(folder): \(index) is incomplete; every page is rendered and the cache written anew"
         } else {
-            pages = loaded
+            return Index(pages: loaded)
         }
+        return Index(pages: nil, note: note, fromOtherSitegen: header != nil && header != Self.identity)
     }
 
     func write() throws {

@@ -46,9 +46,14 @@ final class BuildCache: @unchecked Sendable {
     private let retimed = Mutex<[String: Int64]>([:])
     /// Why the cache on disk was not used, if it was not.
     var note: String?
+    /// The index being read on another thread (`open(folder:inBackground:)`), until `settle()`.
+    private var loading: Pending<Index>?
 
     /// Opens (or starts) the cache in `folder`; nil, with the reason, when another build holds it.
-    static func open(folder: String) -> (cache: BuildCache?, note: String?) {
+    /// `inBackground`: the index is read on another thread (3 MB at 10,000 pages, while the build
+    /// reads its catalog) and the note about it comes from `settle()`, which must be called before
+    /// the cache's pages or images are used.
+    static func open(folder: String, inBackground: Bool = false) -> (cache: BuildCache?, note: String?) {
         try? FileManager.default.createDirectory(atPath: folder + "/pages", withIntermediateDirectories: true)
         let descriptor = Glibc.open(folder + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
@@ -58,19 +63,41 @@ final class BuildCache: @unchecked Sendable {
             close(descriptor)
             return (nil, "built without the cache: another sitegen is using \(folder)")
         }
-        let cache = BuildCache(folder: folder, lock: descriptor)
+        let cache = BuildCache(folder: folder, lock: descriptor, inBackground: inBackground)
         return (cache, cache.note)
     }
 
-    private init(folder: String, lock: Int32) {
+    private init(folder: String, lock: Int32, inBackground: Bool) {
         self.folder = folder
         self.lock = lock
-        load()
+        if inBackground {
+            loading = Pending { Self.readIndex(folder: folder) }
+        } else {
+            take(Self.readIndex(folder: folder))
+        }
     }
 
     deinit {
+        settle()
         _ = flush()
         close(lock)
+    }
+
+    /// Waits for the index read in the background, if it is being read, and takes it; returns the
+    /// note about it, if any (once). Call it on one thread, before the pages or images are used.
+    @discardableResult
+    func settle() -> String? {
+        guard let loading else { return nil }
+        self.loading = nil
+        take(loading.value)
+        return note
+    }
+
+    private func take(_ index: Index) {
+        // Another sitegen may make other bytes from one image: its copies are not trusted either.
+        if index.fromOtherSitegen { try? FileManager.default.removeItem(atPath: imagesFolder) }
+        pages = index.pages ?? [:]
+        note = index.note
     }
 
     var index: String { folder + "/pages.tsv" }
