@@ -73,6 +73,12 @@ import Testing
         try site.write("content/pages/howto.md", "---\ntitle: How to embed\n---\n<!--\n{{< product \"GONE-1\" >}}\n-->\n\nWrite `{{< product\n\"SKU\" >}}` to embed.\n\n<!--\n    old text -->\n\nNothing else.\n")
         try site.build()
         #expect(!site.read("howto/index.html").contains("class=\"card\""))
+        // A backtick no other closes is text, not the start of code: the shortcode after it is embedded.
+        try site.write("content/pages/howto.md", "---\ntitle: How to embed\n---\nThe frame is 5` wide.\n{{< product \"KB-NOAH-COLORING\" >}}\nAnd that is all.\n\nHere `this` is code.\n")
+        try site.build()
+        let embedded = site.read("howto/index.html")
+        #expect(embedded.contains("class=\"card\"") && !embedded.contains("{{&lt;"), "\(embedded)")
+        #expect(embedded.contains("5` wide") && embedded.contains("<code>this</code>"))
         try site.write("content/pages/howto.md", "---\ntitle: How to embed\n---\n<!--\n    old text -->\n\nSee {{< product \"KB-NOAH-COLORING\" >}} here.\n")
         let error = try #require(site.buildError())
         #expect(error.names("content/pages/howto.md", line: 7, "a shortcode must stand on a line of its own"))

@@ -38,7 +38,8 @@ struct Embed: Sendable, Hashable {
         // line ends the paragraph and any span).
         var inComment = false
         var openTicks: Int?
-        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+        let all = markdown.split(separator: "\n", omittingEmptySubsequences: false)
+        for (position, line) in all.enumerated() {
             number += 1
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             // Inside a fenced code block (CommonMark: 3 or more ` or ~, closed by at least as many), `{{<` is text.
@@ -51,7 +52,9 @@ struct Embed: Sendable, Hashable {
             if trimmed.isEmpty { openTicks = nil }
             let inCode = fence != nil || run != nil
             let startsOutside = !inComment && openTicks == nil
-            let opensOutside = !inCode && Self.scan(trimmed, inComment: &inComment, openTicks: &openTicks)
+            // The rest of the paragraph, where a code span opened on this line may close.
+            let rest = trimmed.contains("`") ? all[(position + 1)...].prefix { !$0.allSatisfy(\.isWhitespace) } : all[all.endIndex...]
+            let opensOutside = !inCode && Self.scan(trimmed, inComment: &inComment, openTicks: &openTicks, paragraphRest: rest)
             guard !inCode, startsOutside, trimmed.hasPrefix("{{<") else {
                 // Elsewhere a shortcode within a paragraph would be published as its text; indented
                 // code, code spans and HTML comments may show one.
@@ -96,9 +99,10 @@ struct Embed: Sendable, Hashable {
     }
 
     /// Whether `line` holds `{{<` outside code spans (a run of backticks to the next run of as
-    /// many, perhaps on a later line: `openTicks`) and HTML comments (`inComment`: an open `<!--`
-    /// to a later line).
-    static func scan(_ line: String, inComment: inout Bool, openTicks: inout Int?) -> Bool {
+    /// many, perhaps on a later line of the paragraph, `paragraphRest`: `openTicks`) and HTML
+    /// comments (`inComment`: an open `<!--` to a later line). A run no run of as many follows in the
+    /// paragraph opens no span: it is text (CommonMark 0.31, 6.1), and the line after it is not code.
+    static func scan(_ line: String, inComment: inout Bool, openTicks: inout Int?, paragraphRest: ArraySlice<Substring> = []) -> Bool {
         guard line.utf8.containsShortcodeOpening || inComment || openTicks != nil || line.contains("<!--") || line.contains("`")
         else { return false }
         let characters = Array(line)
@@ -120,7 +124,9 @@ struct Embed: Sendable, Hashable {
                 index += 4
             } else if characters[index] == "`" {
                 let run = characters[index...].prefix { $0 == "`" }.count
-                openTicks = run
+                if Self.hasRun(of: run, in: characters[(index + run)...]) || paragraphRest.contains(where: { Self.hasRun(of: run, in: Array($0)[...]) }) {
+                    openTicks = run
+                }
                 index += run
             } else if starts("{{<", at: index) {
                 found = true
@@ -130,6 +136,23 @@ struct Embed: Sendable, Hashable {
             }
         }
         return found
+    }
+}
+
+extension Embed {
+    /// Whether `characters` hold a run of exactly `count` backticks (a code span's closing run).
+    static func hasRun(of count: Int, in characters: ArraySlice<Character>) -> Bool {
+        var index = characters.startIndex
+        while index < characters.endIndex {
+            guard characters[index] == "`" else {
+                index += 1
+                continue
+            }
+            let run = characters[index...].prefix { $0 == "`" }.count
+            if run == count { return true }
+            index += run
+        }
+        return false
     }
 }
 
