@@ -12,13 +12,15 @@ extension BuildStep {
             context.diagnostics = []
             throw BuildError(SiteBuild.deduplicated(diagnostics))
         }
-        // An edit of existing copy that feeds no shared part (menus list plain pages) keeps the model;
-        // only the copy and its input hashes change (the preview's common case, at any size of shop).
+        // An edit of existing copy that feeds no shared part (menus list plain pages), still copy of
+        // the same record (kind and key), keeps the model; only the copy and its input hashes change
+        // (the preview's common case, at any size of shop).
         if let kept = context.model, let changed = context.changed, !changed.isEmpty,
            changed.allSatisfy({ path in
                path.hasPrefix("content/") && context.content.parsed[path] != nil
                    && ContentKind.of(relativePath: String(path.dropFirst("content/".count))) != .page
-                   && kept.content.parsed[path].map { old in old?.0 } == context.content.parsed[path].map { new in new?.0 }
+                   && kept.content.parsed[path].map { old in old.map { "\($0.0):\($0.1.key)" } }
+                       == context.content.parsed[path].map { new in new.map { "\($0.0):\($0.1.key)" } }
            }),
            kept.content.parsed.count == context.content.parsed.count, context.schedule.map({ $0.instant > context.now }) ?? true {
             context.model = kept.replacing(content: context.content)

@@ -44,7 +44,10 @@ struct InputFingerprints: Equatable, Sendable {
             // The database is an input only for a shop without catalog text (the build itself writes it).
             case config.catalogDatabase: isInput = files[config.catalogText] == nil
             default:
-                isInput = roots.contains { path.hasPrefix($0 + "/") } && !path.split(separator: "/").contains { $0.hasPrefix(".") }
+                // Hidden names are skipped below a root, as `walk` skips them; the root itself may be `../files`.
+                isInput = roots.contains { root in
+                    path.hasPrefix(root + "/") && !path.dropFirst(root.count + 1).split(separator: "/").contains { $0.hasPrefix(".") }
+                }
             }
             guard isInput else { continue }
             let now = Self.stamp(siteFolder + "/" + path)

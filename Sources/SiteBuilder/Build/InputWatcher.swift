@@ -6,12 +6,13 @@ import SiteCore
 /// 100 ms at 10,000 products, and the preview looked every 150 ms). Hugo's server watches the same
 /// way (fsnotify) and has `--poll` for file systems that send no events; so does `sitegen serve`.
 ///
-/// It watches the folders `InputFingerprints` walks, recursively, and the folders holding
-/// `site.yaml` and the catalog. `drain()` returns the paths touched since the last call, relative to
-/// the site folder, or nil when it cannot tell (the kernel's queue overflowed, a folder appeared,
-/// went or moved): the caller then scans everything, as without a watcher.
-/// `start` gives nil when inotify is not available, the watch limit is reached, or an input is a
-/// symbolic link (an edit of its target elsewhere would send no event): the caller polls.
+/// It watches the folders `InputFingerprints` walks, recursively, and every folder from the site
+/// folder down to each of them and to `site.yaml` and the catalog. `drain()` returns the paths
+/// touched since the last call, relative to the site folder, or nil when it cannot tell (the
+/// kernel's queue overflowed, a folder appeared, went or moved): the caller then scans everything.
+/// It gives up (`start` gives nil, or `isBroken` turns true) when inotify is not available, the watch
+/// limit is reached, or an input is a symbolic link (an edit of its target elsewhere sends no
+/// event): the caller then polls. It is made for one `SiteConfig`; another needs another watcher.
 final class InputWatcher {
     private let descriptor: Int32
     private let siteFolder: String
@@ -19,17 +20,21 @@ final class InputWatcher {
     private let roots: [String]
     /// Single files watched through their folder: site.yaml and the catalog.
     private let singles: Set<String>
+    /// The folders from the site folder ("") down to each root and single file, not inputs themselves.
+    private let holders: Set<String>
     /// The folder each watch stands for, relative to the site folder ("" for the site folder).
     private var folders: [Int32: String] = [:]
-    /// Watches of folders holding single files or roots, not themselves inputs.
-    private var parents: Set<Int32> = []
+    /// The watches of `holders`.
+    private var holderWatches: Set<Int32> = []
     /// Set when events were lost or a folder changed: the next `drain()` says to look at everything.
     private var lost = false
-    /// Set when a new folder could not be watched (a symbolic link in it, the watch limit): from then on, always.
-    private var broken = false
+    /// True once a new folder or file could not be watched (a symbolic link, the watch limit): the
+    /// watcher can no longer tell what changed, and the caller should poll.
+    private(set) var isBroken = false
 
     private static let fileEvents = UInt32(IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)
     private static let selfEvents = UInt32(IN_DELETE_SELF | IN_MOVE_SELF)
+    private static let arrivals = UInt32(IN_CREATE | IN_MOVED_TO)
 
     static func start(siteFolder: String, config: SiteConfig) -> InputWatcher? {
         let descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
@@ -45,29 +50,38 @@ final class InputWatcher {
         self.siteFolder = siteFolder
         self.roots = roots
         self.singles = singles
+        var holders: Set<String> = [""]
+        for path in Array(singles) + roots {
+            let parts = path.split(separator: "/")
+            for end in parts.indices.dropLast() { holders.insert(parts[...end].joined(separator: "/")) }
+        }
+        // A folder inside a root is watched with it (the files folder may be under static/, say).
+        self.holders = holders.filter { holder in !roots.contains { holder == $0 || holder.hasPrefix($0 + "/") } }
     }
 
     deinit { close(descriptor) }
 
-    /// Watches every root (recursively) and the folders holding the roots and single files; false
-    /// when a watch could not be added or a root holds a symbolic link.
+    /// Watches the holders, every root (recursively) and checks the single files; false when a watch
+    /// could not be added or an input is a symbolic link. Adding a watch again is harmless (inotify
+    /// gives the same descriptor), so this also mends the watches after lost events.
     private func watchAll() -> Bool {
-        var holders = Set(singles.map(Self.parent))
-        holders.formUnion(roots.map(Self.parent))
-        // A folder inside a root is watched with it (the files folder may be under static/, say).
-        for holder in holders where !roots.contains(where: { holder == $0 || holder.hasPrefix($0 + "/") }) {
-            let wd = inotify_add_watch(descriptor, holder.isEmpty ? siteFolder : siteFolder + "/" + holder, Self.fileEvents | Self.selfEvents)
-            // A missing folder holds nothing yet; its creation is seen by a watch further up only
-            // when that one is the site folder, so such a site is polled.
+        for holder in holders {
+            let path = holder.isEmpty ? siteFolder : siteFolder + "/" + holder
+            var info = stat()
+            // A holder not there yet: its creation is seen by the holder above it.
+            guard lstat(path, &info) == 0 else { continue }
+            let wd = inotify_add_watch(descriptor, path, Self.fileEvents | Self.selfEvents | UInt32(IN_ONLYDIR))
             guard wd >= 0 else { return false }
             folders[wd] = holder
-            parents.insert(wd)
+            holderWatches.insert(wd)
         }
+        for single in singles where isLink(single) { return false }
         for root in roots where !watchTree(root) { return false }
         return true
     }
 
-    /// Watches `relative` and every folder under it; true when it is not there (its creation is seen by its parent's watch).
+    /// Watches `relative` and every folder under it; true when it is not there (its creation is seen
+    /// by its holder's watch), false when a watch could not be added or a file in it is a link.
     private func watchTree(_ relative: String) -> Bool {
         let path = siteFolder + "/" + relative
         guard let directory = opendir(path) else { return true }
@@ -85,6 +99,11 @@ final class InputWatcher {
             }
         }
         return true
+    }
+
+    private func isLink(_ relative: String) -> Bool {
+        var info = stat()
+        return lstat(siteFolder + "/" + relative, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
     }
 
     /// The input paths touched since the last call (empty: none), or nil when everything must be looked at.
@@ -105,7 +124,7 @@ final class InputWatcher {
                 take(wd: wd, mask: mask, name: String(decoding: nameBytes, as: UTF8.self), into: &touched)
             }
         }
-        if lost || broken {
+        if lost || isBroken {
             lost = false
             return nil
         }
@@ -113,34 +132,44 @@ final class InputWatcher {
     }
 
     private func take(wd: Int32, mask: UInt32, name: String, into touched: inout Set<String>) {
-        if mask & UInt32(IN_Q_OVERFLOW) != 0 { lost = true; return }
-        if mask & UInt32(IN_IGNORED) != 0 { folders[wd] = nil; return }
+        if mask & UInt32(IN_Q_OVERFLOW) != 0 {
+            // Folders made meanwhile were not seen: every watch is added again.
+            if !watchAll() { isBroken = true }
+            lost = true
+            return
+        }
+        if mask & UInt32(IN_IGNORED) != 0 {
+            folders[wd] = nil
+            holderWatches.remove(wd)
+            return
+        }
         guard let folder = folders[wd] else { return }
+        if mask & Self.selfEvents != 0 {
+            lost = true
+            return
+        }
         let path = folder.isEmpty ? name : folder + "/" + name
-        if parents.contains(wd) {
-            // Only the single files and the roots themselves matter here (the output and the cache may sit beside them).
-            if mask & Self.selfEvents != 0 { lost = true; return }
-            if singles.contains(path) { touched.insert(path) }
-            if roots.contains(path) {
-                // A root made, removed or moved: watched anew, and everything looked at.
-                if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0, !watchTree(path) { broken = true }
+        if holderWatches.contains(wd) {
+            // Only the single files, the roots and the holders below matter here (the output and
+            // the cache may sit beside them).
+            if singles.contains(path) {
+                if mask & Self.arrivals != 0, isLink(path) { isBroken = true }
+                touched.insert(path)
+            } else if roots.contains(path) || holders.contains(path) {
+                // Made, removed or moved: watched anew, and everything looked at.
+                if mask & Self.arrivals != 0, !watchAll() { isBroken = true }
                 lost = true
             }
             return
         }
-        if mask & Self.selfEvents != 0 { lost = true; return }
         if name.hasPrefix(".") { return }
         if mask & UInt32(IN_ISDIR) != 0 {
             // A folder made, removed or moved: its files are found by a full look.
-            if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0, !watchTree(path) { broken = true }
+            if mask & Self.arrivals != 0, !watchTree(path) { isBroken = true }
             lost = true
             return
         }
+        if mask & Self.arrivals != 0, isLink(path) { isBroken = true }
         touched.insert(path)
-    }
-
-    private static func parent(_ relative: String) -> String {
-        guard let slash = relative.lastIndex(of: "/") else { return "" }
-        return String(relative[..<slash])
     }
 }

@@ -13,13 +13,16 @@ public final class SiteSession {
     var clock: () -> Int = { Int(Date().timeIntervalSince1970) }
     /// Which inputs were touched, when the file system tells (`InputWatcher`); nil: every look scans them all.
     private var watcher: InputWatcher?
-    private var watcherStarted = false
+    /// The config the watcher was started for (it watches the folders that config names).
+    private var watchedConfig: SiteConfig?
     /// False for `sitegen serve --poll` (file systems that send no events: network and some container mounts).
     private let watches: Bool
     /// Wall time of each step of the last rebuild that ran, in order (`sitegen serve --timings`).
     public private(set) var timings: [(name: String, seconds: Double)] = []
-    /// The inputs as the last failed build saw them: the next look rebuilds only when one changed.
-    private var failed: (config: SiteConfig, fingerprints: InputFingerprints)?
+    /// The inputs as the last failed build saw them, when it failed, and how long to wait before
+    /// trying again though none changed (a failure may come from elsewhere: a locked database, a
+    /// full disk): 1 s, doubling to 30 s.
+    private var failed: (config: SiteConfig, fingerprints: InputFingerprints, at: DispatchTime, wait: Double)?
     /// What the session should tell the user (e.g. that it keeps a cache of its own); `takeNotes` empties it.
     private var notes: [String] = []
 
@@ -70,42 +73,51 @@ public final class SiteSession {
             }
         }
         let started = DispatchTime.now()
-        let context: BuildContext
         if let kept = self.context {
             guard let changed = changes(since: kept.fingerprints, config: kept.config, into: &kept.fingerprints) else {
                 // A scheduled price change that has come is a change too: the pages show other prices now.
                 guard kept.schedule.map({ $0.instant <= clock() }) ?? false else { return .unchanged }
                 return try rebuild(kept, changed: [], started: started)
             }
+            // site.yaml may name other folders and files to watch.
+            if changed.contains("site.yaml"), let config = try? SiteConfig.load(siteFolder: build.siteFolder) { watch(config) }
             return try rebuild(kept, changed: changed, started: started)
         }
-        if let (config, seen) = failed {
-            // Nothing changed since the build failed: it would fail the same way.
-            var fingerprints = seen
-            guard changes(since: seen, config: config, into: &fingerprints) != nil else { return .unchanged }
-            failed = nil
+        var wait = 1.0
+        if let failed {
+            var fingerprints = failed.fingerprints
+            let changed = changes(since: failed.fingerprints, config: failed.config, into: &fingerprints) != nil
+            let waited = Double(started.uptimeNanoseconds - failed.at.uptimeNanoseconds) / 1e9
+            // Nothing changed since the build failed: it would most likely fail the same way.
+            if !changed {
+                guard waited >= failed.wait else { return .unchanged }
+                wait = min(failed.wait * 2, 30)
+            }
+            self.failed = nil
         }
-        if watches, !watcherStarted, let config = try? SiteConfig.load(siteFolder: build.siteFolder) {
-            // Started before the first build looks at the inputs, so no edit falls between the two.
-            watcherStarted = true
-            watcher = InputWatcher.start(siteFolder: build.siteFolder, config: config)
-        }
-        context = BuildContext(siteFolder: build.siteFolder, outFolder: build.outFolder, now: clock(), cache: cache)
-        let first = self.context == nil
+        // Started before the first build looks at the inputs, so no edit falls between the two.
+        if let config = try? SiteConfig.load(siteFolder: build.siteFolder) { watch(config) }
+        let context = BuildContext(siteFolder: build.siteFolder, outFolder: build.outFolder, now: clock(), cache: cache)
         let summary: SiteBuild.Summary
         do {
             summary = try build.run(context)
         } catch {
-            // The next rebuild starts over from the inputs, once one changed.
-            self.context = nil
-            if let config = context.config { failed = (config, context.fingerprints) }
+            // The next rebuild starts over from the inputs, once one changed (or after a wait).
+            if let config = context.config { failed = (config, context.fingerprints, DispatchTime.now(), wait) }
             throw error
         }
         self.context = context
         timings = summary.phases
         notes += summary.notes
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        return first || summary.rendered == summary.pages ? .full(pages: summary.pages, seconds: seconds) : .pages(count: summary.rendered, seconds: seconds)
+        return .full(pages: summary.pages, seconds: seconds)
+    }
+
+    /// Starts watching the inputs `config` names, unless the watcher already does (or the session polls).
+    private func watch(_ config: SiteConfig) {
+        guard watches, config != watchedConfig else { return }
+        watchedConfig = config
+        watcher = InputWatcher.start(siteFolder: build.siteFolder, config: config)
     }
 
     /// Runs the steps again over the kept context for the inputs that changed.
@@ -119,7 +131,7 @@ public final class SiteSession {
             summary = try build.run(kept)
         } catch {
             self.context = nil
-            failed = (kept.config, kept.fingerprints)
+            failed = (kept.config, kept.fingerprints, DispatchTime.now(), 1)
             throw error
         }
         timings = summary.phases
@@ -131,6 +143,10 @@ public final class SiteSession {
     /// The inputs changed since `fingerprints` (updated to now), or nil when none did: from the
     /// watcher's events when it has them, else by scanning every input.
     private func changes(since fingerprints: InputFingerprints, config: SiteConfig, into updated: inout InputFingerprints) -> Set<String>? {
+        if let watcher, watcher.isBroken {
+            // It can no longer tell what changed (a symbolic link appeared, say): the session polls.
+            self.watcher = nil
+        }
         if let watcher, let touched = watcher.drain() {
             guard !touched.isEmpty else { return nil }
             let (now, changed) = fingerprints.restamping(touched, siteFolder: build.siteFolder, config: config)

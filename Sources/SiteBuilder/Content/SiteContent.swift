@@ -79,16 +79,22 @@ struct SiteContent: Sendable {
     /// kind, key or draft status changed, or it is a plain page, which menus list), for a full `load`
     /// to sort out. Everything else is as `load` would make it: the catalog did not change, so a
     /// copy that joined it before joins it now.
-    /// - Throws: `BuildError` naming the file and line when one no longer parses.
+    /// - Throws: `BuildError` naming the file and line of each that no longer parses.
     mutating func update(_ files: [String], siteFolder: String) throws(BuildError) -> Bool {
         let root = siteFolder + "/content"
         var read: [(String, (ContentKind, PageCopy), ContentMemo.Entry)] = []
+        var diagnostics: [Diagnostic] = []
         for relative in files {
             guard case let .some(.some((kind, old))) = parsed["content/" + relative], kind != .page else { return false }
-            let (new, entry) = try Self.parse(relative: relative, root: root, memo: memo.entries[relative])
-            guard let new, new.0 == kind, new.1.key == old.key else { return false }
-            read.append((relative, new, entry))
+            do throws(BuildError) {
+                let (new, entry) = try Self.parse(relative: relative, root: root, memo: memo.entries[relative])
+                guard let new, new.0 == kind, new.1.key == old.key else { return false }
+                read.append((relative, new, entry))
+            } catch {
+                diagnostics += error.diagnostics
+            }
         }
+        guard diagnostics.isEmpty else { throw BuildError(diagnostics) }
         for (relative, (kind, copy), entry) in read {
             parsed["content/" + relative] = (kind, copy)
             memo.entries[relative] = entry
