@@ -43,9 +43,11 @@ struct SiteWatcher: Service {
                 }
             }
             for note in session.takeNotes() { logger.notice("\(note)") }
-            if !told, !polls, !session.isWatching {
+            if !told, polls || !session.isWatching {
                 told = true
-                logger.notice("the file system sends no change events here: every input is looked at every \(interval) (as with --poll)")
+                logger.notice(polls
+                    ? "--poll: every input is looked at every \(interval)"
+                    : "every input is looked at every \(interval) (as with --poll): a symbolic link is among the inputs, the file system sends no change events here, or the system's limit of watches is reached")
             }
             try? await Task.sleep(for: interval)
         }

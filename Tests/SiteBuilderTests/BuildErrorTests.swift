@@ -174,6 +174,12 @@ import Testing
         try site.edit("site.yaml", replacing: "base_url: https://mustardseed.example", with: "base_url: mustardseed")
         let error = try #require(site.buildError())
         #expect(error.names("site.yaml", line: line(of: "base_url", in: source), "'mustardseed' is not an http(s) URL"))
+        // Paths are relative to the site folder: an absolute one was looked for inside it, and the
+        // check that the catalog's files exist was skipped without a word.
+        try site.write("site.yaml", source + "files: /srv/shop-files\n")
+        let absolute = try #require(site.buildError())
+        #expect(absolute.names("site.yaml", line: source.split(separator: "\n", omittingEmptySubsequences: false).count, "'/srv/shop-files' is not relative to the site folder"))
+        #expect(absolute.description.contains("../shop-files"))
     }
 
     @Test func aPageCannotTakeAShopURL() throws {

@@ -145,4 +145,20 @@ import Testing
             #expect(site.read(page) == site.read(page, in: clean.out), "\(page) as a clean build makes it")
         }
     }
+
+    @Test func aFolderMovedOutOfTheInputsIsNoLongerWatched() throws {
+        let site = try ExampleSite()
+        let session = SiteSession(siteFolder: site.folder)
+        try session.rebuild()
+        // content/ swapped for a copy, the old one kept aside in the site folder.
+        try FileManager.default.moveItem(atPath: site.folder + "/content", toPath: site.folder + "/content.old")
+        try FileManager.default.copyItem(atPath: site.folder + "/content.old", toPath: site.folder + "/content")
+        try session.rebuild()
+        #expect(session.isWatching)
+        try site.edit("content.old/products/noahs-ark-coloring-pages.md", replacing: "Few Bible stories", with: "Old Bible stories")
+        #expect(try session.rebuild() == .unchanged, "an edit outside the inputs")
+        try site.edit("content/products/noahs-ark-coloring-pages.md", replacing: "Few Bible stories", with: "New Bible stories")
+        guard case .pages(1, _) = try session.rebuild() else { throw TestSetupError("an edit of the new content/ renders its page") }
+        #expect(site.read("products/noahs-ark-coloring-pages/index.html").contains("New Bible stories"))
+    }
 }

@@ -145,6 +145,17 @@ final class InputWatcher {
         }
         guard let folder = folders[wd] else { return }
         if mask & Self.selfEvents != 0 {
+            // A folder moved away (content/ swapped for a copy, say) is no longer an input: its
+            // watches, and those of the folders in it, would report edits under its old path.
+            // The site folder itself (or the one holding it) moved: the paths no longer lead to it.
+            if folder.isEmpty || folder == ".." { isBroken = true }
+            if mask & UInt32(IN_MOVE_SELF) != 0, !isBroken {
+                for (other, path) in folders where path == folder || path.hasPrefix(folder + "/") {
+                    inotify_rm_watch(descriptor, other)
+                    folders[other] = nil
+                    holderWatches.remove(other)
+                }
+            }
             lost = true
             return
         }

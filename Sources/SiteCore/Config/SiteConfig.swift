@@ -72,10 +72,10 @@ public struct SiteConfig: Sendable, Hashable {
         }
         if let catalog = try fields.mapping("catalog") {
             try catalog.rejectUnknown(["text", "database"])
-            config.catalogText = try catalog.string("text", default: config.catalogText)
-            config.catalogDatabase = try catalog.string("database", default: config.catalogDatabase)
+            config.catalogText = try Self.relativePath(catalog, "text", default: config.catalogText)
+            config.catalogDatabase = try Self.relativePath(catalog, "database", default: config.catalogDatabase)
         }
-        config.filesFolder = try fields.string("files", default: config.filesFolder)
+        config.filesFolder = try Self.relativePath(fields, "files", default: config.filesFolder)
         if let organization = try fields.mapping("organization") {
             try organization.rejectUnknown(["name", "email", "logo", "same_as"])
             config.organizationName = try organization.string("name", default: "")
@@ -102,6 +102,17 @@ public struct SiteConfig: Sendable, Hashable {
     }
 
     /// The catalog source this site reads.
+    /// A path in site.yaml: relative to the site folder (the build, the checkout and the watcher all
+    /// read it from there; `/srv/files` used to be looked for at `SITE//srv/files`, found missing, and
+    /// the check that every file the catalog names exists was skipped without a word).
+    private static func relativePath(_ fields: YAMLFields, _ key: String, default value: String) throws(BuildError) -> String {
+        let path = try fields.string(key, default: value)
+        guard !path.hasPrefix("/"), !path.hasPrefix("~") else {
+            throw fields.error(key, "'\(path)' is not relative to the site folder", hint: "write it from the site folder, e.g. `../\((path as NSString).lastPathComponent)` for a folder beside it")
+        }
+        return path
+    }
+
     public func catalogSource(siteFolder: String) -> CatalogSourcePaths {
         CatalogSourcePaths(
             text: siteFolder + "/" + catalogText, database: siteFolder + "/" + catalogDatabase)
