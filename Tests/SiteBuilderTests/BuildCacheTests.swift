@@ -172,6 +172,26 @@ import TestSupport
         #expect(site.read("about/index.html").contains("mustard seed"))
     }
 
+    @Test func aLinkedFolderInStaticOrTheFilesFolderIsRead() throws {
+        let site = try ExampleSite()
+        let shared = site.folder + "-shared"
+        try FileManager.default.createDirectory(atPath: shared + "/fonts", withIntermediateDirectories: true)
+        try "hello".write(toFile: shared + "/hello.txt", atomically: true, encoding: .utf8)
+        try "font".write(toFile: shared + "/fonts/face.woff2", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: site.folder + "/static", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: site.folder + "/static/shared", withDestinationPath: shared)
+        try site.build()
+        #expect(site.read("shared/hello.txt") == "hello")
+        #expect(site.read("shared/fonts/face.woff2") == "font")
+        // The files folder itself a link (to a larger disk, say): the catalog's files are found there.
+        try FileManager.default.moveItem(atPath: site.folder + "/files", toPath: site.folder + "-files")
+        try FileManager.default.createSymbolicLink(atPath: site.folder + "/files", withDestinationPath: site.folder + "-files")
+        try site.build()
+        try FileManager.default.removeItem(atPath: site.folder + "-files/products/noahs-ark-coloring-pages-guide.pdf")
+        let error = try #require(site.buildError(), "a file the catalog names is gone")
+        #expect(error.description.contains("noahs-ark-coloring-pages-guide.pdf"))
+    }
+
     @Test func aStaticFileAtAPagesPathNeverWritesIntoTheCache() throws {
         let site = try ExampleSite()
         try site.write("static/404.html", "<p>static</p>\n")

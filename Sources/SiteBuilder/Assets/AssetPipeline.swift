@@ -132,16 +132,26 @@ struct AssetPipeline: Sendable {
         return (Array(output.utf8), missing)
     }
 
-    /// Regular files under `folder`, relative to it, sorted; none when it does not exist.
-    static func filesUnder(_ folder: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
+    /// Regular files under `folder`, relative to it, sorted; none when it does not exist. A link to a
+    /// folder is followed, as the input scan follows it (`InputFingerprints`): FileManager's
+    /// enumerator does not go into one, so its files were left out of the output without a word.
+    /// `depth` bounds a walk through a link that loops back on itself.
+    static func filesUnder(_ folder: String, depth: Int = 0) -> [String] {
+        // The enumerator lists nothing under a path that is itself a link (`files` linked to a
+        // disk elsewhere, say): it is given the folder the link leads to.
+        let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        guard depth < 32, let enumerator = FileManager.default.enumerator(atPath: real) else { return [] }
         var files: [String] = []
         while let relative = enumerator.nextObject() as? String {
             var isDirectory: ObjCBool = false
             let name = (relative as NSString).lastPathComponent
             if name.hasPrefix(".") { continue }
-            if FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue {
+            let path = real + "/" + relative
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            if !isDirectory.boolValue {
                 files.append(relative)
+            } else if (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeSymbolicLink {
+                files += filesUnder(path, depth: depth + 1).map { relative + "/" + $0 }
             }
         }
         return files.sorted()
