@@ -76,9 +76,9 @@ struct SiteContent: Sendable {
 
     /// Reads `files` (paths under `content/` that this content holds) again in place, the preview's
     /// common case: false, with nothing changed, when one of them became copy of something else (its
-    /// kind, key or draft status changed, or it is a plain page, which menus list), for a full `load`
-    /// to sort out. Everything else is as `load` would make it: the catalog did not change, so a
-    /// copy that joined it before joins it now.
+    /// kind, key or draft status changed, or it is a plain page, which menus list), for a full `read`
+    /// and `join` to sort out. Everything else is as they would make it: the catalog did not change,
+    /// so a copy that joined it before joins it now.
     /// - Throws: `BuildError` naming the file and line of each that no longer parses.
     mutating func update(_ files: [String], siteFolder: String) throws(BuildError) -> Bool {
         let root = siteFolder + "/content"
@@ -98,14 +98,7 @@ struct SiteContent: Sendable {
         for (relative, (kind, copy), entry) in read {
             parsed["content/" + relative] = (kind, copy)
             memo.entries[relative] = entry
-            switch kind {
-            case .product: products[copy.key] = copy
-            case .niche: niches[copy.key] = copy
-            case .bundle: bundles[copy.key] = copy
-            case .magnet: magnets[copy.key] = copy
-            case .page: return false
-            default: singles[kind] = copy
-            }
+            place(copy, kind: kind)
         }
         return true
     }
@@ -207,21 +200,29 @@ struct SiteContent: Sendable {
         switch kind {
         case .product:
             guard index.productsBySKU[copy.key] != nil else { return unknown("product SKU", Array(index.productsBySKU.keys)) }
-            products[copy.key] = copy
         case .niche:
             guard index.nichesBySlug[copy.key] != nil else { return unknown("niche", Array(index.nichesBySlug.keys)) }
-            niches[copy.key] = copy
         case .bundle:
             guard index.bundlesBySlug[copy.key] != nil else { return unknown("bundle", Array(index.bundlesBySlug.keys)) }
-            bundles[copy.key] = copy
         case .magnet:
             guard index.leadMagnetsBySlug[copy.key] != nil else { return unknown("lead magnet", Array(index.leadMagnetsBySlug.keys)) }
-            magnets[copy.key] = copy
-        case .page:
-            pages.append(copy)
         default:
-            singles[kind] = copy
+            break
         }
+        place(copy, kind: kind)
         return nil
+    }
+
+    /// Files the copy under its kind, as `add` checked it or `update` read it again (a plain page
+    /// is appended; `update` never places one).
+    private mutating func place(_ copy: PageCopy, kind: ContentKind) {
+        switch kind {
+        case .product: products[copy.key] = copy
+        case .niche: niches[copy.key] = copy
+        case .bundle: bundles[copy.key] = copy
+        case .magnet: magnets[copy.key] = copy
+        case .page: pages.append(copy)
+        default: singles[kind] = copy
+        }
     }
 }
