@@ -399,10 +399,10 @@ class Journeys(unittest.TestCase):
         # Recorded, not timed here: under the suite's load on 2 cores it ranged 0.3-1.4 s. The < 1 s
         # goal is measured on a quiet machine by `bench/run --page` (bench/PAGE.md).
         self.assertGreater(metrics["fcp"] or 0, 0, "Chromium reported a first contentful paint")
-        # Issue 17's goal is 0, met on an idle machine; under the suite's load a shift of 0.0004 was
-        # seen once (cause not found yet), so this asserts web.dev's "good" bound and timings.json
-        # keeps the exact value.
-        self.assertLess(metrics["cls"], 0.1, f"cumulative layout shift {metrics['cls']}: {metrics['moved']}")
+        # Issue 17's goal: 0. Under load the first paint can come before the page is parsed whole; the
+        # page then grows past the window and the scrollbar's arrival moved everything 7.5 px sideways
+        # (0.0004-0.007), until style.css kept the scrollbar's room (`scrollbar-gutter: stable`).
+        self.assertEqual(metrics["cls"], 0, f"cumulative layout shift {metrics['cls']}: {metrics['moved']}")
         # The cover is a <picture>: Chromium takes a WebP copy sized for the 520 px box, not the original.
         self.assertRegex(metrics["cover"] or "", r"/assets/images/products/noahs-ark-coloring-pages\.[0-9a-f]{10}-\d+w\.webp$")
         self.assertLessEqual(metrics["coverWidth"], 1600)
