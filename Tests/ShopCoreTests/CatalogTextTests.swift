@@ -51,4 +51,40 @@ import Testing
             return error.file == "catalog.txt" && error.line == line && error.message.contains(message)
         }
     }
+
+    /// Records are parsed on every core: the problem thrown is still the first in the text.
+    @Test func theFirstBadRecordInTheTextIsTheOneReported() {
+        var text = "shop\n  currency: USD\n\nniche kids\n  title: Kids\n"
+        for number in 1...2_000 {
+            let price = number == 700 || number == 1_900 ? "4.999 USD" : "4.99 USD"
+            text += "\nproduct P-\(number)\n  slug: p-\(number)\n  title: P\n  niche: kids\n  price: \(price)\n"
+        }
+        #expect(throws: CatalogTextError.self) { try CatalogText.parse(text, file: "big.txt") }
+        do {
+            _ = try CatalogText.parse(text, file: "big.txt")
+        } catch {
+            #expect(error.file == "big.txt")
+            #expect(error.message.contains("product P-700"))
+            #expect(error.line == 6 + 6 * 699 + 5)
+        }
+    }
+
+    /// `Product` keeps its fields in a shared box: a change to a copy must not show in the original.
+    @Test func aChangedCopyOfAProductLeavesTheOriginalAsItWas() throws {
+        let original = try #require(smallCatalog().products.first)
+        var copy = original
+        #expect(copy == original)
+        copy.title = "Changed"
+        copy.tags.append("new")
+        #expect(original.title != "Changed")
+        #expect(!original.tags.contains("new"))
+        #expect(copy.title == "Changed" && copy.tags.last == "new")
+        #expect(copy != original)
+        var back = copy
+        back.title = original.title
+        back.tags = original.tags
+        #expect(back == original)
+        #expect(back.hashValue == original.hashValue)
+        #expect(Set([original, back]).count == 1)
+    }
 }

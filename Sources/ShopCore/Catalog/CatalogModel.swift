@@ -24,41 +24,102 @@ public enum ProductStatus: String, Hashable, Sendable, Codable, CaseIterable {
 }
 
 /// A product as sold: one page, one or more variants (formats such as US Letter / A4).
+///
+/// A value like any other, whose fields live in one shared, copy-on-write box: a copy costs one
+/// retain instead of one per field. Copies of products (into indexes, niche lists, bundles, sorts)
+/// were about a tenth of a one-edit cached build at 10,000 products (perf).
 public struct Product: Hashable, Sendable, Codable {
     /// The identifier carts accept, shown as `sku` in the page's JSON-LD.
-    public var sku: String
+    public var sku: String {
+        get { box.fields.sku }
+        set { unique().fields.sku = newValue }
+    }
     /// The URL slug: the page lives at `/products/<slug>/`.
-    public var slug: String
-    public var title: String
+    public var slug: String {
+        get { box.fields.slug }
+        set { unique().fields.slug = newValue }
+    }
+    public var title: String {
+        get { box.fields.title }
+        set { unique().fields.title = newValue }
+    }
     /// The niche slug the product is listed under.
-    public var niche: String
+    public var niche: String {
+        get { box.fields.niche }
+        set { unique().fields.niche = newValue }
+    }
     /// One line for cards and meta descriptions.
-    public var summary: String
+    public var summary: String {
+        get { box.fields.summary }
+        set { unique().fields.summary = newValue }
+    }
     /// Longer Markdown description, used when the site has no content file for the product.
-    public var description: String
+    public var description: String {
+        get { box.fields.description }
+        set { unique().fields.description = newValue }
+    }
     /// The price of the product, and of each variant that names no price of its own.
-    public var price: Money
-    public var status: ProductStatus
-    public var tags: [String]
+    public var price: Money {
+        get { box.fields.price }
+        set { unique().fields.price = newValue }
+    }
+    public var status: ProductStatus {
+        get { box.fields.status }
+        set { unique().fields.status = newValue }
+    }
+    public var tags: [String] {
+        get { box.fields.tags }
+        set { unique().fields.tags = newValue }
+    }
     /// A site path (`/images/x.svg`) or an absolute URL.
-    public var image: String
+    public var image: String {
+        get { box.fields.image }
+        set { unique().fields.image = newValue }
+    }
     /// ISO date `YYYY-MM-DD` the product went on sale; orders the feed and "new" lists.
-    public var released: String
-    public var featured: Bool
+    public var released: String {
+        get { box.fields.released }
+        set { unique().fields.released = newValue }
+    }
+    public var featured: Bool {
+        get { box.fields.featured }
+        set { unique().fields.featured = newValue }
+    }
     /// Downloadable file names (relative to the shop's files folder) every buyer receives.
-    public var files: [String]
+    public var files: [String] {
+        get { box.fields.files }
+        set { unique().fields.files = newValue }
+    }
     /// A scheduled sale of the product, and of each variant that names no price of its own.
-    public var sale: Sale?
+    public var sale: Sale? {
+        get { box.fields.sale }
+        set { unique().fields.sale = newValue }
+    }
     /// Volume prices per unit by quantity, lowest minimum first (may be empty).
-    public var tiers: [PriceTier]
+    public var tiers: [PriceTier] {
+        get { box.fields.tiers }
+        set { unique().fields.tiers = newValue }
+    }
     /// Set when the shopper names the price; `price` is then the suggested amount.
-    public var payWhatYouWant: PayWhatYouWant?
+    public var payWhatYouWant: PayWhatYouWant? {
+        get { box.fields.payWhatYouWant }
+        set { unique().fields.payWhatYouWant = newValue }
+    }
     /// How many units may ever be sold (all variants together), or nil for no limit.
-    public var stock: Int?
+    public var stock: Int? {
+        get { box.fields.stock }
+        set { unique().fields.stock = newValue }
+    }
     /// How a paid unit reaches the buyer.
-    public var delivery: DeliveryMethod
+    public var delivery: DeliveryMethod {
+        get { box.fields.delivery }
+        set { unique().fields.delivery = newValue }
+    }
     /// For `license-key` delivery: the pattern keys are made from when the pool is empty ("" for none).
-    public var licensePattern: String
+    public var licensePattern: String {
+        get { box.fields.licensePattern }
+        set { unique().fields.licensePattern = newValue }
+    }
 
     public init(
         sku: String, slug: String, title: String, niche: String, summary: String = "", description: String = "",
@@ -66,26 +127,52 @@ public struct Product: Hashable, Sendable, Codable {
         released: String = "", featured: Bool = false, files: [String] = [], sale: Sale? = nil, tiers: [PriceTier] = [],
         payWhatYouWant: PayWhatYouWant? = nil, stock: Int? = nil, delivery: DeliveryMethod = .file, licensePattern: String = ""
     ) {
-        self.delivery = delivery
-        self.licensePattern = licensePattern
-        self.stock = stock
-        self.sale = sale
-        self.tiers = tiers
-        self.payWhatYouWant = payWhatYouWant
-        self.sku = sku
-        self.slug = slug
-        self.title = title
-        self.niche = niche
-        self.summary = summary
-        self.description = description
-        self.price = price
-        self.status = status
-        self.tags = tags
-        self.image = image
-        self.released = released
-        self.featured = featured
-        self.files = files
+        box = ProductBox(ProductFields(sku: sku, slug: slug, title: title, niche: niche, summary: summary, description: description, price: price, status: status, tags: tags, image: image, released: released, featured: featured, files: files, sale: sale, tiers: tiers, payWhatYouWant: payWhatYouWant, stock: stock, delivery: delivery, licensePattern: licensePattern))
     }
+
+    private var box: ProductBox
+
+    /// The box, copied first when another product shares it.
+    private mutating func unique() -> ProductBox {
+        if !isKnownUniquelyReferenced(&box) { box = ProductBox(box.fields) }
+        return box
+    }
+
+    public static func == (lhs: Product, rhs: Product) -> Bool { lhs.box === rhs.box || lhs.box.fields == rhs.box.fields }
+    public func hash(into hasher: inout Hasher) { box.fields.hash(into: &hasher) }
+    /// Encoded and decoded as the fields themselves: the same keys as before the box.
+    public init(from decoder: any Decoder) throws { box = ProductBox(try ProductFields(from: decoder)) }
+    public func encode(to encoder: any Encoder) throws { try box.fields.encode(to: encoder) }
+}
+
+/// A product's fields, as `Product` shows them.
+struct ProductFields: Hashable, Sendable, Codable {
+    var sku: String
+    var slug: String
+    var title: String
+    var niche: String
+    var summary: String
+    var description: String
+    var price: Money
+    var status: ProductStatus
+    var tags: [String]
+    var image: String
+    var released: String
+    var featured: Bool
+    var files: [String]
+    var sale: Sale?
+    var tiers: [PriceTier]
+    var payWhatYouWant: PayWhatYouWant?
+    var stock: Int?
+    var delivery: DeliveryMethod
+    var licensePattern: String
+}
+
+/// `Product`'s box. Written only through a unique reference (`Product.unique()`), so sharing it
+/// across threads is safe.
+final class ProductBox: @unchecked Sendable {
+    @exclusivity(unchecked) var fields: ProductFields
+    init(_ fields: ProductFields) { self.fields = fields }
 }
 
 /// One purchasable form of a product, e.g. the A4 edition.

@@ -24,11 +24,19 @@ public struct CatalogSource: Sendable {
     }
 
     /// Loads the catalog, refreshing the database from the text first when the text changed.
-    public func load() throws -> Loaded {
+    /// `parsed`: where catalogs parsed earlier are kept by their text's digest (a build cache); a text
+    /// it holds is not parsed again, and one parsed here is given to it.
+    public func load(parsed cache: (any ParsedCatalogs)? = nil) throws -> Loaded {
         guard let textPath, FileManager.default.fileExists(atPath: textPath) else { return try databaseOnly(readOnly: false) }
         let text = try Self.readText(textPath)
         let digest = Self.digest(text)
-        let (parsed, map) = try CatalogText.parse(text, file: textPath)
+        let parsed: Catalog, map: CatalogSourceMap
+        if let kept = cache?.catalog(digest: digest), kept.1.file == textPath {
+            (parsed, map) = kept
+        } else {
+            (parsed, map) = try CatalogText.parse(text, file: textPath)
+            cache?.keep(parsed, sourceMap: map, digest: digest)
+        }
         let store = try CatalogStore(path: databasePath)
         if try store.textDigest() != digest {
             try store.replace(with: parsed, textDigest: digest)
@@ -81,4 +89,13 @@ public struct CatalogSource: Sendable {
     public static func digest(_ text: String) -> String {
         SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
+}
+
+/// Catalogs parsed earlier, by the SHA-256 of their text (`CatalogSource.digest`): a build cache keeps
+/// them so a build whose catalog text did not change skips parsing it (`CatalogSnapshot`).
+public protocol ParsedCatalogs: Sendable {
+    /// The catalog parsed from the text with this digest, and its source map; nil when not kept.
+    func catalog(digest: String) -> (Catalog, CatalogSourceMap)?
+    /// Keeps a catalog just parsed from the text with this digest; best effort.
+    func keep(_ catalog: Catalog, sourceMap: CatalogSourceMap, digest: String)
 }

@@ -42,22 +42,55 @@ extension CatalogText {
             catalog.currency = currency
             try reader.finish()
         }
-        for record in records {
+        // Records are given meaning on every core (10,000 products took a quarter of a cached
+        // one-edit build on one core, perf); the first problem in the text is still the one thrown.
+        let currency = catalog.currency
+        let parsed = parallelMap(records) { record -> Result<ParsedRecord, CatalogTextError> in
+            do throws(CatalogTextError) {
+                switch record.kind {
+                case "shop": return .success(.shop)
+                case "niche": return .success(.niche(try niche(record)))
+                case "product": return .success(.product(try product(record, currency: currency)))
+                case "variant": return .success(.variant(try variant(record, currency: currency)))
+                case "bundle": return .success(.bundle(try bundle(record)))
+                case "plan": return .success(.plan(try plan(record, currency: currency)))
+                case "lead-magnet": return .success(.leadMagnet(try leadMagnet(record)))
+                case "coupon": return .success(.coupon(try coupon(record, currency: currency)))
+                default:
+                    throw record.error("unknown record kind '\(record.kind)'", hint: "one of: \(kinds.joined(separator: ", "))")
+                }
+            } catch {
+                return .failure(error)
+            }
+        }
+        map.lines.reserveCapacity(records.count)
+        for (record, result) in zip(records, parsed) {
             map.lines[record.kind + " " + record.key] = record.line
-            switch record.kind {
-            case "shop": continue
-            case "niche": catalog.niches.append(try niche(record))
-            case "product": catalog.products.append(try product(record, currency: catalog.currency))
-            case "variant": catalog.variants.append(try variant(record, currency: catalog.currency))
-            case "bundle": catalog.bundles.append(try bundle(record))
-            case "plan": catalog.plans.append(try plan(record, currency: catalog.currency))
-            case "lead-magnet": catalog.leadMagnets.append(try leadMagnet(record))
-            case "coupon": catalog.coupons.append(try coupon(record, currency: catalog.currency))
-            default:
-                throw record.error("unknown record kind '\(record.kind)'", hint: "one of: \(kinds.joined(separator: ", "))")
+            switch result {
+            case let .failure(error): throw error
+            case .success(.shop): continue
+            case let .success(.niche(niche)): catalog.niches.append(niche)
+            case let .success(.product(product)): catalog.products.append(product)
+            case let .success(.variant(variant)): catalog.variants.append(variant)
+            case let .success(.bundle(bundle)): catalog.bundles.append(bundle)
+            case let .success(.plan(plan)): catalog.plans.append(plan)
+            case let .success(.leadMagnet(magnet)): catalog.leadMagnets.append(magnet)
+            case let .success(.coupon(coupon)): catalog.coupons.append(coupon)
             }
         }
         return (catalog.sorted(), map)
+    }
+
+    /// One record given meaning.
+    private enum ParsedRecord: Sendable {
+        case shop
+        case niche(Niche)
+        case product(Product)
+        case variant(Variant)
+        case bundle(ProductBundle)
+        case plan(Plan)
+        case leadMagnet(LeadMagnet)
+        case coupon(Coupon)
     }
 
     private static func niche(_ record: RawRecord) throws(CatalogTextError) -> Niche {

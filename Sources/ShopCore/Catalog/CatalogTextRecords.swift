@@ -1,6 +1,6 @@
 /// One record of catalog text before it is given meaning.
-struct RawRecord {
-    struct Field {
+struct RawRecord: Sendable {
+    struct Field: Sendable {
         var name: String
         var value: String
         let line: Int

@@ -46,7 +46,8 @@ extension BuildStep {
         let paths = config.catalogSource(siteFolder: context.siteFolder)
         let loaded: CatalogSource.Loaded
         do {
-            loaded = try CatalogSource(textPath: paths.text, databasePath: paths.database).load()
+            loaded = try CatalogSource(textPath: paths.text, databasePath: paths.database)
+                .load(parsed: context.cache.map { CatalogSnapshotFile(folder: $0.folder) })
         } catch let error as CatalogTextError {
             throw BuildError(file: config.catalogText, line: error.line, message: error.message, hint: error.hint)
         } catch let error as CatalogStoreError {

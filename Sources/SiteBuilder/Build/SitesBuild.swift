@@ -1,4 +1,5 @@
 import Foundation
+import ShopCore
 import SiteCore
 
 /// Builds every site under one folder in one run (`sitegen build --sites DIR`): what a platform's

@@ -104,12 +104,22 @@ extension BuildCache {
         // Every page holds the hash each key has in this build (the ones taken from the cache matched
         // it), so a key gets one number; a key seen with two hashes gets one per hash.
         var numbers: [String: (number: Int, value: UInt64)] = [:]
+        numbers.reserveCapacity(pages.count * 3)
         var others: [String: Int] = [:]
         var keyLines = 0
         var pageLines: [UInt8] = []
         pageLines.reserveCapacity(pages.count * 120)
-        for (file, page) in pages.sorted(by: { $0.key < $1.key }) {
-            pageLines.append(contentsOf: "p\t\(String(page.hash, radix: 16))\t\(page.size)\t\(page.modified)\t\(page.job)\t".utf8)
+        // The paths sorted, not the (path, page) pairs: moving pages with their reads about was most of the sort.
+        for file in pages.keys.sorted() {
+            let page = pages[file]!
+            pageLines.append(UInt8(ascii: "p"))
+            for (field, radix) in [(Int64(bitPattern: page.hash), 16), (Int64(page.size), 10), (page.modified, 10)] {
+                pageLines.append(UInt8(ascii: "\t"))
+                Self.appendDigits(field, radix: radix, unsigned: radix == 16, to: &pageLines)
+            }
+            pageLines.append(UInt8(ascii: "\t"))
+            pageLines.append(contentsOf: page.job.utf8)
+            pageLines.append(UInt8(ascii: "\t"))
             for (position, read) in page.reads.enumerated() {
                 let number: Int
                 if let known = numbers[read.key], known.value == read.value {
@@ -129,7 +139,7 @@ extension BuildCache {
                     append("\t" + read.key + "\n")
                 }
                 if position > 0 { pageLines.append(UInt8(ascii: ",")) }
-                pageLines.append(contentsOf: String(number).utf8)
+                Self.appendDigits(Int64(number), radix: 10, unsigned: false, to: &pageLines)
             }
             pageLines.append(UInt8(ascii: "\t"))
             pageLines.append(contentsOf: file.utf8)
@@ -139,5 +149,24 @@ extension BuildCache {
         let lines = 1 + keyLines + pages.count
         append("end\t\(lines)\t\(String(ContentHash.of(bytes), radix: 16))\n")
         try Data(bytes).write(to: URL(fileURLWithPath: index), options: .atomic)
+    }
+
+    /// Appends `value`'s digits as `String(value, radix:)` writes them (`unsigned`: its bits as a
+    /// `UInt64`), without making a String for each of the index's numbers.
+    static func appendDigits(_ value: Int64, radix: Int, unsigned: Bool, to bytes: inout [UInt8]) {
+        var magnitude = unsigned ? UInt64(bitPattern: value) : value.magnitude
+        if !unsigned, value < 0 { bytes.append(UInt8(ascii: "-")) }
+        // 24 bytes: the 20 digits of the largest decimal, the 16 of the largest hexadecimal.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var at = buffer.count
+            repeat {
+                at -= 1
+                let digit = UInt8(magnitude % UInt64(radix))
+                buffer[at] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+                magnitude /= UInt64(radix)
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[at...])
+        }
     }
 }

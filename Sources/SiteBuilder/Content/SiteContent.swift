@@ -122,14 +122,14 @@ struct SiteContent: Sendable {
         }
     }
 
-    /// Every copy with its `PageInputs` key.
-    var all: [(key: String, copy: PageCopy)] {
-        var all: [(String, PageCopy)] = singles.map { (Self.inputKey($0.key, nil), $0.value) }
+    /// Calls `body` with every copy and its `PageInputs` key, without gathering them first (copies of
+    /// the 10,000 copies of a large shop were most of `PageInputs`' own time, perf).
+    func forEachCopy(_ body: (_ key: String, _ copy: PageCopy) -> Void) {
+        for (kind, copy) in singles { body(Self.inputKey(kind, nil), copy) }
         for (kind, copies) in [(ContentKind.product, products), (.niche, niches), (.bundle, bundles), (.magnet, magnets)] {
-            for (key, copy) in copies { all.append((Self.inputKey(kind, key), copy)) }
+            for (key, copy) in copies { body(Self.inputKey(kind, key), copy) }
         }
-        for page in pages { all.append((Self.inputKey(.page, page.key), page)) }
-        return all
+        for page in pages { body(Self.inputKey(.page, page.key), page) }
     }
 
     /// What the file `root/relative` parses to (nil for a draft), with its `ContentMemo` entry; the

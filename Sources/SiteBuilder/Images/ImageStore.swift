@@ -1,4 +1,5 @@
 import Foundation
+import ShopCore
 import Glibc
 import SiteCore
 

@@ -116,7 +116,7 @@ enum SitePaths {
 
     /// The file a URL path is written to: `/x/` → `x/index.html`, `/%C3%BCber-uns/` → `über-uns/index.html`.
     static func file(for path: String) -> String {
-        let decoded = path.contains("%") ? (path.removingPercentEncoding ?? path) : path
+        let decoded = path.utf8.contains(UInt8(ascii: "%")) ? (path.removingPercentEncoding ?? path) : path
         let trimmed = decoded.hasPrefix("/") ? String(decoded.dropFirst()) : decoded
         if trimmed.isEmpty { return "index.html" }
         return trimmed.hasSuffix("/") ? trimmed + "index.html" : trimmed

@@ -29,9 +29,11 @@ extension PageRenderer {
     /// The home page's featured and newest active products (8 each), in the order shown.
     static func homeSelection(_ index: CatalogIndex) -> (featured: [Product], newest: [Product]) {
         let active = index.catalog.products.filter { $0.status == .active }
-        let featured = active.filter(\.featured).sorted(by: Catalog.listingOrder).prefix(8)
-        let newest = active.sorted { ($0.released, $0.sku) > ($1.released, $1.sku) }.prefix(8)
-        return (Array(featured), Array(newest))
+        // The first eight in each order, not all 10,000 sorted for eight (a tenth of the cached
+        // one-edit build's model step, perf).
+        let featured = active.filter(\.featured).first(8, by: Catalog.listingOrder)
+        let newest = active.first(8) { ($0.released, $0.sku) > ($1.released, $1.sku) }
+        return (featured, newest)
     }
 
     func shop(draft: inout PageDraft) -> (PageMeta, PageContext) {
@@ -86,5 +88,22 @@ extension PageRenderer {
             tile.merge(model.pictures["magnet:" + $0.slug]?.fields ?? [:]) { _, image in image }
             return .object(tile)
         })
+    }
+}
+
+extension Array {
+    /// The first `count` elements in the order `areInIncreasingOrder` gives: the same as
+    /// `sorted(by:).prefix(count)` (equal elements keep their order), in one pass.
+    func first(_ count: Int, by areInIncreasingOrder: (Element, Element) -> Bool) -> [Element] {
+        var chosen: [Element] = []
+        chosen.reserveCapacity(count + 1)
+        for element in self {
+            if chosen.count == count, let last = chosen.last, !areInIncreasingOrder(element, last) { continue }
+            // After every element it does not come before: equal elements stay in their order.
+            let at = chosen.firstIndex { areInIncreasingOrder(element, $0) } ?? chosen.endIndex
+            chosen.insert(element, at: at)
+            if chosen.count > count { chosen.removeLast() }
+        }
+        return chosen
     }
 }

@@ -21,16 +21,19 @@ struct PriceDisplay {
     }
 
     /// `$4.99`, `From $5.00` when variants differ, `Pay what you want` for a named price.
-    func label(_ product: Product) -> String {
+    func label(_ product: Product) -> String { label(product, units: units(of: product)) }
+
+    private func label(_ product: Product, units: [UnitPrice]) -> String {
         if product.payWhatYouWant != nil { return "Pay what you want" }
-        let prices = units(of: product).map(\.unit)
+        let prices = units.map(\.unit)
         guard let low = prices.min(), let high = prices.max() else { return product.price.formatted }
         return low == high ? low.formatted : "From " + low.formatted
     }
 
     /// The regular price to strike through, when every variant is reduced by a sale ("" otherwise).
-    func regularLabel(_ product: Product) -> String {
-        let units = units(of: product)
+    func regularLabel(_ product: Product) -> String { regularLabel(product, units: units(of: product)) }
+
+    private func regularLabel(_ product: Product, units: [UnitPrice]) -> String {
         guard product.payWhatYouWant == nil, units.allSatisfy(\.isReduced), let low = units.map(\.regular).min() else { return "" }
         let high = units.map(\.regular).max() ?? low
         return low == high ? low.formatted : "From " + low.formatted
@@ -43,10 +46,12 @@ struct PriceDisplay {
 
     /// `price_label`, `on_sale`, `regular_label` and `sale_ends` for cards and the product page.
     func context(_ product: Product) -> [String: TemplateValue] {
-        let regular = regularLabel(product)
-        let ends = units(of: product).compactMap(\.saleEnds).min()
+        // The prices worked out once for the four (a card is made for each of 10,000 products).
+        let units = units(of: product)
+        let regular = regularLabel(product, units: units)
+        let ends = units.compactMap(\.saleEnds).min()
         return [
-            "price_label": .text(label(product)), "on_sale": .bool(!regular.isEmpty), "regular_label": .text(regular),
+            "price_label": .text(label(product, units: units)), "on_sale": .bool(!regular.isEmpty), "regular_label": .text(regular),
             "sale_ends": .text(ends.map { "Sale price until " + Self.readable($0, time: time) } ?? ""),
         ]
     }

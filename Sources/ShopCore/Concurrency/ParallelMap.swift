@@ -2,7 +2,10 @@ import Dispatch
 import Foundation
 
 /// Maps `items` on every core, keeping their order. `transform` must be safe to call concurrently.
-func parallelMap<T: Sendable, R>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+/// Shared by the catalog parser (ShopCore) and the site build (SiteBuilder); inlinable, so each use is
+/// specialized for its types as it was within one module.
+@inlinable
+public func parallelMap<T: Sendable, R>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
     let count = items.count
     guard count > 1 else { return items.map(transform) }
     let workers = ProcessInfo.processInfo.activeProcessorCount
@@ -22,7 +25,9 @@ func parallelMap<T: Sendable, R>(_ items: [T], _ transform: @Sendable (T) -> R) 
 }
 
 /// Output slots each written by exactly one worker, so no two threads touch the same memory.
-private struct DisjointSlots<R>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<R>
-    func initialize(_ position: Int, to value: R) { (base + position).initialize(to: value) }
+@usableFromInline
+struct DisjointSlots<R>: @unchecked Sendable {
+    @usableFromInline let base: UnsafeMutablePointer<R>
+    @inlinable init(base: UnsafeMutablePointer<R>) { self.base = base }
+    @inlinable func initialize(_ position: Int, to value: R) { (base + position).initialize(to: value) }
 }
