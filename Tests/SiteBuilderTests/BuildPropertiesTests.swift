@@ -62,6 +62,23 @@ import Testing
         #expect(site.read("products/noahs-ark-coloring-pages/index.html").contains("Very few Bible stories"))
     }
 
+    /// CI's case: the pages come from the cache as hard links, whose times the build records without
+    /// looking them up again; the record must be right for the next build to find nothing changed,
+    /// and an output page edited by hand afterwards must still be noticed.
+    @Test func pagesLinkedFromTheCacheAreRecordedWithTheirTimes() throws {
+        let site = try ExampleSite()
+        try site.build()
+        try FileManager.default.removeItem(atPath: site.out)
+        let linked = try site.build()
+        #expect(linked.rendered == 0 && !linked.upToDate)
+        let again = try site.build()
+        #expect(again.upToDate, "the output as the linked build recorded it")
+        try site.write("public/products/noahs-ark-coloring-pages/index.html", "changed by hand")
+        let repaired = try site.build()
+        #expect(!repaired.upToDate)
+        #expect(site.read("products/noahs-ark-coloring-pages/index.html").contains("Noah"))
+    }
+
     @Test func aBuildRestoresOutputRemovedOrChangedByHand() throws {
         let site = try ExampleSite()
         try site.build()

@@ -117,13 +117,14 @@ final class BuildCache: @unchecked Sendable {
     /// tar archive keeps whole seconds) — or else its contents' hash (a restore that kept no times).
     /// A copy edited in place (through its hard link in the output, say) has a new time and is
     /// hashed; only a copy edited and then given its old time back by hand goes unnoticed.
-    func isIntact(_ file: String, _ page: Page) -> Bool {
-        guard let stamp = OutputManifest.stat(copyPath(file)), stamp.size == page.size else { return false }
-        if stamp.modified == page.modified { return true }
-        if stamp.modified % 1_000_000_000 == 0, stamp.modified / 1_000_000_000 == page.modified / 1_000_000_000 { return true }
-        guard let data = FileManager.default.contents(atPath: copyPath(file)), ContentHash.of([UInt8](data)) == page.hash else { return false }
+    /// Returns the copy's modification time (nanoseconds since 1970) when it is intact, else nil.
+    func intactCopyTime(_ file: String, _ page: Page) -> Int64? {
+        guard let stamp = OutputManifest.stat(copyPath(file)), stamp.size == page.size else { return nil }
+        if stamp.modified == page.modified { return stamp.modified }
+        if stamp.modified % 1_000_000_000 == 0, stamp.modified / 1_000_000_000 == page.modified / 1_000_000_000 { return stamp.modified }
+        guard let data = FileManager.default.contents(atPath: copyPath(file)), ContentHash.of([UInt8](data)) == page.hash else { return nil }
         retimed.withLock { $0[file] = stamp.modified }
-        return true
+        return stamp.modified
     }
 
     /// The generated files a build with these inputs (`PageInputs.generatedFiles`) made, from

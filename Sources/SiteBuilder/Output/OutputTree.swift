@@ -75,11 +75,19 @@ final class OutputTree: Sendable {
     /// stages a hard link to (or a copy of) the cache's copy. False when the cache's copy is not intact.
     func reuse(_ relative: String, page: BuildCache.Page, from cache: BuildCache) -> Bool {
         if keepIfIntact(relative, hash: page.hash, size: page.size) { return true }
-        guard cache.isIntact(relative, page) else { return false }
+        guard let copyTime = cache.intactCopyTime(relative, page) else { return false }
         stageFolder(of: relative)
         let source = cache.copyPath(relative), staged = staging + "/" + relative
-        guard Self.linkOrCopy(source, to: staged) else { return false }
-        state.withLock { $0.written[relative] = OutputManifest.Entry(hash: page.hash, size: page.size, modified: 0) }
+        // A hard link is the copy's file, so its time is known: `commit` need not look it up.
+        let modified: Int64
+        if link(source, staged) == 0 {
+            modified = copyTime
+        } else if (try? FileManager.default.copyItem(atPath: source, toPath: staged)) != nil {
+            modified = 0
+        } else {
+            return false
+        }
+        state.withLock { $0.written[relative] = OutputManifest.Entry(hash: page.hash, size: page.size, modified: modified) }
         return true
     }
 
@@ -167,9 +175,12 @@ final class OutputTree: Sendable {
         }
         var manifest = OutputManifest()
         manifest.entries = partial ? previous.entries.merging(unchanged) { $1 } : unchanged
-        // Each written file's new time, looked up on every core (10,000 of them after a build into an empty folder).
+        // Each written file's new time, looked up on every core, unless known already (a hard link to a
+        // build cache copy: 10,000 of them after a one-edit build into an empty folder).
         let target = self.target
-        let times = parallelMap(Array(written)) { relative, entry in
+        let unknown = written.filter { $0.value.modified == 0 }
+        for (relative, entry) in written where entry.modified != 0 { manifest.entries[relative] = entry }
+        let times = parallelMap(Array(unknown)) { relative, entry in
             (relative, OutputManifest.Entry(hash: entry.hash, size: entry.size, modified: OutputManifest.stat(target + "/" + relative)?.modified ?? 0))
         }
         for (relative, entry) in times { manifest.entries[relative] = entry }

@@ -42,7 +42,7 @@ struct PageDraft {
             switch embed.kind {
             case .product:
                 guard let context = model.productCards[embed.key] else {
-                    diagnostics.append(unknownEmbed(embed, file: file, bodyLine: bodyLine, known: Array(model.productCards.keys), what: "product SKU"))
+                    diagnostics.append(unknownEmbed(embed, file: file, bodyLine: bodyLine, known: model.productCards.skus, what: "product SKU"))
                     continue
                 }
                 read("product:" + embed.key)

@@ -105,7 +105,12 @@ struct PageRenderer: Sendable {
     }
 
     func cards<S: Sequence<Product>>(_ products: S, draft: inout PageDraft) -> TemplateValue {
-        Self.cards(products.map(\.sku), kind: "product", from: model.productCards, draft: &draft)
+        var list: [TemplateValue] = []
+        for product in products {
+            draft.read("product:" + product.sku)
+            if let card = model.productCards[product.sku] { list.append(card) }
+        }
+        return .list(list)
     }
 
     func bundleCards<S: Sequence<ProductBundle>>(_ bundles: S, draft: inout PageDraft) -> TemplateValue {

@@ -15,8 +15,8 @@ final class SiteModel: Sendable {
     let markdown: MarkdownRenderer
     /// Template context shared by every page: `site.*`.
     let siteContext: TemplateValue
-    /// Card contexts by product SKU and by bundle slug.
-    let productCards: [String: TemplateValue]
+    /// Card contexts by product SKU (made as pages show them) and by bundle slug.
+    let productCards: ProductCards
     let bundleCards: [String: TemplateValue]
     let bundlePricing: [String: BundlePricing]
     /// Bundles holding each product, by SKU.
@@ -83,8 +83,7 @@ final class SiteModel: Sendable {
 
         let prices = PriceDisplay(index: index, time: time)
         let productPictures = pictures
-        // On every core: at 10,000 products the cards were most of this initializer.
-        let productCards = parallelMap(index.catalog.products) { product -> TemplateValue in
+        self.productCards = ProductCards(index.catalog.products) { product in
             var card: [String: TemplateValue] = [
                 "sku": .text(product.sku), "title": .text(product.title), "url": .text(SitePaths.product(product.slug)),
                 "summary": .text(product.summary), "niche_title": .text(index.nichesBySlug[product.niche]?.title ?? ""),
@@ -94,9 +93,6 @@ final class SiteModel: Sendable {
             card.merge(prices.stock(product)) { _, stock in stock }
             return .object(card)
         }
-        var cards = [String: TemplateValue](minimumCapacity: productCards.count)
-        for (product, card) in zip(index.catalog.products, productCards) { cards[product.sku] = card }
-        self.productCards = cards
         var bundleCards: [String: TemplateValue] = [:]
         for bundle in index.catalog.bundles {
             let price = pricing[bundle.slug]!
