@@ -53,7 +53,8 @@ import Testing
             ("Variant", catalog.variants[0], 8), ("ProductBundle", catalog.bundles[0], 7), ("BundleRule", catalog.bundles[0].rule, 3),
             ("Plan", catalog.plans[0], 12), ("LeadMagnet", catalog.leadMagnets[0], 6), ("Coupon", catalog.coupons[0], 8),
             ("Sale", catalog.products[0].sale!, 3), ("PriceTier", catalog.products[0].tiers[0], 2), ("Money", catalog.products[0].price, 2),
-            ("Catalog", catalog, 8),
+            ("Catalog", catalog, 8), ("PayWhatYouWant", catalog.products[0].payWhatYouWant!, 1),
+            ("Currency", catalog.currency, 2), ("CatalogSourceMap", Self.everyField().1, 2),
         ]
         for (name, value, count) in fields {
             #expect(Mirror(reflecting: value).children.count == count, "\(name) has another number of fields than CatalogSnapshot writes")
@@ -67,7 +68,8 @@ import Testing
         #expect(decoded.1 == map)
     }
 
-    /// Cut short, with a byte changed or one added: not a snapshot, never a wrong catalog.
+    /// Cut short or with a byte added: not a snapshot (a byte changed is the checksum's to catch,
+    /// `CatalogSnapshotFile`).
     @Test func damagedBytesAreRefused() {
         let (catalog, map) = Self.everyField()
         let bytes = CatalogSnapshot.encode(catalog, sourceMap: map)

@@ -205,6 +205,20 @@ import TestSupport
         #expect(FileManager.default.contents(atPath: cached) == before, "the cache's copy of the page is as it was")
     }
 
+    /// Into a kept output, the page is staged first and the static file then found in place: the
+    /// static file must still be what the output holds, as after a build into an empty folder.
+    @Test func aStaticFileAtAPagesPathStaysWhenTheOutputIsKept() throws {
+        let site = try ExampleSite()
+        try site.write("static/404.html", "<p>static</p>\n")
+        try site.build()
+        try site.edit("content/products/noahs-ark-coloring-pages.md", replacing: "Few Bible stories", with: "Very few Bible stories")
+        let summary = try site.build()
+        #expect(!summary.upToDate)
+        #expect(site.read("404.html") == "<p>static</p>\n")
+        #expect(site.read("products/noahs-ark-coloring-pages/index.html").contains("Very few Bible stories"))
+        #expect(try site.build().upToDate, "the output as recorded")
+    }
+
     @Test func aKilledBuildsStagingFolderIsRemovedByTheNext() throws {
         let site = try ExampleSite()
         // A process id no process has (pid_max is at most 2^22).

@@ -47,7 +47,7 @@ extension BuildStep {
         let loaded: CatalogSource.Loaded
         do {
             loaded = try CatalogSource(textPath: paths.text, databasePath: paths.database)
-                .load(parsed: context.cache.map { CatalogSnapshotFile(folder: $0.folder) })
+                .load(parsed: context.cache.map { CatalogSnapshotFile(folder: $0.folder, writes: !context.deferCacheIndex) })
         } catch let error as CatalogTextError {
             throw BuildError(file: config.catalogText, line: error.line, message: error.message, hint: error.hint)
         } catch let error as CatalogStoreError {

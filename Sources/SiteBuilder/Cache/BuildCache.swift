@@ -112,7 +112,7 @@ final class BuildCache: @unchecked Sendable {
         return page
     }
 
-    /// Whether the copy of `file` in `pages/` is the one the cache recorded: its size, and its time to
+    /// The time of the copy of `file` in `pages/` when it is the one the cache recorded: its size, and its time to
     /// the nanosecond — or to the second when the copy's time has none (a CI cache restored from a
     /// tar archive keeps whole seconds) — or else its contents' hash (a restore that kept no times).
     /// A copy edited in place (through its hard link in the output, say) has a new time and is

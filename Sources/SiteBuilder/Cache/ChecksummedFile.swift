@@ -5,7 +5,11 @@ import Foundation
 enum ChecksummedFile {
     /// The bytes before the `end` line, or nil when the file is missing or its checksum does not match.
     static func read(_ path: String) -> [UInt8]? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        FileManager.default.contents(atPath: path).flatMap(verified)
+    }
+
+    /// The bytes before the `end` line of a file's contents, or nil when its checksum does not match.
+    static func verified(_ data: Data) -> [UInt8]? {
         let bytes = [UInt8](data.dropLast(data.last == UInt8(ascii: "\n") ? 1 : 0))
         guard let cut = bytes.lastIndex(of: UInt8(ascii: "\n")),
               String(decoding: bytes[(cut + 1)...], as: UTF8.self) == "end\t" + String(ContentHash.of(Array(bytes[...cut])), radix: 16)

@@ -120,11 +120,17 @@ final class OutputTree: Sendable {
     }
 
     /// True (and noted as unchanged) when the output holds `relative` as the last build wrote it, with this hash and size.
+    /// What this build staged at that path before (a page a static file replaces) is dropped: the
+    /// last file placed at a path is the one the output gets, as in a build into an empty folder.
     private func keepIfIntact(_ relative: String, hash: UInt64, size: Int) -> Bool {
         guard let old = previous.entries[relative], old.hash == hash, old.size == size,
               let current = OutputManifest.stat(target + "/" + relative), current.size == old.size, current.modified == old.modified
         else { return false }
-        state.withLock { $0.unchanged[relative] = old }
+        let wasStaged = state.withLock { state in
+            state.unchanged[relative] = old
+            return state.written.removeValue(forKey: relative) != nil
+        }
+        if wasStaged { unlink(staging + "/" + relative) }
         return true
     }
 
