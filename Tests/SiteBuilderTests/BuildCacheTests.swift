@@ -234,7 +234,7 @@ import TestSupport
 enum CacheEdit: CaseIterable {
     case contentBody, catalogTitle, catalogPrice, featured, partialTemplate, pageTemplate, siteYAML, image, newPage, removeCopy, embed
     case sale, archive, soldOut, bundleDiscount, bundleTags, pageSize, newTemplate, summary, removeProduct, rasterCover
-    case frontMatter, draft, lineEndings
+    case frontMatter, draft, lineEndings, staticAtPage
 
     func apply(to site: ExampleSite, round: Int, random: inout SplitMix64) throws {
         switch self {
@@ -270,6 +270,14 @@ enum CacheEdit: CaseIterable {
             // A product gets (or changes) a raster cover: resized copies and a card to make or keep.
             let product = try pick(["noahs-ark-coloring-pages", "creation-week-coloring-book"], &random)
             try site.addRasterCover(to: product, width: Int.random(in: 360...720, using: &random), format: try pick(["jpg", "png"], &random))
+        case .staticAtPage:
+            // A hand-made file at a page's path replaces the page; removing it brings the page back.
+            let path = "static/404.html"
+            if FileManager.default.fileExists(atPath: site.folder + "/" + path), Bool.random(using: &random) {
+                try FileManager.default.removeItem(atPath: site.folder + "/" + path)
+            } else {
+                try site.write(path, "<p>static \(round)</p>\n")
+            }
         case .newPage:
             try site.write("content/pages/extra-\(round).md", "---\ntitle: Extra \(round)\nmenu: footer\n---\nSee [the shop](/shop/).\n")
         case .removeCopy:
