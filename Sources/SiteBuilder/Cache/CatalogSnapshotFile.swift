@@ -26,7 +26,7 @@ struct CatalogSnapshotFile: ParsedCatalogs {
     func catalog(digest: String) -> (Catalog, CatalogSourceMap)? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         // The header first: the snapshot of another text is not hashed through to find that out.
-        let header = Array("\(Self.format)\t\(BuildCache.identity)\ndigest\t\(digest)\n".utf8)
+        let header = Self.header(digest: digest)
         guard data.starts(with: header), var bytes = ChecksummedFile.verified(data),
               bytes.count > header.count, bytes.last == UInt8(ascii: "\n")
         else { return nil }
@@ -39,9 +39,14 @@ struct CatalogSnapshotFile: ParsedCatalogs {
     /// of the text, right whether or not the build goes on to succeed.
     func keep(_ catalog: Catalog, sourceMap: CatalogSourceMap, digest: String) {
         guard writes else { return }
-        var bytes = Array("\(Self.format)\t\(BuildCache.identity)\ndigest\t\(digest)\n".utf8)
+        var bytes = Self.header(digest: digest)
         bytes += CatalogSnapshot.encode(catalog, sourceMap: sourceMap)
         bytes.append(UInt8(ascii: "\n"))
         ChecksummedFile.write(bytes, to: path)
+    }
+
+    /// The two lines before the snapshot: the format with the sitegen that writes it, and the text's digest.
+    static func header(digest: String) -> [UInt8] {
+        Array("\(format)\t\(BuildCache.identity)\ndigest\t\(digest)\n".utf8)
     }
 }

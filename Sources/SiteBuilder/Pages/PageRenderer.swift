@@ -105,24 +105,19 @@ struct PageRenderer: Sendable {
     }
 
     func cards<S: Sequence<Product>>(_ products: S, draft: inout PageDraft) -> TemplateValue {
-        var list: [TemplateValue] = []
-        for product in products {
-            draft.read("product:" + product.sku)
-            if let card = model.productCards[product.sku] { list.append(card) }
-        }
-        return .list(list)
+        Self.cards(products.map(\.sku), kind: "product", card: { model.productCards[$0] }, draft: &draft)
     }
 
     func bundleCards<S: Sequence<ProductBundle>>(_ bundles: S, draft: inout PageDraft) -> TemplateValue {
-        Self.cards(bundles.map(\.slug), kind: "bundle", from: model.bundleCards, draft: &draft)
+        Self.cards(bundles.map(\.slug), kind: "bundle", card: { model.bundleCards[$0] }, draft: &draft)
     }
 
     /// The cards of `keys`, each noted as read (`kind:key`).
-    private static func cards(_ keys: [String], kind: String, from cards: [String: TemplateValue], draft: inout PageDraft) -> TemplateValue {
+    private static func cards(_ keys: [String], kind: String, card: (String) -> TemplateValue?, draft: inout PageDraft) -> TemplateValue {
         var list: [TemplateValue] = []
         for key in keys {
             draft.read(kind + ":" + key)
-            if let card = cards[key] { list.append(card) }
+            if let card = card(key) { list.append(card) }
         }
         return .list(list)
     }

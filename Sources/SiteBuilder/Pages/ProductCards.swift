@@ -11,11 +11,12 @@ final class ProductCards: Sendable {
     private let make: @Sendable (Product) -> TemplateValue
     private let made = Mutex<[String: TemplateValue]>([:])
 
-    /// - Parameter make: the card of a product; called at most about once per product, from any thread.
-    init(_ products: [Product], make: @escaping @Sendable (Product) -> TemplateValue) {
-        var bySKU = [String: Product](minimumCapacity: products.count)
-        for product in products { bySKU[product.sku] = product }
-        self.products = bySKU
+    /// - Parameters:
+    ///   - products: the catalog's products by SKU (`CatalogIndex.productsBySKU`; the checks step refused
+    ///     a catalog with a SKU twice).
+    ///   - make: the card of a product; called at most about once per product, from any thread.
+    init(_ products: [String: Product], make: @escaping @Sendable (Product) -> TemplateValue) {
+        self.products = products
         self.make = make
     }
 

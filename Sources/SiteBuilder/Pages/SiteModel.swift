@@ -83,7 +83,7 @@ final class SiteModel: Sendable {
 
         let prices = PriceDisplay(index: index, time: time)
         let productPictures = pictures
-        self.productCards = ProductCards(index.catalog.products) { product in
+        self.productCards = ProductCards(index.productsBySKU) { product in
             var card: [String: TemplateValue] = [
                 "sku": .text(product.sku), "title": .text(product.title), "url": .text(SitePaths.product(product.slug)),
                 "summary": .text(product.summary), "niche_title": .text(index.nichesBySlug[product.niche]?.title ?? ""),
