@@ -102,6 +102,51 @@ import TestSupport
         #expect(summary.notes.contains { $0.contains("ignored the build cache") && $0.contains(index) }, "\(summary.notes)")
     }
 
+    /// A one-edit build appends what it changed to `pages.tsv`; the appends are read back, and the
+    /// index is written whole again before it grows to half as large again.
+    @Test func editsAreAppendedToTheIndexUntilItIsWrittenWholeAgain() throws {
+        let site = try ExampleSite()
+        try site.build()
+        let index = site.folder + "/.sitegen-cache/pages.tsv"
+        func ends() throws -> Int {
+            try String(contentsOfFile: index, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("end\t") }.count
+        }
+        let whole = try String(contentsOfFile: index, encoding: .utf8).split(separator: "\n").count
+        #expect(try ends() == 1)
+        var counts: [Int] = []
+        for round in 0..<5 {
+            let product = "content/products/noahs-ark-coloring-pages.md"
+            try site.write(product, site.source(product) + "\nRound \(round).\n")
+            // In rounds 2 and 3 every page changes: the second makes more than half the index again.
+            if round == 2 || round == 3 { try site.write("templates/footer.mustache", "<footer>Round \(round)</footer>\n") }
+            // CI's case every other round: only the cache is kept.
+            if round % 2 == 1 { try FileManager.default.removeItem(atPath: site.out) }
+            let summary = try site.build()
+            #expect(summary.rendered == (round == 2 || round == 3 ? summary.pages : 1), "round \(round): \(summary)")
+            #expect(site.read("products/noahs-ark-coloring-pages/index.html").contains("Round \(round)."))
+            counts.append(try ends())
+            #expect(try String(contentsOfFile: index, encoding: .utf8).split(separator: "\n").count <= whole + whole / 2)
+        }
+        #expect(counts == [2, 3, 4, 1, 2], "appended, written whole when it grew by half, appended again")
+    }
+
+    @Test func aChangedByteInAnAppendedPartIsNoticed() throws {
+        let site = try ExampleSite()
+        try site.build()
+        try site.edit("content/products/noahs-ark-coloring-pages.md", replacing: "Few Bible stories", with: "Fewer Bible stories")
+        try site.build()
+        let index = site.folder + "/.sitegen-cache/pages.tsv"
+        var text = try String(contentsOfFile: index, encoding: .utf8)
+        let firstEnd = try #require(text.range(of: "\nend\t"))
+        let appended = try #require(text.range(of: "\tproducts/noahs-ark-coloring-pages/index.html", range: firstEnd.upperBound..<text.endIndex))
+        text.replaceSubrange(appended, with: "\tproducts/noahs-ark-coloring-pagez/index.html")
+        try text.write(toFile: index, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: site.out)
+        let summary = try site.build()
+        #expect(summary.rendered == summary.pages)
+        #expect(summary.notes.contains { $0.contains("\(index) does not match its checksum") }, "\(summary.notes)")
+    }
+
     @Test func aCachedCopyChangedInPlaceIsRenderedAgainAndOneOnlyRetimedIsNot() throws {
         let site = try ExampleSite()
         try site.build()

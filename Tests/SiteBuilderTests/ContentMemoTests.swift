@@ -27,6 +27,30 @@ import TestSupport
         #expect(read.entries["pages/draft.md"]?.kind == nil)
     }
 
+    /// A later build appends the entries that changed, and a path that is gone, to the file.
+    @Test func changesAreAppendedAndReadBack() throws {
+        let folder = NSTemporaryDirectory() + "content-memo-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var memo = ContentMemo()
+        for number in 0..<50 { memo.entries["pages/p\(number).md"] = ContentMemo.Entry(hash: UInt64(number), bodyStart: 0, parsed: nil) }
+        memo.write(folder: folder)
+        var next = ContentMemo.read(folder: folder)
+        #expect(next.entries == memo.entries)
+        next.entries["pages/p1.md"] = ContentMemo.Entry(hash: 1001, bodyStart: 3, parsed: nil)
+        next.entries["pages/p2.md"] = nil
+        next.entries["pages/new\tone.md"] = ContentMemo.Entry(hash: 1002, bodyStart: 0, parsed: nil)
+        next.write(folder: folder)
+        let path = folder + "/content.tsv"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.components(separatedBy: "\nend\t").count == 3, "two parts: \(text.suffix(300))")
+        #expect(text.contains("\nx\tpages/p2.md\n"))
+        #expect(ContentMemo.read(folder: folder).entries == next.entries)
+        // A byte changed in the appended part: not used.
+        try text.replacingOccurrences(of: "x\tpages/p2.md", with: "x\tpages/p3.md").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(ContentMemo.read(folder: folder).entries.isEmpty)
+    }
+
     @Test(arguments: ["edited", "truncated", "another sitegen"])
     func aMemoThatCannotBeTrustedIsNotUsed(damage: String) throws {
         let site = try ExampleSite()
@@ -45,7 +69,7 @@ import TestSupport
         default:
             // Checksummed anew: only the identity can tell.
             let other = forged.replacingOccurrences(of: "\tsitegen \(SiteGenVersion.current) ", with: "\tsitegen 0.0.1 ")
-            ChecksummedFile.write(Array(other.utf8), to: path)
+            _ = AppendableFile.write(Array(other.utf8), to: path)
         }
         #expect(ContentMemo.read(folder: site.folder + "/.sitegen-cache").entries.isEmpty)
         try FileManager.default.removeItem(atPath: site.out)

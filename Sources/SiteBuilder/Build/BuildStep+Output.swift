@@ -79,7 +79,7 @@ extension BuildStep {
         // kept output has it. One pass, one lock: looking each page up on every core as below took
         // about a tenth of such a rebuild at 10,000 pages (perf).
         if context.modelKept, let cache {
-            let changedKeys = context.changedKeys
+            let touched = cache.keysNaming(context.changedKeys)
             var fresh: [PlacedPage] = []
             var kept: [(file: String, hash: UInt64)] = []
             var keptAt: [Int] = []
@@ -87,7 +87,7 @@ extension BuildStep {
             keptAt.reserveCapacity(context.pages.count)
             for (position, placed) in context.pages.enumerated() {
                 if let page = cache.pages[placed.file], page.job == placed.job.id,
-                   !page.reads.contains(where: { read in changedKeys.contains { $0 == read.key } }) {
+                   !page.reads.contains(where: { touched[Int($0)] }) {
                     kept.append((placed.file, page.hash))
                     keptAt.append(position)
                 } else {
@@ -100,8 +100,9 @@ extension BuildStep {
             return
         }
         // Which pages the cache holds as they would be rendered now, looked up on every core.
+        let unchanged = inputs.flatMap { inputs in cache?.unchangedKeys(inputs) } ?? []
         let taken = parallelMap(context.pages) { placed -> Bool in
-            guard let cache, let inputs, let page = cache.page(placed.file, job: placed.job.id, inputs: inputs) else { return false }
+            guard let cache, inputs != nil, let page = cache.page(placed.file, job: placed.job.id, unchanged: unchanged) else { return false }
             return tree.reuse(placed.file, page: page, from: cache)
         }
         var fresh: [PlacedPage] = []
@@ -223,6 +224,7 @@ private struct MemoWrites: Sendable {
     func write() {
         guard let folder else { return }
         catalog?.write(folder: folder)
+        var content = content
         content?.write(folder: folder)
         if let generated { BuildCache.keepGenerated(generated.files, for: generated.inputs, in: folder) }
     }

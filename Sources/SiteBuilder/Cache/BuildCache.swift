@@ -7,7 +7,8 @@ import Synchronization
 /// in CI into an empty output folder, renders only the pages whose inputs changed and takes the
 /// others from here.
 ///
-/// Layout: `pages.tsv` (a header naming the sitegen that wrote it, then the input keys and the pages)
+/// Layout: `pages.tsv` (a header naming the sitegen that wrote it, then the input keys and the pages;
+/// a later build appends what it changed rather than writing it all again, see `BuildCache+File`)
 /// and `pages/`, a copy of each page's HTML under its output path, hard-linked with the output file
 /// where both are on one file system (so keeping it costs a link, not a copy); `images/`, the images
 /// step's resized copies and Open Graph cards (`ImageStore`). A cache written by
@@ -22,8 +23,14 @@ final class BuildCache: @unchecked Sendable {
         let size: Int
         /// Modification time of the copy in `pages/`, nanoseconds since 1970.
         var modified: Int64
-        /// The inputs the page read and their hashes when it was rendered.
-        let reads: [(key: String, value: UInt64)]
+        /// The inputs the page read, with their hashes when it was rendered: numbers into `keys`.
+        var reads: [Int32]
+    }
+
+    /// An input key (`PageInputs`) with the hash it had when a page that read it was rendered.
+    struct InputKey: Hashable, Sendable {
+        let key: String
+        let value: UInt64
     }
 
     /// A page this build rendered, to keep once the build succeeded.
@@ -35,10 +42,19 @@ final class BuildCache: @unchecked Sendable {
         let reads: Set<String>
     }
 
-    static let format = "sitegen-cache 1"
+    static let format = "sitegen-cache 2"
 
     let folder: String
     var pages: [String: Page] = [:]
+    /// Every input key a page in `pages` read (and, until the index is next written whole, ones
+    /// no page reads any more), by number.
+    private(set) var keys: [InputKey] = []
+    /// `keys`' numbers, made when a build first records a page.
+    private var keyNumbers: [InputKey: Int32]?
+    /// What `pages.tsv` holds, for appending to it; nil when it is to be written whole.
+    var written: Index.Written?
+    /// Pages changed or removed since the index was last written.
+    private var unwritten: Set<String> = []
     private var recorded: [(Rendered, [(String, UInt64)])] = []
     private let lock: Int32
     private var indexIsStale = false
@@ -97,6 +113,8 @@ final class BuildCache: @unchecked Sendable {
         // Another sitegen may make other bytes from one image: its copies are not trusted either.
         if index.fromOtherSitegen { try? FileManager.default.removeItem(atPath: imagesFolder) }
         pages = index.pages ?? [:]
+        keys = index.keys
+        written = index.written
         note = index.note
     }
 
@@ -105,12 +123,20 @@ final class BuildCache: @unchecked Sendable {
     /// Where the images step keeps resized copies and cards (`ImageStore`).
     var imagesFolder: String { folder + "/images" }
 
-    /// The cached page for `file` when it was rendered for `job` and every input it read hashes the same now.
-    func page(_ file: String, job: String, inputs: PageInputs) -> Page? {
+    /// Which of `keys` hash the same with these inputs, by number: worked out once a build, so
+    /// looking a page up costs a read of a flag per input it read.
+    func unchangedKeys(_ inputs: PageInputs) -> [Bool] { keys.map { inputs.value($0.key) == $0.value } }
+
+    /// The cached page for `file` when it was rendered for `job` and every input it read hashes the
+    /// same now (`unchanged`, from `unchangedKeys(_:)`).
+    func page(_ file: String, job: String, unchanged: [Bool]) -> Page? {
         guard let page = pages[file], page.job == job else { return nil }
-        for read in page.reads where inputs.value(read.key) != read.value { return nil }
+        for read in page.reads where !unchanged[Int(read)] { return nil }
         return page
     }
+
+    /// Which of `keys` name one of `changed` (`PageInputs` keys), by number.
+    func keysNaming(_ changed: Set<String>) -> [Bool] { keys.map { changed.contains($0.key) } }
 
     /// The time of the copy of `file` in `pages/` when it is the one the cache recorded: its size, and its time to
     /// the nanosecond — or to the second when the copy's time has none (a CI cache restored from a
@@ -179,19 +205,45 @@ final class BuildCache: @unchecked Sendable {
             }
             guard OutputTree.linkOrCopy(source, to: target) else { continue }
             guard let stamp = OutputManifest.stat(target), stamp.size == rendered.size else { continue }
-            pages[rendered.file] = Page(job: rendered.job, hash: rendered.hash, size: rendered.size, modified: stamp.modified, reads: reads)
+            pages[rendered.file] = Page(
+                job: rendered.job, hash: rendered.hash, size: rendered.size, modified: stamp.modified,
+                reads: reads.map { number(of: InputKey(key: $0.0, value: $0.1)) })
+            unwritten.insert(rendered.file)
         }
         let retimed = self.retimed.withLock { moved in defer { moved = [:] }; return moved }
-        for (file, modified) in retimed { pages[file]?.modified = modified }
-        let changed = !recorded.isEmpty || !retimed.isEmpty || pages.keys.contains { !files.contains($0) }
+        for (file, modified) in retimed where pages[file] != nil {
+            pages[file]?.modified = modified
+            unwritten.insert(file)
+        }
         recorded = []
         for file in pages.keys where !files.contains(file) {
             pages[file] = nil
+            unwritten.insert(file)
             unlink(copyPath(file))
         }
-        indexIsStale = indexIsStale || changed
+        indexIsStale = indexIsStale || !unwritten.isEmpty
         guard writeIndex else { return nil }
         return flush()
+    }
+
+    /// Takes `kept` as the keys, once the index is written whole with only those.
+    func replaceKeys(_ kept: [InputKey]) {
+        keys = kept
+        keyNumbers = nil
+    }
+
+    /// The number of `key` in `keys`, added when no page read it before.
+    private func number(of key: InputKey) -> Int32 {
+        if keyNumbers == nil {
+            var numbers: [InputKey: Int32] = [:]
+            numbers.reserveCapacity(keys.count)
+            for (number, key) in keys.enumerated() where numbers[key] == nil { numbers[key] = Int32(number) }
+            keyNumbers = numbers
+        }
+        if let known = keyNumbers![key] { return known }
+        keys.append(key)
+        keyNumbers![key] = Int32(keys.count - 1)
+        return Int32(keys.count - 1)
     }
 
     /// Writes the index when it no longer says what `pages/` holds. A copy the index does not
@@ -200,7 +252,8 @@ final class BuildCache: @unchecked Sendable {
         guard indexIsStale || !FileManager.default.fileExists(atPath: index) else { return nil }
         indexIsStale = false
         do {
-            try write()
+            try write(changed: unwritten)
+            unwritten = []
             return nil
         } catch {
             return "could not write the build cache \(index): \(error.localizedDescription)"

@@ -12,12 +12,14 @@ import Foundation
 ///       <TAB> path                                      (a line per file; `-` for a field not set,
 ///                                                        `=` and the value for one set; `\t`, `\n`,
 ///                                                        `\r` and `\\` escaped)
-///     end <TAB> hash of every byte before this line (`ContentHash`)
+///     x <TAB> path                                       (a file no longer there)
+///     end <TAB> checksum                                 (`AppendableFile`)
 ///
-/// A file from another sitegen, changed after sitegen wrote it, or one that cannot be read is not
-/// used, and is written anew after the build.
+/// A build that parsed a few files appends their lines (a later line for a path replaces the
+/// earlier). A file from another sitegen, changed after sitegen wrote it, or one that cannot be read
+/// is not used, and is written anew after the build.
 struct ContentMemo: Sendable {
-    static let format = "sitegen-content 1"
+    static let format = "sitegen-content 2"
 
     /// A file's parse: nil `copy` for a draft.
     struct Entry: Sendable, Equatable {
@@ -108,7 +110,7 @@ struct ContentMemo: Sendable {
             bytes.append(10)
         }
 
-        private static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
+        static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
             for byte in text.utf8 {
                 switch byte {
                 case 92: bytes += [92, 92]
@@ -147,6 +149,8 @@ struct ContentMemo: Sendable {
 
     /// Entries by path under `content/`.
     var entries: [String: Entry] = [:]
+    /// The entries `content.tsv` holds, and the file, when it was read or written by this memo.
+    var onDisk: (entries: [String: Entry], file: AppendableFile)?
 
     /// The hash a file's bytes are kept under.
     static func hash(_ data: Data) -> UInt64 {
@@ -156,29 +160,57 @@ struct ContentMemo: Sendable {
     /// The memo in `folder/content.tsv`, or an empty one.
     static func read(folder: String) -> ContentMemo {
         var memo = ContentMemo()
-        guard let bytes = ChecksummedFile.read(folder + "/content.tsv") else { return memo }
+        guard let data = FileManager.default.contents(atPath: folder + "/content.tsv") else { return memo }
         var entries: [String: Entry] = [:]
         var first = true
-        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+        let file = AppendableFile.read([UInt8](data)) { line in
             let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
             if first {
-                guard fields.count == 2, Entry.text(fields[0]) == format, Entry.text(fields[1]) == BuildCache.identity else { return memo }
                 first = false
-                continue
+                return fields.count == 2 && Entry.text(fields[0]) == format && Entry.text(fields[1]) == BuildCache.identity
             }
-            guard Entry.text(fields[0]) == "f", let entry = Entry(fields) else { return memo }
-            entries[Entry.text(fields[fields.count - 1])] = entry
+            switch Entry.text(fields[0]) {
+            case "f":
+                guard let entry = Entry(fields) else { return false }
+                entries[Entry.text(fields[fields.count - 1])] = entry
+            case "x" where fields.count == 2:
+                entries[Entry.text(fields[1])] = nil
+            default:
+                return false
+            }
+            return true
         }
+        guard let file else { return memo }
         memo.entries = entries
+        memo.onDisk = (entries, file)
         return memo
     }
 
-    /// Writes the memo; best effort (without it the next build only parses every file again).
-    func write(folder: String) {
+    /// Writes the memo: the entries that changed since it was read, appended, while the file has
+    /// room (`AppendableFile.hasRoom`), else the whole memo. Best effort (without it the next build
+    /// only parses every file again).
+    mutating func write(folder: String) {
+        let path = folder + "/content.tsv"
+        if let (written, file) = onDisk {
+            var lines: [UInt8] = []
+            for (path, entry) in entries.filter({ written[$0.key]?.hash != $0.value.hash }).sorted(by: { $0.key < $1.key }) {
+                entry.append(path: path, to: &lines)
+            }
+            for path in written.keys.filter({ entries[$0] == nil }).sorted() {
+                lines += "x\t".utf8
+                Entry.appendEscaped(path, to: &lines)
+                lines.append(10)
+            }
+            if lines.isEmpty { return }
+            if file.hasRoom(for: lines.count), let appended = file.appending(lines, to: path) {
+                onDisk = (entries, appended)
+                return
+            }
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(entries.count * 200 + 100)
         bytes += "\(Self.format)\t\(BuildCache.identity)\n".utf8
         for (path, entry) in entries.sorted(by: { $0.key < $1.key }) { entry.append(path: path, to: &bytes) }
-        ChecksummedFile.write(bytes, to: folder + "/content.tsv")
+        onDisk = AppendableFile.write(bytes, to: path).map { (entries, $0) }
     }
 }

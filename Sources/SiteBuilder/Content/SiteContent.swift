@@ -24,6 +24,8 @@ struct SiteContent: Sendable {
         let parsed: [(Result<(ContentKind, PageCopy)?, BuildError>, ContentMemo.Entry?)]
         /// True when the memo the files were read with does not hold exactly these files' parses.
         let memoIsStale: Bool
+        /// What the memo's file holds (`ContentMemo.onDisk`), to append to.
+        var memoOnDisk: (entries: [String: ContentMemo.Entry], file: AppendableFile)?
     }
 
     /// Reads and parses `files` (paths under `content/`) on every core; `reuse` may give a file's
@@ -45,7 +47,7 @@ struct SiteContent: Sendable {
         // An entry is the parse of the bytes its hash names: the same hash, the same entry.
         let stale = zip(files, parsed).contains { relative, result in result.1?.hash != memo.entries[relative]?.hash }
             || memo.entries.count != files.count
-        return Read(files: files, parsed: parsed, memoIsStale: stale)
+        return Read(files: files, parsed: parsed, memoIsStale: stale, memoOnDisk: memo.onDisk)
     }
 
     /// The copy `read` gave, each file checked against the catalog (its key names a record, no two
@@ -55,6 +57,7 @@ struct SiteContent: Sendable {
         var content = SiteContent()
         var diagnostics: [Diagnostic] = []
         var claimed: [String: String] = [:]
+        content.memo.onDisk = read.memoOnDisk
         content.memo.entries.reserveCapacity(read.files.count)
         content.parsed.reserveCapacity(read.files.count)
         for (relative, (result, memoEntry)) in zip(read.files, read.parsed) {
