@@ -46,13 +46,15 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // xxHash (Debian's libxxhash-dev), header only: the build cache's hashes (`StableHash`).
+        .systemLibrary(name: "CXXHash", providers: [.apt(["libxxhash-dev"])]),
         // libvips (Debian's libvips42) resizes and converts product images. VipsShim opens it on
         // first use and gives Swift fixed-argument functions over its variadic API.
         .target(name: "VipsShim", linkerSettings: [.linkedLibrary("dl")]),
         .target(
             name: "SiteBuilder",
             dependencies: [
-                "ShopCore", "SiteCore", "CCmarkGFM", "VipsShim",
+                "ShopCore", "SiteCore", "CCmarkGFM", "CXXHash", "VipsShim",
                 .product(name: "CSV", package: "CSV.swift"),
             ],
             resources: [.embedInCode("Theme")]

@@ -14,7 +14,7 @@ as_root() {
 }
 
 # libvips42 makes product images' copies; the Open Graph cards' text is set in DejaVu Sans.
-packages=(libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev libssl-dev pkg-config libvips42 fonts-dejavu-core)
+packages=(libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev libssl-dev libxxhash-dev pkg-config libvips42 fonts-dejavu-core)
 if $for_tests; then
   command -v java >/dev/null || packages+=(default-jre-headless)
   # node reads the OpenAPI document's patterns as ECMA-262 regular expressions (JSON Schema's dialect).

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SiteBuilder
 
-struct Build: ParsableCommand {
+struct Build: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Build the site into the output folder.")
 
     @OptionGroup var options: SiteOptions
@@ -25,7 +25,11 @@ struct Build: ParsableCommand {
     @Flag(name: .long, help: "Render every page without reading or writing the build cache.")
     var noCache = false
 
-    func run() throws {
+    func run() async throws {
+        try await onOwnThread { try buildSync() }
+    }
+
+    private func buildSync() throws {
         if let sites { return try buildAll(sites) }
         do {
             var build = SiteBuild(siteFolder: options.site, outFolder: out, cache: cacheLocation)

@@ -31,3 +31,15 @@ extension FileHandle: @retroactive TextOutputStream {
         write(Data(string.utf8))
     }
 }
+
+/// Runs `work` on a thread of its own and waits for it without holding one of the threads Swift's
+/// concurrency and Dispatch share. A build blocks while other threads read for it (`Pending`):
+/// blocking a pool thread of two left the reading one core of two (perf, issue 17).
+func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try work() }) }
+        // The main thread's size: Markdown and templates recurse.
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+}

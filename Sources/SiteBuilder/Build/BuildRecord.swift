@@ -39,10 +39,18 @@ struct BuildRecord: Equatable {
         text += "program\t\(program?.size ?? -1)\t\(program?.modified ?? -1)\n"
         text += "site\t\(siteFolder)\n"
         text += "counts\t\(pages)\t\(files)\n"
-        for (file, stamp) in inputs.files.sorted(by: { $0.key < $1.key }) {
-            text += "\(stamp.size)\t\(stamp.modified)\t\(file)\n"
+        var bytes = Array(text.utf8)
+        bytes.reserveCapacity(bytes.count + inputs.files.count * 64)
+        // In the dictionary's order, as bytes: sorting and interpolating 10,000 lines was most of writing them.
+        for (file, stamp) in inputs.files {
+            BuildCache.appendDigits(Int64(stamp.size), radix: 10, unsigned: false, to: &bytes)
+            bytes.append(UInt8(ascii: "\t"))
+            BuildCache.appendDigits(stamp.modified, radix: 10, unsigned: false, to: &bytes)
+            bytes.append(UInt8(ascii: "\t"))
+            bytes.append(contentsOf: file.utf8)
+            bytes.append(UInt8(ascii: "\n"))
         }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     /// Reads a record; nil when it is missing or not one this version wrote.

@@ -33,8 +33,10 @@ extension BuildStep {
         // products the two overlap for about a quarter of a second.
         if context.content == nil, context.contentReading == nil {
             let (siteFolder, files, cacheFolder) = (context.siteFolder, contentFiles(context.fingerprints), context.cache?.folder)
+            // The memo is read on a third thread while the files are read and hashed.
+            let memo = cacheFolder.map { folder in Pending { ContentMemo.read(folder: folder) } }
             context.contentReading = Pending {
-                SiteContent.read(siteFolder: siteFolder, files: files, memo: cacheFolder.map { ContentMemo.read(folder: $0) } ?? ContentMemo())
+                SiteContent.read(siteFolder: siteFolder, files: files, memo: { memo?.value ?? ContentMemo() })
             }
         }
     }
@@ -185,7 +187,7 @@ extension BuildStep {
             let fingerprints = context.fingerprints
             let kept = context.changed
             let memo = previous?.memo ?? context.cache.map { ContentMemo.read(folder: $0.folder) } ?? ContentMemo()
-            read = SiteContent.read(siteFolder: context.siteFolder, files: contentFiles(fingerprints), memo: memo) { relative in
+            read = SiteContent.read(siteFolder: context.siteFolder, files: contentFiles(fingerprints), memo: { memo }) { relative in
                 guard let previous, let kept, !kept.contains("content/" + relative), fingerprints.files["content/" + relative] != nil
                 else { return nil }
                 return previous.parsed["content/" + relative]

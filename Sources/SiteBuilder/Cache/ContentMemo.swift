@@ -193,9 +193,9 @@ struct ContentMemo: Sendable {
         let path = folder + "/content.tsv"
         if let (written, file) = onDisk {
             var lines: [UInt8] = []
-            for (path, entry) in entries.filter({ written[$0.key]?.hash != $0.value.hash }).sorted(by: { $0.key < $1.key }) {
-                entry.append(path: path, to: &lines)
-            }
+            var changed: [String] = []
+            for (path, entry) in entries where written[path]?.hash != entry.hash { changed.append(path) }
+            for path in changed.sorted() { entries[path]!.append(path: path, to: &lines) }
             for path in written.keys.filter({ entries[$0] == nil }).sorted() {
                 lines += "x\t".utf8
                 Entry.appendEscaped(path, to: &lines)

@@ -24,7 +24,9 @@ struct PageInputs: Sendable {
 
     /// - Parameter knownRecords: record hashes by SKU from an earlier build of the same catalog text
     ///   (`CatalogMemo`); the others are worked out.
-    init(model: SiteModel, outputs: Set<String>, siteYAML: Data, nextPriceChange: Int?, knownRecords: [String: UInt64] = [:]) {
+    /// - Parameter outputs: every file the build writes but the images', in an order that is the same
+    ///   for the same files (it is hashed in that order).
+    init(model: SiteModel, outputs: [String], siteYAML: Data, nextPriceChange: Int?, knownRecords: [String: UInt64] = [:]) {
         let index = model.index, catalog = index.catalog, content = model.content
         values["global"] = StableHash.of { hash in
             hash.combine([UInt8](siteYAML))
@@ -43,7 +45,7 @@ struct PageInputs: Sendable {
                 hash.combine(plain)
                 hash.combine(hashed)
             }
-            for output in outputs.sorted() { hash.combine(output) }
+            for output in outputs { hash.combine(output) }
             // Filtered before sorting: the products' images (10,000 at that size) are not among them.
             for (key, image) in model.images.filter({ !$0.key.hasPrefix("product:") }).sorted(by: { $0.key < $1.key }) {
                 hash.combine(key)
@@ -52,7 +54,9 @@ struct PageInputs: Sendable {
             hash.combine(nextPriceChange ?? -1)
         }
         let prices = model.prices
-        let products = parallelMap(catalog.products) { product -> (String, UInt64, UInt64) in
+        // With each product, its copy's hash: the 10,000 copies of a large shop hashed on one core were
+        // a tenth of a one-edit cached build's model step.
+        let products = parallelMap(catalog.products) { product -> (String, UInt64, UInt64, copy: UInt64?) in
             let record = knownRecords[product.sku] ?? StableHash.of { hash in
                 hash.combine(encoding: product)
                 hash.combine(encoding: index.variants(of: product))
@@ -71,13 +75,14 @@ struct PageInputs: Sendable {
                     hash.combine(unit.saleEnds ?? -1)
                     hash.combine(unit.sale != nil)
                 }
-            }, record)
+            }, record, content.products[product.sku].map { content.inputHash($0) })
         }
         values.reserveCapacity(products.count * 3)
         records.reserveCapacity(products.count)
-        for (product, (key, value, record)) in zip(catalog.products, products) {
+        for (product, (key, value, record, copy)) in zip(catalog.products, products) {
             values[key] = value
             records[product.sku] = record
+            if let copy { values[SiteContent.inputKey(.product, product.sku)] = copy }
         }
         for bundle in catalog.bundles {
             let pricing = model.bundlePricing[bundle.slug]
@@ -109,11 +114,11 @@ struct PageInputs: Sendable {
         values["list:plan-counts"] = StableHash.of { hash in
             for plan in catalog.plans { hash.combine(index.products(grantedBy: plan).count) }
         }
-        content.forEachCopy { key, copy in values[key] = content.inputHash(copy) }
-        for name in model.theme.sources.keys { values["template:" + name] = model.theme.closureHash(name) }
+        content.forEachCopy(skippingProducts: true) { key, copy in values[key] = content.inputHash(copy) }
+        for (name, hash) in model.theme.closureHashes() { values["template:" + name] = hash }
         generatedFiles = StableHash.of { hash in
             hash.combine(values["global"] ?? 0)
-            for product in catalog.products { hash.combine(values["product:" + product.sku] ?? 0) }
+            for product in products { hash.combine(product.1) }
             for bundle in catalog.bundles { hash.combine(values["bundle:" + bundle.slug] ?? 0) }
             for page in content.pages { hash.combine(values[SiteContent.inputKey(.page, page.key)] ?? 0) }
         }

@@ -29,19 +29,30 @@ struct SiteContent: Sendable {
     }
 
     /// Reads and parses `files` (paths under `content/`) on every core; `reuse` may give a file's
-    /// earlier parse instead of reading it, and `memo` the parse of a file whose bytes hash as it records.
+    /// earlier parse instead of reading it, and `memo` the parse of a file whose bytes hash as it
+    /// records. The files are read and hashed before `memo` is asked for: a build reads the memo
+    /// on another thread meanwhile (`BuildStep.config`).
     static func read(
-        siteFolder: String, files: [String], memo: ContentMemo = ContentMemo(),
+        siteFolder: String, files: [String], memo: () -> ContentMemo = { ContentMemo() },
         reuse: @Sendable (String) -> (ContentKind, PageCopy)?? = { _ in nil }
     ) -> Read {
         let root = siteFolder + "/content"
-        let parsed = parallelMap(files) { relative -> (Result<(ContentKind, PageCopy)?, BuildError>, ContentMemo.Entry?) in
-            if let earlier = reuse(relative) { return (.success(earlier), memo.entries[relative]) }
-            do throws(BuildError) {
-                let (copy, entry) = try parse(relative: relative, root: root, memo: memo.entries[relative])
-                return (.success(copy), entry)
-            } catch {
-                return (.failure(error), nil)
+        let loaded = parallelMap(files) { relative -> Result<Loaded, BuildError>? in
+            if reuse(relative) != nil { return nil }
+            return Result { () throws(BuildError) in try load(relative: relative, root: root) }
+        }
+        let memo = memo()
+        let parsed = parallelMap(Array(zip(files, loaded))) { relative, loaded -> (Result<(ContentKind, PageCopy)?, BuildError>, ContentMemo.Entry?) in
+            switch loaded {
+            case nil: return (.success(reuse(relative) ?? nil), memo.entries[relative])
+            case let .failure(error)?: return (.failure(error), nil)
+            case let .success(file)?:
+                do throws(BuildError) {
+                    let (copy, entry) = try parse(file, memo: memo.entries[relative])
+                    return (.success(copy), entry)
+                } catch {
+                    return (.failure(error), nil)
+                }
             }
         }
         // An entry is the parse of the bytes its hash names: the same hash, the same entry.
@@ -126,20 +137,28 @@ struct SiteContent: Sendable {
     }
 
     /// Calls `body` with every copy and its `PageInputs` key, without gathering them first (copies of
-    /// the 10,000 copies of a large shop were most of `PageInputs`' own time, perf).
-    func forEachCopy(_ body: (_ key: String, _ copy: PageCopy) -> Void) {
+    /// the 10,000 copies of a large shop were most of `PageInputs`' own time, perf); `skippingProducts`:
+    /// all but the products' copies (`PageInputs` hashes those with their products).
+    func forEachCopy(skippingProducts: Bool = false, _ body: (_ key: String, _ copy: PageCopy) -> Void) {
         for (kind, copy) in singles { body(Self.inputKey(kind, nil), copy) }
-        for (kind, copies) in [(ContentKind.product, products), (.niche, niches), (.bundle, bundles), (.magnet, magnets)] {
+        for (kind, copies) in [(ContentKind.product, products), (.niche, niches), (.bundle, bundles), (.magnet, magnets)]
+        where !(skippingProducts && kind == .product) {
             for (key, copy) in copies { body(Self.inputKey(kind, key), copy) }
         }
         for page in pages { body(Self.inputKey(.page, page.key), page) }
     }
 
-    /// What the file `root/relative` parses to (nil for a draft), with its `ContentMemo` entry; the
-    /// memo's `earlier` entry when the file's bytes hash as it records.
-    static func parse(
-        relative: String, root: String, memo earlier: ContentMemo.Entry? = nil
-    ) throws(BuildError) -> ((ContentKind, PageCopy)?, ContentMemo.Entry) {
+    /// A content file's text and the hash of its bytes, read, not yet parsed.
+    struct Loaded: Sendable {
+        let path: String
+        let kind: ContentKind
+        let text: String
+        let hash: UInt64
+    }
+
+    /// Reads the file `root/relative`.
+    /// - Throws: `BuildError` naming the file when it is in no place content can go or is not UTF-8 text.
+    static func load(relative: String, root: String) throws(BuildError) -> Loaded {
         let path = "content/" + relative
         guard let kind = ContentKind.of(relativePath: relative) else {
             throw BuildError(file: path, message: "this is not a place content can go", hint: ContentKind.locationHint)
@@ -148,14 +167,26 @@ struct SiteContent: Sendable {
         else {
             throw BuildError(file: path, message: "cannot read the file as UTF-8 text")
         }
-        let hash = ContentMemo.hash(data)
+        return Loaded(path: path, kind: kind, text: text, hash: ContentMemo.hash(data))
+    }
+
+    /// What a read file parses to (nil for a draft), with its `ContentMemo` entry; the memo's
+    /// `earlier` entry when the file's bytes hash as it records.
+    static func parse(_ file: Loaded, memo earlier: ContentMemo.Entry? = nil) throws(BuildError) -> ((ContentKind, PageCopy)?, ContentMemo.Entry) {
         // The entry is this path's, so of this kind.
-        if let earlier, earlier.hash == hash, let copy = earlier.parsed(path: path, text: text) {
+        if let earlier, earlier.hash == file.hash, let copy = earlier.parsed(path: file.path, text: file.text) {
             return (copy, earlier)
         }
-        let file = try ContentFile(path: path, text: text)
-        let copy = try parse(file, kind: kind)
-        return (copy, ContentMemo.Entry(hash: hash, bodyStart: file.bodyStart, parsed: copy))
+        let content = try ContentFile(path: file.path, text: file.text)
+        let copy = try parse(content, kind: file.kind)
+        return (copy, ContentMemo.Entry(hash: file.hash, bodyStart: content.bodyStart, parsed: copy))
+    }
+
+    /// What the file `root/relative` parses to (nil for a draft), with its `ContentMemo` entry.
+    static func parse(
+        relative: String, root: String, memo earlier: ContentMemo.Entry? = nil
+    ) throws(BuildError) -> ((ContentKind, PageCopy)?, ContentMemo.Entry) {
+        try parse(load(relative: relative, root: root), memo: earlier)
     }
 
     /// The copy in a content file of `kind` (nil for a draft), its front matter checked.

@@ -1,8 +1,5 @@
-import Crypto
-
 /// A 64-bit hash of output bytes, to tell whether a file changed since the last build and to check
-/// the build cache's files: SHA-256 (swift-crypto) cut to 64 bits, for the reason `StableHash` gives.
+/// the build cache's files: XXH3, as `StableHash` (which says why).
 enum ContentHash {
-    static func of(_ bytes: [UInt8]) -> UInt64 { StableHash.firstWord(of: SHA256.hash(data: bytes)) }
+    static func of(_ bytes: [UInt8]) -> UInt64 { bytes.withUnsafeBytes { StableHash.of(bytes: $0) } }
 }
-

@@ -30,8 +30,15 @@ struct OutputManifest: Sendable {
     func write(to path: String) throws {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(entries.count * 90)
-        for (file, entry) in entries.sorted(by: { $0.key < $1.key }) {
-            bytes.append(contentsOf: "\(String(entry.hash, radix: 16))\t\(entry.size)\t\(entry.modified)\t".utf8)
+        // In the dictionary's order: the reader files them by path, and sorting 10,000 entries was
+        // most of writing them (perf).
+        for (file, entry) in entries {
+            BuildCache.appendDigits(Int64(bitPattern: entry.hash), radix: 16, unsigned: true, to: &bytes)
+            bytes.append(UInt8(ascii: "\t"))
+            BuildCache.appendDigits(Int64(entry.size), radix: 10, unsigned: false, to: &bytes)
+            bytes.append(UInt8(ascii: "\t"))
+            BuildCache.appendDigits(entry.modified, radix: 10, unsigned: false, to: &bytes)
+            bytes.append(UInt8(ascii: "\t"))
             bytes.append(contentsOf: file.utf8)
             bytes.append(UInt8(ascii: "\n"))
         }
