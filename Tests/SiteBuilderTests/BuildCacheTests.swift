@@ -264,6 +264,41 @@ import TestSupport
         #expect(try site.build().upToDate, "the output as recorded")
     }
 
+    /// Into an empty output the cache's pages are linked before the build knows which it keeps: a
+    /// page the site no longer has, a page rendered again and a static file at a page's path must
+    /// all come out as a clean build makes them, and the cache's copies of kept pages as they were.
+    @Test func pagesStagedEarlyIntoAnEmptyOutputComeOutAsACleanBuildMakesThem() throws {
+        let site = try ExampleSite()
+        try site.build()
+        let clean = site.folder + "/clean"
+        func expectCleanBuildsFiles(_ what: String) throws -> SiteBuild.Summary {
+            try? FileManager.default.removeItem(atPath: site.out)
+            try? FileManager.default.removeItem(atPath: clean)
+            try SiteBuild(siteFolder: site.folder, outFolder: clean, cache: .none).run()
+            let summary = try site.build()
+            try expectSameFiles(site.out, clean, what)
+            return summary
+        }
+        // A page gone (and the links to it: every page is rendered again), and a static file at a page's path.
+        try FileManager.default.removeItem(atPath: site.folder + "/content/pages/licence.md")
+        for file in ["content/plans.md", "content/pages/faq.md", "content/pages/terms.md"] {
+            try site.write(file, site.source(file).replacingOccurrences(of: "(/licence/)", with: "(/contact/)"))
+        }
+        try site.write("static/404.html", "<p>static</p>\n")
+        _ = try expectCleanBuildsFiles("a page removed")
+        #expect(!FileManager.default.fileExists(atPath: site.out + "/licence"), "its folder is gone too")
+        #expect(site.read("404.html") == "<p>static</p>\n")
+        // One product edited: one page rendered over its early link, the others kept as linked.
+        let keptCopy = site.folder + "/.sitegen-cache/pages/products/easter-activity-pack/index.html"
+        let before = try #require(FileManager.default.contents(atPath: keptCopy))
+        try site.edit("content/products/noahs-ark-coloring-pages.md", replacing: "Few Bible stories", with: "Fewer Bible stories")
+        let summary = try expectCleanBuildsFiles("one product edited")
+        // And the page under static/404.html, which the cache never keeps (the output's file there is the static one).
+        #expect(summary.rendered == 2, "\(summary)")
+        #expect(FileManager.default.contents(atPath: keptCopy) == before, "the cache's copy as it was")
+        #expect(site.read("404.html") == "<p>static</p>\n")
+    }
+
     @Test func aKilledBuildsStagingFolderIsRemovedByTheNext() throws {
         let site = try ExampleSite()
         // A process id no process has (pid_max is at most 2^22).

@@ -117,6 +117,19 @@ struct ExampleSite {
         }
         return files.sorted()
     }
+
+    /// Every folder under `root`, relative to it, sorted.
+    static func folders(under root: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
+        var folders: [String] = []
+        while let path = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory), isDirectory.boolValue {
+                folders.append(path)
+            }
+        }
+        return folders.sorted()
+    }
 }
 
 struct TestSetupError: Error, CustomStringConvertible {
@@ -159,6 +172,8 @@ func line(of text: String, in source: String) -> Int? {
 func expectSameFiles(_ actual: String, _ expected: String, _ what: String) throws {
     let files = ExampleSite.files(under: expected)
     #expect(ExampleSite.files(under: actual) == files, "\(what): the same files")
+    // An empty folder left behind (a page the site no longer has) is a difference too.
+    #expect(ExampleSite.folders(under: actual) == ExampleSite.folders(under: expected), "\(what): the same folders")
     for file in files {
         let a = FileManager.default.contents(atPath: actual + "/" + file)
         let b = FileManager.default.contents(atPath: expected + "/" + file)

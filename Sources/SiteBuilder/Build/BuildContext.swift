@@ -45,6 +45,9 @@ final class BuildContext {
     var generated: [(String, [UInt8])] = []
     var rewriter: LinkRewriter!
     var tree: OutputTree?
+    /// The build cache's pages being linked into an empty output's staging folder since the content
+    /// step (`OutputTree.prestage`), until the render step.
+    var prestaging: Pending<Bool>?
     var diagnostics: [Diagnostic] = []
     /// True when the model step kept the last run's model (only copy of single pages changed).
     var modelKept = false

@@ -39,7 +39,7 @@ extension BuildStep {
         let model = try SiteModel(
             siteFolder: context.siteFolder, config: config, index: context.index, sourceMap: context.catalog.sourceMap,
             content: context.content, theme: context.theme, assets: context.assets, images: context.images, time: time)
-        let pages = model.jobs().map { job in
+        let pages = parallelMap(model.jobs()) { job in
             let path = job.path(in: model)
             return PlacedPage(job: job, path: path, file: SitePaths.file(for: path))
         }
@@ -77,8 +77,16 @@ extension BuildStep {
     /// Renders every page whose inputs changed since the cache saw it, on all cores, checks its links
     /// and stages it; takes the others from the cache.
     static let render = BuildStep(name: "render") { context throws(BuildError) in
-        let tree = try OutputTree(target: context.outFolder)
-        context.tree = tree
+        // Made by the content step when it staged the cache's pages early.
+        let tree: OutputTree
+        if let made = context.tree {
+            tree = made
+        } else {
+            tree = try OutputTree(target: context.outFolder)
+            context.tree = tree
+        }
+        _ = context.prestaging?.value
+        context.prestaging = nil
         let inputs = context.inputs
         let cache = context.cache
         // The preview after an edit of copy only: a page that read none of the changed copy is as the
@@ -119,6 +127,7 @@ extension BuildStep {
     /// Renders `fresh` on every core, stages it, and notes it for the cache.
     private static func render(_ fresh: [PlacedPage], reused: Int, context: BuildContext, tree: OutputTree) {
         let results = SiteBuild.render(fresh, model: context.model, rewriter: context.rewriter, into: tree)
+        tree.dropUnclaimed()
         context.diagnostics += results.diagnostics
         if results.diagnostics.isEmpty, let cache = context.cache, let inputs = context.inputs {
             for page in results.pages { cache.record(page, inputs: inputs) }

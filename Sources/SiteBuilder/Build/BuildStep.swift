@@ -163,6 +163,18 @@ extension BuildStep {
     /// Every Markdown file under `content/`, checked against the catalog; a file whose size and time
     /// are as when the kept context read it is not parsed again.
     static let content = BuildStep(name: "content") { context throws(BuildError) in
+        // Into an empty output with the cache (CI's case): its pages are linked into the staging
+        // folder on another thread from here to the render step.
+        if context.tree == nil, let cache = context.cache {
+            let tree = try OutputTree(target: context.outFolder)
+            context.tree = tree
+            if tree.isEmpty, !cache.pages.isEmpty {
+                context.prestaging = Pending {
+                    tree.prestage(from: cache)
+                    return true
+                }
+            }
+        }
         if context.content != nil, context.unchanged(["content"]) { return }
         // Only existing copy edited (the preview's common case): those files are read again, not all.
         if context.content != nil, let changed = context.changed, !changed.isEmpty,

@@ -161,6 +161,8 @@ public struct SiteBuild {
             do {
                 try step.run(context)
             } catch {
+                _ = context.prestaging?.value
+                context.prestaging = nil
                 context.tree?.discard()
                 context.tree = nil
                 context.cache?.forgetRecorded()

@@ -49,14 +49,18 @@ final class BuildCache: @unchecked Sendable {
     /// Every input key a page in `pages` read (and, until the index is next written whole, ones
     /// no page reads any more), by number.
     private(set) var keys: [InputKey] = []
-    /// `keys`' numbers, made when a build first records a page.
+    /// `keys`' numbers, made when a build first records a page; or only those of the keys a few
+    /// recorded pages read (`numberKeys(_:)`).
     private var keyNumbers: [InputKey: Int32]?
+    private var partialNumbers: [InputKey: Int32]?
     /// What `pages.tsv` holds, for appending to it; nil when it is to be written whole.
     var written: Index.Written?
     /// Pages changed or removed since the index was last written.
     private var unwritten: Set<String> = []
     private var recorded: [(Rendered, [(String, UInt64)])] = []
     private let lock: Int32
+    /// `pages/`, open: copies are looked at and linked relative to it (`fstatat`, `linkat`).
+    let pagesFolder: Int32
     private var indexIsStale = false
     /// Copies whose time changed but whose contents are as recorded, with their new time.
     private let retimed = Mutex<[String: Int64]>([:])
@@ -86,6 +90,8 @@ final class BuildCache: @unchecked Sendable {
     private init(folder: String, lock: Int32, inBackground: Bool) {
         self.folder = folder
         self.lock = lock
+        // -1 when it cannot be opened: each call that takes it then fails, and pages are rendered.
+        pagesFolder = Glibc.open(folder + "/pages", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if inBackground {
             loading = Pending { Self.readIndex(folder: folder) }
         } else {
@@ -97,6 +103,7 @@ final class BuildCache: @unchecked Sendable {
         settle()
         _ = flush()
         close(lock)
+        if pagesFolder >= 0 { close(pagesFolder) }
     }
 
     /// Waits for the index read in the background, if it is being read, and takes it; returns the
@@ -145,7 +152,9 @@ final class BuildCache: @unchecked Sendable {
     /// hashed; only a copy edited and then given its old time back by hand goes unnoticed.
     /// Returns the copy's modification time (nanoseconds since 1970) when it is intact, else nil.
     func intactCopyTime(_ file: String, _ page: Page) -> Int64? {
-        guard let stamp = OutputManifest.stat(copyPath(file)), stamp.size == page.size else { return nil }
+        var info = stat()
+        guard fstatat(pagesFolder, file, &info, AT_SYMLINK_NOFOLLOW) == 0, Int(info.st_size) == page.size else { return nil }
+        let stamp = (size: Int(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
         if stamp.modified == page.modified { return stamp.modified }
         if stamp.modified % 1_000_000_000 == 0, stamp.modified / 1_000_000_000 == page.modified / 1_000_000_000 { return stamp.modified }
         guard let data = FileManager.default.contents(atPath: copyPath(file)), ContentHash.of([UInt8](data)) == page.hash else { return nil }
@@ -196,6 +205,7 @@ final class BuildCache: @unchecked Sendable {
     /// site no longer has, and writes the index. Returns a note when the cache could not be written
     /// (the build itself succeeded; the next one only renders more).
     func save(outFolder: String, keeping files: Set<String>, writeIndex: Bool = true) -> String? {
+        if keyNumbers == nil, recorded.count < 256 { numberKeys(recorded.flatMap { $0.1.map { InputKey(key: $0.0, value: $0.1) } }) }
         for (rendered, reads) in recorded {
             let target = copyPath(rendered.file)
             unlink(target)
@@ -230,10 +240,30 @@ final class BuildCache: @unchecked Sendable {
     func replaceKeys(_ kept: [InputKey]) {
         keys = kept
         keyNumbers = nil
+        partialNumbers = nil
+    }
+
+    /// Numbers only `wanted` (the keys a few pages read), found by their hashes: a build that
+    /// rendered one page need not file all 30,000 keys of a large shop by name (a twentieth of CI's
+    /// one-edit build, perf).
+    private func numberKeys(_ wanted: [InputKey]) {
+        var byValue: [UInt64: [InputKey]] = [:]
+        for key in wanted { byValue[key.value, default: []].append(key) }
+        var numbers: [InputKey: Int32] = [:]
+        for (number, key) in keys.enumerated() {
+            guard let candidates = byValue[key.value], candidates.contains(key), numbers[key] == nil else { continue }
+            numbers[key] = Int32(number)
+        }
+        for key in wanted where numbers[key] == nil {
+            keys.append(key)
+            numbers[key] = Int32(keys.count - 1)
+        }
+        partialNumbers = numbers
     }
 
     /// The number of `key` in `keys`, added when no page read it before.
     private func number(of key: InputKey) -> Int32 {
+        if let known = partialNumbers?[key] { return known }
         if keyNumbers == nil {
             var numbers: [InputKey: Int32] = [:]
             numbers.reserveCapacity(keys.count)

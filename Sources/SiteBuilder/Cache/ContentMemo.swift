@@ -21,8 +21,9 @@ import Foundation
 struct ContentMemo: Sendable {
     static let format = "sitegen-content 2"
 
-    /// A file's parse: nil `copy` for a draft.
-    struct Entry: Sendable, Equatable {
+    /// A file's parse: nil `copy` for a draft. A class: 10,000 of them are filed in dictionaries and
+    /// compared each build, and copying one was a retain per text field.
+    final class Entry: Sendable, Equatable {
         let hash: UInt64
         /// Where the body starts in the file's text (after `TextInput.normalized`), in UTF-8 bytes.
         let bodyStart: Int
@@ -51,6 +52,12 @@ struct ContentMemo: Sendable {
             weight = copy?.weight ?? 0
             bodyLine = copy?.bodyLine ?? 0
             highlights = copy?.highlights ?? []
+        }
+
+        static func == (a: Entry, b: Entry) -> Bool {
+            a === b || (a.hash == b.hash && a.bodyStart == b.bodyStart && a.kind == b.kind && a.key == b.key && a.keyLine == b.keyLine
+                && a.title == b.title && a.description == b.description && a.headline == b.headline && a.menu == b.menu
+                && a.weight == b.weight && a.bodyLine == b.bodyLine && a.highlights == b.highlights)
         }
 
         fileprivate init?(_ fields: [ArraySlice<UInt8>]) {
@@ -194,7 +201,7 @@ struct ContentMemo: Sendable {
         if let (written, file) = onDisk {
             var lines: [UInt8] = []
             var changed: [String] = []
-            for (path, entry) in entries where written[path]?.hash != entry.hash { changed.append(path) }
+            for (path, entry) in entries where written[path].map({ $0 !== entry && $0.hash != entry.hash }) ?? true { changed.append(path) }
             for path in changed.sorted() { entries[path]!.append(path: path, to: &lines) }
             for path in written.keys.filter({ entries[$0] == nil }).sorted() {
                 lines += "x\t".utf8

@@ -70,6 +70,8 @@ struct SiteContent: Sendable {
         var claimed: [String: String] = [:]
         content.memo.onDisk = read.memoOnDisk
         content.memo.entries.reserveCapacity(read.files.count)
+        content.products.reserveCapacity(read.files.count)
+        claimed.reserveCapacity(read.files.count)
         content.parsed.reserveCapacity(read.files.count)
         for (relative, (result, memoEntry)) in zip(read.files, read.parsed) {
             if let memoEntry { content.memo.entries[relative] = memoEntry }

@@ -73,8 +73,8 @@ final class SiteModel: Sendable {
 
         var pricing: [String: BundlePricing] = [:]
         var bundlesByProduct: [String: [ProductBundle]] = [:]
-        for bundle in index.catalog.bundles {
-            let price = index.pricing(of: bundle)
+        // On every core: a bundle chosen by niche and tags looks through every product in them.
+        for (bundle, price) in zip(index.catalog.bundles, parallelMap(index.catalog.bundles) { index.pricing(of: $0) }) {
             pricing[bundle.slug] = price
             for product in price.products { bundlesByProduct[product.sku, default: []].append(bundle) }
         }
