@@ -115,10 +115,24 @@ extension BuildStep {
         }
         // Which pages the cache holds as they would be rendered now, looked up on every core.
         let unchanged = inputs.flatMap { inputs in cache?.unchangedKeys(inputs) } ?? []
-        let taken = parallelMap(context.pages) { placed -> Bool in
-            guard let cache, inputs != nil, let page = cache.page(placed.file, job: placed.job.id, unchanged: unchanged) else { return false }
-            return tree.reuse(placed.file, page: page, from: cache)
+        let found = parallelMap(context.pages) { placed -> BuildCache.Page? in
+            guard let cache, inputs != nil else { return nil }
+            return cache.page(placed.file, job: placed.job.id, unchanged: unchanged)
         }
+        var cached: [(file: String, page: BuildCache.Page)] = []
+        var cachedAt: [Int] = []
+        for (position, page) in found.enumerated() {
+            guard let page else { continue }
+            cached.append((context.pages[position].file, page))
+            cachedAt.append(position)
+        }
+        // Those staged early (into an empty output) are taken at once; the others looked at on every core.
+        let missed = tree.claimPrestaged(cached)
+        let candidates = cached
+        let reused = parallelMap(missed) { at in cache.map { tree.reuse(candidates[at].file, page: candidates[at].page, from: $0) } ?? false }
+        var taken = [Bool](repeating: false, count: context.pages.count)
+        for position in cachedAt { taken[position] = true }
+        for (at, reused) in zip(missed, reused) where !reused { taken[cachedAt[at]] = false }
         var fresh: [PlacedPage] = []
         for (placed, taken) in zip(context.pages, taken) where !taken { fresh.append(placed) }
         render(fresh, reused: context.pages.count - fresh.count, context: context, tree: tree)

@@ -158,6 +158,8 @@ struct ContentMemo: Sendable {
     var entries: [String: Entry] = [:]
     /// The entries `content.tsv` holds, and the file, when it was read or written by this memo.
     var onDisk: (entries: [String: Entry], file: AppendableFile)?
+    /// The paths whose entries may differ from `onDisk`'s, when known (nil: compare them all).
+    var changes: Set<String>?
 
     /// The hash a file's bytes are kept under.
     static func hash(_ data: Data) -> UInt64 {
@@ -200,17 +202,22 @@ struct ContentMemo: Sendable {
         let path = folder + "/content.tsv"
         if let (written, file) = onDisk {
             var lines: [UInt8] = []
-            var changed: [String] = []
-            for (path, entry) in entries where written[path].map({ $0 !== entry && $0.hash != entry.hash }) ?? true { changed.append(path) }
-            for path in changed.sorted() { entries[path]!.append(path: path, to: &lines) }
-            for path in written.keys.filter({ entries[$0] == nil }).sorted() {
-                lines += "x\t".utf8
-                Entry.appendEscaped(path, to: &lines)
-                lines.append(10)
+            let candidates = changes ?? Set(entries.keys).union(written.keys)
+            for path in candidates.sorted() {
+                let entry = entries[path], old = written[path]
+                if let entry {
+                    if let old, old === entry || old.hash == entry.hash { continue }
+                    entry.append(path: path, to: &lines)
+                } else if old != nil {
+                    lines += "x\t".utf8
+                    Entry.appendEscaped(path, to: &lines)
+                    lines.append(10)
+                }
             }
             if lines.isEmpty { return }
             if file.hasRoom(for: lines.count), let appended = file.appending(lines, to: path) {
                 onDisk = (entries, appended)
+                changes = []
                 return
             }
         }
@@ -219,5 +226,6 @@ struct ContentMemo: Sendable {
         bytes += "\(Self.format)\t\(BuildCache.identity)\n".utf8
         for (path, entry) in entries.sorted(by: { $0.key < $1.key }) { entry.append(path: path, to: &bytes) }
         onDisk = AppendableFile.write(bytes, to: path).map { (entries, $0) }
+        changes = onDisk == nil ? nil : []
     }
 }

@@ -26,6 +26,8 @@ struct SiteContent: Sendable {
         let memoIsStale: Bool
         /// What the memo's file holds (`ContentMemo.onDisk`), to append to.
         var memoOnDisk: (entries: [String: ContentMemo.Entry], file: AppendableFile)?
+        /// The files whose memo entry is new, changed or gone (`ContentMemo.changes`).
+        var memoChanges: [String] = []
     }
 
     /// Reads and parses `files` (paths under `content/`) on every core; `reuse` may give a file's
@@ -42,23 +44,34 @@ struct SiteContent: Sendable {
             return Result { () throws(BuildError) in try load(relative: relative, root: root) }
         }
         let memo = memo()
-        let parsed = parallelMap(Array(zip(files, loaded))) { relative, loaded -> (Result<(ContentKind, PageCopy)?, BuildError>, ContentMemo.Entry?) in
+        // With each file, whether the memo had an entry for it and whether that entry changed.
+        let results = parallelMap(Array(zip(files, loaded))) { relative, loaded -> (Result<(ContentKind, PageCopy)?, BuildError>, ContentMemo.Entry?, had: Bool, changed: Bool) in
+            let earlier = memo.entries[relative]
+            let result: (Result<(ContentKind, PageCopy)?, BuildError>, ContentMemo.Entry?)
             switch loaded {
-            case nil: return (.success(reuse(relative) ?? nil), memo.entries[relative])
-            case let .failure(error)?: return (.failure(error), nil)
+            case nil: result = (.success(reuse(relative) ?? nil), earlier)
+            case let .failure(error)?: result = (.failure(error), nil)
             case let .success(file)?:
                 do throws(BuildError) {
-                    let (copy, entry) = try parse(file, memo: memo.entries[relative])
-                    return (.success(copy), entry)
+                    let (copy, entry) = try parse(file, memo: earlier)
+                    result = (.success(copy), entry)
                 } catch {
-                    return (.failure(error), nil)
+                    result = (.failure(error), nil)
                 }
             }
+            // An entry is the parse of the bytes its hash names: the same hash, the same entry.
+            return (result.0, result.1, earlier != nil, result.1?.hash != earlier?.hash)
         }
-        // An entry is the parse of the bytes its hash names: the same hash, the same entry.
-        let stale = zip(files, parsed).contains { relative, result in result.1?.hash != memo.entries[relative]?.hash }
-            || memo.entries.count != files.count
-        return Read(files: files, parsed: parsed, memoIsStale: stale, memoOnDisk: memo.onDisk)
+        let parsed = results.map { ($0.0, $0.1) }
+        var changes: [String] = []
+        for (relative, result) in zip(files, results) where result.changed { changes.append(relative) }
+        // Files gone since: looked for only when the memo has entries for files not read now.
+        if memo.entries.count != results.reduce(0, { $0 + ($1.had ? 1 : 0) }) {
+            let present = Set(files)
+            changes += memo.entries.keys.filter { !present.contains($0) }
+        }
+        let stale = !changes.isEmpty
+        return Read(files: files, parsed: parsed, memoIsStale: stale, memoOnDisk: memo.onDisk, memoChanges: changes)
     }
 
     /// The copy `read` gave, each file checked against the catalog (its key names a record, no two
@@ -69,6 +82,7 @@ struct SiteContent: Sendable {
         var diagnostics: [Diagnostic] = []
         var claimed: [String: String] = [:]
         content.memo.onDisk = read.memoOnDisk
+        content.memo.changes = Set(read.memoChanges)
         content.memo.entries.reserveCapacity(read.files.count)
         content.products.reserveCapacity(read.files.count)
         claimed.reserveCapacity(read.files.count)
@@ -114,6 +128,7 @@ struct SiteContent: Sendable {
         for (relative, (kind, copy), entry) in read {
             parsed["content/" + relative] = (kind, copy)
             memo.entries[relative] = entry
+            memo.changes?.insert(relative)
             place(copy, kind: kind)
         }
         return true

@@ -89,12 +89,6 @@ final class OutputTree: Sendable {
     /// stages a hard link to (or a copy of) the cache's copy. False when the cache's copy is not intact.
     func reuse(_ relative: String, page: BuildCache.Page, from cache: BuildCache) -> Bool {
         if keepIfIntact(relative, hash: page.hash, size: page.size) { return true }
-        let claimed = state.withLock { state -> Bool in
-            guard let time = state.prestaged.removeValue(forKey: relative) else { return false }
-            state.written[relative] = OutputManifest.Entry(hash: page.hash, size: page.size, modified: time)
-            return true
-        }
-        if claimed { return true }
         guard let copyTime = cache.intactCopyTime(relative, page) else { return false }
         stageFolder(of: relative)
         // A hard link is the copy's file, so its time is known: `commit` need not look it up.
@@ -136,8 +130,8 @@ final class OutputTree: Sendable {
     /// Links every intact copy in `cache` into the staging folder, for a build into an empty output
     /// (CI's case), while the build joins its content and works out its model on the other core: at
     /// 10,000 pages linking was a fifth of a one-edit build, and those steps leave a core idle (perf).
-    /// `reuse` claims the pages the build keeps, a page rendered or a file placed at a path replaces
-    /// its link, and `dropUnclaimed` removes the rest. Nothing else may stage files meanwhile.
+    /// `claimPrestaged` takes the pages the build keeps, a page rendered or a file placed at a path
+    /// replaces its link, and `dropUnclaimed` removes the rest. Nothing else may stage files meanwhile.
     func prestage(from cache: BuildCache) {
         var linked: [String: Int64] = [:]
         linked.reserveCapacity(cache.pages.count)
@@ -147,6 +141,25 @@ final class OutputTree: Sendable {
             if linkat(cache.pagesFolder, file, stagingFolder, file, 0) == 0 { linked[file] = time }
         }
         state.withLock { $0.prestaged = linked }
+    }
+
+    /// Takes the pages `prestage` linked for these cached pages, in one pass (claiming each page on
+    /// its own contended for the lock, a tenth of the render step, perf); returns the positions of
+    /// those it did not link, for `reuse`.
+    func claimPrestaged(_ pages: [(file: String, page: BuildCache.Page)]) -> [Int] {
+        state.withLock { state in
+            guard !state.prestaged.isEmpty else { return Array(pages.indices) }
+            var missed: [Int] = []
+            state.written.reserveCapacity(state.written.count + pages.count)
+            for (position, (file, page)) in pages.enumerated() {
+                if let time = state.prestaged.removeValue(forKey: file) {
+                    state.written[file] = OutputManifest.Entry(hash: page.hash, size: page.size, modified: time)
+                } else {
+                    missed.append(position)
+                }
+            }
+            return missed
+        }
     }
 
     /// Removes the pages `prestage` linked that no page of this build claimed, and the folders they
