@@ -243,11 +243,32 @@ import TestSupport
         let summary = try site.build()
         #expect(summary.notes.contains("static/404.html replaces the page the build makes at /404.html"), "\(summary.notes)")
         #expect(site.read("404.html") == "<p>static</p>\n")
+        // The cache keeps no copy there: the output's file is the static one, not the page.
         let cached = site.folder + "/.sitegen-cache/pages/404.html"
-        let before = try #require(FileManager.default.contents(atPath: cached))
+        #expect(!FileManager.default.fileExists(atPath: cached))
         try FileManager.default.removeItem(atPath: site.out)
         try site.build()
-        #expect(FileManager.default.contents(atPath: cached) == before, "the cache's copy of the page is as it was")
+        #expect(!FileManager.default.fileExists(atPath: cached))
+        #expect(site.read("404.html") == "<p>static</p>\n")
+    }
+
+    /// A static file at a page's path of the page's very size (which the cache's size check would
+    /// pass) is never kept as the page: once it is removed, the page comes back as a clean build makes it.
+    @Test func aStaticFileOfThePagesSizeIsNotKeptAsThePage() throws {
+        let site = try ExampleSite()
+        try site.build()
+        try site.write("templates/footer.mustache", "<footer>Edited</footer>\n")
+        let clean = site.folder + "/clean"
+        try SiteBuild(siteFolder: site.folder, outFolder: clean, cache: .none).run()
+        let size = try #require(FileManager.default.contents(atPath: clean + "/404.html")).count
+        let custom = "<p>custom 404</p>"
+        try site.write("static/404.html", custom + String(repeating: "x", count: size - custom.utf8.count))
+        try site.build()
+        #expect(site.read("404.html").hasPrefix(custom))
+        try FileManager.default.removeItem(atPath: site.folder + "/static/404.html")
+        try FileManager.default.removeItem(atPath: site.out)
+        try site.build()
+        try expectSameFiles(site.out, clean, "the static file removed")
     }
 
     /// Into a kept output, the page is staged first and the static file then found in place: the

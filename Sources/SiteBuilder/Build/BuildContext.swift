@@ -45,6 +45,8 @@ final class BuildContext {
     var generated: [(String, [UInt8])] = []
     var rewriter: LinkRewriter!
     var tree: OutputTree?
+    /// Pages' files a static file replaces in the output (static/404.html, say).
+    var replacedPages: Set<String> = []
     /// The build cache's pages being linked into an empty output's staging folder since the content
     /// step (`OutputTree.prestage`), until the render step.
     var prestaging: Pending<Bool>?

@@ -48,6 +48,8 @@ extension BuildStep {
         for file in context.assets.files where !file.path.hasPrefix("assets/") && outputs.contains("/" + file.path) {
             context.notes.append("static/\(file.path) replaces the page the build makes at /\(file.path)")
         }
+        // The cache must not keep the output's file there as the page (`BuildCache.save`).
+        context.replacedPages = Set((context.assets.files.map(\.path) + context.assets.linked.map(\.path)).filter { outputs.contains("/" + $0) })
         for file in context.assets.files { outputs.insert("/" + file.path) }
         for file in context.assets.linked + (context.images?.files ?? []) { outputs.insert("/" + file.path) }
         for name in SiteFiles.generatedNames { outputs.insert("/" + name) }
@@ -228,7 +230,8 @@ extension BuildStep {
         if let store = context.imageStore, !store.temporary, let images = context.images { store.sweep(keeping: images.keys) }
         if let cache = context.cache {
             if let note = cache.save(
-                outFolder: tree.target, keeping: Set(context.pages.map(\.file)), writeIndex: !context.deferCacheIndex) {
+                outFolder: tree.target, keeping: Set(context.pages.map(\.file)), replaced: context.replacedPages,
+                writeIndex: !context.deferCacheIndex) {
                 context.notes.append(note)
             }
         }

@@ -165,12 +165,13 @@ extension BuildStep {
     static let content = BuildStep(name: "content") { context throws(BuildError) in
         // Into an empty output with the cache (CI's case): its pages are linked into the staging
         // folder on another thread from here to the render step.
-        if context.tree == nil, let cache = context.cache {
-            let tree = try OutputTree(target: context.outFolder)
+        // (An output folder that cannot be prepared is reported by the render step, after the content's errors.)
+        if context.tree == nil, let cache = context.cache, let tree = try? OutputTree(target: context.outFolder) {
             context.tree = tree
-            if tree.isEmpty, !cache.pages.isEmpty {
+            let pages = cache.pages
+            if tree.isEmpty, !pages.isEmpty {
                 context.prestaging = Pending {
-                    tree.prestage(from: cache)
+                    tree.prestage(pages, from: cache)
                     return true
                 }
             }

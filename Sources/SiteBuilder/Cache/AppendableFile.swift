@@ -72,14 +72,19 @@ struct AppendableFile: Sendable {
         return AppendableFile(bytes: bytes + part.count, checksum: checksum, appends: appends + 1, wholeBytes: wholeBytes)
     }
 
-    /// Appends `bytes` to the file at `path` when it is `size` bytes long. A short write leaves a
-    /// file whose last line is not an `end` line: the next build does not use it.
+    /// Appends `bytes` to the file at `path` when it is `size` bytes long; after a short write the
+    /// file is cut back to `size`.
     static func append(_ bytes: [UInt8], to path: String, expecting size: Int) -> Bool {
         let descriptor = Glibc.open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0, Int(info.st_size) == size else { return false }
-        return bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) } == bytes.count
+        guard bytes.withUnsafeBytes({ Glibc.write(descriptor, $0.baseAddress, $0.count) }) == bytes.count else {
+            // A disk full, say: the file as it was, rather than a torn last part.
+            _ = ftruncate(descriptor, off_t(size))
+            return false
+        }
+        return true
     }
 }

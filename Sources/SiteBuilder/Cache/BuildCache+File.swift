@@ -155,7 +155,6 @@ extension BuildCache {
         let lines = written.lines + segment.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
         let checksum = segment.withUnsafeBytes { AppendableFile.checksum(after: written.checksum, $0) }
         segment.append(contentsOf: "end\t\(lines)\t\(String(checksum, radix: 16))\n".utf8)
-        // A short write leaves a file without its last `end` line: the next build ignores it, with a note.
         guard AppendableFile.append(segment, to: index, expecting: written.bytes) else { return false }
         self.written = Index.Written(
             bytes: written.bytes + segment.count, lines: lines + 1, checksum: checksum, keys: keys.count,

@@ -49,9 +49,10 @@ final class BuildCache: @unchecked Sendable {
     /// Every input key a page in `pages` read (and, until the index is next written whole, ones
     /// no page reads any more), by number.
     private(set) var keys: [InputKey] = []
-    /// `keys`' numbers, made when a build first records a page; or only those of the keys a few
-    /// recorded pages read (`numberKeys(_:)`).
+    /// `keys`' numbers, made when a build first records many pages.
     private var keyNumbers: [InputKey: Int32]?
+    /// The numbers of only the keys a few recorded pages read (`numberKeys(_:)`), looked in first:
+    /// both stay right, since keys are only appended until `replaceKeys(_:)` drops both.
     private var partialNumbers: [InputKey: Int32]?
     /// What `pages.tsv` holds, for appending to it; nil when it is to be written whole.
     var written: Index.Written?
@@ -204,11 +205,16 @@ final class BuildCache: @unchecked Sendable {
     /// Copies the pages this build rendered from the committed output into `pages/`, forgets pages the
     /// site no longer has, and writes the index. Returns a note when the cache could not be written
     /// (the build itself succeeded; the next one only renders more).
-    func save(outFolder: String, keeping files: Set<String>, writeIndex: Bool = true) -> String? {
+    /// `replaced`: pages' files a static file replaced in the output, whose output file is not the
+    /// page (of the same size, it would pass for it): not kept.
+    func save(outFolder: String, keeping files: Set<String>, replaced: Set<String> = [], writeIndex: Bool = true) -> String? {
         if keyNumbers == nil, recorded.count < 256 { numberKeys(recorded.flatMap { $0.1.map { InputKey(key: $0.0, value: $0.1) } }) }
         for (rendered, reads) in recorded {
             let target = copyPath(rendered.file)
             unlink(target)
+            // Whatever the cache held for the file is gone now: forgotten unless kept anew below.
+            if pages.removeValue(forKey: rendered.file) != nil { unwritten.insert(rendered.file) }
+            guard !replaced.contains(rendered.file) else { continue }
             let source = outFolder + "/" + rendered.file
             if let slash = rendered.file.lastIndex(of: "/") {
                 OutputTree.makeFolders(folder + "/pages/" + rendered.file[..<slash])

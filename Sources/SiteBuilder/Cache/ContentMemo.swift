@@ -6,7 +6,7 @@ import Foundation
 /// The body is not kept: it is the file's text from `bodyStart` on, and the file is read anyway to
 /// hash it.
 ///
-///     sitegen-content 1 <TAB> sitegen identity
+///     sitegen-content 2 <TAB> sitegen identity
 ///     f <TAB> hash <TAB> body start <TAB> kind or - (a draft) <TAB> key <TAB> key line <TAB> title
 ///       <TAB> description <TAB> headline <TAB> menu <TAB> weight <TAB> body line <TAB> highlights…
 ///       <TAB> path                                      (a line per file; `-` for a field not set,
@@ -158,7 +158,8 @@ struct ContentMemo: Sendable {
     var entries: [String: Entry] = [:]
     /// The entries `content.tsv` holds, and the file, when it was read or written by this memo.
     var onDisk: (entries: [String: Entry], file: AppendableFile)?
-    /// The paths whose entries may differ from `onDisk`'s, when known (nil: compare them all).
+    /// The paths whose entries may differ from `onDisk`'s, when known (nil: compare them all). Worked
+    /// out by a one-shot build's read; the preview, which never writes the memo, does not keep it right.
     var changes: Set<String>?
 
     /// The hash a file's bytes are kept under.

@@ -3,7 +3,7 @@ import CXXHash
 /// A 64-bit hash that is the same in every run and on every machine (Swift's `Hasher` is seeded per
 /// process), for the build cache's keys: a page's inputs hash the same way in the build that wrote
 /// the cache and in the one that reads it. It is XXH3 (xxHash, Debian's libxxhash-dev; stable since
-/// 0.8.0, and what Hugo keys its file caches with) over the bytes combined, hashed once at the end.
+/// 0.8.0; Hugo keys its file caches with xxHash's XXH64) over the bytes combined, hashed once at the end.
 /// Our own multiply-and-rotate hash, before SHA-256, kept a difference in the top byte of one 8-byte
 /// word where a difference in the next could cancel it (found in review); SHA-256 (swift-crypto),
 /// cut to 64 bits, then cost a fifteenth of CI's one-edit build at 10,000 products in its per-call

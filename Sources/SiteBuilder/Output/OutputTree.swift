@@ -132,13 +132,27 @@ final class OutputTree: Sendable {
     /// 10,000 pages linking was a fifth of a one-edit build, and those steps leave a core idle (perf).
     /// `claimPrestaged` takes the pages the build keeps, a page rendered or a file placed at a path
     /// replaces its link, and `dropUnclaimed` removes the rest. Nothing else may stage files meanwhile.
-    func prestage(from cache: BuildCache) {
+    /// `pages`: the cache's pages, taken on the build's thread.
+    func prestage(_ pages: [String: BuildCache.Page], from cache: BuildCache) {
         var linked: [String: Int64] = [:]
-        linked.reserveCapacity(cache.pages.count)
-        for (file, page) in cache.pages {
+        linked.reserveCapacity(pages.count)
+        for (file, page) in pages {
             guard let time = cache.intactCopyTime(file, page) else { continue }
+            if linkat(cache.pagesFolder, file, stagingFolder, file, 0) == 0 {
+                linked[file] = time
+                continue
+            }
+            // Another file system, or links not allowed: no page can be linked; the render step copies.
+            guard errno == ENOENT else { break }
             stageFolder(of: file)
-            if linkat(cache.pagesFolder, file, stagingFolder, file, 0) == 0 { linked[file] = time }
+            if linkat(cache.pagesFolder, file, stagingFolder, file, 0) == 0 {
+                linked[file] = time
+            } else {
+                // No folder is left that no file needs.
+                let failure = errno
+                removeEmptyStagedFolders(of: file)
+                if failure != ENOENT { break }
+            }
         }
         state.withLock { $0.prestaged = linked }
     }
@@ -171,11 +185,16 @@ final class OutputTree: Sendable {
         }
         for file in left.keys {
             unlinkat(stagingFolder, file, 0)
-            var folder = (file as NSString).deletingLastPathComponent
-            while !folder.isEmpty, unlinkat(stagingFolder, folder, AT_REMOVEDIR) == 0 {
-                _ = state.withLock { $0.stagedFolders.remove(folder) }
-                folder = (folder as NSString).deletingLastPathComponent
-            }
+            removeEmptyStagedFolders(of: file)
+        }
+    }
+
+    /// Removes `file`'s folder in the staging folder and the ones above it while they are empty.
+    private func removeEmptyStagedFolders(of file: String) {
+        var folder = (file as NSString).deletingLastPathComponent
+        while !folder.isEmpty, unlinkat(stagingFolder, folder, AT_REMOVEDIR) == 0 {
+            _ = state.withLock { $0.stagedFolders.remove(folder) }
+            folder = (folder as NSString).deletingLastPathComponent
         }
     }
 
