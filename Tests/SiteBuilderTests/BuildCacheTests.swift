@@ -16,7 +16,7 @@ import TestSupport
         var now = start
         let session = SiteSession(siteFolder: site.folder, outFolder: site.folder + "/preview", cache: .folder(site.folder + "/.preview-cache"))
         session.clock = { now }
-        try SiteBuild(siteFolder: site.folder, now: now).run()
+        _ = try SiteBuild(siteFolder: site.folder, now: now).run()
         try session.rebuild()
         var reusedSome = false
         for round in 0..<12 {
@@ -258,15 +258,15 @@ import TestSupport
         let site = try ExampleSite()
         let cache = "/dev/shm/sitegen-cache-test-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: cache) }
-        try SiteBuild(siteFolder: site.folder, cache: .folder(cache)).run()
+        _ = try SiteBuild(siteFolder: site.folder, cache: .folder(cache)).run()
         try FileManager.default.removeItem(atPath: site.folder + "/content/pages/licence.md")
         for file in ["content/plans.md", "content/pages/faq.md", "content/pages/terms.md"] {
             try site.write(file, site.source(file).replacingOccurrences(of: "(/licence/)", with: "(/contact/)"))
         }
         try FileManager.default.removeItem(atPath: site.out)
         let clean = site.folder + "/clean"
-        try SiteBuild(siteFolder: site.folder, outFolder: clean, cache: .none).run()
-        try SiteBuild(siteFolder: site.folder, cache: .folder(cache)).run()
+        _ = try SiteBuild(siteFolder: site.folder, outFolder: clean, cache: .none).run()
+        _ = try SiteBuild(siteFolder: site.folder, cache: .folder(cache)).run()
         try expectSameFiles(site.out, clean, "a cache on another file system")
         #expect(!FileManager.default.fileExists(atPath: site.out + "/licence"))
     }
@@ -278,7 +278,7 @@ import TestSupport
         try site.build()
         try site.write("templates/footer.mustache", "<footer>Edited</footer>\n")
         let clean = site.folder + "/clean"
-        try SiteBuild(siteFolder: site.folder, outFolder: clean, cache: .none).run()
+        _ = try SiteBuild(siteFolder: site.folder, outFolder: clean, cache: .none).run()
         let size = try #require(FileManager.default.contents(atPath: clean + "/404.html")).count
         let custom = "<p>custom 404</p>"
         try site.write("static/404.html", custom + String(repeating: "x", count: size - custom.utf8.count))
@@ -314,7 +314,7 @@ import TestSupport
         func expectCleanBuildsFiles(_ what: String) throws -> SiteBuild.Summary {
             try? FileManager.default.removeItem(atPath: site.out)
             try? FileManager.default.removeItem(atPath: clean)
-            try SiteBuild(siteFolder: site.folder, outFolder: clean, cache: .none).run()
+            _ = try SiteBuild(siteFolder: site.folder, outFolder: clean, cache: .none).run()
             let summary = try site.build()
             try expectSameFiles(site.out, clean, what)
             return summary
