@@ -234,7 +234,8 @@ final class OutputTree: Sendable {
         if isNew { Self.makeFolders(folder, in: stagingFolder) }
     }
 
-    /// `mkdir -p` of `relative` in the open folder `parent`.
+    /// `mkdir -p` of `relative` in the open folder `parent` (`AT_FDCWD`: the current folder, or none
+    /// for an absolute path).
     private static func makeFolders(_ relative: String, in parent: Int32) {
         if mkdirat(parent, relative, 0o755) == 0 || errno == EEXIST { return }
         guard errno == ENOENT, let slash = relative.lastIndex(of: "/"), slash > relative.startIndex else { return }
@@ -249,12 +250,7 @@ final class OutputTree: Sendable {
     }
 
     /// `mkdir -p` with the system call (FileManager's took most of staging 10,000 cached pages).
-    static func makeFolders(_ path: String) {
-        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
-        guard errno == ENOENT, let slash = path.lastIndex(of: "/"), slash > path.startIndex else { return }
-        makeFolders(String(path[..<slash]))
-        mkdir(path, 0o755)
-    }
+    static func makeFolders(_ path: String) { makeFolders(path, in: AT_FDCWD) }
 
     /// Moves the staged files into the output, removes what the last build made and this one did not
     /// (unless `partial`: a rebuild of some pages keeps every other file), and records the new manifest.
