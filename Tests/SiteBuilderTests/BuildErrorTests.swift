@@ -161,6 +161,19 @@ import Testing
         #expect(error.diagnostics.contains { $0.file == "catalog.txt" && $0.line != nil && $0.message.contains("'kids-bibel' is not a niche") })
     }
 
+    /// Checked whether or not the build cache's memo knows the file, and whether or not its line ends are made LF first.
+    @Test(arguments: ["\n", "\r\n"]) func contentThatIsNotUTF8(lineEnd: String) throws {
+        let site = try ExampleSite()
+        try site.build()
+        let file = try #require(ExampleSite.files(under: site.folder + "/content/products").first)
+        let path = site.folder + "/content/products/" + file
+        var bytes = Array("---\nsku: X\n---\nCaf".replacingOccurrences(of: "\n", with: lineEnd).utf8)
+        bytes += [0xE9, 0x0A]
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let error = try #require(site.buildError())
+        #expect(error.names("content/products/" + file, "cannot read the file as UTF-8 text"))
+    }
+
     @Test func contentOutsideTheKnownFolders() throws {
         let site = try ExampleSite()
         try site.write("content/blog/post.md", "---\ntitle: Post\n---\nHi\n")

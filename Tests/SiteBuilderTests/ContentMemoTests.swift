@@ -21,7 +21,7 @@ import TestSupport
         let read = ContentMemo.read(folder: folder)
         #expect(read.entries == memo.entries)
         let text = String(repeating: "x", count: 41) + "Body"
-        let again = try #require(read.entries["products/a\tb.md"]?.parsed(path: copy.path, text: text) ?? nil)
+        let again = try #require(read.entries["products/a\tb.md"]?.parsed(path: copy.path, bytes: Array(text.utf8)) ?? nil)
         #expect(again.0 == .product)
         #expect(again.1.stableHash == copy.stableHash)
         #expect(read.entries["pages/draft.md"]?.kind == nil)

@@ -66,30 +66,34 @@ struct InputFingerprints: Equatable, Sendable {
         return changed
     }
 
-    /// Size and time of a file, following symbolic links (a content file may be a link to another).
-    private static func stamp(_ path: String) -> Stamp? {
+    /// Size and time of a file, following symbolic links (a content file may be a link to another);
+    /// `path` relative to the open folder `folder`, when given.
+    private static func stamp(_ path: String, in folder: Int32 = AT_FDCWD) -> Stamp? {
         var info = stat()
-        guard fstatat(AT_FDCWD, path, &info, 0) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard fstatat(folder, path, &info, 0) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         return Stamp(size: Int(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
     }
 
-    /// Walks a folder with readdir (far cheaper than FileManager for thousands of files).
+    /// Walks a folder with readdir (far cheaper than FileManager for thousands of files), looking
+    /// at each file by its name in the open folder (by its full path, the kernel walks every part
+    /// of it: a third of the scan at 10,000 files, perf).
     /// `depth` bounds a walk through a folder link that loops back on itself.
     private static func walk(_ folder: String, relative: String, into files: inout [String: Stamp], depth: Int = 0) {
         guard depth < 32, let directory = opendir(folder) else { return }
         defer { closedir(directory) }
+        let descriptor = dirfd(directory)
         while let entry = readdir(directory) {
             let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
             if name.hasPrefix(".") { continue }
-            let path = folder + "/" + name, child = relative + "/" + name
+            let child = relative + "/" + name
             var isFolder = entry.pointee.d_type == DT_DIR
             if entry.pointee.d_type == DT_LNK || entry.pointee.d_type == DT_UNKNOWN {
                 var info = stat()
-                isFolder = fstatat(AT_FDCWD, path, &info, 0) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+                isFolder = fstatat(descriptor, name, &info, 0) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
             }
             if isFolder {
-                walk(path, relative: child, into: &files, depth: depth + 1)
-            } else if let stamp = stamp(path) {
+                walk(folder + "/" + name, relative: child, into: &files, depth: depth + 1)
+            } else if let stamp = stamp(name, in: descriptor) {
                 files[child] = stamp
             }
         }

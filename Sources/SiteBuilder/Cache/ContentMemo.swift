@@ -82,14 +82,14 @@ struct ContentMemo: Sendable {
             highlights = fields[12..<(fields.count - 1)].map { Self.text($0) }
         }
 
-        /// The parse again, with the body from the file's text.
-        func parsed(path: String, text: String) -> (ContentKind, PageCopy)?? {
+        /// The parse again, with the body from the file's bytes (as `SiteContent.Loaded` has them).
+        func parsed(path: String, bytes: [UInt8]) -> (ContentKind, PageCopy)?? {
             guard let kind else { return .some(nil) }
-            let utf8 = text.utf8
-            guard bodyStart <= utf8.count, let body = String(utf8[utf8.index(utf8.startIndex, offsetBy: bodyStart)...]) else { return nil }
+            // The bytes hash as those parsed to this entry: they are the UTF-8 text it was parsed from.
+            guard bodyStart <= bytes.count else { return nil }
             return (kind, PageCopy(
                 path: path, key: key, keyLine: keyLine, title: title, description: description, headline: headline,
-                highlights: highlights, menu: menu, weight: weight, draft: false, body: body, bodyLine: bodyLine))
+                highlights: highlights, menu: menu, weight: weight, draft: false, text: bytes, bodyStart: bodyStart, bodyLine: bodyLine))
         }
 
         /// Appends the entry's line (built as bytes: the file has a line per content file).
@@ -163,8 +163,8 @@ struct ContentMemo: Sendable {
     var changes: Set<String>?
 
     /// The hash a file's bytes are kept under.
-    static func hash(_ data: Data) -> UInt64 {
-        data.withUnsafeBytes { raw in StableHash.of { $0.combine(bytes: raw) } }
+    static func hash(_ bytes: [UInt8]) -> UInt64 {
+        bytes.withUnsafeBytes { raw in StableHash.of { $0.combine(bytes: raw) } }
     }
 
     /// The memo in `folder/content.tsv`, or an empty one.

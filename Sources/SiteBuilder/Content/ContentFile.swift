@@ -8,7 +8,9 @@ struct ContentFile {
     /// The file name without `.md`.
     let stem: String
     let fields: YAMLFields
-    let body: String
+    /// The file's UTF-8 text.
+    let bytes: [UInt8]
+    var body: String { String(decoding: bytes[bodyStart...], as: UTF8.self) }
     /// The line of the file the body starts on, to turn Markdown line numbers into file lines.
     let bodyLine: Int
     /// Where the body starts in `text`, in UTF-8 bytes (`ContentMemo` keeps it).
@@ -16,15 +18,19 @@ struct ContentFile {
 
     /// Splits `text` into YAML front matter between `---` lines and the Markdown body.
     init(path: String, text: String) throws(BuildError) {
+        try self.init(path: path, bytes: Array(text.utf8))
+    }
+
+    /// Splits UTF-8 `bytes` (checked by the caller) into front matter and body.
+    init(path: String, bytes: [UInt8]) throws(BuildError) {
         self.path = path
         let name = (path as NSString).lastPathComponent
         stem = name.hasSuffix(".md") ? String(name.dropLast(3)) : name
-        let bytes = Array(text.utf8)
+        self.bytes = bytes
         var start = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
         guard let firstLineEnd = Self.delimiterLineEnd(bytes, at: start) else {
             fields = try YAMLFields(yaml: "", file: path)
-            body = String(decoding: bytes[start...], as: UTF8.self)
             bodyLine = 1
             bodyStart = start
             return
@@ -48,7 +54,6 @@ struct ContentFile {
                 hint: "close it with a line holding only `---`")
         }
         fields = try YAMLFields(yaml: String(decoding: bytes[firstLineEnd..<closing.yamlEnd], as: UTF8.self), file: path, lineOffset: 1)
-        body = String(decoding: bytes[closing.bodyStart...], as: UTF8.self)
         bodyLine = line + 1
         bodyStart = closing.bodyStart
     }

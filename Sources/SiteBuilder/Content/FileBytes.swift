@@ -1,0 +1,32 @@
+import Glibc
+
+/// A file's bytes read with `open`/`fstat`/`read`: reading 10,000 content files through Foundation's
+/// `FileManager.contents(atPath:)` spent about as long in Foundation's wrapping (its `Data`, its
+/// attribute reads) as in the `read` calls themselves (perf, a one-edit cached build at 10,000
+/// products).
+enum FileBytes {
+    /// The bytes of the file at `path` (relative to the open folder `folder`, when given), all of them
+    /// even when it grows while it is read; nil when it cannot be opened or read (`errno` says why).
+    /// Opening 10,000 files by a short path relative to their open folder rather than by their full
+    /// path took a third of the time (the kernel walks each part of a path).
+    static func read(_ path: String, in folder: Int32 = AT_FDCWD) -> [UInt8]? {
+        let descriptor = openat(folder, path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return nil }
+        // One byte more than its size: a read that fills it says the file grew, and it is read on.
+        var bytes = [UInt8](repeating: 0, count: Int(status.st_size) + 1)
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes += repeatElement(0, count: bytes.count) }
+            let count = bytes.withUnsafeMutableBytes { buffer in Glibc.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled) }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { return nil }
+            if count == 0 { break }
+            filled += count
+        }
+        bytes.removeLast(bytes.count - filled)
+        return bytes
+    }
+}
