@@ -47,6 +47,8 @@ extension BuildCache {
         guard let lines = TabSeparatedLines(bytes: bytes) else { return Index(pages: [:]) }
         var keys: [InputKey] = []
         var loaded: [String: Page] = [:]
+        // A page's line is about 250 bytes at 10,000 pages: growing the table as it fills was a tenth of reading it.
+        loaded.reserveCapacity(bytes.count / 256)
         var header: String?
         var line = 0
         var offset = 0
@@ -78,14 +80,27 @@ extension BuildCache {
                 guard let hash = TabSeparatedLines.hex(fields[1]), let size = TabSeparatedLines.integer(fields[2]),
                       let modified = TabSeparatedLines.integer(fields[3])
                 else { break }
+                // Parsed in place: splitting the list into slices first was a sixth of reading the index (perf).
                 var reads: [Int32] = []
-                reads.reserveCapacity(fields[5].count / 2)
-                for number in fields[5].split(separator: UInt8(ascii: ",")) {
-                    guard let at = TabSeparatedLines.integer(number), at >= 0, Int(at) < keys.count else {
-                        damage = line
-                        return false
+                reads.reserveCapacity(fields[5].count / 3 + 1)
+                var number: Int32 = -1
+                for byte in fields[5] {
+                    if byte == UInt8(ascii: ",") {
+                        guard number >= 0 else { break }
+                        reads.append(number)
+                        number = -1
+                    } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), number < Int32.max / 10 - 9 {
+                        number = max(number, 0) * 10 + Int32(byte - UInt8(ascii: "0"))
+                    } else {
+                        number = -2
+                        break
                     }
-                    reads.append(Int32(at))
+                }
+                if number >= 0 { reads.append(number) }
+                // An empty list, or numbers each below the number of keys.
+                guard number >= 0 || fields[5].isEmpty, !reads.contains(where: { Int($0) >= keys.count }) else {
+                    damage = line
+                    return false
                 }
                 loaded[TabSeparatedLines.string(fields[6])] = Page(
                     job: TabSeparatedLines.string(fields[4]), hash: hash, size: Int(size), modified: modified, reads: reads)

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ShopCore
 import Synchronization
 
 /// The build cache (`.sitegen-cache/` in the site folder): every page the last builds rendered, with
@@ -133,7 +134,8 @@ final class BuildCache: @unchecked Sendable {
 
     /// Which of `keys` hash the same with these inputs, by number: worked out once a build, so
     /// looking a page up costs a read of a flag per input it read.
-    func unchangedKeys(_ inputs: PageInputs) -> [Bool] { keys.map { inputs.value($0.key) == $0.value } }
+    /// Looked up on every core: 30,000 keys at 10,000 products.
+    func unchangedKeys(_ inputs: PageInputs) -> [Bool] { parallelMap(keys) { inputs.value($0.key) == $0.value } }
 
     /// The cached page for `file` when it was rendered for `job` and every input it read hashes the
     /// same now (`unchanged`, from `unchangedKeys(_:)`).
