@@ -39,6 +39,23 @@ extension BuildStep {
                 SiteContent.read(siteFolder: siteFolder, files: files, memo: { memo?.value ?? ContentMemo() })
             }
         }
+        // Into an empty output with the cache (CI's case): its pages are linked into the staging
+        // folder on another thread from here to the render step, once its index and the content
+        // files are read (begun with them, it slowed the reading, which the content step waits for,
+        // and a core idled later while the model was worked out, perf).
+        // (An output folder that cannot be prepared is reported by the render step, after the inputs' errors.)
+        if context.tree == nil, let cache = context.cache, let tree = try? OutputTree(target: context.outFolder) {
+            context.tree = tree
+            if tree.isEmpty {
+                let pages = cache.pagesOnceRead()
+                let reading = context.contentReading
+                context.prestaging = Pending(ownThread: true) {
+                    _ = reading?.value
+                    tree.prestage(pages(), from: cache)
+                    return true
+                }
+            }
+        }
     }
 
     /// The catalog, from its text file or its SQLite database.
@@ -163,19 +180,6 @@ extension BuildStep {
     /// Every Markdown file under `content/`, checked against the catalog; a file whose size and time
     /// are as when the kept context read it is not parsed again.
     static let content = BuildStep(name: "content") { context throws(BuildError) in
-        // Into an empty output with the cache (CI's case): its pages are linked into the staging
-        // folder on another thread from here to the render step.
-        // (An output folder that cannot be prepared is reported by the render step, after the content's errors.)
-        if context.tree == nil, let cache = context.cache, let tree = try? OutputTree(target: context.outFolder) {
-            context.tree = tree
-            let pages = cache.pages
-            if tree.isEmpty, !pages.isEmpty {
-                context.prestaging = Pending {
-                    tree.prestage(pages, from: cache)
-                    return true
-                }
-            }
-        }
         if context.content != nil, context.unchanged(["content"]) { return }
         // Only existing copy edited (the preview's common case): those files are read again, not all.
         if context.content != nil, let changed = context.changed, !changed.isEmpty,

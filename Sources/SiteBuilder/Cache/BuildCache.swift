@@ -118,6 +118,14 @@ final class BuildCache: @unchecked Sendable {
         return note
     }
 
+    /// The cache's pages as its index has them, for another thread to take: a call of what this
+    /// returns waits for the index while it is read in the background. Call this on the build's thread.
+    func pagesOnceRead() -> @Sendable () -> [String: Page] {
+        if let loading { return { loading.value.pages ?? [:] } }
+        let pages = self.pages
+        return { pages }
+    }
+
     private func take(_ index: Index) {
         // Another sitegen may make other bytes from one image: its copies are not trusted either.
         if index.fromOtherSitegen { try? FileManager.default.removeItem(atPath: imagesFolder) }
@@ -156,7 +164,7 @@ final class BuildCache: @unchecked Sendable {
     /// Returns the copy's modification time (nanoseconds since 1970) when it is intact, else nil.
     func intactCopyTime(_ file: String, _ page: Page) -> Int64? {
         var info = stat()
-        guard fstatat(pagesFolder, file, &info, AT_SYMLINK_NOFOLLOW) == 0, Int(info.st_size) == page.size else { return nil }
+        guard file.withCString({ fstatat(pagesFolder, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0, Int(info.st_size) == page.size else { return nil }
         let stamp = (size: Int(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
         if stamp.modified == page.modified { return stamp.modified }
         if stamp.modified % 1_000_000_000 == 0, stamp.modified / 1_000_000_000 == page.modified / 1_000_000_000 { return stamp.modified }

@@ -10,7 +10,7 @@ enum FileBytes {
     /// Opening 10,000 files by a short path relative to their open folder rather than by their full
     /// path took a third of the time (the kernel walks each part of a path).
     static func read(_ path: String, in folder: Int32 = AT_FDCWD) -> [UInt8]? {
-        let descriptor = openat(folder, path, O_RDONLY | O_CLOEXEC)
+        let descriptor = path.withCString { openat(folder, $0, O_RDONLY | O_CLOEXEC) }
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var status = stat()

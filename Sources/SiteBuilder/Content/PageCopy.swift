@@ -86,20 +86,33 @@ enum ContentKind: String, Sendable, CaseIterable {
     static func of(relativePath: String) -> ContentKind? {
         // Split as the file system does, on the byte '/', not by characters (a quarter of reading
         // 10,000 content files went to splitting their paths by grapheme clusters, perf), and
-        // compared as substrings: making strings of the parts was a tenth of reading them.
-        let parts = relativePath.utf8.split(separator: UInt8(ascii: "/"))
-        if parts.count == 2 {
-            switch Substring(parts[0]) {
-            case "products": return .product
-            case "niches": return .niche
-            case "bundles": return .bundle
-            case "free": return .magnet
-            case "pages": return .page
-            default: return nil
-            }
+        // compared as substrings: making strings or arrays of the parts was a tenth of reading them.
+        let utf8 = relativePath.utf8
+        let slash = UInt8(ascii: "/")
+        guard let first = utf8.firstIndex(of: slash) else { return single(Substring(relativePath)) }
+        let rest = utf8[utf8.index(after: first)...]
+        if first != utf8.startIndex, !rest.isEmpty, !rest.contains(slash) { return folder(Substring(utf8[..<first])) }
+        // Anything odder (`a//b.md`, a slash first or last) as the file system reads it: empty parts left out.
+        let parts = utf8.split(separator: slash)
+        if parts.count == 2 { return folder(Substring(parts[0])) }
+        return parts.count == 1 ? single(Substring(parts[0])) : nil
+    }
+
+    /// The kind of a file in this folder under `content/`.
+    private static func folder(_ name: Substring) -> ContentKind? {
+        switch name {
+        case "products": return .product
+        case "niches": return .niche
+        case "bundles": return .bundle
+        case "free": return .magnet
+        case "pages": return .page
+        default: return nil
         }
-        guard parts.count == 1 else { return nil }
-        switch Substring(parts[0]) {
+    }
+
+    /// The kind of a file with this name right in `content/`.
+    private static func single(_ name: Substring) -> ContentKind? {
+        switch name {
         case "home.md": return .home
         case "plans.md": return .plans
         case "cart.md": return .cart

@@ -138,21 +138,19 @@ final class OutputTree: Sendable {
         linked.reserveCapacity(pages.count)
         for (file, page) in pages {
             guard let time = cache.intactCopyTime(file, page) else { continue }
-            if linkat(cache.pagesFolder, file, stagingFolder, file, 0) == 0 {
+            // The folder first: a page's folder is its own (`products/x/index.html`), so linking
+            // first failed for nearly every page, a tenth of the work (perf).
+            stageFolder(of: file)
+            // `withCString`: passing the `String` made a copy of it for each call.
+            if file.withCString({ linkat(cache.pagesFolder, $0, stagingFolder, $0, 0) }) == 0 {
                 linked[file] = time
                 continue
             }
+            // No folder is left that no file needs.
+            let failure = errno
+            removeEmptyStagedFolders(of: file)
             // Another file system, or links not allowed: no page can be linked; the render step copies.
-            guard errno == ENOENT else { break }
-            stageFolder(of: file)
-            if linkat(cache.pagesFolder, file, stagingFolder, file, 0) == 0 {
-                linked[file] = time
-            } else {
-                // No folder is left that no file needs.
-                let failure = errno
-                removeEmptyStagedFolders(of: file)
-                if failure != ENOENT { break }
-            }
+            if failure != ENOENT { break }
         }
         state.withLock { $0.prestaged = linked }
     }
@@ -237,7 +235,7 @@ final class OutputTree: Sendable {
     /// `mkdir -p` of `relative` in the open folder `parent` (`AT_FDCWD`: the current folder, or none
     /// for an absolute path).
     private static func makeFolders(_ relative: String, in parent: Int32) {
-        if mkdirat(parent, relative, 0o755) == 0 || errno == EEXIST { return }
+        if relative.withCString({ mkdirat(parent, $0, 0o755) }) == 0 || errno == EEXIST { return }
         guard errno == ENOENT, let slash = relative.lastIndex(of: "/"), slash > relative.startIndex else { return }
         makeFolders(String(relative[..<slash]), in: parent)
         mkdirat(parent, relative, 0o755)
