@@ -174,6 +174,16 @@ import Testing
         #expect(error.names("content/products/" + file, "cannot read the file as UTF-8 text"))
     }
 
+    /// The manifest is written on another core while the build records the rest: its failure still fails the build, by name.
+    @Test func aManifestThatCannotBeWrittenIsNamed() throws {
+        let site = try ExampleSite()
+        let out = URL(fileURLWithPath: site.out)
+        let manifest = out.deletingLastPathComponent().appendingPathComponent("." + out.lastPathComponent + ".sitegen-manifest").path
+        try FileManager.default.createDirectory(atPath: manifest + "/in-the-way", withIntermediateDirectories: true)
+        let error = try #require(site.buildError())
+        #expect(error.names(manifest, "cannot record the build manifest"))
+    }
+
     @Test func contentOutsideTheKnownFolders() throws {
         let site = try ExampleSite()
         try site.write("content/blog/post.md", "---\ntitle: Post\n---\nHi\n")

@@ -1,6 +1,7 @@
 import Foundation
 import ShopCore
 import SiteCore
+import Synchronization
 
 extension BuildStep {
     /// Works out what pages share (cards, prices, menus), the list of pages, the links they may use,
@@ -214,7 +215,15 @@ extension BuildStep {
                 context.contentMemoIsStale = false
             }
         }
-        try tree.commit()
+        // The pages the cache keeps, worked out on another core meanwhile.
+        let pageFiles = context.pages
+        let keeping = context.cache.map { _ in Pending { Set(pageFiles.map(\.file)) } }
+        // The manifest is written on another core while the rest is recorded (10,000 lines).
+        let writeManifest = try tree.commit()
+        let manifestFailure = Mutex<BuildError?>(nil)
+        DispatchQueue.global().async(group: writing) {
+            do throws(BuildError) { try writeManifest() } catch { manifestFailure.withLock { $0 = error } }
+        }
         let files = context.pages.count + context.otherFiles
         // Best effort: without the record the next build only does the full work again. The preview
         // leaves it (a stale record only makes the next one-shot build look at everything).
@@ -230,11 +239,13 @@ extension BuildStep {
         if let store = context.imageStore, !store.temporary, let images = context.images { store.sweep(keeping: images.keys) }
         if let cache = context.cache {
             if let note = cache.save(
-                outFolder: tree.target, keeping: Set(context.pages.map(\.file)), replaced: context.replacedPages,
+                outFolder: tree.target, keeping: keeping?.value ?? [], replaced: context.replacedPages,
                 writeIndex: !context.deferCacheIndex) {
                 context.notes.append(note)
             }
         }
+        writing.wait()
+        if let failure = manifestFailure.withLock({ $0 }) { throw failure }
     }
 }
 

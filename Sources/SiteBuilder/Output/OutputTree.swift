@@ -252,7 +252,11 @@ final class OutputTree: Sendable {
 
     /// Moves the staged files into the output, removes what the last build made and this one did not
     /// (unless `partial`: a rebuild of some pages keeps every other file), and records the new manifest.
-    func commit(partial: Bool = false) throws(BuildError) {
+    /// Returns the manifest's write, for the caller to run (on another core while it records the rest
+    /// of the build, say) before it reports the build done.
+    /// - Throws: `BuildError` naming the file that could not be moved into place; the write throws
+    ///   `BuildError` naming the manifest when it cannot be written.
+    func commit(partial: Bool = false) throws(BuildError) -> @Sendable () throws(BuildError) -> Void {
         let (written, unchanged) = state.withLock { ($0.written, $0.unchanged) }
         let manager = FileManager.default
         if !manager.fileExists(atPath: target) {
@@ -276,19 +280,27 @@ final class OutputTree: Sendable {
         }
         var manifest = OutputManifest()
         manifest.entries = partial ? previous.entries.merging(unchanged) { $1 } : unchanged
+        // Into an empty output (CI's case) the written files are the manifest: taken whole, not filed one by one.
+        if manifest.entries.isEmpty {
+            manifest.entries = written
+        } else {
+            manifest.entries.merge(written) { $1 }
+        }
         // Each written file's new time, looked up on every core, unless known already (a hard link to a
         // build cache copy: 10,000 of them after a one-edit build into an empty folder).
         let target = self.target
         let unknown = written.filter { $0.value.modified == 0 }
-        for (relative, entry) in written where entry.modified != 0 { manifest.entries[relative] = entry }
         let times = parallelMap(Array(unknown)) { relative, entry in
             (relative, OutputManifest.Entry(hash: entry.hash, size: entry.size, modified: OutputManifest.stat(target + "/" + relative)?.modified ?? 0))
         }
         for (relative, entry) in times { manifest.entries[relative] = entry }
-        do {
-            try manifest.write(to: manifestPath)
-        } catch {
-            throw BuildError(file: manifestPath, message: "cannot record the build manifest: \(error.localizedDescription)")
+        let manifestPath = self.manifestPath
+        return { [manifest] () throws(BuildError) in
+            do {
+                try manifest.write(to: manifestPath)
+            } catch {
+                throw BuildError(file: manifestPath, message: "cannot record the build manifest: \(error.localizedDescription)")
+            }
         }
     }
 
