@@ -44,16 +44,21 @@ extension BuildStep {
             let path = job.path(in: model)
             return PlacedPage(job: job, path: path, file: SitePaths.file(for: path))
         }
-        var outputs = Set(pages.map { "/" + $0.file })
+        let pageFiles = pages.map { "/" + $0.file }
+        var outputs = Set(pageFiles)
         // A file in static/ at a page's path replaces the page (a hand-made 404.html, say): said, not silent.
         for file in context.assets.files where !file.path.hasPrefix("assets/") && outputs.contains("/" + file.path) {
             context.notes.append("static/\(file.path) replaces the page the build makes at /\(file.path)")
         }
         // The cache must not keep the output's file there as the page (`BuildCache.save`).
         context.replacedPages = Set((context.assets.files.map(\.path) + context.assets.linked.map(\.path)).filter { outputs.contains("/" + $0) })
-        for file in context.assets.files { outputs.insert("/" + file.path) }
-        for file in context.assets.linked + (context.images?.files ?? []) { outputs.insert("/" + file.path) }
-        for name in SiteFiles.generatedNames { outputs.insert("/" + name) }
+        // The other files the build writes but the images', without those at a page's path (the page's):
+        // worked out from these few, not by taking the pages out of all (10,000 paths hashed again).
+        let nonPages = context.assets.files.map { "/" + $0.path } + context.assets.linked.map { "/" + $0.path } + SiteFiles.generatedNames.map { "/" + $0 }
+        let imageFiles = (context.images?.files ?? []).map { "/" + $0.path }
+        let others = Set(nonPages.filter { !outputs.contains($0) }).subtracting(imageFiles).sorted()
+        outputs.formUnion(nonPages)
+        outputs.formUnion(imageFiles)
         context.model = model
         context.pages = pages
         context.rewriter = LinkRewriter(assetURLs: context.assets.urls, outputs: outputs, origin: config.baseURL)
@@ -64,14 +69,11 @@ extension BuildStep {
         context.inputs = nil
         if context.cache != nil {
             // In the pages' order, then the other files sorted: sorting 10,000 pages' paths was a tenth of `PageInputs`.
-            let imageFiles = Set((context.images?.files ?? []).map { "/" + $0.path })
-            let pageFiles = pages.map { "/" + $0.file }
-            let others = outputs.subtracting(pageFiles).subtracting(imageFiles).sorted()
             context.inputs = PageInputs(
                 model: model, outputs: pageFiles + others, siteYAML: FileManager.default.contents(atPath: context.siteFolder + "/site.yaml") ?? Data(),
                 nextPriceChange: context.schedule?.instant, knownRecords: context.catalogMemo?.records ?? [:])
         }
-        if let inputs = context.inputs, context.catalogMemo != nil, context.catalogMemo?.records != inputs.records {
+        if let inputs = context.inputs, context.catalogMemo != nil, inputs.recordsChanged {
             context.catalogMemo?.records = inputs.records
             context.catalogMemo?.isStale = true
         }

@@ -19,6 +19,9 @@ struct PageInputs: Sendable {
     /// Each product's record hash (the product and its variants through `StableHashEncoder`), by
     /// SKU: what `CatalogMemo` keeps so the next build with the same catalog text need not work it out.
     private(set) var records: [String: UInt64] = [:]
+    /// True when `records` is not exactly the `knownRecords` given: one was worked out, or one given is
+    /// not a product's any more (telling that by comparing the tables took 10,000 lookups).
+    private(set) var recordsChanged = false
 
     func value(_ key: String) -> UInt64 { values[key] ?? 0 }
 
@@ -46,8 +49,11 @@ struct PageInputs: Sendable {
                 hash.combine(hashed)
             }
             for output in outputs { hash.combine(output) }
-            // Filtered before sorting: the products' images (10,000 at that size) are not among them.
-            for (key, image) in model.images.filter({ !$0.key.hasPrefix("product:") }).sorted(by: { $0.key < $1.key }) {
+            // The bundles' and lead magnets' images, by key (`SiteModel.images`); not the products'
+            // (10,000 at that size): looking through all of them for these was a tenth of this hash.
+            let keys = catalog.bundles.map { "bundle:" + $0.slug } + catalog.leadMagnets.map { "magnet:" + $0.slug }
+            for key in Set(keys).sorted() {
+                guard let image = model.images[key] else { continue }
                 hash.combine(key)
                 hash.combine(image)
             }
@@ -56,12 +62,13 @@ struct PageInputs: Sendable {
         let prices = model.prices
         // With each product, its copy's hash: the 10,000 copies of a large shop hashed on one core were
         // a tenth of a one-edit cached build's model step.
-        let products = parallelMap(catalog.products) { product -> (String, UInt64, UInt64, copy: UInt64?) in
-            let record = knownRecords[product.sku] ?? StableHash.of { hash in
+        let products = parallelMap(catalog.products) { product -> (sku: String, key: String, value: UInt64, record: UInt64, copy: UInt64?, workedOut: Bool) in
+            let known = knownRecords[product.sku]
+            let record = known ?? StableHash.of { hash in
                 hash.combine(encoding: product)
                 hash.combine(encoding: index.variants(of: product))
             }
-            return ("product:" + product.sku, StableHash.of { hash in
+            return (product.sku, "product:" + product.sku, StableHash.of { hash in
                 hash.combine(record)
                 // The image's URL names its copies (their key is in it); the card's URL names what it shows.
                 hash.combine(model.images["product:" + product.sku] ?? "")
@@ -75,15 +82,18 @@ struct PageInputs: Sendable {
                     hash.combine(unit.saleEnds ?? -1)
                     hash.combine(unit.sale != nil)
                 }
-            }, record, content.products[product.sku].map { content.inputHash($0) })
+            }, record, content.products[product.sku].map { content.inputHash($0) }, known == nil)
         }
         values.reserveCapacity(products.count * 3)
         records.reserveCapacity(products.count)
-        for (product, (key, value, record, copy)) in zip(catalog.products, products) {
-            values[key] = value
-            records[product.sku] = record
-            if let copy { values[SiteContent.inputKey(.product, product.sku)] = copy }
+        // Over the results alone: zipped with the products, each product was copied, field by field.
+        for product in products {
+            values[product.key] = product.value
+            records[product.sku] = product.record
+            if let copy = product.copy { values[SiteContent.inputKey(.product, product.sku)] = copy }
+            if product.workedOut { recordsChanged = true }
         }
+        if records.count != knownRecords.count { recordsChanged = true }
         for bundle in catalog.bundles {
             let pricing = model.bundlePricing[bundle.slug]
             values["bundle:" + bundle.slug] = StableHash.of { hash in
@@ -118,7 +128,7 @@ struct PageInputs: Sendable {
         for (name, hash) in model.theme.closureHashes() { values["template:" + name] = hash }
         generatedFiles = StableHash.of { hash in
             hash.combine(values["global"] ?? 0)
-            for product in products { hash.combine(product.1) }
+            for product in products { hash.combine(product.value) }
             for bundle in catalog.bundles { hash.combine(values["bundle:" + bundle.slug] ?? 0) }
             for page in content.pages { hash.combine(values[SiteContent.inputKey(.page, page.key)] ?? 0) }
         }

@@ -47,6 +47,7 @@ final class SiteModel: Sendable {
 
         var diagnostics: [Diagnostic] = []
         var pictures: [String: Picture] = [:]
+        pictures.reserveCapacity(index.catalog.products.count + index.catalog.bundles.count + index.catalog.leadMagnets.count)
         func picture(_ path: String, kind: String, key: String) -> Picture {
             if let picture = pipeline?.pictures[path] { return picture }
             let url = image(path, kind: kind, key: key)
