@@ -43,6 +43,9 @@ final class BuildContext {
     /// Every page: what it shows, its URL path, and its file under the output folder.
     var pages: [PlacedPage] = []
     var generated: [(String, [UInt8])] = []
+    /// The generated files as the build cache keeps them (`BuildCache.generatedFiles`), linked, not
+    /// written, when they are as this build would make them.
+    var generatedLinked: [LinkedFile] = []
     var rewriter: LinkRewriter!
     var tree: OutputTree?
     /// Pages' files a static file replaces in the output (static/404.html, say).
@@ -81,7 +84,7 @@ final class BuildContext {
     }
 
     /// Files the output holds besides the pages: assets, images, generated files.
-    var otherFiles: Int { assets.files.count + assets.linked.count + (images?.files.count ?? 0) + generated.count }
+    var otherFiles: Int { assets.files.count + assets.linked.count + (images?.files.count ?? 0) + generated.count + generatedLinked.count }
 
     /// `path` relative to the site folder, when it is inside it.
     func relative(_ path: String) -> String {

@@ -159,12 +159,14 @@ extension BuildStep {
     static let generatedFiles = BuildStep(name: "generated files") { context throws(BuildError) in
         let model = context.model!, config = context.config!
         // They show the catalog and plain pages, not other copy: a kept model gives the same files.
-        if context.modelKept, !context.generated.isEmpty {
+        if context.modelKept, !context.generated.isEmpty || !context.generatedLinked.isEmpty {
             writeGenerated(context)
             return
         }
+        context.generated = []
+        context.generatedLinked = []
         if let inputs = context.inputs, let files = context.cache?.generatedFiles(for: inputs.generatedFiles, names: SiteFiles.generatedNames) {
-            context.generated = files
+            context.generatedLinked = files
             writeGenerated(context)
             return
         }
@@ -188,7 +190,7 @@ extension BuildStep {
         for (path, bytes) in context.assets.files + context.generated {
             do throws(BuildError) { try tree.write(path, bytes) } catch { context.diagnostics += error.diagnostics }
         }
-        for file in context.assets.linked + (context.images?.files ?? []) {
+        for file in context.assets.linked + (context.images?.files ?? []) + context.generatedLinked {
             do throws(BuildError) { try tree.place(file) } catch { context.diagnostics += error.diagnostics }
         }
     }

@@ -88,9 +88,11 @@ struct ContentMemo: Sendable {
             guard let kind else { return .some(nil) }
             // The bytes hash as those parsed to this entry: they are the UTF-8 text it was parsed from.
             guard bodyStart <= bytes.count else { return nil }
-            return (kind, PageCopy(
+            var copy = PageCopy(
                 path: path, key: key, keyLine: keyLine, title: title, description: description, headline: headline,
-                highlights: highlights, menu: menu, weight: weight, draft: false, text: bytes, bodyStart: bodyStart, bodyLine: bodyLine))
+                highlights: highlights, menu: menu, weight: weight, draft: false, text: bytes, bodyStart: bodyStart, bodyLine: bodyLine)
+            copy.fileHash = hash
+            return (kind, copy)
         }
 
         /// Appends the entry's line (built as bytes: the file has a line per content file).

@@ -20,6 +20,9 @@ struct PageCopy: Sendable, Codable {
     let text: [UInt8]
     let bodyStart: Int
     let bodyLine: Int
+    /// The hash of the file's bytes (`ContentMemo.hash`) when the copy was read from a file: every
+    /// field is a function of them, so `SiteContent.inputHash` hashes this, not the fields.
+    var fileHash: UInt64?
 
     /// The Markdown body.
     var body: String { String(decoding: text[min(bodyStart, text.count)...], as: UTF8.self) }

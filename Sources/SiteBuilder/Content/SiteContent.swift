@@ -160,10 +160,10 @@ struct SiteContent: Sendable {
     /// pure function (so its body is not hashed a second time), or every field when the file's hash
     /// is not at hand.
     func inputHash(_ copy: PageCopy) -> UInt64 {
-        guard let entry = memo.entries[String(copy.path.dropFirst("content/".count))] else { return copy.stableHash }
+        guard let fileHash = copy.fileHash else { return copy.stableHash }
         return StableHash.of { hash in
             hash.combine(copy.path)
-            hash.combine(entry.hash)
+            hash.combine(fileHash)
         }
     }
 
@@ -224,7 +224,8 @@ struct SiteContent: Sendable {
         }
         guard String(validating: file.bytes, as: UTF8.self) != nil else { throw Self.notUTF8(file.path) }
         let content = try ContentFile(path: file.path, bytes: file.bytes)
-        let copy = try parse(content, kind: file.kind)
+        var copy = try parse(content, kind: file.kind)
+        copy?.1.fileHash = file.hash
         return (copy, ContentMemo.Entry(hash: file.hash, bodyStart: content.bodyStart, parsed: copy))
     }
 
