@@ -126,13 +126,17 @@ extension BuildStep {
         }
         var cached: [(file: String, page: BuildCache.Page)] = []
         var cachedAt: [Int] = []
+        var uncached: [String] = []
         for (position, page) in found.enumerated() {
-            guard let page else { continue }
+            guard let page else {
+                uncached.append(context.pages[position].file)
+                continue
+            }
             cached.append((context.pages[position].file, page))
             cachedAt.append(position)
         }
         // Those staged early (into an empty output) are taken at once; the others looked at on every core.
-        let missed = tree.claimPrestaged(cached)
+        let missed = tree.claimPrestaged(cached, rendered: uncached)
         let candidates = cached
         let reused = parallelMap(missed) { at in cache.map { tree.reuse(candidates[at].file, page: candidates[at].page, from: $0) } ?? false }
         var taken = [Bool](repeating: false, count: context.pages.count)

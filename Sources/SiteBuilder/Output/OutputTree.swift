@@ -157,23 +157,24 @@ final class OutputTree: Sendable {
     }
 
     /// Takes the pages `prestage` linked for these cached pages; returns the positions of those it
-    /// did not link, for `reuse`. Looked up on every core, and when every page linked is taken (CI's
-    /// one-edit build), filed all at once: filing 10,000 one by one, under the lock, was a tenth of
-    /// the build's last quarter (perf).
-    func claimPrestaged(_ pages: [(file: String, page: BuildCache.Page)]) -> [Int] {
-        let prestaged = state.withLock { $0.prestaged }
-        guard !prestaged.isEmpty else { return Array(pages.indices) }
-        let found = parallelMap(pages) { prestaged[$0.file] != nil }
-        var missed: [Int] = []
-        for (position, found) in found.enumerated() where !found { missed.append(position) }
+    /// did not link, for `reuse`. `rendered`: the files of the build's other pages, which it renders
+    /// (their links stay until a rendered page replaces them). Looked up on every core, and when
+    /// every link is a page the build keeps or renders (CI's one-edit build), filed all at once:
+    /// filing 10,000 one by one, under the lock, was a tenth of the build's last quarter (perf).
+    func claimPrestaged(_ pages: [(file: String, page: BuildCache.Page)], rendered: [String]) -> [Int] {
+        let (missed, renderedLinked, linkedCount) = lookUpPrestaged(pages, rendered: rendered)
+        guard linkedCount > 0 else { return Array(pages.indices) }
         state.withLock { state in
-            if pages.count - missed.count == state.prestaged.count {
-                if state.written.isEmpty {
-                    state.written = state.prestaged
-                } else {
-                    state.written.merge(state.prestaged) { $1 }
-                }
+            if pages.count - missed.count + renderedLinked.count == state.prestaged.count {
+                // Taken out whole (no copy of the table is left to share it), the rendered pages' links put back.
+                var all = state.prestaged
                 state.prestaged = [:]
+                for file in renderedLinked { state.prestaged[file] = all.removeValue(forKey: file) }
+                if state.written.isEmpty {
+                    state.written = all
+                } else {
+                    state.written.merge(all) { $1 }
+                }
                 return
             }
             var claimed = [Bool](repeating: true, count: pages.count)
@@ -186,6 +187,19 @@ final class OutputTree: Sendable {
         return missed
     }
 
+    /// Which of `pages` were not linked (positions), which of `rendered` were, and how many links there are.
+    private func lookUpPrestaged(
+        _ pages: [(file: String, page: BuildCache.Page)], rendered: [String]
+    ) -> (missed: [Int], renderedLinked: [String], linkedCount: Int) {
+        let prestaged = state.withLock { $0.prestaged }
+        guard !prestaged.isEmpty else { return ([], [], 0) }
+        let found = parallelMap(pages) { prestaged[$0.file] != nil }
+        var missed: [Int] = []
+        for (position, found) in found.enumerated() where !found { missed.append(position) }
+        return (missed, rendered.filter { prestaged[$0] != nil }, prestaged.count)
+    }
+
+    /// Removes the links `prestage` made that no page took or replaced (a page the site no longer has).
     func dropUnclaimed() {
         let left = state.withLock { state in
             defer { state.prestaged = [:] }
