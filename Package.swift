@@ -48,13 +48,15 @@ let package = Package(
         ),
         // xxHash (Debian's libxxhash-dev), header only: the build cache's hashes (`StableHash`).
         .systemLibrary(name: "CXXHash", providers: [.apt(["libxxhash-dev"])]),
+        // glibc's `mallopt` (malloc.h), for a one-shot build's heap (`OneShotMemory`).
+        .systemLibrary(name: "CMalloc"),
         // libvips (Debian's libvips42) resizes and converts product images. VipsShim opens it on
         // first use and gives Swift fixed-argument functions over its variadic API.
         .target(name: "VipsShim", linkerSettings: [.linkedLibrary("dl")]),
         .target(
             name: "SiteBuilder",
             dependencies: [
-                "ShopCore", "SiteCore", "CCmarkGFM", "CXXHash", "VipsShim",
+                "ShopCore", "SiteCore", "CCmarkGFM", "CMalloc", "CXXHash", "VipsShim",
                 .product(name: "CSV", package: "CSV.swift"),
             ],
             resources: [.embedInCode("Theme")]

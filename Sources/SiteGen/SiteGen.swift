@@ -11,6 +11,22 @@ struct SiteGen: AsyncParsableCommand {
         version: SiteGenVersion.current,
         subcommands: [Build.self, Serve.self, CatalogCommand.self],
         defaultSubcommand: Build.self)
+
+    /// ArgumentParser's own, after setting the heap up for a command that runs once (all but
+    /// `serve`): before any thread has a heap of its own, which keeps the settings it started with.
+    static func main() async {
+        if CommandLine.arguments.dropFirst().first(where: { !$0.hasPrefix("-") }) != "serve" { OneShotMemory.configure() }
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options shared by every command that works on a site.

@@ -1,5 +1,6 @@
 import Foundation
 import SiteBuilder
+import SiteCore
 import Testing
 
 /// Every error an editor can cause names the file and line, and the build fails.
@@ -182,6 +183,19 @@ import Testing
         try FileManager.default.createDirectory(atPath: manifest + "/in-the-way", withIntermediateDirectories: true)
         let error = try #require(site.buildError())
         #expect(error.names(manifest, "cannot record the build manifest"))
+    }
+
+    /// A mistyped `--site` is named, and not made (the build cache once made it, then blamed the catalog).
+    @Test func aSiteFolderThatIsNotThereIsNamedAndNotMade() throws {
+        let parent = try ExampleSite.empty().folder
+        let missing = parent + "/no-such-site"
+        let result = Result { () throws(BuildError) in try SiteBuild(siteFolder: missing).run() }
+        guard case let .failure(error) = result else {
+            Issue.record("a build of a missing site folder succeeded")
+            return
+        }
+        #expect(error.names(missing, "the site folder does not exist"))
+        #expect(!FileManager.default.fileExists(atPath: missing))
     }
 
     @Test func contentOutsideTheKnownFolders() throws {

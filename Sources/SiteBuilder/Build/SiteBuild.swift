@@ -136,7 +136,9 @@ public struct SiteBuild {
             context.fingerprints = scanned.fingerprints
             context.changed = Set()
         }
-        if let cacheFolder {
+        // Not for a site folder that is not there: opening the cache made it (and the config step
+        // then could not say the folder is missing).
+        if let cacheFolder, FileManager.default.fileExists(atPath: siteFolder) {
             // Its index is read while the catalog is; the images step settles it.
             let (cache, note) = BuildCache.open(folder: cacheFolder, inBackground: true)
             context.cache = cache

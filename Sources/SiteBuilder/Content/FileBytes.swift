@@ -16,7 +16,10 @@ enum FileBytes {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { return nil }
         // One byte more than its size: a read that fills it says the file grew, and it is read on.
-        var bytes = [UInt8](repeating: 0, count: Int(status.st_size) + 1)
+        // A read that stops at the size `fstat` gave is the whole file: asking again for the end of
+        // it was a second system call for each of 10,000 files (perf).
+        let size = Int(status.st_size)
+        var bytes = [UInt8](repeating: 0, count: size + 1)
         var filled = 0
         while true {
             if filled == bytes.count { bytes += repeatElement(0, count: bytes.count) }
@@ -25,6 +28,7 @@ enum FileBytes {
             guard count >= 0 else { return nil }
             if count == 0 { break }
             filled += count
+            if filled == size, size > 0 { break }
         }
         bytes.removeLast(bytes.count - filled)
         return bytes
