@@ -16,16 +16,7 @@ struct SiteGen: AsyncParsableCommand {
     /// `serve`): before any thread has a heap of its own, which keeps the settings it started with.
     static func main() async {
         if CommandLine.arguments.dropFirst().first(where: { !$0.hasPrefix("-") }) != "serve" { OneShotMemory.configure() }
-        do {
-            var command = try parseAsRoot()
-            if var command = command as? AsyncParsableCommand {
-                try await command.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            exit(withError: error)
-        }
+        await main(nil)
     }
 }
 

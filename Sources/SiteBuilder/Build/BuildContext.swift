@@ -46,6 +46,8 @@ final class BuildContext {
     /// The generated files as the build cache keeps them (`BuildCache.generatedFiles`), linked, not
     /// written, when they are as this build would make them.
     var generatedLinked: [LinkedFile] = []
+    /// No two of `pages` share a file (`OutputTree.claimPrestaged`).
+    var pageFilesAreDistinct = true
     var rewriter: LinkRewriter!
     var tree: OutputTree?
     /// Pages' files a static file replaces in the output (static/404.html, say).

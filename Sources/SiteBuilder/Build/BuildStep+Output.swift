@@ -46,6 +46,7 @@ extension BuildStep {
         }
         let pageFiles = pages.map { "/" + $0.file }
         var outputs = Set(pageFiles)
+        context.pageFilesAreDistinct = outputs.count == pageFiles.count
         // A file in static/ at a page's path replaces the page (a hand-made 404.html, say): said, not silent.
         for file in context.assets.files where !file.path.hasPrefix("assets/") && outputs.contains("/" + file.path) {
             context.notes.append("static/\(file.path) replaces the page the build makes at /\(file.path)")
@@ -82,7 +83,7 @@ extension BuildStep {
     /// Renders every page whose inputs changed since the cache saw it, on all cores, checks its links
     /// and stages it; takes the others from the cache.
     static let render = BuildStep(name: "render") { context throws(BuildError) in
-        // Made by the content step when it staged the cache's pages early.
+        // Made by the config step when it staged the cache's pages early.
         let tree: OutputTree
         if let made = context.tree {
             tree = made
@@ -136,7 +137,7 @@ extension BuildStep {
             cachedAt.append(position)
         }
         // Those staged early (into an empty output) are taken at once; the others looked at on every core.
-        let missed = tree.claimPrestaged(cached, rendered: uncached)
+        let missed = tree.claimPrestaged(cached, rendered: uncached, distinct: context.pageFilesAreDistinct)
         let candidates = cached
         let reused = parallelMap(missed) { at in cache.map { tree.reuse(candidates[at].file, page: candidates[at].page, from: $0) } ?? false }
         var taken = [Bool](repeating: false, count: context.pages.count)

@@ -16,8 +16,8 @@ public struct SiteBuild {
     /// True for a process that exits right after the build (`sitegen build`): the catalog, copy and
     /// model are left for the exit to reclaim instead of being freed object by object, which took
     /// about 7 % of a one-edit cached build at 10,000 products (perf), and so are the build cache's
-    /// pages and the output's file list once the cache's index is written. Any temporary image store
-    /// is still closed (its deinit removes its files).
+    /// pages and the output's file list once the cache's index is written (the cache stays locked until
+    /// the exit). Any temporary image store is still closed (its deinit removes its files).
     public var leavesMemoryToExit = false
 
     /// - Parameters:

@@ -189,22 +189,25 @@ final class BuildCache: @unchecked Sendable {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             let source = folder + "/generated/" + name
             guard fields.count == 4, fields[0] == name, let size = Int(fields[1]), let hash = UInt64(fields[2], radix: 16),
-                  let modified = Int64(fields[3]), let stamp = OutputManifest.stat(source), stamp.size == size,
-                  // To the second when the file's time has no fraction: a CI cache restored from a tar archive.
-                  stamp.modified == modified || (stamp.modified % 1_000_000_000 == 0 && stamp.modified / 1_000_000_000 == modified / 1_000_000_000)
+                  let modified = Int64(fields[3]), let stamp = OutputManifest.stat(source), stamp.size == size
             else { return nil }
+            // Its time as recorded, to the second when the file's time has no fraction (a CI cache restored
+            // from a tar archive), or else its contents as recorded.
+            let sameTime = stamp.modified == modified
+                || (stamp.modified % 1_000_000_000 == 0 && stamp.modified / 1_000_000_000 == modified / 1_000_000_000)
+            guard sameTime || FileManager.default.contents(atPath: source).map({ ContentHash.of([UInt8]($0)) }) == hash else { return nil }
             files.append(LinkedFile(path: name, source: source, size: size, hash: hash, copy: false))
         }
         return files
     }
 
-    /// Keeps the generated files a build with these inputs made in `generated/` (`generatedFiles`).
+    /// Keeps the generated files a build with these inputs made in `generated/` (`generatedFiles`);
+    /// none (the build linked them from there) keeps what is there. Made again with the same inputs,
+    /// they replace the kept ones: those were not usable (edited through a link, say).
     static func keepGenerated(_ files: [(String, [UInt8])], for inputs: UInt64, in folder: String) {
-        let generated = folder + "/generated"
-        if let record = try? String(contentsOfFile: generated + "/inputs", encoding: .utf8),
-           record.hasPrefix(Self.identity + "\t" + String(inputs, radix: 16) + "\n") { return }
-        unlink(generated + "/inputs")
         guard !files.isEmpty else { return }
+        let generated = folder + "/generated"
+        unlink(generated + "/inputs")
         OutputTree.makeFolders(generated)
         var record = Self.identity + "\t" + String(inputs, radix: 16) + "\n"
         for (name, bytes) in files {

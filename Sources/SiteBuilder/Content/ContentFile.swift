@@ -13,7 +13,7 @@ struct ContentFile {
     var body: String { String(decoding: bytes[bodyStart...], as: UTF8.self) }
     /// The line of the file the body starts on, to turn Markdown line numbers into file lines.
     let bodyLine: Int
-    /// Where the body starts in `text`, in UTF-8 bytes (`ContentMemo` keeps it).
+    /// Where the body starts in `bytes` (`ContentMemo` keeps it).
     let bodyStart: Int
 
     /// Splits `text` into YAML front matter between `---` lines and the Markdown body.

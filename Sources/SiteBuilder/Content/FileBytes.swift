@@ -5,8 +5,9 @@ import Glibc
 /// attribute reads) as in the `read` calls themselves (perf, a one-edit cached build at 10,000
 /// products).
 enum FileBytes {
-    /// The bytes of the file at `path` (relative to the open folder `folder`, when given), all of them
-    /// even when it grows while it is read; nil when it cannot be opened or read (`errno` says why).
+    /// The bytes of the file at `path` (relative to the open folder `folder`, when given): as many as
+    /// `fstat` says it holds, or all of them when it has grown by the time it is read; nil when it
+    /// cannot be opened or read (`errno` says why).
     /// Opening 10,000 files by a short path relative to their open folder rather than by their full
     /// path took a third of the time (the kernel walks each part of a path).
     static func read(_ path: String, in folder: Int32 = AT_FDCWD) -> [UInt8]? {

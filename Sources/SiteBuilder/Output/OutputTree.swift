@@ -132,7 +132,7 @@ final class OutputTree: Sendable {
     /// 10,000 pages linking was a fifth of a one-edit build, and those steps leave a core idle (perf).
     /// `claimPrestaged` takes the pages the build keeps, a page rendered or a file placed at a path
     /// replaces its link, and `dropUnclaimed` removes the rest. Nothing else may stage files meanwhile.
-    /// `pages`: the cache's pages, taken on the build's thread.
+    /// `pages`: the cache's pages as its index has them (`BuildCache.pagesOnceRead`).
     func prestage(_ pages: [String: BuildCache.Page], from cache: BuildCache) {
         var linked: [String: OutputManifest.Entry] = [:]
         linked.reserveCapacity(pages.count)
@@ -161,11 +161,15 @@ final class OutputTree: Sendable {
     /// (their links stay until a rendered page replaces them). Looked up on every core, and when
     /// every link is a page the build keeps or renders (CI's one-edit build), filed all at once:
     /// filing 10,000 one by one, under the lock, was a tenth of the build's last quarter (perf).
-    func claimPrestaged(_ pages: [(file: String, page: BuildCache.Page)], rendered: [String]) -> [Int] {
+    /// `distinct`: no two pages share a file (the catalog's store refuses two records with one slug, so
+    /// they do not; counting, as the fast path does, would be wrong if they did); otherwise the links
+    /// are taken one by one, a second page of a file being missed.
+    func claimPrestaged(_ pages: [(file: String, page: BuildCache.Page)], rendered: [String], distinct: Bool) -> [Int] {
         let (missed, renderedLinked, linkedCount) = lookUpPrestaged(pages, rendered: rendered)
         guard linkedCount > 0 else { return Array(pages.indices) }
+        var missedAgain: [Int] = []
         state.withLock { state in
-            if pages.count - missed.count + renderedLinked.count == state.prestaged.count {
+            if distinct, pages.count - missed.count + renderedLinked.count == state.prestaged.count {
                 // Taken out whole (no copy of the table is left to share it), the rendered pages' links put back.
                 var all = state.prestaged
                 state.prestaged = [:]
@@ -181,10 +185,14 @@ final class OutputTree: Sendable {
             for position in missed { claimed[position] = false }
             state.written.reserveCapacity(state.written.count + pages.count)
             for (position, (file, _)) in pages.enumerated() where claimed[position] {
-                state.written[file] = state.prestaged.removeValue(forKey: file)
+                if let entry = state.prestaged.removeValue(forKey: file) {
+                    state.written[file] = entry
+                } else {
+                    missedAgain.append(position)
+                }
             }
         }
-        return missed
+        return missedAgain.isEmpty ? missed : (missed + missedAgain).sorted()
     }
 
     /// Which of `pages` were not linked (positions), which of `rendered` were, and how many links there are.
