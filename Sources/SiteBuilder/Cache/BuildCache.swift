@@ -166,11 +166,21 @@ final class BuildCache: @unchecked Sendable {
         var info = stat()
         guard file.withCString({ fstatat(pagesFolder, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0, Int(info.st_size) == page.size else { return nil }
         let stamp = (size: Int(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
-        if stamp.modified == page.modified { return stamp.modified }
-        if stamp.modified % 1_000_000_000 == 0, stamp.modified / 1_000_000_000 == page.modified / 1_000_000_000 { return stamp.modified }
-        guard let data = FileManager.default.contents(atPath: copyPath(file)), ContentHash.of([UInt8](data)) == page.hash else { return nil }
+        if Self.isRecordedTime(stamp.modified, page.modified) { return stamp.modified }
+        guard Self.contents(of: copyPath(file), hashTo: page.hash) else { return nil }
         retimed.withLock { $0[file] = stamp.modified }
         return stamp.modified
+    }
+
+    /// Whether a kept file's time (nanoseconds since 1970) is the one recorded: to the nanosecond, or
+    /// to the second when the file's time has none (a CI cache restored from a tar archive keeps whole seconds).
+    static func isRecordedTime(_ modified: Int64, _ recorded: Int64) -> Bool {
+        modified == recorded || (modified % 1_000_000_000 == 0 && modified / 1_000_000_000 == recorded / 1_000_000_000)
+    }
+
+    /// Whether the file at `path` holds bytes that hash to `hash` (`ContentHash`).
+    static func contents(of path: String, hashTo hash: UInt64) -> Bool {
+        FileManager.default.contents(atPath: path).map { ContentHash.of([UInt8]($0)) } == hash
     }
 
     /// The generated files a build with these inputs (`PageInputs.generatedFiles`) made, in
@@ -191,11 +201,8 @@ final class BuildCache: @unchecked Sendable {
             guard fields.count == 4, fields[0] == name, let size = Int(fields[1]), let hash = UInt64(fields[2], radix: 16),
                   let modified = Int64(fields[3]), let stamp = OutputManifest.stat(source), stamp.size == size
             else { return nil }
-            // Its time as recorded, to the second when the file's time has no fraction (a CI cache restored
-            // from a tar archive), or else its contents as recorded.
-            let sameTime = stamp.modified == modified
-                || (stamp.modified % 1_000_000_000 == 0 && stamp.modified / 1_000_000_000 == modified / 1_000_000_000)
-            guard sameTime || FileManager.default.contents(atPath: source).map({ ContentHash.of([UInt8]($0)) }) == hash else { return nil }
+            // Its time as recorded, or else its contents, as for pages' copies (`intactCopyTime`).
+            guard Self.isRecordedTime(stamp.modified, modified) || Self.contents(of: source, hashTo: hash) else { return nil }
             files.append(LinkedFile(path: name, source: source, size: size, hash: hash, copy: false))
         }
         return files

@@ -165,12 +165,6 @@ struct ContentMemo: Sendable {
     /// out by a one-shot build's read; the preview, which never writes the memo, does not keep it right.
     var changes: Set<String>?
 
-    /// The hash a file's bytes are kept under.
-    /// XXH3 of the bytes as they are (`StableHash.of(bytes:)`): through a `StableHash`, each file was copied first.
-    static func hash(_ bytes: [UInt8]) -> UInt64 {
-        bytes.withUnsafeBytes { StableHash.of(bytes: $0) }
-    }
-
     /// The memo in `folder/content.tsv`, or an empty one.
     static func read(folder: String) -> ContentMemo {
         var memo = ContentMemo()

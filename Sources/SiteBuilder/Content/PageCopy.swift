@@ -20,7 +20,7 @@ struct PageCopy: Sendable, Codable {
     let text: [UInt8]
     let bodyStart: Int
     let bodyLine: Int
-    /// The hash of the file's bytes (`ContentMemo.hash`) when the copy was read from a file: every
+    /// The hash of the file's bytes (`ContentHash`) when the copy was read from a file: every
     /// field is a function of them, so `SiteContent.inputHash` hashes this, not the fields.
     var fileHash: UInt64?
 

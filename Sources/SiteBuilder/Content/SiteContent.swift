@@ -186,7 +186,7 @@ struct SiteContent: Sendable {
         /// The file's bytes made as `TextInput.normalized` makes text (no byte-order mark, LF line
         /// ends), not yet checked to be UTF-8: `parse` checks them unless the memo knows them.
         let bytes: [UInt8]
-        /// The hash of the bytes as they are on disk (`ContentMemo.hash`).
+        /// The hash of the bytes as they are on disk (`ContentHash`), the memo's key.
         let hash: UInt64
     }
 
@@ -201,7 +201,8 @@ struct SiteContent: Sendable {
         guard var bytes = rootFolder >= 0 ? FileBytes.read(relative, in: rootFolder) : FileBytes.read(root + "/" + relative) else {
             throw BuildError(file: path, message: "cannot read the file (\(String(cString: strerror(errno))))")
         }
-        let hash = ContentMemo.hash(bytes)
+        // XXH3 of the bytes as they are (through a `StableHash`, each file was copied first).
+        let hash = ContentHash.of(bytes)
         // Most files need nothing made: they are hashed and parsed as read, with no copy.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) || bytes.contains(0x0D) {
             guard let text = TextInput.normalized(bytes) else { throw Self.notUTF8(path) }
