@@ -15,33 +15,43 @@ import Testing
         let arguments = try checkout.databaseArguments("crash") + ["--site", checkout.folder + "/site", "--mail-dir", checkout.folder + "/mail"]
         let environment = ["CHECKOUT_WEBHOOK_SECRET": "whsec_crash", "CHECKOUT_DOWNLOAD_SECRET": "download-key"]
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-        var orderURL = ""
+        // Shut down on every path: a failure below must be recorded, not end the run (an HTTPClient
+        // dropped without `shutdown()` stops the process in debug builds, and with it every other suite).
+        var second: ServerProcess?
         do {
-            let first = try await ServerProcess.start(arguments + ["--hold-mail"], environment: environment)
-            let cart = try await call(client, .POST, first.base + "/api/carts", #"{"lines":[{"sku":"HS-DIGITAL-PLANNER"}]}"#).1
-            let placed = try await call(client, .POST, first.base + "/api/checkout", "{\"cart_id\":\"\(cart["id"] as? String ?? "")\",\"email\":\"crash@example.com\"}").1
-            let (payStatus, _, _) = try await call(client, .POST, (placed["payment_url"] as? String ?? "") + "/pay")
-            #expect(payStatus == 302)
-            orderURL = "/api/orders/\(placed["order_id"] as? String ?? "")?token=\(placed["order_token"] as? String ?? "")"
-            let (_, paid, _) = try await call(client, .GET, first.base + orderURL)
-            #expect(paid["status"] as? String == "paid")
-            #expect(((try? FileManager.default.contentsOfDirectory(atPath: checkout.folder + "/mail")) ?? []).isEmpty, "mail was held")
-            kill(first.process.processIdentifier, SIGKILL)
-            first.process.waitUntilExit()
-            #expect(first.process.terminationReason == .uncaughtSignal)
+            var orderURL = ""
+            do {
+                let first = try await ServerProcess.start(arguments + ["--hold-mail"], environment: environment)
+                let cart = try await call(client, .POST, first.base + "/api/carts", #"{"lines":[{"sku":"HS-DIGITAL-PLANNER"}]}"#).1
+                let placed = try await call(client, .POST, first.base + "/api/checkout", "{\"cart_id\":\"\(cart["id"] as? String ?? "")\",\"email\":\"crash@example.com\"}").1
+                let (payStatus, _, _) = try await call(client, .POST, (placed["payment_url"] as? String ?? "") + "/pay")
+                #expect(payStatus == 302)
+                orderURL = "/api/orders/\(placed["order_id"] as? String ?? "")?token=\(placed["order_token"] as? String ?? "")"
+                let (_, paid, _) = try await call(client, .GET, first.base + orderURL)
+                #expect(paid["status"] as? String == "paid")
+                #expect(((try? FileManager.default.contentsOfDirectory(atPath: checkout.folder + "/mail")) ?? []).isEmpty, "mail was held")
+                kill(first.process.processIdentifier, SIGKILL)
+                first.process.waitUntilExit()
+                #expect(first.process.terminationReason == .uncaughtSignal)
+            }
+            let started = try await ServerProcess.start(arguments, environment: environment)
+            second = started
+            #expect(await started.waitForLog("email sent"), "\(started.lastText)")
+            let mails = try FileManager.default.contentsOfDirectory(atPath: checkout.folder + "/mail").filter { $0.hasSuffix(".eml") }
+            #expect(mails.count == 1, "exactly one receipt")
+            let receipt = try String(contentsOfFile: checkout.folder + "/mail/" + (try #require(mails.first)), encoding: .utf8)
+            #expect(receipt.contains("To: crash@example.com"))
+            let (_, order, _) = try await call(client, .GET, started.base + orderURL)
+            let download = try #require(((order["downloads"] as? [[String: Any]])?.first?["files"] as? [[String: Any]])?.first?["url"] as? String)
+            #expect(try await call(client, .GET, download).0 == 200, "the entitlements are there")
+        } catch {
+            try? await client.shutdown()
+            second?.process.terminate()
+            throw error
         }
-        let second = try await ServerProcess.start(arguments, environment: environment)
-        #expect(await second.waitForLog("email sent"), "\(second.lastText)")
-        let mails = try FileManager.default.contentsOfDirectory(atPath: checkout.folder + "/mail").filter { $0.hasSuffix(".eml") }
-        #expect(mails.count == 1, "exactly one receipt")
-        let receipt = try String(contentsOfFile: checkout.folder + "/mail/" + mails[0], encoding: .utf8)
-        #expect(receipt.contains("To: crash@example.com"))
-        let (_, order, _) = try await call(client, .GET, second.base + orderURL)
-        let download = try #require(((order["downloads"] as? [[String: Any]])?.first?["files"] as? [[String: Any]])?.first?["url"] as? String)
-        #expect(try await call(client, .GET, download).0 == 200, "the entitlements are there")
         try await client.shutdown()
-        second.process.terminate()
-        second.process.waitUntilExit()
+        second?.process.terminate()
+        second?.process.waitUntilExit()
     }
 
     func call(_ client: HTTPClient, _ method: HTTPMethod, _ url: String, _ body: String? = nil) async throws -> (Int, [String: Any], String?) {
