@@ -42,6 +42,10 @@ import Testing
         ("  title: orphan\n", 1, "indented line before any record header"),
         ("bundle b\n  sku: B\n  title: B\n  discount: 130%\n", 4, "is not a percentage from 0 to 100"),
         ("product P-1\n  slug: p\n  title: P\n  niche: kids\n  price: 1.00 USD\n  released: 2025-13-01\n", 6, "is not a date"),
+        ("niche kids\n  title: Kids\n\nniche home\n  title: Home\n\nniche kids\n  title: Again\n", 7, "niche kids: defined twice; the first is on line 1"),
+        ("coupon save10\n  percent-off: 10%\n\ncoupon SAVE10\n  percent-off: 20%\n", 4, "coupon SAVE10: defined twice; the first is on line 1"),
+        ("plan pro\n  sku: P\n  title: P\n  price: 5.00 USD\n  grants: all\n\nplan pro\n  sku: Q\n  title: Q\n  price: 9.00 USD\n  grants: all\n", 7,
+         "plan pro: defined twice; the first is on line 1"),
     ])
     func errorsNameTheFileLineAndField(text: String, line: Int, message: String) {
         #expect {

@@ -162,6 +162,18 @@ import Testing
         #expect(error.diagnostics.contains { $0.file == "catalog.txt" && $0.line != nil && $0.message.contains("'kids-bibel' is not a niche") })
     }
 
+    /// Refused at the text's line, before the database is written (it was SQLite's "UNIQUE constraint failed").
+    @Test func aNicheDefinedTwiceInTheCatalog() throws {
+        let site = try ExampleSite()
+        let source = try site.source("catalog.txt")
+        let first = try #require(line(of: "niche kids-bible", in: source))
+        let second = try #require(line(of: "niche homeschool", in: source))
+        try site.edit("catalog.txt", replacing: "niche homeschool\n", with: "niche kids-bible\n")
+        let error = try #require(site.buildError())
+        #expect(error.names("catalog.txt", line: second, "niche kids-bible: defined twice; the first is on line \(first)"))
+        #expect(!error.description.contains("SQLite"))
+    }
+
     /// Checked whether or not the build cache's memo knows the file, and whether or not its line ends are made LF first.
     @Test(arguments: ["\n", "\r\n"]) func contentThatIsNotUTF8(lineEnd: String) throws {
         let site = try ExampleSite()

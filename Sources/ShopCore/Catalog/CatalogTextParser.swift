@@ -65,7 +65,15 @@ extension CatalogText {
         }
         map.lines.reserveCapacity(records.count)
         for (record, result) in zip(records, parsed) {
-            map.lines[record.kind + " " + record.key] = record.line
+            if case let .failure(error) = result { throw error }
+            // A key the database keeps once (its primary key): refused here, where the line is known,
+            // not as the database's "UNIQUE constraint failed" when the catalog is stored.
+            let key = record.kind == "coupon" ? record.key.uppercased() : record.key
+            if record.kind != "shop", let first = map.lines.updateValue(record.line, forKey: record.kind + " " + key) {
+                throw record.error(
+                    "defined twice; the first is on line \(first)",
+                    hint: duplicateHint[record.kind] ?? "keep one record of each key")
+            }
             switch result {
             case let .failure(error): throw error
             case .success(.shop): continue
@@ -80,6 +88,17 @@ extension CatalogText {
         }
         return (catalog.sorted(), map)
     }
+
+    /// What makes a record's key its own, by kind.
+    private static let duplicateHint: [String: String] = [
+        "niche": "each niche needs its own slug: rename one or merge the two",
+        "product": "each product needs its own SKU: rename one or merge the two",
+        "variant": "each variant needs its own SKU: rename one or merge the two",
+        "bundle": "each bundle needs its own slug: rename one or merge the two",
+        "plan": "each plan needs its own slug: rename one or merge the two",
+        "lead-magnet": "each lead magnet needs its own slug: rename one or merge the two",
+        "coupon": "coupon codes are unique whatever their case: rename one or merge the two",
+    ]
 
     /// One record given meaning.
     private enum ParsedRecord: Sendable {
