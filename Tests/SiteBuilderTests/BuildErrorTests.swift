@@ -197,11 +197,31 @@ import Testing
         #expect(error.names(manifest, "cannot record the build manifest"))
     }
 
+    /// Both written at the end of the build: when both fail, both are named (the schedule's failure hid the manifest's).
+    @Test func aManifestAndANextPriceChangeThatCannotBeWrittenAreBothNamed() throws {
+        let site = try ExampleSite()
+        let out = URL(fileURLWithPath: site.out)
+        let manifest = out.deletingLastPathComponent().appendingPathComponent("." + out.lastPathComponent + ".sitegen-manifest").path
+        try FileManager.default.createDirectory(atPath: manifest + "/in-the-way", withIntermediateDirectories: true)
+        let schedule = PriceSchedule.path(outFolder: site.out)
+        try FileManager.default.createDirectory(atPath: schedule + "/in-the-way", withIntermediateDirectories: true)
+        let error = try #require(site.buildError())
+        #expect(error.names(manifest, "cannot record the build manifest"))
+        #expect(error.names(schedule, "cannot write the next price change"))
+    }
+
     /// A mistyped `--site` is named, and not made (the build cache once made it, then blamed the catalog).
-    @Test func aSiteFolderThatIsNotThereIsNamedAndNotMade() throws {
+    /// The preview's session too (it opened the cache before its first build looked at the folder).
+    @Test(arguments: [false, true]) func aSiteFolderThatIsNotThereIsNamedAndNotMade(preview: Bool) throws {
         let parent = try ExampleSite.empty().folder
         let missing = parent + "/no-such-site"
-        let result = Result { () throws(BuildError) in try SiteBuild(siteFolder: missing).run() }
+        let result = Result { () throws(BuildError) in
+            if preview {
+                try SiteSession(siteFolder: missing, outFolder: parent + "/out", watches: false).rebuild()
+            } else {
+                try SiteBuild(siteFolder: missing).run()
+            }
+        }
         guard case let .failure(error) = result else {
             Issue.record("a build of a missing site folder succeeded")
             return

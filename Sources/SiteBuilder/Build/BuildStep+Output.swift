@@ -244,9 +244,15 @@ extension BuildStep {
             let path = BuildRecord.path(outFolder: context.outFolder)
             DispatchQueue.global().async(group: writing) { try? record.write(to: path) }
         }
-        try PriceSchedule.write(context.schedule, outFolder: context.outFolder, builtAt: context.model.time)
+        // Its failure and the manifest's are reported together (one hid the other).
+        var failures: [Diagnostic] = []
+        do throws(BuildError) {
+            try PriceSchedule.write(context.schedule, outFolder: context.outFolder, builtAt: context.model.time)
+        } catch {
+            failures += error.diagnostics
+        }
         if let store = context.imageStore, !store.temporary, let images = context.images { store.sweep(keeping: images.keys) }
-        if let cache = context.cache {
+        if failures.isEmpty, let cache = context.cache {
             if let note = cache.save(
                 outFolder: tree.target, keeping: keeping?.value ?? [], replaced: context.replacedPages,
                 writeIndex: !context.deferCacheIndex) {
@@ -254,7 +260,8 @@ extension BuildStep {
             }
         }
         writing.wait()
-        if let failure = manifestFailure.withLock({ $0 }) { throw failure }
+        if let failure = manifestFailure.withLock({ $0 }) { failures += failure.diagnostics }
+        if !failures.isEmpty { throw BuildError(failures) }
     }
 }
 

@@ -59,7 +59,8 @@ public final class SiteSession {
     /// Rebuilds what changed since the last successful build (everything the first time, or after a failure).
     @discardableResult
     public func rebuild() throws(BuildError) -> Outcome {
-        if !cacheOpened, let folder = build.cacheFolder {
+        // Not before the site folder is there: opening the cache would make it (see `SiteBuild.run`).
+        if !cacheOpened, let folder = build.cacheFolder, FileManager.default.fileExists(atPath: build.siteFolder) {
             cacheOpened = true
             let (opened, note) = BuildCache.open(folder: folder)
             if let opened {
