@@ -174,6 +174,19 @@ import Testing
         #expect(!error.description.contains("SQLite"))
     }
 
+    /// Two files of copy for one record: the second (in path order) is named with the first.
+    @Test(arguments: [
+        ("content/products/zz-second.md", "---\nsku: PD-ACTS-JOURNAL\n---\nAgain\n", "content/products/acts-prayer-journal.md", "product", 2),
+        ("content/pages/zz-second.md", "---\ntitle: About again\nslug: about\n---\nAgain\n", "content/pages/about.md", "page", 3),
+    ])
+    func twoFilesOfCopyForOneRecord(file: String, text: String, first: String, kind: String, keyLine: Int) throws {
+        let site = try ExampleSite()
+        try site.write(file, text)
+        let error = try #require(site.buildError())
+        #expect(error.names(file, line: keyLine, "already has copy in \(first)"))
+        #expect(error.diagnostics.first { $0.file == file }?.hint == "keep one file per \(kind)")
+    }
+
     /// Checked whether or not the build cache's memo knows the file, and whether or not its line ends are made LF first.
     @Test(arguments: ["\n", "\r\n"]) func contentThatIsNotUTF8(lineEnd: String) throws {
         let site = try ExampleSite()

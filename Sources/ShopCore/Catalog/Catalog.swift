@@ -49,7 +49,6 @@ public struct Catalog: Hashable, Sendable, Codable {
 public final class CatalogIndex: Sendable {
     public let catalog: Catalog
     public let productsBySKU: [String: Product]
-    public let productsBySlug: [String: Product]
     public let variantsBySKU: [String: Variant]
     public let variantsByProduct: [String: [Variant]]
     public let bundlesBySKU: [String: ProductBundle]
@@ -68,13 +67,8 @@ public final class CatalogIndex: Sendable {
         // initializer at 10,000 products (perf).
         let products = catalog.products
         var bySKU = [String: Product](minimumCapacity: products.count)
-        var bySlug = [String: Product](minimumCapacity: products.count)
-        for product in products {
-            if bySKU[product.sku] == nil { bySKU[product.sku] = product }
-            if bySlug[product.slug] == nil { bySlug[product.slug] = product }
-        }
+        for product in products where bySKU[product.sku] == nil { bySKU[product.sku] = product }
         productsBySKU = bySKU
-        productsBySlug = bySlug
         variantsBySKU = Dictionary(catalog.variants.map { ($0.sku, $0) }, uniquingKeysWith: { first, _ in first })
         variantsByProduct = Dictionary(grouping: catalog.variants, by: \.product)
             .mapValues { $0.sorted { ($0.position, $0.sku) < ($1.position, $1.sku) } }

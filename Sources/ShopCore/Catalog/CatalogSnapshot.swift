@@ -89,7 +89,10 @@ public enum CatalogSnapshot {
     }
 
     /// The catalog and source map `encode` wrote, or nil when the bytes are not such a snapshot.
-    public static func decode(_ bytes: [UInt8]) -> (Catalog, CatalogSourceMap)? {
+    public static func decode(_ bytes: [UInt8]) -> (Catalog, CatalogSourceMap)? { decode(bytes[...]) }
+
+    /// The catalog in part of a larger buffer (a file with a header), decoded where it lies.
+    public static func decode(_ bytes: ArraySlice<UInt8>) -> (Catalog, CatalogSourceMap)? {
         bytes.withUnsafeBufferPointer { buffer in
             var input = SnapshotReader(buffer)
             return try? decode(&input)

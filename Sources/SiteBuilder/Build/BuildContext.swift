@@ -62,6 +62,9 @@ final class BuildContext {
     var changedKeys: Set<String> = []
     /// Leave the cache's index to `BuildCache.flush()` (the preview writes it once, not at every edit).
     var deferCacheIndex = false
+    /// True when the build runs again over this context (the preview's session): it keeps what
+    /// only a rebuild reads (`SiteContent.parsed`).
+    var runsAgain = false
     /// Pages rendered and pages taken from the cache in the last run.
     var rendered = 0
     var reused = 0

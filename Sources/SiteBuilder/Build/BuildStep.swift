@@ -211,7 +211,7 @@ extension BuildStep {
             }
         }
         do throws(BuildError) {
-            context.content = try SiteContent.join(read, index: context.index)
+            context.content = try SiteContent.join(read, index: context.index, keepingParses: context.runsAgain)
             if read.memoIsStale { context.contentMemoIsStale = true }
         } catch {
             context.diagnostics += error.diagnostics

@@ -99,6 +99,7 @@ public final class SiteSession {
         // Started before the first build looks at the inputs, so no edit falls between the two.
         if let config = try? SiteConfig.load(siteFolder: build.siteFolder) { watch(config) }
         let context = BuildContext(siteFolder: build.siteFolder, outFolder: build.outFolder, now: clock(), cache: cache)
+        context.runsAgain = true
         let summary: SiteBuild.Summary
         do {
             summary = try build.run(context)

@@ -35,7 +35,7 @@ struct AppendableFile: Sendable {
         var start = 0
         let end = Array("end\t".utf8)
         while start < bytes.count {
-            guard let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+            guard let newline = bytes.firstPosition(of: UInt8(ascii: "\n"), from: start) else { return nil }
             let line = bytes[start..<newline]
             if line.starts(with: end) {
                 let checksum = bytes.withUnsafeBytes { Self.checksum(after: file?.checksum ?? 0, UnsafeRawBufferPointer(rebasing: $0[partStart..<start])) }

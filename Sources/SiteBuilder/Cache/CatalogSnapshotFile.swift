@@ -24,15 +24,13 @@ struct CatalogSnapshotFile: ParsedCatalogs {
     var path: String { folder + "/catalog.bin" }
 
     func catalog(digest: String) -> (Catalog, CatalogSourceMap)? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
         // The header first: the snapshot of another text is not hashed through to find that out.
         let header = Self.header(digest: digest)
-        guard data.starts(with: header), var bytes = ChecksummedFile.verified(data),
+        guard var bytes = FileBytes.read(path), bytes.starts(with: header), ChecksummedFile.verify(&bytes),
               bytes.count > header.count, bytes.last == UInt8(ascii: "\n")
         else { return nil }
-        bytes.removeLast()
-        bytes.removeFirst(header.count)
-        return CatalogSnapshot.decode(bytes)
+        // Decoded where it lies (cutting the header off moved the 6 MB after it).
+        return CatalogSnapshot.decode(bytes[header.count..<(bytes.count - 1)])
     }
 
     /// Written when the catalog text is parsed, not after the build: the snapshot is a pure function

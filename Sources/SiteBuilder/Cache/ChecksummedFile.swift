@@ -5,16 +5,20 @@ import Foundation
 enum ChecksummedFile {
     /// The bytes before the `end` line, or nil when the file is missing or its checksum does not match.
     static func read(_ path: String) -> [UInt8]? {
-        FileManager.default.contents(atPath: path).flatMap(verified)
+        guard var bytes = FileBytes.read(path), verify(&bytes) else { return nil }
+        return bytes
     }
 
-    /// The bytes before the `end` line of a file's contents, or nil when its checksum does not match.
-    static func verified(_ data: Data) -> [UInt8]? {
-        let bytes = [UInt8](data.dropLast(data.last == UInt8(ascii: "\n") ? 1 : 0))
-        guard let cut = bytes.lastIndex(of: UInt8(ascii: "\n")),
-              String(decoding: bytes[(cut + 1)...], as: UTF8.self) == "end\t" + String(ContentHash.of(Array(bytes[...cut])), radix: 16)
-        else { return nil }
-        return Array(bytes[...cut])
+    /// Cuts the `end` line off a file's bytes, in place; false when its checksum does not match.
+    /// Hashed and cut where they lie: through `Data` and copies the catalog's 6 MB snapshot was
+    /// copied three times at 10,000 products (perf).
+    static func verify(_ bytes: inout [UInt8]) -> Bool {
+        let end = bytes.last == UInt8(ascii: "\n") ? bytes.count - 1 : bytes.count
+        guard let cut = bytes[..<end].lastIndex(of: UInt8(ascii: "\n")) else { return false }
+        let hash = bytes.withUnsafeBytes { StableHash.of(bytes: UnsafeRawBufferPointer(rebasing: $0[...cut])) }
+        guard bytes[(cut + 1)..<end].elementsEqual("end\t\(String(hash, radix: 16))".utf8) else { return false }
+        bytes.removeSubrange((cut + 1)...)
+        return true
     }
 
     /// Writes `bytes` (whole lines) and the `end` line, atomically; best effort.

@@ -168,7 +168,7 @@ struct ContentMemo: Sendable {
     /// The memo in `folder/content.tsv`, or an empty one.
     static func read(folder: String) -> ContentMemo {
         var memo = ContentMemo()
-        guard let data = FileManager.default.contents(atPath: folder + "/content.tsv") else { return memo }
+        guard let data = FileBytes.read(folder + "/content.tsv") else { return memo }
         var entries: [String: Entry] = [:]
         // A file's line is about 200 bytes: growing the table as it filled was a tenth of reading it.
         entries.reserveCapacity(data.count / 192)
@@ -176,7 +176,7 @@ struct ContentMemo: Sendable {
         // One array of fields for every line: splitting each into a new one grew it four times a line (heaptrack).
         var fields: [ArraySlice<UInt8>] = []
         fields.reserveCapacity(32)
-        let file = AppendableFile.read([UInt8](data)) { line in
+        let file = AppendableFile.read(data) { line in
             fields.removeAll(keepingCapacity: true)
             var start = line.startIndex
             for index in line.indices where line[index] == UInt8(ascii: "\t") {

@@ -62,16 +62,19 @@ struct PageInputs: Sendable {
         let prices = model.prices
         // With each product, its copy's hash: the 10,000 copies of a large shop hashed on one core were
         // a tenth of a one-edit cached build's model step.
-        let products = parallelMap(catalog.products) { product -> (sku: String, key: String, value: UInt64, record: UInt64, copy: UInt64?, workedOut: Bool) in
+        // The keys are made here too, on every core (the copy's key on one core was a tenth of the rest).
+        let products = parallelMap(catalog.products) {
+            product -> (sku: String, key: String, value: UInt64, record: UInt64, copy: (key: String, value: UInt64)?, workedOut: Bool) in
             let known = knownRecords[product.sku]
             let record = known ?? StableHash.of { hash in
                 hash.combine(encoding: product)
                 hash.combine(encoding: index.variants(of: product))
             }
-            return (product.sku, "product:" + product.sku, StableHash.of { hash in
+            let key = "product:" + product.sku
+            return (product.sku, key, StableHash.of { hash in
                 hash.combine(record)
                 // The image's URL names its copies (their key is in it); the card's URL names what it shows.
-                hash.combine(model.images["product:" + product.sku] ?? "")
+                hash.combine(model.images[key] ?? "")
                 hash.combine(model.cards[product.sku]?.url ?? "")
                 // The prices in force at the build's moment (a sale started or ended since), as pages show them.
                 for unit in prices.units(of: product) {
@@ -82,7 +85,7 @@ struct PageInputs: Sendable {
                     hash.combine(unit.saleEnds ?? -1)
                     hash.combine(unit.sale != nil)
                 }
-            }, record, content.products[product.sku].map { content.inputHash($0) }, known == nil)
+            }, record, content.products[product.sku].map { (SiteContent.inputKey(.product, product.sku), content.inputHash($0)) }, known == nil)
         }
         values.reserveCapacity(products.count * 3)
         records.reserveCapacity(products.count)
@@ -90,7 +93,7 @@ struct PageInputs: Sendable {
         for product in products {
             values[product.key] = product.value
             records[product.sku] = product.record
-            if let copy = product.copy { values[SiteContent.inputKey(.product, product.sku)] = copy }
+            if let copy = product.copy { values[copy.key] = copy.value }
             if product.workedOut { recordsChanged = true }
         }
         if records.count != knownRecords.count { recordsChanged = true }

@@ -8,8 +8,8 @@ struct TabSeparatedLines {
 
     /// The file's lines, or nil when it cannot be read.
     init?(path: String) {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        bytes = [UInt8](data)
+        guard let bytes = FileBytes.read(path) else { return nil }
+        self.bytes = bytes
     }
 
     init?(bytes: [UInt8]) { self.bytes = bytes }
@@ -22,7 +22,7 @@ struct TabSeparatedLines {
         var fields: [ArraySlice<UInt8>] = []
         fields.reserveCapacity(count)
         while start < bytes.count {
-            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let end = bytes.firstPosition(of: UInt8(ascii: "\n"), from: start) ?? bytes.count
             if end > start {
                 fields.removeAll(keepingCapacity: true)
                 var fieldStart = start
