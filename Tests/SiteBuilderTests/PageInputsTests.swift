@@ -11,7 +11,8 @@ import Testing
         // A field added to PageCopy must be added to `stableHash` (and counted here); `text` and
         // `bodyStart` are hashed as the body they make; `fileHash` is not a field of the copy but of
         // the file it came from (`SiteContent.inputHash` hashes it in place of the fields).
-        #expect(Mirror(reflecting: copy).children.count == 14)
+        #expect(Mirror(reflecting: copy.fields).children.count == 13)
+        #expect(Mirror(reflecting: copy).children.map(\.label) == ["fields", "fileHash"])
         let sameBody = PageCopy(
             path: "content/products/a.md", key: "A-1", keyLine: 2, title: "T", description: "D", headline: "H", highlights: ["x"],
             menu: "header", weight: 1, draft: false, text: Array("---\nsku: A-1\n---\nBody".utf8), bodyStart: 17, bodyLine: 5)

@@ -1,49 +1,81 @@
 /// The editor-written copy of one page: front matter fields and the Markdown body.
-struct PageCopy: Sendable, Codable {
-    /// The content file, relative to the site folder.
-    let path: String
-    /// What the copy belongs to: a SKU, niche, bundle or magnet slug, or the page's own slug.
-    let key: String
-    /// The line naming `key` in the file (for errors about it).
-    let keyLine: Int
-    let title: String?
-    let description: String?
-    let headline: String?
-    let highlights: [String]
-    /// `header` or `footer` to list a plain page in that menu.
-    let menu: String?
-    let weight: Int
-    let draft: Bool
-    /// The file's text (UTF-8, as `TextInput.normalized` makes it) and where the body starts in it, in
-    /// bytes: the body is made a `String` only when a page renders it. Making 10,000 bodies when
-    /// the build cache holds all but one of their pages took 30 MB and a tenth of reading them (perf).
-    let text: [UInt8]
-    let bodyStart: Int
-    let bodyLine: Int
+///
+/// The fields live in one shared, immutable object: a copy of the copy costs one retain, not one per
+/// field (copies of the 10,000 copies of a large shop, filed in tables and passed to `PageInputs`,
+/// were a tenth of a cached one-edit build's retains and releases, perf).
+struct PageCopy: Sendable {
+    /// The fields as the file gave them.
+    final class Fields: Sendable {
+        let path: String
+        let key: String
+        let keyLine: Int
+        let title: String?
+        let description: String?
+        let headline: String?
+        let highlights: [String]
+        let menu: String?
+        let weight: Int
+        let draft: Bool
+        let text: [UInt8]
+        let bodyStart: Int
+        let bodyLine: Int
+
+        init(
+            path: String, key: String, keyLine: Int, title: String?, description: String?, headline: String?, highlights: [String],
+            menu: String?, weight: Int, draft: Bool, text: [UInt8], bodyStart: Int, bodyLine: Int
+        ) {
+            self.path = path
+            self.key = key
+            self.keyLine = keyLine
+            self.title = title
+            self.description = description
+            self.headline = headline
+            self.highlights = highlights
+            self.menu = menu
+            self.weight = weight
+            self.draft = draft
+            self.text = text
+            self.bodyStart = bodyStart
+            self.bodyLine = bodyLine
+        }
+    }
+
+    let fields: Fields
     /// The hash of the file's bytes (`ContentHash`) when the copy was read from a file: every
     /// field is a function of them, so `SiteContent.inputHash` hashes this, not the fields.
     var fileHash: UInt64?
 
+    /// The content file, relative to the site folder.
+    var path: String { fields.path }
+    /// What the copy belongs to: a SKU, niche, bundle or magnet slug, or the page's own slug.
+    var key: String { fields.key }
+    /// The line naming `key` in the file (for errors about it).
+    var keyLine: Int { fields.keyLine }
+    var title: String? { fields.title }
+    var description: String? { fields.description }
+    var headline: String? { fields.headline }
+    var highlights: [String] { fields.highlights }
+    /// `header` or `footer` to list a plain page in that menu.
+    var menu: String? { fields.menu }
+    var weight: Int { fields.weight }
+    var draft: Bool { fields.draft }
+    /// The file's text (UTF-8, as `TextInput.normalized` makes it) and where the body starts in it, in
+    /// bytes: the body is made a `String` only when a page renders it. Making 10,000 bodies when
+    /// the build cache holds all but one of their pages took 30 MB and a tenth of reading them (perf).
+    var text: [UInt8] { fields.text }
+    var bodyStart: Int { fields.bodyStart }
+    var bodyLine: Int { fields.bodyLine }
+
     /// The Markdown body.
-    var body: String { String(decoding: text[min(bodyStart, text.count)...], as: UTF8.self) }
+    var body: String { String(decoding: fields.text[min(fields.bodyStart, fields.text.count)...], as: UTF8.self) }
 
     init(
         path: String, key: String, keyLine: Int, title: String?, description: String?, headline: String?, highlights: [String],
         menu: String?, weight: Int, draft: Bool, text: [UInt8], bodyStart: Int, bodyLine: Int
     ) {
-        self.path = path
-        self.key = key
-        self.keyLine = keyLine
-        self.title = title
-        self.description = description
-        self.headline = headline
-        self.highlights = highlights
-        self.menu = menu
-        self.weight = weight
-        self.draft = draft
-        self.text = text
-        self.bodyStart = bodyStart
-        self.bodyLine = bodyLine
+        fields = Fields(
+            path: path, key: key, keyLine: keyLine, title: title, description: description, headline: headline, highlights: highlights,
+            menu: menu, weight: weight, draft: draft, text: text, bodyStart: bodyStart, bodyLine: bodyLine)
     }
 
     /// A copy whose text is its body.
