@@ -66,4 +66,14 @@ import Testing
         let found = check.run()
         #expect(found.first?.location == "catalog.txt:4")
     }
+
+    /// A coupon's code is upper-cased as it is read; its issues still name the line it was written on in lower case.
+    @Test func aCouponWrittenInLowerCaseIsLocated() throws {
+        let text = "niche kids\n  title: Kids\n\ncoupon save10\n  percent-off: 10%\n  amount-off: 1.00 USD\n"
+        let (catalog, map) = try CatalogText.parse(text, file: "catalog.txt")
+        var check = CatalogCheck(catalog: catalog, source: map)
+        let found = check.run()
+        #expect(found.map(\.location) == ["catalog.txt:4"])
+        #expect(found.first?.record == "coupon SAVE10")
+    }
 }

@@ -223,6 +223,19 @@ import Testing
         #expect(error.names(schedule, "cannot write the next price change"))
     }
 
+    /// A build that failed to write the next price change is not taken for up to date by the next one.
+    @Test func aNextPriceChangeThatCouldNotBeWrittenIsWrittenByTheNextBuild() throws {
+        let site = try ExampleSite()
+        let schedule = PriceSchedule.path(outFolder: site.out)
+        try FileManager.default.createDirectory(atPath: schedule + "/in-the-way", withIntermediateDirectories: true)
+        let error = try #require(site.buildError())
+        #expect(error.names(schedule, "cannot write the next price change"))
+        try FileManager.default.removeItem(atPath: schedule)
+        _ = try site.build()
+        var isFolder: ObjCBool = true
+        #expect(FileManager.default.fileExists(atPath: schedule, isDirectory: &isFolder) && !isFolder.boolValue)
+    }
+
     /// A mistyped `--site` is named, and not made (the build cache once made it, then blamed the catalog).
     /// The preview's session too (it opened the cache before its first build looked at the folder).
     @Test(arguments: [false, true]) func aSiteFolderThatIsNotThereIsNamedAndNotMade(preview: Bool) throws {

@@ -9,11 +9,10 @@ import Testing
         let errors: String
     }
 
-    static func sitegen(_ arguments: [String], in folder: String? = nil, environment: [String: String] = [:]) throws -> Run {
+    static func sitegen(_ arguments: [String], in folder: String? = nil) throws -> Run {
         let process = Process()
         process.executableURL = try productsFolder().appendingPathComponent("sitegen")
         process.arguments = arguments
-        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
@@ -31,17 +30,6 @@ import Testing
         #expect(run.status == 0, "\(run.errors)")
         #expect(run.output.hasPrefix("built "))
         #expect(site.exists("index.html"))
-    }
-
-    /// `sitegen build` runs itself again with glibc's huge-page tunable (`OneShotMemory`): the same
-    /// arguments and folder, with or without tunables of the user's, or not at all when told not to.
-    @Test(arguments: [["GLIBC_TUNABLES": "glibc.malloc.check=0"], ["SITEGEN_HUGE_PAGES": "0"], ["GLIBC_TUNABLES": "glibc.malloc.hugetlb=0"]])
-    func aBuildRunsTheSameWhateverItsMallocTunables(environment: [String: String]) throws {
-        let site = try ExampleSite()
-        let run = try Self.sitegen(["build", "--out", "elsewhere"], in: site.folder, environment: environment)
-        #expect(run.status == 0, "\(run.errors)")
-        #expect(run.output.hasPrefix("built ") && run.output.contains("elsewhere"))
-        #expect(FileManager.default.fileExists(atPath: site.folder + "/elsewhere/index.html"))
     }
 
     @Test func aFailedBuildExitsNonZeroAndNamesFileAndLine() throws {

@@ -261,7 +261,12 @@ extension BuildStep {
         }
         writing.wait()
         if let failure = manifestFailure.withLock({ $0 }) { failures += failure.diagnostics }
-        if !failures.isEmpty { throw BuildError(failures) }
+        if !failures.isEmpty {
+            // A failed build leaves no record: with one, the next build found nothing changed and
+            // never wrote what failed here (the next price change, say).
+            unlink(BuildRecord.path(outFolder: context.outFolder))
+            throw BuildError(failures)
+        }
     }
 }
 

@@ -59,7 +59,7 @@ public final class SiteSession {
     /// Rebuilds what changed since the last successful build (everything the first time, or after a failure).
     @discardableResult
     public func rebuild() throws(BuildError) -> Outcome {
-        // Not before the site folder is there: opening the cache would make it (see `SiteBuild.run`).
+        // Not before the site folder is there: opening the cache would make it (as `SiteBuild` does).
         if !cacheOpened, let folder = build.cacheFolder, FileManager.default.fileExists(atPath: build.siteFolder) {
             cacheOpened = true
             let (opened, note) = BuildCache.open(folder: folder)

@@ -12,7 +12,8 @@ struct SiteContent: Sendable {
     /// Plain pages, by slug order.
     var pages: [PageCopy] = []
     /// What each file parsed to (nil for a draft), by path relative to the site folder, for a later
-    /// load to take again when the file did not change.
+    /// load to take again when the file did not change. Empty unless the build runs again over its
+    /// context (`BuildContext.runsAgain`: the preview's session).
     var parsed: [String: (ContentKind, PageCopy)?] = [:]
     /// What each file parsed to by the hash of its bytes, for the build cache (`ContentMemo`).
     var memo = ContentMemo()
@@ -206,7 +207,7 @@ struct SiteContent: Sendable {
         // Most files need nothing made: they are hashed and parsed as read, with no copy.
         // `memchr` looks for a carriage return 16 bytes at a time; `contains` looked at each byte of
         // the 30 MB of 10,000 files, a quarter of reading them (perf).
-        let hasCarriageReturn = bytes.withUnsafeBufferPointer { $0.baseAddress.map { memchr($0, 0x0D, bytes.count) != nil } ?? false }
+        let hasCarriageReturn = bytes.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { memchr($0, 0x0D, buffer.count) != nil } ?? false }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) || hasCarriageReturn {
             guard let text = TextInput.normalized(bytes) else { throw Self.notUTF8(path) }
             bytes = Array(text.utf8)
@@ -271,8 +272,10 @@ struct SiteContent: Sendable {
     }
 
     /// Files the copy under its kind, or returns the diagnostic that says why it can't be.
-    /// `pageClaims`: the file of each plain page's key so far (the other kinds' copies are looked up
+    /// `pageClaims`: the first file of each plain page's key (the other kinds' copies are looked up
     /// where they are filed: a table of claims built a key string for each of 10,000 files, perf).
+    /// A second file naming a record the catalog lacks is told that, as the first is: not that the
+    /// key has copy already.
     private mutating func add(_ copy: PageCopy, kind: ContentKind, index: CatalogIndex, pageClaims: inout [String: String]) -> Diagnostic? {
         func unknown(_ what: String, _ known: [String]) -> Diagnostic {
             Diagnostic(
@@ -285,7 +288,9 @@ struct SiteContent: Sendable {
         case .niche: other = niches[copy.key]?.path
         case .bundle: other = bundles[copy.key]?.path
         case .magnet: other = magnets[copy.key]?.path
-        case .page: other = pageClaims.updateValue(copy.path, forKey: copy.key)
+        case .page:
+            other = pageClaims[copy.key]
+            if other == nil { pageClaims[copy.key] = copy.path }
         default: other = singles[kind]?.path
         }
         if let other {
