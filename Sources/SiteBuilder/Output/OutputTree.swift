@@ -258,8 +258,10 @@ final class OutputTree: Sendable {
     }
 
     private func stageFolder(of relative: String) {
-        guard let slash = relative.lastIndex(of: "/") else { return }
-        let folder = String(relative[..<slash])
+        // Looked for as a byte: by characters, the slash cost a tenth of linking 10,000 cached pages' own work (perf).
+        let utf8 = relative.utf8
+        guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")) else { return }
+        let folder = String(Substring(utf8[..<slash]))
         let isNew = state.withLock { $0.stagedFolders.insert(folder).inserted }
         if isNew { Self.makeFolders(folder, in: stagingFolder) }
     }
