@@ -248,20 +248,27 @@ class SiteBench:
         server = subprocess.Popen(
             [os.path.join(self.bin, "sitegen"), "serve", "--site", site, "--out", out, "--port", str(port)],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        lines = queue.Queue()
+        lines, seen_lines = queue.Queue(), []
         threading.Thread(target=lambda: [lines.put(line) for line in server.stdout], daemon=True).start()
 
         def wait_for(pattern, timeout=300):
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
                 try:
-                    line = lines.get(timeout=max(0.01, deadline - time.monotonic()))
+                    line = lines.get(timeout=max(0.01, min(1.0, deadline - time.monotonic())))
                 except queue.Empty:
-                    break
+                    # A server that exited prints no more: said at once, with what it printed.
+                    if server.poll() is not None and lines.empty():
+                        break
+                    continue
+                seen_lines.append(line)
                 match = re.search(pattern, line)
                 if match:
                     return match
-            raise RuntimeError(f"sitegen serve never printed /{pattern}/")
+            status = server.poll()
+            raise RuntimeError(f"sitegen serve never printed /{pattern}/ "
+                               + (f"(it exited with status {status})" if status is not None else "(still running)")
+                               + ":\n" + "".join(seen_lines[-30:]))
 
         try:
             wait_for(r"built \d+ pages in")
