@@ -32,11 +32,11 @@ extension BuildStep {
         // and checked: reading needs no catalog, only joining it does (the content step). At 10,000
         // products the two overlap for about a quarter of a second.
         if context.content == nil, context.contentReading == nil {
-            let (siteFolder, files, cacheFolder) = (context.siteFolder, contentFiles(context.fingerprints), context.cache?.folder)
+            let (siteFolder, (files, sizes), cacheFolder) = (context.siteFolder, contentFiles(context.fingerprints), context.cache?.folder)
             // The memo is read on a third thread while the files are read and hashed.
             let memo = cacheFolder.map { folder in Pending { ContentMemo.read(folder: folder) } }
             context.contentReading = Pending {
-                SiteContent.read(siteFolder: siteFolder, files: files, memo: { memo?.value ?? ContentMemo() })
+                SiteContent.read(siteFolder: siteFolder, files: files, sizes: sizes, memo: { memo?.value ?? ContentMemo() })
             }
         }
         // Into an empty output with the cache (CI's case): its pages are linked into the staging
@@ -204,7 +204,8 @@ extension BuildStep {
             let fingerprints = context.fingerprints
             let kept = context.changed
             let memo = previous?.memo ?? context.cache.map { ContentMemo.read(folder: $0.folder) } ?? ContentMemo()
-            read = SiteContent.read(siteFolder: context.siteFolder, files: contentFiles(fingerprints), memo: { memo }) { relative in
+            let (files, sizes) = contentFiles(fingerprints)
+            read = SiteContent.read(siteFolder: context.siteFolder, files: files, sizes: sizes, memo: { memo }) { relative in
                 guard let previous, let kept, !kept.contains("content/" + relative), fingerprints.files["content/" + relative] != nil
                 else { return nil }
                 return previous.parsed["content/" + relative]
@@ -220,7 +221,12 @@ extension BuildStep {
 
     /// The Markdown files under `content/`, relative to it, sorted: the input scan already walked
     /// it (readdir is far cheaper than FileManager's enumerator).
-    static func contentFiles(_ fingerprints: InputFingerprints) -> [String] {
-        fingerprints.files.keys.filter { $0.hasPrefix("content/") && $0.hasSuffix(".md") }.map { String($0.dropFirst("content/".count)) }.sorted()
+    /// With each its size as the scan saw it, for reading it without another `stat`.
+    static func contentFiles(_ fingerprints: InputFingerprints) -> (files: [String], sizes: [Int]) {
+        let found = fingerprints.files.compactMap { path, stamp -> (file: String, size: Int)? in
+            guard path.hasPrefix("content/"), path.hasSuffix(".md") else { return nil }
+            return (String(path.dropFirst("content/".count)), stamp.size)
+        }.sorted { $0.file < $1.file }
+        return (found.map(\.file), found.map(\.size))
     }
 }
