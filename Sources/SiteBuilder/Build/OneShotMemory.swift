@@ -7,7 +7,7 @@ import CMalloc
 /// time. A new thread heap is made `M_TOP_PAD` larger than its first allocation, up to the 64 MB a
 /// heap can be, and grown a page at a time only past that: at 16 MB the build still made 6,100
 /// calls, at 64 MB 27 (address space; pages are touched only when used; peak memory of a clean
-/// build 158 → 168 MB). With `M_TRIM_THRESHOLD` it keeps what is freed for the next allocation rather
+/// build 158 → 166 MB). With `M_TRIM_THRESHOLD` it keeps what is freed for the next allocation rather
 /// than handing it back and faulting it in again (12 % fewer page faults). The preview, which runs
 /// for hours, keeps glibc's defaults. Source: mallopt(3), glibc's malloc/arena.c (`new_heap` takes
 /// `top_pad`, `grow_heap` does not).

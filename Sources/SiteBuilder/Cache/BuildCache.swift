@@ -180,7 +180,7 @@ final class BuildCache: @unchecked Sendable {
 
     /// Whether the file at `path` holds bytes that hash to `hash` (`ContentHash`).
     static func contents(of path: String, hashTo hash: UInt64) -> Bool {
-        FileManager.default.contents(atPath: path).map { ContentHash.of([UInt8]($0)) } == hash
+        FileBytes.read(path).map(ContentHash.of) == hash
     }
 
     /// The generated files a build with these inputs (`PageInputs.generatedFiles`) made, in

@@ -15,7 +15,7 @@ enum ChecksummedFile {
     static func verify(_ bytes: inout [UInt8]) -> Bool {
         let end = bytes.last == UInt8(ascii: "\n") ? bytes.count - 1 : bytes.count
         guard let cut = bytes[..<end].lastIndex(of: UInt8(ascii: "\n")) else { return false }
-        let hash = bytes.withUnsafeBytes { StableHash.of(bytes: UnsafeRawBufferPointer(rebasing: $0[...cut])) }
+        let hash = ContentHash.of(bytes[...cut])
         guard bytes[(cut + 1)..<end].elementsEqual("end\t\(String(hash, radix: 16))".utf8) else { return false }
         bytes.removeSubrange((cut + 1)...)
         return true
