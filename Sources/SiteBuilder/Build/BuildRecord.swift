@@ -43,9 +43,9 @@ struct BuildRecord: Equatable {
         bytes.reserveCapacity(bytes.count + inputs.files.count * 64)
         // In the dictionary's order, as bytes: sorting and interpolating 10,000 lines was most of writing them.
         for (file, stamp) in inputs.files {
-            BuildCache.appendDigits(Int64(stamp.size), radix: 10, unsigned: false, to: &bytes)
+            TabSeparatedLines.appendInteger(Int64(stamp.size), to: &bytes)
             bytes.append(UInt8(ascii: "\t"))
-            BuildCache.appendDigits(stamp.modified, radix: 10, unsigned: false, to: &bytes)
+            TabSeparatedLines.appendInteger(stamp.modified, to: &bytes)
             bytes.append(UInt8(ascii: "\t"))
             bytes.append(contentsOf: file.utf8)
             bytes.append(UInt8(ascii: "\n"))

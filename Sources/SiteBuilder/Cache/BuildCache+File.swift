@@ -80,25 +80,8 @@ extension BuildCache {
                 guard let hash = TabSeparatedLines.hex(fields[1]), let size = TabSeparatedLines.integer(fields[2]),
                       let modified = TabSeparatedLines.integer(fields[3])
                 else { break }
-                // Parsed in place: splitting the list into slices first was a sixth of reading the index (perf).
-                var reads: [Int32] = []
-                reads.reserveCapacity(fields[5].count / 3 + 1)
-                var number: Int32 = -1
-                for byte in fields[5] {
-                    if byte == UInt8(ascii: ",") {
-                        guard number >= 0 else { break }
-                        reads.append(number)
-                        number = -1
-                    } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), number < Int32.max / 10 - 9 {
-                        number = max(number, 0) * 10 + Int32(byte - UInt8(ascii: "0"))
-                    } else {
-                        number = -2
-                        break
-                    }
-                }
-                if number >= 0 { reads.append(number) }
                 // An empty list, or numbers each below the number of keys.
-                guard number >= 0 || fields[5].isEmpty, !reads.contains(where: { Int($0) >= keys.count }) else {
+                guard let reads = TabSeparatedLines.numberList(fields[5]), !reads.contains(where: { Int($0) >= keys.count }) else {
                     damage = line
                     return false
                 }
@@ -218,7 +201,7 @@ extension BuildCache {
 
     private static func appendKeyLine(_ key: InputKey, to bytes: inout [UInt8]) {
         bytes.append(contentsOf: "k\t".utf8)
-        appendDigits(Int64(bitPattern: key.value), radix: 16, unsigned: true, to: &bytes)
+        TabSeparatedLines.appendHex(key.value, to: &bytes)
         bytes.append(UInt8(ascii: "\t"))
         bytes.append(contentsOf: key.key.utf8)
         bytes.append(UInt8(ascii: "\n"))
@@ -226,38 +209,21 @@ extension BuildCache {
 
     private static func appendPageLine(_ file: String, _ page: Page, numbers: [Int32], to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "p"))
-        for (field, radix) in [(Int64(bitPattern: page.hash), 16), (Int64(page.size), 10), (page.modified, 10)] {
+        bytes.append(UInt8(ascii: "\t"))
+        TabSeparatedLines.appendHex(page.hash, to: &bytes)
+        for number in [Int64(page.size), page.modified] {
             bytes.append(UInt8(ascii: "\t"))
-            appendDigits(field, radix: radix, unsigned: radix == 16, to: &bytes)
+            TabSeparatedLines.appendInteger(number, to: &bytes)
         }
         bytes.append(UInt8(ascii: "\t"))
         bytes.append(contentsOf: page.job.utf8)
         bytes.append(UInt8(ascii: "\t"))
         for (position, number) in numbers.enumerated() {
             if position > 0 { bytes.append(UInt8(ascii: ",")) }
-            appendDigits(Int64(number), radix: 10, unsigned: false, to: &bytes)
+            TabSeparatedLines.appendInteger(Int64(number), to: &bytes)
         }
         bytes.append(UInt8(ascii: "\t"))
         bytes.append(contentsOf: file.utf8)
         bytes.append(UInt8(ascii: "\n"))
-    }
-
-    /// Appends `value`'s digits as `String(value, radix:)` writes them (`unsigned`: its bits as a
-    /// `UInt64`), without making a String for each of the index's numbers.
-    static func appendDigits(_ value: Int64, radix: Int, unsigned: Bool, to bytes: inout [UInt8]) {
-        var magnitude = unsigned ? UInt64(bitPattern: value) : value.magnitude
-        if !unsigned, value < 0 { bytes.append(UInt8(ascii: "-")) }
-        // 24 bytes: the 20 digits of the largest decimal, the 16 of the largest hexadecimal.
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            var at = buffer.count
-            repeat {
-                at -= 1
-                let digit = UInt8(magnitude % UInt64(radix))
-                buffer[at] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
-                magnitude /= UInt64(radix)
-            } while magnitude > 0
-            bytes.append(contentsOf: buffer[at...])
-        }
     }
 }

@@ -177,13 +177,7 @@ struct ContentMemo: Sendable {
         var fields: [ArraySlice<UInt8>] = []
         fields.reserveCapacity(32)
         let file = AppendableFile.read(data) { line in
-            fields.removeAll(keepingCapacity: true)
-            var start = line.startIndex
-            for index in line.indices where line[index] == UInt8(ascii: "\t") {
-                fields.append(line[start..<index])
-                start = index + 1
-            }
-            fields.append(line[start...])
+            TabSeparatedLines.split(line, into: &fields)
             if first {
                 first = false
                 return fields.count == 2 && Entry.text(fields[0]) == format && Entry.text(fields[1]) == BuildCache.identity

@@ -33,11 +33,11 @@ struct OutputManifest: Sendable {
         // In the dictionary's order: the reader files them by path, and sorting 10,000 entries was
         // most of writing them (perf).
         for (file, entry) in entries {
-            BuildCache.appendDigits(Int64(bitPattern: entry.hash), radix: 16, unsigned: true, to: &bytes)
+            TabSeparatedLines.appendHex(entry.hash, to: &bytes)
             bytes.append(UInt8(ascii: "\t"))
-            BuildCache.appendDigits(Int64(entry.size), radix: 10, unsigned: false, to: &bytes)
+            TabSeparatedLines.appendInteger(Int64(entry.size), to: &bytes)
             bytes.append(UInt8(ascii: "\t"))
-            BuildCache.appendDigits(entry.modified, radix: 10, unsigned: false, to: &bytes)
+            TabSeparatedLines.appendInteger(entry.modified, to: &bytes)
             bytes.append(UInt8(ascii: "\t"))
             bytes.append(contentsOf: file.utf8)
             bytes.append(UInt8(ascii: "\n"))
