@@ -10,8 +10,12 @@ struct Backup: AsyncParsableCommand {
         """)
     @Option(help: "SQLite database file (env CHECKOUT_DB).")
     var db: String = ProcessInfo.processInfo.environment["CHECKOUT_DB"] ?? "var/checkout.sqlite"
-    @Option(help: "PostgreSQL URL, used instead of --db (env CHECKOUT_DATABASE_URL).")
-    var databaseURL: String? = ProcessInfo.processInfo.environment["CHECKOUT_DATABASE_URL"]
+    @Option(
+        name: .customLong("database-url"),
+        help: ArgumentHelp("PostgreSQL URL, used instead of --db (env CHECKOUT_DATABASE_URL).", valueName: "database-url"))
+    var databaseURLOption: String?
+    /// `--database-url`, else `CHECKOUT_DATABASE_URL`.
+    var databaseURL: String? { databaseURLOption ?? environment("CHECKOUT_DATABASE_URL") }
     @Option(help: "The folder to write the copy into (created if needed).") var to: String
     @Option(help: "Also delete all but the newest N copies in the folder.") var keep: Int?
 
@@ -32,7 +36,7 @@ struct Backup: AsyncParsableCommand {
 
     static func size(_ path: String) -> String {
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        return ByteCountFormatter.string(fromByteCount: Int64(bytes ?? 0), countStyle: .file)
+        return ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)
     }
 }
 
@@ -46,8 +50,12 @@ struct Restore: AsyncParsableCommand {
     var from: String
     @Option(help: "SQLite database file to restore into (env CHECKOUT_DB).")
     var db: String = ProcessInfo.processInfo.environment["CHECKOUT_DB"] ?? "var/checkout.sqlite"
-    @Option(help: "PostgreSQL URL to restore into, instead of --db (env CHECKOUT_DATABASE_URL).")
-    var databaseURL: String? = ProcessInfo.processInfo.environment["CHECKOUT_DATABASE_URL"]
+    @Option(
+        name: .customLong("database-url"),
+        help: ArgumentHelp("PostgreSQL URL to restore into, instead of --db (env CHECKOUT_DATABASE_URL).", valueName: "database-url"))
+    var databaseURLOption: String?
+    /// `--database-url`, else `CHECKOUT_DATABASE_URL`.
+    var databaseURL: String? { databaseURLOption ?? environment("CHECKOUT_DATABASE_URL") }
     @Flag(help: "Overwrite a database that is not empty.") var force = false
 
     func run() async throws {

@@ -26,11 +26,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "SQLite database file (env CHECKOUT_DB).")
     var db: String = ProcessInfo.processInfo.environment["CHECKOUT_DB"] ?? "var/checkout.sqlite"
 
-    @Option(help: """
+    @Option(name: .customLong("database-url"), help: ArgumentHelp("""
         PostgreSQL instead of --db: postgres://user:password@host:port/database[?sslmode=disable|prefer|require|verify-ca|verify-full]; \
         several instances may share one (env CHECKOUT_DATABASE_URL, which keeps the password out of the process list).
-        """)
-    var databaseURL: String? = ProcessInfo.processInfo.environment["CHECKOUT_DATABASE_URL"]
+        """, valueName: "database-url"))
+    var databaseURLOption: String?
+    /// `--database-url`, else `CHECKOUT_DATABASE_URL`.
+    var databaseURL: String? { databaseURLOption ?? environment("CHECKOUT_DATABASE_URL") }
 
     @Option(help: "The most PostgreSQL connections this instance holds at once, 1–1000 (env CHECKOUT_DATABASE_CONNECTIONS).")
     var databaseConnections: Int = Int(ProcessInfo.processInfo.environment["CHECKOUT_DATABASE_CONNECTIONS"] ?? "") ?? 16
@@ -38,24 +40,32 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Site folder holding site.yaml and the catalog (env CHECKOUT_SITE).")
     var site: String = ProcessInfo.processInfo.environment["CHECKOUT_SITE"] ?? "."
 
-    @Option(help: """
+    @Option(name: .customLong("shops"), help: ArgumentHelp("""
         Serve many shops: a YAML file (or a folder of ID.yaml files) listing each shop's id, site folder, host names, \
         provider and where its secrets are (env CHECKOUT_SHOPS). --site, --public, --provider and the single shop's \
         secrets are then unused; each shop has its own.
-        """)
-    var shops: String? = ProcessInfo.processInfo.environment["CHECKOUT_SHOPS"]
+        """, valueName: "shops"))
+    var shopsOption: String?
+    /// `--shops`, else `CHECKOUT_SHOPS`.
+    var shops: String? { shopsOption ?? environment("CHECKOUT_SHOPS") }
 
-    @Option(help: """
+    @Option(name: .customLong("operations-port"), help: ArgumentHelp("""
         With --shops: the port of the operations listener, on --host, where the deployment's /readyz and /metrics answer \
         (they cover every shop, so never on a shop's host); 0 picks a free one (env CHECKOUT_OPERATIONS_PORT).
-        """)
-    var operationsPort: Int? = ProcessInfo.processInfo.environment["CHECKOUT_OPERATIONS_PORT"].flatMap { Int($0) }
+        """, valueName: "operations-port"))
+    var operationsPortOption: Int?
+    /// `--operations-port`, else `CHECKOUT_OPERATIONS_PORT`.
+    var operationsPort: Int? { operationsPortOption ?? environment("CHECKOUT_OPERATIONS_PORT").flatMap { Int($0) } }
 
     @Option(name: .customLong("public"), help: "Also serve this built site from the same origin.")
     var publicFolder: String?
 
-    @Option(help: "How shoppers reach this service (default http://HOST:PORT; env CHECKOUT_PUBLIC_URL).")
-    var publicURL: String? = ProcessInfo.processInfo.environment["CHECKOUT_PUBLIC_URL"]
+    @Option(
+        name: .customLong("public-url"),
+        help: ArgumentHelp("How shoppers reach this service (default http://HOST:PORT; env CHECKOUT_PUBLIC_URL).", valueName: "public-url"))
+    var publicURLOption: String?
+    /// `--public-url`, else `CHECKOUT_PUBLIC_URL`.
+    var publicURL: String? { publicURLOption ?? environment("CHECKOUT_PUBLIC_URL") }
 
     @Option(help: "The storefront's origin, for redirects and CORS (default: this service with --public, else the site's base_url).")
     var siteURL: String?
@@ -75,11 +85,19 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Folder for emails as .eml files, one per email (env CHECKOUT_MAIL_DIR).")
     var mailDir: String = ProcessInfo.processInfo.environment["CHECKOUT_MAIL_DIR"] ?? "var/mail"
 
-    @Option(help: "Send email by SMTP instead: smtp://, smtp+starttls:// or smtps://user:pass@host:port (env CHECKOUT_SMTP_URL).")
-    var smtpURL: String? = ProcessInfo.processInfo.environment["CHECKOUT_SMTP_URL"]
+    @Option(
+        name: .customLong("smtp-url"),
+        help: ArgumentHelp("Send email by SMTP instead: smtp://, smtp+starttls:// or smtps://user:pass@host:port (env CHECKOUT_SMTP_URL).", valueName: "smtp-url"))
+    var smtpURLOption: String?
+    /// `--smtp-url`, else `CHECKOUT_SMTP_URL`.
+    var smtpURL: String? { smtpURLOption ?? environment("CHECKOUT_SMTP_URL") }
 
-    @Option(help: "The From address of emails (env CHECKOUT_MAIL_FROM).")
-    var mailFrom: String? = ProcessInfo.processInfo.environment["CHECKOUT_MAIL_FROM"]
+    @Option(
+        name: .customLong("mail-from"),
+        help: ArgumentHelp("The From address of emails (env CHECKOUT_MAIL_FROM).", valueName: "mail-from"))
+    var mailFromOption: String?
+    /// `--mail-from`, else `CHECKOUT_MAIL_FROM`.
+    var mailFrom: String? { mailFromOption ?? environment("CHECKOUT_MAIL_FROM") }
 
     @Flag(help: "Queue emails but do not send them.")
     var holdMail = false
@@ -134,8 +152,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds the server of a remote file (a catalog file given as a URL) has to start answering.")
     var originTimeout: Int = 30
 
-    @Option(help: "Take a verified backup of the database into this folder on a schedule (env CHECKOUT_BACKUP_DIR).")
-    var backupDir: String? = ProcessInfo.processInfo.environment["CHECKOUT_BACKUP_DIR"]
+    @Option(
+        name: .customLong("backup-dir"),
+        help: ArgumentHelp("Take a verified backup of the database into this folder on a schedule (env CHECKOUT_BACKUP_DIR).", valueName: "backup-dir"))
+    var backupDirOption: String?
+    /// `--backup-dir`, else `CHECKOUT_BACKUP_DIR`.
+    var backupDir: String? { backupDirOption ?? environment("CHECKOUT_BACKUP_DIR") }
 
     @Option(help: "With --backup-dir: time between backups, e.g. 10m, 1h, 30s (default 10m; at most 15m keeps the recovery point under 15 minutes).")
     var backupEvery: String?

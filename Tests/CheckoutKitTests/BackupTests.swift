@@ -131,7 +131,7 @@ import Testing
     @Test func aFailingScheduleCountsFailuresAndItsAgeKeepsGrowing() async throws {
         var made = try TestCheckout()
         let blocked = made.folder + "/not-a-folder"
-        FileManager.default.createFile(atPath: blocked, contents: Data("a file where the folder should be".utf8))
+        #expect(FileManager.default.createFile(atPath: blocked, contents: Data("a file where the folder should be".utf8)))
         made.configuration.backups = BackupSettings(folder: blocked, interval: 1, keep: 2)
         let checkout = made
         try await checkout.run { client, _ in

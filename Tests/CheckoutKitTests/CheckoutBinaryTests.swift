@@ -64,6 +64,28 @@ import Testing
                 response.headers.first(name: "location"))
     }
 
+    /// A URL with a password set in the environment (as the README says to keep it out of the process
+    /// list) is not printed by `--help`, which shows options' defaults; the option still reads it.
+    @Test func helpNeverPrintsSecretsFromTheEnvironment() async throws {
+        let binary = try productsFolder().appendingPathComponent("checkout").path
+        let environment = [
+            "CHECKOUT_DATABASE_URL": "postgres://shop:db-pass-4711@127.0.0.1:1/shop", "CHECKOUT_SMTP_URL": "smtps://mail:smtp-pass-4711@127.0.0.1:1",
+        ]
+        for command in [["serve"], ["backup"], ["restore"], ["webhooks", "list"], ["customers", "export"]] {
+            let (status, output) = try await runProgram(binary, command + ["--help"], environment: environment)
+            #expect(status == 0, "\(command): \(output)")
+            #expect(output.contains("CHECKOUT_DATABASE_URL"), "\(command) names the variable: \(output)")
+            #expect(!output.contains("pass-4711"), "\(command) printed a password: \(output)")
+        }
+        // Still read: `backup` tries the environment's database (nothing listens on port 1), not the SQLite file --db
+        // defaults to, and its error leaves the password out.
+        let (status, output) = try await runProgram(
+            binary, ["backup", "--to", FileManager.default.temporaryDirectory.path + "/unused-\(UUID())"], environment: environment)
+        #expect(status != 0)
+        #expect(!output.contains("checkout.sqlite"), "\(output)")
+        #expect(!output.contains("pass-4711"), "\(output)")
+    }
+
     @Test func servesTheExampleShopSellsOverHTTPAndShutsDownGracefully() async throws {
         let checkout = try TestCheckout()
         let process = Process()

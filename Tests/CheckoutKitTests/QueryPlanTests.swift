@@ -11,10 +11,11 @@ import Testing
 @Suite struct QueryPlanTests {
     /// Records every statement a records call runs, then lets it run.
     final class Recording: SQLStatements, Sendable {
-        let base: any SQLStatements & Sendable
+        /// The transaction's own statements, used only within the transaction that made this.
+        nonisolated(unsafe) let base: any SQLStatements
         let statements = Mutex<[(sql: String, arguments: [SQLValue])]>([])
 
-        init(_ base: any SQLStatements & Sendable) { self.base = base }
+        init(_ base: any SQLStatements) { self.base = base }
 
         func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
             statements.withLock { $0.append((sql, arguments)) }
@@ -37,7 +38,7 @@ import Testing
             // Each call's statements, explained with the values it ran with; PostgreSQL is told to
             // avoid a sequential scan wherever an index can serve, so one in the plan is one it could not avoid.
             func explain(_ call: (StorageTransaction) throws -> Void) throws {
-                let recording = Recording(tx.sql as! any SQLStatements & Sendable)
+                let recording = Recording(tx.sql)
                 try call(StorageTransaction(sql: recording, shop: "alpha"))
                 for statement in recording.statements.withLock({ $0 }) where statement.sql.contains("JOIN") {
                     if postgres { try tx.sql.execute("SET LOCAL enable_seqscan = off", []) }

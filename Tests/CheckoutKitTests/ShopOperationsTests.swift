@@ -56,7 +56,7 @@ import Testing
         try await restarted.run { _, _, control in
             // The deployment's own scanner may have been first (it looks at start); either way the
             // email goes out once and alpha is loaded though no request reached it.
-            await control.scanDueWork()
+            _ = await control.scanDueWork()
             #expect(try await TestShops.operations(control, "/readyz")["shops_loaded"] as? Int == 1, "the scan loaded alpha")
             await (try #require(try await control.shop("alpha"))).sendPendingMail()
             #expect(restarted.emails("alpha").map(\.to) == ["later@example.com"])

@@ -245,7 +245,7 @@ import Testing
             if preview {
                 try SiteSession(siteFolder: missing, outFolder: parent + "/out", watches: false).rebuild()
             } else {
-                try SiteBuild(siteFolder: missing).run()
+                _ = try SiteBuild(siteFolder: missing).run()
             }
         }
         guard case let .failure(error) = result else {

@@ -65,7 +65,8 @@ extension CheckoutApp {
             let facts = try await directory.storage.read { tx in try tx.gauges.everyShop() }
             for shop in await directory.loadedShops() { OperationsController(shop: shop).setGauges(facts[shop.id] ?? .init()) }
             let ready = await directory.storage.isReady()
-            directory.registry.makeGauge(name: "checkout_ready", help: "1 while /readyz answers ready, else 0.").set(Int64(ready ? 1 : 0))
+            directory.registry.makeGauge(
+                descriptor: .named("checkout_ready", help: "1 while /readyz answers ready, else 0.")).set(Int64(ready ? 1 : 0))
             if let backups = directory.configuration.backups {
                 BackupSchedule.setGauges(backups, registry: directory.registry, now: directory.configuration.clock.seconds)
             }

@@ -41,19 +41,26 @@ struct BackupSchedule: Service {
     }
 
     var failures: Counter {
-        registry.makeCounter(name: "checkout_backup_failures_total", help: "Backups that could not be taken or failed verification.")
+        registry.makeCounter(
+            descriptor: .named("checkout_backup_failures_total", help: "Backups that could not be taken or failed verification."))
     }
 
     /// Sets the backup gauges on `registry` (at scrape time).
     static func setGauges(_ settings: BackupSettings, registry: PrometheusCollectorRegistry, now: Int) {
-        registry.makeGauge(name: "checkout_backup_interval_seconds", help: "Seconds between scheduled backups (--backup-every).")
+        registry.makeGauge(
+            descriptor: .named("checkout_backup_interval_seconds", help: "Seconds between scheduled backups (--backup-every)."))
             .set(Int64(settings.interval))
         if let age = settings.status.age(now: now) {
-            registry.makeGauge(name: "checkout_backup_age_seconds", help: "Seconds since the newest verified backup (or since backups started, when none succeeded).")
+            registry.makeGauge(
+                descriptor: .named(
+                    "checkout_backup_age_seconds",
+                    help: "Seconds since the newest verified backup (or since backups started, when none succeeded)."))
                 .set(Int64(age))
         }
         if let last = settings.status.lastSuccess {
-            registry.makeGauge(name: "checkout_backup_last_success_timestamp_seconds", help: "When the newest verified backup was taken, seconds since 1970.")
+            registry.makeGauge(
+                descriptor: .named(
+                    "checkout_backup_last_success_timestamp_seconds", help: "When the newest verified backup was taken, seconds since 1970."))
                 .set(Int64(last))
         }
     }

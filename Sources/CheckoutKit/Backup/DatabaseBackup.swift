@@ -58,7 +58,7 @@ public enum DatabaseBackup {
     public static func verify(_ path: String, allowOlder: Bool = false) async throws {
         guard FileManager.default.fileExists(atPath: path) else { throw Problem(description: "no backup at \(path)") }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        guard size ?? 0 > 0 else { throw Problem(description: "the backup \(path) is empty (0 bytes)") }
+        guard size > 0 else { throw Problem(description: "the backup \(path) is empty (0 bytes)") }
         let applied: [String]
         let expected: [String]
         if path.contains(".pgdump") {
@@ -144,7 +144,7 @@ public enum DatabaseBackup {
         formatter.date(from: stamp).map { Int($0.timeIntervalSince1970) }
     }
 
-    nonisolated(unsafe) private static let formatter: DateFormatter = {
+    private static let formatter: DateFormatter = {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

@@ -30,8 +30,9 @@ struct ExternalProgram {
         defer { try? FileManager.default.removeItem(at: folder) }
         // Files, not pipes: a program writing more than a pipe holds never blocks on a reader.
         let (out, err) = (folder.appendingPathComponent("out"), folder.appendingPathComponent("err"))
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        // A file that cannot be made is reported when it is opened for the program, below.
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments

@@ -35,23 +35,29 @@ public final class CheckoutMetrics: Sendable {
         self.registry = registry
         let shopLabels = shop.map { [("shop", $0)] } ?? []
         self.shopLabels = shopLabels
-        cartsCreated = registry.makeCounter(name: "checkout_carts_created_total", labels: shopLabels, help: "Carts created.")
-        ordersCreated = registry.makeCounter(name: "checkout_orders_created_total", labels: shopLabels, help: "Orders placed (checkout sessions started).")
-        ordersPaid = registry.makeCounter(name: "checkout_orders_paid_total", labels: shopLabels, help: "Orders that became paid.")
-        webhookEvents = registry.makeCounter(name: "checkout_webhook_events_total", labels: shopLabels, help: "Verified payment events received.")
+        cartsCreated = registry.makeCounter(descriptor: .named("checkout_carts_created_total", help: "Carts created."), labels: shopLabels)
+        ordersCreated = registry.makeCounter(
+            descriptor: .named("checkout_orders_created_total", help: "Orders placed (checkout sessions started)."), labels: shopLabels)
+        ordersPaid = registry.makeCounter(
+            descriptor: .named("checkout_orders_paid_total", help: "Orders that became paid."), labels: shopLabels)
+        webhookEvents = registry.makeCounter(
+            descriptor: .named("checkout_webhook_events_total", help: "Verified payment events received."), labels: shopLabels)
         webhookVerificationFailures = registry.makeCounter(
-            name: "checkout_webhook_verification_failures_total", labels: shopLabels, help: "Payment events refused for a bad signature.")
-        leadsConfirmed = registry.makeCounter(name: "checkout_leads_confirmed_total", labels: shopLabels, help: "Lead magnet addresses confirmed.")
-        emailFailures = registry.makeCounter(name: "checkout_email_failures_total", labels: shopLabels, help: "Failed attempts to send an email.")
+            descriptor: .named("checkout_webhook_verification_failures_total", help: "Payment events refused for a bad signature."),
+            labels: shopLabels)
+        leadsConfirmed = registry.makeCounter(
+            descriptor: .named("checkout_leads_confirmed_total", help: "Lead magnet addresses confirmed."), labels: shopLabels)
+        emailFailures = registry.makeCounter(
+            descriptor: .named("checkout_email_failures_total", help: "Failed attempts to send an email."), labels: shopLabels)
         webhookDeliveryFailures = registry.makeCounter(
-            name: "checkout_outgoing_webhook_failures_total", labels: shopLabels, help: "Failed attempts to deliver an outgoing webhook.")
+            descriptor: .named("checkout_outgoing_webhook_failures_total", help: "Failed attempts to deliver an outgoing webhook."),
+            labels: shopLabels)
     }
 
     func downloads(outcome: String) {
         registry.makeCounter(
-            name: "checkout_downloads_total", labels: shopLabels + [("outcome", outcome)],
-            help: "Download requests by outcome: ok, expired, invalid, not_entitled, limit."
-        ).increment()
+            descriptor: .named("checkout_downloads_total", help: "Download requests by outcome: ok, expired, invalid, not_entitled, limit."),
+            labels: shopLabels + [("outcome", outcome)]).increment()
     }
 
     func request(route: String, method: String, status: Int, duration: Duration) {
@@ -60,12 +66,11 @@ public final class CheckoutMetrics: Sendable {
             if let found = series[key] { return found }
             let made = (
                 registry.makeCounter(
-                    name: "checkout_http_requests_total",
-                    labels: shopLabels + [("route", route), ("method", method), ("status", String(status))],
-                    help: "HTTP requests by route, method and status."),
+                    descriptor: .named("checkout_http_requests_total", help: "HTTP requests by route, method and status."),
+                    labels: shopLabels + [("route", route), ("method", method), ("status", String(status))]),
                 registry.makeDurationHistogram(
-                    name: "checkout_http_request_duration_seconds", labels: shopLabels + [("route", route)], buckets: Self.latencyBuckets,
-                    help: "HTTP request latency by route.")
+                    descriptor: .named("checkout_http_request_duration_seconds", help: "HTTP request latency by route."),
+                    labels: shopLabels + [("route", route)], buckets: Self.latencyBuckets)
             )
             series[key] = made
             return made
@@ -78,24 +83,33 @@ public final class CheckoutMetrics: Sendable {
     /// well-formed catalog never has, counts as zero.
     func revenue(_ amount: Int64, currency: String) {
         registry.makeCounter(
-            name: "checkout_revenue_minor_units_total", labels: shopLabels + [("currency", currency)],
-            help: "Paid order totals in minor units (cents), before refunds."
-        ).increment(by: max(0, amount))
+            descriptor: .named("checkout_revenue_minor_units_total", help: "Paid order totals in minor units (cents), before refunds."),
+            labels: shopLabels + [("currency", currency)]).increment(by: max(0, amount))
     }
 
     func refunded(_ amount: Int64, currency: String) {
         registry.makeCounter(
-            name: "checkout_refunded_minor_units_total", labels: shopLabels + [("currency", currency)], help: "Refunded amounts in minor units."
-        ).increment(by: max(0, amount))
+            descriptor: .named("checkout_refunded_minor_units_total", help: "Refunded amounts in minor units."),
+            labels: shopLabels + [("currency", currency)]).increment(by: max(0, amount))
     }
 
     /// Customers erased through the admin API (`checkout customers erase` runs in its own process).
     func customerErased() {
-        registry.makeCounter(name: "checkout_customers_erased_total", labels: shopLabels, help: "Customers erased (GDPR art. 17).").increment()
+        registry.makeCounter(
+            descriptor: .named("checkout_customers_erased_total", help: "Customers erased (GDPR art. 17)."), labels: shopLabels).increment()
     }
 
     /// A gauge by name and labels, set at scrape time from the database.
     func gauge(_ name: String, labels: [(String, String)] = [], help: String) -> Gauge {
-        registry.makeGauge(name: name, labels: shopLabels + labels, help: help)
+        registry.makeGauge(descriptor: .named(name, help: help), labels: shopLabels + labels)
+    }
+}
+
+extension MetricNameDescriptor {
+    /// A metric by its whole name, its unit already its last word (`checkout_orders_paid_total`,
+    /// `checkout_backup_age_seconds`, as Prometheus's naming guide has them): the descriptor joins
+    /// its non-empty parts with `_`, so the name stays as it is.
+    static func named(_ name: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 }

@@ -156,7 +156,7 @@ actor WebhookDeliveryWorker: Service {
     /// SIGTERM is not held up by a backlog (what is left stays pending for the next start).
     private nonisolated func deliver(lane: [Due]) async -> Int {
         var delivered = 0
-        let (instance, lease) = (self.lease.instance, self.lease.seconds)
+        let lease = self.lease.seconds
         for delivery in lane {
             guard !Task.isShuttingDownGracefully, !Task.isCancelled else { break }
             // Still ours, and still pending (not removed by `checkout webhooks remove`)? The claim is

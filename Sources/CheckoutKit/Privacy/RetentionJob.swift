@@ -43,8 +43,8 @@ struct RetentionJob: Service {
         }
         for (kind, count) in purge.counts {
             registry.makeCounter(
-                name: "checkout_retention_purged_total", labels: [("kind", kind)], help: "Rows purged or emptied by the retention policy, by kind."
-            ).increment(by: Int64(count))
+                descriptor: .named("checkout_retention_purged_total", help: "Rows purged or emptied by the retention policy, by kind."),
+                labels: [("kind", kind)]).increment(by: Int64(count))
         }
         if purge.total > 0 {
             logger.info("retention purge", metadata: purge.counts.filter { $0.value > 0 }.mapValues { "\($0)" })
