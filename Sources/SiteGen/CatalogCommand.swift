@@ -8,7 +8,7 @@ struct CatalogCommand: ParsableCommand {
         subcommands: [Init.self, Import.self, Dump.self, Load.self, Check.self])
 
     struct Init: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create the catalog database (and, with --text, catalog text).")
+        static let configuration = CommandConfiguration(commandName: "init", abstract: "Create the catalog database (and, with --text, catalog text).")
         @OptionGroup var options: SiteOptions
         @Flag(help: "Also start a catalog text file that the repository keeps.")
         var text = false
@@ -19,7 +19,7 @@ struct CatalogCommand: ParsableCommand {
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Import products from a CSV file.")
+        static let configuration = CommandConfiguration(commandName: "import", abstract: "Import products from a CSV file.")
         @OptionGroup var options: SiteOptions
         @Option(help: "csv (this project's columns) or woocommerce (WooCommerce's product export).")
         var format: String = "csv"
@@ -35,7 +35,7 @@ struct CatalogCommand: ParsableCommand {
     }
 
     struct Dump: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the catalog as canonical, diff-friendly text.")
+        static let configuration = CommandConfiguration(commandName: "dump", abstract: "Print the catalog as canonical, diff-friendly text.")
         @OptionGroup var options: SiteOptions
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
         var output: String?
@@ -53,7 +53,7 @@ struct CatalogCommand: ParsableCommand {
     }
 
     struct Load: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Replace the catalog with catalog text (as written by dump).")
+        static let configuration = CommandConfiguration(commandName: "load", abstract: "Replace the catalog with catalog text (as written by dump).")
         @OptionGroup var options: SiteOptions
         @Argument(help: "The catalog text file.")
         var file: String
@@ -64,7 +64,7 @@ struct CatalogCommand: ParsableCommand {
     }
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check prices, currencies, references and files.")
+        static let configuration = CommandConfiguration(commandName: "check", abstract: "Check prices, currencies, references and files.")
         @OptionGroup var options: SiteOptions
 
         func run() throws {

@@ -6,7 +6,7 @@ import SitePreview
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Build the site, serve it on 127.0.0.1, rebuild on every change and reload open pages.")
+        commandName: "serve", abstract: "Build the site, serve it on 127.0.0.1, rebuild on every change and reload open pages.")
 
     @OptionGroup var options: SiteOptions
 

@@ -6,6 +6,8 @@ import SiteBuilder
 @main
 struct SiteGen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        // Every command's name is given: worked out from its type's name, each cost a scan of the
+        // program's conformance records at start (perf).
         commandName: "sitegen",
         abstract: "Render a digital-goods shop from Markdown and a SQLite catalog into static HTML.",
         version: SiteGenVersion.current,

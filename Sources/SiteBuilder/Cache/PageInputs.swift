@@ -25,6 +25,18 @@ struct PageInputs: Sendable {
 
     func value(_ key: String) -> UInt64 { values[key] ?? 0 }
 
+    /// One product's values, worked out on every core. A struct, not a tuple: a tuple of strings was
+    /// copied through the runtime's generic tuple witnesses, a fifth of filing 10,000 of them (perf).
+    private struct ProductValues {
+        let sku: String
+        let key: String
+        let value: UInt64
+        let record: UInt64
+        /// The product's copy's key and hash, when it has a content file.
+        let copy: (key: String, value: UInt64)?
+        let workedOut: Bool
+    }
+
     /// - Parameter knownRecords: record hashes by SKU from an earlier build of the same catalog text
     ///   (`CatalogMemo`); the others are worked out.
     /// - Parameter outputs: every file the build writes but the images', in an order that is the same
@@ -63,15 +75,14 @@ struct PageInputs: Sendable {
         // With each product, its copy's hash: the 10,000 copies of a large shop hashed on one core were
         // a tenth of a one-edit cached build's model step.
         // The keys are made here too, on every core (the copy's key on one core was a tenth of the rest).
-        let products = parallelMap(catalog.products) {
-            product -> (sku: String, key: String, value: UInt64, record: UInt64, copy: (key: String, value: UInt64)?, workedOut: Bool) in
+        let products = parallelMap(catalog.products) { product -> ProductValues in
             let known = knownRecords[product.sku]
             let record = known ?? StableHash.of { hash in
                 hash.combine(encoding: product)
                 hash.combine(encoding: index.variants(of: product))
             }
             let key = "product:" + product.sku
-            return (product.sku, key, StableHash.of { hash in
+            let value = StableHash.of { hash in
                 hash.combine(record)
                 // The image's URL names its copies (their key is in it); the card's URL names what it shows.
                 hash.combine(model.images[key] ?? "")
@@ -85,17 +96,17 @@ struct PageInputs: Sendable {
                     hash.combine(unit.saleEnds ?? -1)
                     hash.combine(unit.sale != nil)
                 }
-            }, record, content.products[product.sku].map { (SiteContent.inputKey(.product, product.sku), content.inputHash($0)) }, known == nil)
+            }
+            let copy = content.products[product.sku].map { (key: SiteContent.inputKey(.product, product.sku), value: content.inputHash($0)) }
+            return ProductValues(sku: product.sku, key: key, value: value, record: record, copy: copy, workedOut: known == nil)
         }
         values.reserveCapacity(products.count * 3)
         records.reserveCapacity(products.count)
-        // Over the results alone, field by field: each result copied whole (zipped with the products, or
-        // by `for … in`) retained its four strings and released them again, a fifth of this loop (perf).
-        for position in products.indices {
-            values[products[position].key] = products[position].value
-            records[products[position].sku] = products[position].record
-            if let copy = products[position].copy { values[copy.key] = copy.value }
-            if products[position].workedOut { recordsChanged = true }
+        for product in products {
+            values[product.key] = product.value
+            records[product.sku] = product.record
+            if let copy = product.copy { values[copy.key] = copy.value }
+            if product.workedOut { recordsChanged = true }
         }
         if records.count != knownRecords.count { recordsChanged = true }
         for bundle in catalog.bundles {
@@ -132,7 +143,7 @@ struct PageInputs: Sendable {
         for (name, hash) in model.theme.closureHashes() { values["template:" + name] = hash }
         generatedFiles = StableHash.of { hash in
             hash.combine(values["global"] ?? 0)
-            for position in products.indices { hash.combine(products[position].value) }
+            for product in products { hash.combine(product.value) }
             for bundle in catalog.bundles { hash.combine(values["bundle:" + bundle.slug] ?? 0) }
             for page in content.pages { hash.combine(values[SiteContent.inputKey(.page, page.key)] ?? 0) }
         }
