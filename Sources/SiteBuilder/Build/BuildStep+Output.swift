@@ -125,7 +125,7 @@ extension BuildStep {
             guard let cache, inputs != nil else { return nil }
             return cache.page(placed.file, job: placed.job.id, unchanged: unchanged)
         }
-        var cached: [(file: String, page: BuildCache.Page)] = []
+        var cached: [BuildCache.PlacedCopy] = []
         var cachedAt: [Int] = []
         var uncached: [String] = []
         for (position, page) in found.enumerated() {
@@ -133,7 +133,7 @@ extension BuildStep {
                 uncached.append(context.pages[position].file)
                 continue
             }
-            cached.append((context.pages[position].file, page))
+            cached.append(BuildCache.PlacedCopy(file: context.pages[position].file, page: page))
             cachedAt.append(position)
         }
         // Those staged early (into an empty output) are taken at once; the others looked at on every core.

@@ -223,10 +223,16 @@ extension BuildStep {
     /// it (readdir is far cheaper than FileManager's enumerator).
     /// With each its size as the scan saw it, for reading it without another `stat`.
     static func contentFiles(_ fingerprints: InputFingerprints) -> (files: [String], sizes: [Int]) {
-        let found = fingerprints.files.compactMap { path, stamp -> (file: String, size: Int)? in
-            guard path.hasPrefix("content/"), path.hasSuffix(".md") else { return nil }
-            return (String(path.dropFirst("content/".count)), stamp.size)
-        }.sorted { $0.file < $1.file }
-        return (found.map(\.file), found.map(\.size))
+        var files: [String] = [], sizes: [Int] = []
+        files.reserveCapacity(fingerprints.files.count)
+        sizes.reserveCapacity(fingerprints.files.count)
+        for (path, stamp) in fingerprints.files where path.hasPrefix("content/") && path.hasSuffix(".md") {
+            files.append(String(path.dropFirst("content/".count)))
+            sizes.append(stamp.size)
+        }
+        // Positions sorted, not pairs of name and size: a stable sort of tuples moved each through
+        // the runtime's generic tuple witnesses, half of this at 10,000 files (perf).
+        let order = files.indices.sorted { files[$0] < files[$1] }
+        return (order.map { files[$0] }, order.map { sizes[$0] })
     }
 }

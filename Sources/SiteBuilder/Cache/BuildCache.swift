@@ -28,6 +28,14 @@ final class BuildCache: @unchecked Sendable {
         var reads: [Int32]
     }
 
+    /// A page the cache holds as this build would render it, with its file in the output. A struct,
+    /// not a pair: arrays of 10,000 pairs were copied and freed through the runtime's generic tuple
+    /// witnesses (perf).
+    struct PlacedCopy: Sendable {
+        let file: String
+        let page: Page
+    }
+
     /// An input key (`PageInputs`) with the hash it had when a page that read it was rendered.
     struct InputKey: Hashable, Sendable {
         let key: String

@@ -164,7 +164,7 @@ final class OutputTree: Sendable {
     /// `distinct`: no two pages share a file (the catalog's store refuses two records with one slug, so
     /// they do not; counting, as the fast path does, would be wrong if they did); otherwise the links
     /// are taken one by one, a second page of a file being missed.
-    func claimPrestaged(_ pages: [(file: String, page: BuildCache.Page)], rendered: [String], distinct: Bool) -> [Int] {
+    func claimPrestaged(_ pages: [BuildCache.PlacedCopy], rendered: [String], distinct: Bool) -> [Int] {
         let (missed, renderedLinked, linkedCount) = lookUpPrestaged(pages, rendered: rendered)
         guard linkedCount > 0 else { return Array(pages.indices) }
         var missedAgain: [Int] = []
@@ -184,9 +184,9 @@ final class OutputTree: Sendable {
             var claimed = [Bool](repeating: true, count: pages.count)
             for position in missed { claimed[position] = false }
             state.written.reserveCapacity(state.written.count + pages.count)
-            for (position, (file, _)) in pages.enumerated() where claimed[position] {
-                if let entry = state.prestaged.removeValue(forKey: file) {
-                    state.written[file] = entry
+            for (position, placed) in pages.enumerated() where claimed[position] {
+                if let entry = state.prestaged.removeValue(forKey: placed.file) {
+                    state.written[placed.file] = entry
                 } else {
                     missedAgain.append(position)
                 }
@@ -197,7 +197,7 @@ final class OutputTree: Sendable {
 
     /// Which of `pages` were not linked (positions), which of `rendered` were, and how many links there are.
     private func lookUpPrestaged(
-        _ pages: [(file: String, page: BuildCache.Page)], rendered: [String]
+        _ pages: [BuildCache.PlacedCopy], rendered: [String]
     ) -> (missed: [Int], renderedLinked: [String], linkedCount: Int) {
         let prestaged = state.withLock { $0.prestaged }
         guard !prestaged.isEmpty else { return ([], [], 0) }
