@@ -183,9 +183,8 @@ struct Serve: AsyncParsableCommand {
     /// Ranges for the numeric flags, so a typo cannot overflow a computed lifetime or turn a limit off.
     func validate() throws {
         // A variable that is set must say what it means: text where a number goes is not the default.
-        let environment = ProcessInfo.processInfo.environment
         for name in ["CHECKOUT_PORT", "CHECKOUT_DATABASE_CONNECTIONS", "CHECKOUT_OPERATIONS_PORT"] {
-            if let raw = environment[name], Int(raw) == nil {
+            if let raw = environment(name), Int(raw) == nil {
                 throw ValidationError("\(name): '\(raw)' is not a whole number")
             }
         }

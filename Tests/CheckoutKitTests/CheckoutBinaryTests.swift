@@ -79,8 +79,9 @@ import Testing
         }
         // Still read: `backup` tries the environment's database (nothing listens on port 1), not the SQLite file --db
         // defaults to, and its error leaves the password out.
-        let (status, output) = try await runProgram(
-            binary, ["backup", "--to", FileManager.default.temporaryDirectory.path + "/unused-\(UUID())"], environment: environment)
+        let folder = FileManager.default.temporaryDirectory.path + "/help-secrets-\(UUID())"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (status, output) = try await runProgram(binary, ["backup", "--to", folder + "/backups"], environment: environment)
         #expect(status != 0)
         #expect(!output.contains("checkout.sqlite"), "\(output)")
         #expect(!output.contains("pass-4711"), "\(output)")

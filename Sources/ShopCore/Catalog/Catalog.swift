@@ -62,9 +62,9 @@ public final class CatalogIndex: Sendable {
 
     public init(_ catalog: Catalog) {
         self.catalog = catalog
-        // Built by hand, not from arrays of pairs, and the niche lists sorted as positions: every copy
-        // of a `Product` retains and releases each of its fields, and the copies were most of this
-        // initializer at 10,000 products (perf).
+        // Built by hand, not from arrays of pairs, and the niche lists sorted on keys read once
+        // (`ListingKey`): every copy of a `Product` retains and releases each of its fields, and the
+        // copies were most of this initializer at 10,000 products (perf).
         let products = catalog.products
         var bySKU = [String: Product](minimumCapacity: products.count)
         for product in products where bySKU[product.sku] == nil { bySKU[product.sku] = product }
@@ -77,8 +77,9 @@ public final class CatalogIndex: Sendable {
             byProduct[variant.product, default: []].append(variant)
         }
         let displayOrder = { (lhs: Variant, rhs: Variant) in (lhs.position, lhs.sku) < (rhs.position, rhs.sku) }
-        for group in byProduct.values.indices where !byProduct.values[group].isSorted(by: displayOrder) {
-            byProduct.values[group].sort(by: displayOrder)
+        // By key, in place: through `values.indices` the dictionary was shared with its index and copied whole.
+        for product in Array(byProduct.keys) where !byProduct[product]!.isSorted(by: displayOrder) {
+            byProduct[product]!.sort(by: displayOrder)
         }
         variantsBySKU = variantBySKU
         variantsByProduct = byProduct

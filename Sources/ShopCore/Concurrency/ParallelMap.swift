@@ -31,7 +31,7 @@ public func parallelMap<T: Sendable, R>(_ items: [T], _ transform: @Sendable (T)
 
 /// The items, read by every worker while the array that holds them is kept alive and unchanged.
 @usableFromInline
-struct ReadOnlyItems<T>: @unchecked Sendable {
+struct ReadOnlyItems<T: Sendable>: @unchecked Sendable {
     @usableFromInline let base: UnsafePointer<T>
     @inlinable init(base: UnsafePointer<T>) { self.base = base }
 }
@@ -43,5 +43,5 @@ struct DisjointSlots<R>: @unchecked Sendable {
     @inlinable init(base: UnsafeMutablePointer<R>) { self.base = base }
     /// `consuming`: the result is moved into its slot; borrowed, each was copied there (a retain of
     /// every reference in it) and the original released (perf).
-    @inlinable func initialize(_ position: Int, to value: consuming R) { (base + position).initialize(to: value) }
+    @inlinable func initialize(_ position: Int, to value: consuming R) { (base + position).initialize(to: consume value) }
 }

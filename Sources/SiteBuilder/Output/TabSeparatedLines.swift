@@ -50,7 +50,7 @@ struct TabSeparatedLines {
         if fields.count > filled { fields.removeSubrange(filled...) }
     }
 
-    /// A comma-separated list of decimal numbers, each below `Int32.max` (an empty field: none);
+    /// A comma-separated list of decimal numbers, each from 0 to `Int32.max` (an empty field: none);
     /// nil when it is not one. Read in place (splitting it into slices first was a sixth of reading
     /// the build cache's index, perf).
     static func numberList(_ field: ArraySlice<UInt8>) -> [Int32]? {
@@ -63,8 +63,11 @@ struct TabSeparatedLines {
                 guard number >= 0 else { return nil }
                 numbers.append(number)
                 number = -1
-            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), number < Int32.max / 10 - 9 {
-                number = max(number, 0) * 10 + Int32(byte - UInt8(ascii: "0"))
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                let (shifted, overflow) = max(number, 0).multipliedReportingOverflow(by: 10)
+                let (sum, carry) = shifted.addingReportingOverflow(Int32(byte - UInt8(ascii: "0")))
+                guard !overflow, !carry else { return nil }
+                number = sum
             } else {
                 return nil
             }
