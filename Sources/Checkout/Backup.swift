@@ -10,9 +10,7 @@ struct Backup: AsyncParsableCommand {
         """)
     @Option(help: "SQLite database file (env CHECKOUT_DB).")
     var db: String = ProcessInfo.processInfo.environment["CHECKOUT_DB"] ?? "var/checkout.sqlite"
-    @Option(
-        name: .customLong("database-url"),
-        help: ArgumentHelp("PostgreSQL URL, used instead of --db (env CHECKOUT_DATABASE_URL).", valueName: "database-url"))
+    @Option(name: .customLong("database-url"), help: "PostgreSQL URL, used instead of --db (env CHECKOUT_DATABASE_URL).")
     var databaseURLOption: String?
     /// `--database-url`, else `CHECKOUT_DATABASE_URL`.
     var databaseURL: String? { databaseURLOption ?? environment("CHECKOUT_DATABASE_URL") }
@@ -50,9 +48,7 @@ struct Restore: AsyncParsableCommand {
     var from: String
     @Option(help: "SQLite database file to restore into (env CHECKOUT_DB).")
     var db: String = ProcessInfo.processInfo.environment["CHECKOUT_DB"] ?? "var/checkout.sqlite"
-    @Option(
-        name: .customLong("database-url"),
-        help: ArgumentHelp("PostgreSQL URL to restore into, instead of --db (env CHECKOUT_DATABASE_URL).", valueName: "database-url"))
+    @Option(name: .customLong("database-url"), help: "PostgreSQL URL to restore into, instead of --db (env CHECKOUT_DATABASE_URL).")
     var databaseURLOption: String?
     /// `--database-url`, else `CHECKOUT_DATABASE_URL`.
     var databaseURL: String? { databaseURLOption ?? environment("CHECKOUT_DATABASE_URL") }

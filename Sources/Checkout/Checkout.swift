@@ -26,10 +26,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "SQLite database file (env CHECKOUT_DB).")
     var db: String = ProcessInfo.processInfo.environment["CHECKOUT_DB"] ?? "var/checkout.sqlite"
 
-    @Option(name: .customLong("database-url"), help: ArgumentHelp("""
+    @Option(name: .customLong("database-url"), help: """
         PostgreSQL instead of --db: postgres://user:password@host:port/database[?sslmode=disable|prefer|require|verify-ca|verify-full]; \
         several instances may share one (env CHECKOUT_DATABASE_URL, which keeps the password out of the process list).
-        """, valueName: "database-url"))
+        """)
     var databaseURLOption: String?
     /// `--database-url`, else `CHECKOUT_DATABASE_URL`.
     var databaseURL: String? { databaseURLOption ?? environment("CHECKOUT_DATABASE_URL") }
@@ -40,19 +40,19 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Site folder holding site.yaml and the catalog (env CHECKOUT_SITE).")
     var site: String = ProcessInfo.processInfo.environment["CHECKOUT_SITE"] ?? "."
 
-    @Option(name: .customLong("shops"), help: ArgumentHelp("""
+    @Option(name: .customLong("shops"), help: """
         Serve many shops: a YAML file (or a folder of ID.yaml files) listing each shop's id, site folder, host names, \
         provider and where its secrets are (env CHECKOUT_SHOPS). --site, --public, --provider and the single shop's \
         secrets are then unused; each shop has its own.
-        """, valueName: "shops"))
+        """)
     var shopsOption: String?
     /// `--shops`, else `CHECKOUT_SHOPS`.
     var shops: String? { shopsOption ?? environment("CHECKOUT_SHOPS") }
 
-    @Option(name: .customLong("operations-port"), help: ArgumentHelp("""
+    @Option(name: .customLong("operations-port"), help: """
         With --shops: the port of the operations listener, on --host, where the deployment's /readyz and /metrics answer \
         (they cover every shop, so never on a shop's host); 0 picks a free one (env CHECKOUT_OPERATIONS_PORT).
-        """, valueName: "operations-port"))
+        """)
     var operationsPortOption: Int?
     /// `--operations-port`, else `CHECKOUT_OPERATIONS_PORT`.
     var operationsPort: Int? { operationsPortOption ?? environment("CHECKOUT_OPERATIONS_PORT").flatMap { Int($0) } }
@@ -62,7 +62,7 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         name: .customLong("public-url"),
-        help: ArgumentHelp("How shoppers reach this service (default http://HOST:PORT; env CHECKOUT_PUBLIC_URL).", valueName: "public-url"))
+        help: "How shoppers reach this service (default http://HOST:PORT; env CHECKOUT_PUBLIC_URL).")
     var publicURLOption: String?
     /// `--public-url`, else `CHECKOUT_PUBLIC_URL`.
     var publicURL: String? { publicURLOption ?? environment("CHECKOUT_PUBLIC_URL") }
@@ -87,14 +87,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         name: .customLong("smtp-url"),
-        help: ArgumentHelp("Send email by SMTP instead: smtp://, smtp+starttls:// or smtps://user:pass@host:port (env CHECKOUT_SMTP_URL).", valueName: "smtp-url"))
+        help: "Send email by SMTP instead: smtp://, smtp+starttls:// or smtps://user:pass@host:port (env CHECKOUT_SMTP_URL).")
     var smtpURLOption: String?
     /// `--smtp-url`, else `CHECKOUT_SMTP_URL`.
     var smtpURL: String? { smtpURLOption ?? environment("CHECKOUT_SMTP_URL") }
 
-    @Option(
-        name: .customLong("mail-from"),
-        help: ArgumentHelp("The From address of emails (env CHECKOUT_MAIL_FROM).", valueName: "mail-from"))
+    @Option(name: .customLong("mail-from"), help: "The From address of emails (env CHECKOUT_MAIL_FROM).")
     var mailFromOption: String?
     /// `--mail-from`, else `CHECKOUT_MAIL_FROM`.
     var mailFrom: String? { mailFromOption ?? environment("CHECKOUT_MAIL_FROM") }
@@ -154,7 +152,7 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         name: .customLong("backup-dir"),
-        help: ArgumentHelp("Take a verified backup of the database into this folder on a schedule (env CHECKOUT_BACKUP_DIR).", valueName: "backup-dir"))
+        help: "Take a verified backup of the database into this folder on a schedule (env CHECKOUT_BACKUP_DIR).")
     var backupDirOption: String?
     /// `--backup-dir`, else `CHECKOUT_BACKUP_DIR`.
     var backupDir: String? { backupDirOption ?? environment("CHECKOUT_BACKUP_DIR") }

@@ -12,15 +12,13 @@ struct Webhooks: AsyncParsableCommand {
         var db: String = ProcessInfo.processInfo.environment["CHECKOUT_DB"] ?? "var/checkout.sqlite"
         @Option(
             name: .customLong("database-url"),
-            help: ArgumentHelp("PostgreSQL URL, postgres://user:password@host:port/database, used instead of --db (env CHECKOUT_DATABASE_URL).", valueName: "database-url"))
+            help: "PostgreSQL URL, postgres://user:password@host:port/database, used instead of --db (env CHECKOUT_DATABASE_URL).")
         var databaseURLOption: String?
         /// `--database-url`, else `CHECKOUT_DATABASE_URL`.
         var databaseURL: String? { databaseURLOption ?? environment("CHECKOUT_DATABASE_URL") }
         @Option(help: "The shop of a multi-shop deployment, by its id in the shops file (env CHECKOUT_SHOP).")
         var shop: String = ProcessInfo.processInfo.environment["CHECKOUT_SHOP"] ?? ""
-        @Option(
-            name: .customLong("shops"),
-            help: ArgumentHelp("The shops file, to check that --shop is one of its shops (env CHECKOUT_SHOPS).", valueName: "shops"))
+        @Option(name: .customLong("shops"), help: "The shops file, to check that --shop is one of its shops (env CHECKOUT_SHOPS).")
         var shopsOption: String?
         /// `--shops`, else `CHECKOUT_SHOPS`.
         var shops: String? { shopsOption ?? environment("CHECKOUT_SHOPS") }
