@@ -168,14 +168,32 @@ extension BundleRule {
 extension Catalog {
     /// Featured first, then newest first, then by title: the order niche pages list products in.
     public static func listingOrder(_ lhs: Product, _ rhs: Product) -> Bool {
-        ListingKey(lhs, position: 0) < ListingKey(rhs, position: 0)
+        listingPrecedes(lhs, rhs)
     }
+}
+
+/// The fields `Catalog.listingOrder` compares.
+protocol ListingFields {
+    var featured: Bool { get }
+    var released: String { get }
+    var title: String { get }
+    var sku: String { get }
+}
+
+extension Product: ListingFields {}
+
+/// `Catalog.listingOrder` over products or over their `ListingKey`s (specialized for each).
+private func listingPrecedes<Listed: ListingFields>(_ lhs: Listed, _ rhs: Listed) -> Bool {
+    if lhs.featured != rhs.featured { return lhs.featured }
+    if lhs.released != rhs.released { return lhs.released > rhs.released }
+    if lhs.title != rhs.title { return lhs.title < rhs.title }
+    return lhs.sku < rhs.sku
 }
 
 /// What `Catalog.listingOrder` compares, read out of a product once: sorting 10,000 products by
 /// reading each field through the product's box, retained and released for every comparison, was a
 /// quarter of `CatalogIndex.init` (perf).
-private struct ListingKey: Comparable {
+private struct ListingKey: ListingFields, Comparable {
     let featured: Bool
     let released: String
     let title: String
@@ -187,12 +205,7 @@ private struct ListingKey: Comparable {
         (featured, released, title, sku, self.position) = (product.featured, product.released, product.title, product.sku, position)
     }
 
-    static func < (lhs: ListingKey, rhs: ListingKey) -> Bool {
-        if lhs.featured != rhs.featured { return lhs.featured }
-        if lhs.released != rhs.released { return lhs.released > rhs.released }
-        if lhs.title != rhs.title { return lhs.title < rhs.title }
-        return lhs.sku < rhs.sku
-    }
+    static func < (lhs: ListingKey, rhs: ListingKey) -> Bool { listingPrecedes(lhs, rhs) }
 
     static func == (lhs: ListingKey, rhs: ListingKey) -> Bool { !(lhs < rhs) && !(rhs < lhs) }
 }
