@@ -1,8 +1,8 @@
 import Foundation
 
-/// Reads (and `appendInteger`/`appendHex` write) files of tab-separated lines at the byte level. The output manifest and the build record
-/// hold a line per file (tens of thousands in a large shop), and splitting `String`s made reading
-/// them most of the time a nothing-changed build took.
+/// Reads (and `appendInteger`/`appendHex` write) files of tab-separated lines at the byte level. The
+/// output manifest and the build record hold a line per file (tens of thousands in a large shop), and
+/// splitting `String`s made reading them most of the time a nothing-changed build took.
 struct TabSeparatedLines {
     private let bytes: [UInt8]
 
